@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, env, InvalidConfigError, readConfig } from "./config.js";
+
+describe("readConfig", () => {
+  const schema = {
+    PORT: env.port(50051),
+    URLS: env.urlList(["http://127.0.0.1:8000"]),
+    MODE: env.oneOf(["fail", "proceed"], "fail"),
+    TOKEN: env.string(),
+    RATIO: env.optional(env.number(0, 1)),
+  };
+
+  it("applies defaults and parses values", () => {
+    const config = readConfig(schema, { TOKEN: "x", URLS: "http://a:1/, http://b:2", RATIO: "0.5" });
+    assert.equal(config.PORT, 50051);
+    assert.deepEqual(config.URLS, ["http://a:1", "http://b:2"]);
+    assert.equal(config.MODE, "fail");
+    assert.equal(config.RATIO, 0.5);
+  });
+
+  it("names every variable at fault and the form it expects", () => {
+    assert.throws(
+      () => readConfig(schema, { PORT: "99999", MODE: "maybe", URLS: "not a url" }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidConfigError);
+        const byName = new Map(error.problems.map((p: ConfigError) => [p.variable, p]));
+        assert.deepEqual([...byName.keys()].sort(), ["MODE", "PORT", "TOKEN", "URLS"]);
+        assert.match(byName.get("PORT")!.message, /PORT="99999" is invalid: expected an integer from 0 to 65535/);
+        assert.match(byName.get("MODE")!.message, /expected one of fail, proceed/);
+        assert.match(byName.get("TOKEN")!.message, /TOKEN is required/);
+        return true;
+      },
+    );
+  });
+
+  it("rejects non-integers and out-of-range numbers", () => {
+    assert.throws(() => readConfig({ N: env.integer(1, 5) }, { N: "2.5" }), /N="2.5"/);
+    assert.throws(() => readConfig({ R: env.number(0, 1) }, { R: "1.5" }), /R="1.5"/);
+    assert.equal(readConfig({ B: env.boolean(false) }, { B: "yes" }).B, true);
+  });
+});

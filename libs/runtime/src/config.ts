@@ -1,0 +1,126 @@
+// Typed configuration from environment variables, validated once at start-up.
+
+/** A configuration problem that names the variable and the form it expects. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly got: string | undefined,
+  ) {
+    super(
+      got === undefined
+        ? `${variable} is required: expected ${expected}`
+        : `${variable}=${JSON.stringify(got)} is invalid: expected ${expected}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** How one variable is parsed: the form a person should write, and the parser. */
+export interface Field<T> {
+  readonly expected: string;
+  readonly fallback?: T | undefined;
+  readonly required: boolean;
+  parse(raw: string): T | undefined; // undefined means malformed
+}
+
+function field<T>(expected: string, parse: (raw: string) => T | undefined, fallback?: T): Field<T> {
+  return { expected, parse, fallback, required: fallback === undefined };
+}
+
+const INTEGER = /^-?\d+$/;
+
+export const env = {
+  string: (fallback?: string) => field("a non-empty string", (raw) => (raw.length > 0 ? raw : undefined), fallback),
+  integer: (min: number, max: number, fallback?: number) =>
+    field(
+      `an integer from ${min} to ${max}`,
+      (raw) => {
+        if (!INTEGER.test(raw.trim())) return undefined;
+        const n = Number(raw);
+        return n >= min && n <= max ? n : undefined;
+      },
+      fallback,
+    ),
+  number: (min: number, max: number, fallback?: number) =>
+    field(
+      `a number from ${min} to ${max}`,
+      (raw) => {
+        const n = Number(raw);
+        return raw.trim() !== "" && Number.isFinite(n) && n >= min && n <= max ? n : undefined;
+      },
+      fallback,
+    ),
+  port: (fallback?: number) => env.integer(0, 65535, fallback),
+  boolean: (fallback?: boolean) =>
+    field(
+      "true or false",
+      (raw) => (/^(true|1|yes)$/i.test(raw) ? true : /^(false|0|no)$/i.test(raw) ? false : undefined),
+      fallback,
+    ),
+  url: (fallback?: string) =>
+    field(
+      "an absolute URL such as http://127.0.0.1:8000",
+      (raw) => {
+        try {
+          return new URL(raw).protocol.length > 1 ? raw.replace(/\/+$/, "") : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      fallback,
+    ),
+  urlList: (fallback?: string[]) =>
+    field(
+      "a comma-separated list of absolute URLs",
+      (raw) => {
+        const parts = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+        const parsed = parts.map((p) => env.url().parse(p));
+        return parts.length > 0 && parsed.every((p) => p !== undefined) ? (parsed as string[]) : undefined;
+      },
+      fallback,
+    ),
+  oneOf: <const T extends string>(values: readonly T[], fallback?: T) =>
+    field(`one of ${values.join(", ")}`, (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined, fallback),
+  /** Optional: absent gives undefined, present must parse. */
+  optional: <T>(inner: Field<T>): Field<T | undefined> => ({
+    expected: inner.expected,
+    required: false,
+    fallback: undefined,
+    parse: inner.parse,
+  }),
+};
+
+export type Schema = Record<string, Field<unknown>>;
+export type ConfigOf<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+
+/**
+ * Reads every variable of the schema, collecting all problems so a person fixes them in one go.
+ * Throws an AggregateConfigError listing each variable at fault.
+ */
+export function readConfig<S extends Schema>(schema: S, source: Env = process.env): ConfigOf<S> {
+  const out: Record<string, unknown> = {};
+  const problems: ConfigError[] = [];
+  for (const [name, f] of Object.entries(schema)) {
+    const raw = source[name];
+    if (raw === undefined || raw === "") {
+      if (f.required) problems.push(new ConfigError(name, f.expected, undefined));
+      else out[name] = f.fallback;
+      continue;
+    }
+    const value = f.parse(raw);
+    if (value === undefined) problems.push(new ConfigError(name, f.expected, raw));
+    else out[name] = value;
+  }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return out as ConfigOf<S>;
+}
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: ConfigError[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`);
+    this.name = "InvalidConfigError";
+  }
+}

@@ -1,0 +1,37 @@
+// gRPC client factory: tracing, deadlines, and retries only for methods marked idempotent in proto.
+import { createChannel, createClientFactory, type Channel, type Client, type CompatServiceDefinition } from "nice-grpc";
+import { deadlineMiddleware } from "nice-grpc-client-middleware-deadline";
+import { retryMiddleware } from "nice-grpc-client-middleware-retry";
+import { openTelemetryClientMiddleware } from "nice-grpc-opentelemetry";
+
+const clientFactory = createClientFactory()
+  .use(openTelemetryClientMiddleware())
+  .use(retryMiddleware)
+  .use(deadlineMiddleware);
+
+export interface ClientOptions {
+  /** Deadline applied to every call that does not set its own, in milliseconds. */
+  defaultDeadlineMs?: number;
+}
+
+/**
+ * A client for `address` (host:port, or dns:///name:port for round robin across replicas).
+ * Retries apply only where the method's idempotency_level allows (the retry middleware reads it).
+ */
+export function createServiceClient<D extends CompatServiceDefinition>(
+  definition: D,
+  address: string,
+  options: ClientOptions = {},
+): { client: Client<D>; channel: Channel } {
+  const channel = createChannel(address, undefined, {
+    "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    "grpc.keepalive_time_ms": 30_000,
+  });
+  const client = clientFactory.create(definition, channel, {
+    "*": {
+      ...(options.defaultDeadlineMs ? { deadline: options.defaultDeadlineMs } : {}),
+      retryMaxAttempts: 2,
+    },
+  }) as Client<D>;
+  return { client, channel };
+}

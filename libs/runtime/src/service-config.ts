@@ -1,0 +1,14 @@
+// The settings every service shares; each service adds its own schema on top.
+import { env } from "./config.js";
+
+export function commonSchema(defaults: { grpcPort: number; metricsPort: number }) {
+  return {
+    HOST: env.string("0.0.0.0"),
+    GRPC_PORT: env.port(defaults.grpcPort),
+    METRICS_PORT: env.port(defaults.metricsPort),
+    DRAIN_TIMEOUT_MS: env.integer(0, 3_600_000, 10_000),
+    READINESS_INTERVAL_MS: env.integer(100, 600_000, 2_000),
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.optional(env.url()),
+    LOG_LEVEL: env.oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+  };
+}

@@ -1,0 +1,105 @@
+// Runs a service: config, telemetry, logger, gRPC server, readiness loop and graceful shutdown.
+import type { Meter } from "@opentelemetry/api";
+import { readConfig, InvalidConfigError, type ConfigOf, type Schema } from "./config.js";
+import { GrpcServer, type ServiceRegistration } from "./grpc-server.js";
+import { createLogger, type Logger } from "./logger.js";
+import { commonSchema } from "./service-config.js";
+import { startTelemetry } from "./telemetry.js";
+
+export interface ServiceContext<S extends Schema> {
+  config: ConfigOf<S> & ConfigOf<ReturnType<typeof commonSchema>>;
+  logger: Logger;
+  meter: Meter;
+}
+
+export interface ServiceParts {
+  services: ServiceRegistration[];
+  /** True when every dependency answers; polled until shutdown. Default: always ready. */
+  readiness?: (signal: AbortSignal) => Promise<boolean>;
+  /** Flush buffers and close connections after the server drained. */
+  close?: () => Promise<void>;
+}
+
+export interface ServiceDefinitionOptions<S extends Schema> {
+  name: string;
+  defaults: { grpcPort: number; metricsPort: number };
+  schema: S;
+  build(ctx: ServiceContext<S>): Promise<ServiceParts>;
+}
+
+export interface RunningService {
+  grpcPort: number;
+  metricsPort: number;
+  server: GrpcServer;
+  stop(): Promise<void>;
+}
+
+/** Starts the service; exits the process with a clear message when the configuration is wrong. */
+export async function runService<S extends Schema>(options: ServiceDefinitionOptions<S>): Promise<RunningService> {
+  let config: ServiceContext<S>["config"];
+  try {
+    config = readConfig({ ...commonSchema(options.defaults), ...options.schema }) as ServiceContext<S>["config"];
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`${options.name}: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const telemetry = await startTelemetry({
+    serviceName: options.name,
+    metricsPort: config.METRICS_PORT,
+    metricsHost: config.HOST,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
+  const logger = createLogger(options.name, config.LOG_LEVEL);
+  const parts = await options.build({ config, logger, meter: telemetry.meter });
+  const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services });
+  const grpcPort = await server.listen(config.HOST, config.GRPC_PORT);
+
+  const readinessAbort = new AbortController();
+  const checkReadiness = async () => {
+    let ready: boolean;
+    try {
+      ready = parts.readiness ? await parts.readiness(readinessAbort.signal) : true;
+    } catch (error) {
+      ready = false;
+      logger.debug({ err: error }, "readiness check failed");
+    }
+    if (!readinessAbort.signal.aborted) server.setReady(ready);
+  };
+  await checkReadiness();
+  const readinessTimer = setInterval(() => void checkReadiness(), config.READINESS_INTERVAL_MS);
+  readinessTimer.unref();
+  logger.info({ grpcPort, metricsPort: telemetry.metricsPort }, `${options.name} listening on gRPC :${grpcPort}, metrics :${telemetry.metricsPort}/metrics`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      readinessAbort.abort();
+      clearInterval(readinessTimer);
+      logger.info({ drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, "draining");
+      const outcome = await server.drain(config.DRAIN_TIMEOUT_MS);
+      logger.info({ outcome }, "drain finished");
+      await parts.close?.();
+      await telemetry.shutdown();
+    })());
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    logger.info({ signal }, "shutting down");
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  return { grpcPort, metricsPort: telemetry.metricsPort, server, stop };
+}

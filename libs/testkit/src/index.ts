@@ -1,0 +1,3 @@
+export * from "./otlp-receiver.js";
+export * from "./service-process.js";
+export * from "./wait.js";
