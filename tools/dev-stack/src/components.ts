@@ -1,40 +1,63 @@
-// What `make up` starts, in start order: each component is a separate process on its default ports.
+// What `make up` (and `make demo`) start, in start order: one process per component.
 export interface Component {
   name: string;
   entry: string; // relative to the repository root
+  args?: string[];
   grpcPort?: number;
   metricsPort?: number;
   httpPort?: number;
   env: Record<string, string>;
 }
 
-export const components: Component[] = [
-  {
-    name: "inference-gateway",
-    entry: "services/inference-gateway/src/main.ts",
-    grpcPort: 50051,
-    metricsPort: 9461,
-    env: { GRPC_PORT: "50051", METRICS_PORT: "9461" },
-  },
-  {
-    name: "vector-search",
-    entry: "services/vector-search/src/main.ts",
-    grpcPort: 50052,
-    metricsPort: 9462,
-    env: { GRPC_PORT: "50052", METRICS_PORT: "9462" },
-  },
-  {
-    name: "sentiment",
-    entry: "services/sentiment/src/main.ts",
-    grpcPort: 50053,
-    metricsPort: 9463,
-    env: { GRPC_PORT: "50053", METRICS_PORT: "9463" },
-  },
-  {
-    name: "summarization",
-    entry: "services/summarization/src/main.ts",
-    grpcPort: 50054,
-    metricsPort: 9464,
-    env: { GRPC_PORT: "50054", METRICS_PORT: "9464" },
-  },
-];
+/** Every port of the stack; `make up` uses the defaults, the demo and tests pick free ones. */
+export interface StackPorts {
+  sim: number;
+  gatewayGrpc: number;
+  gatewayMetrics: number;
+  gatewayHttp: number;
+  vectorSearchGrpc: number;
+  vectorSearchMetrics: number;
+  sentimentGrpc: number;
+  sentimentMetrics: number;
+  summarizationGrpc: number;
+  summarizationMetrics: number;
+}
+
+export const defaultPorts: StackPorts = {
+  sim: 8000,
+  gatewayGrpc: 50051,
+  gatewayMetrics: 9461,
+  gatewayHttp: 8080,
+  vectorSearchGrpc: 50052,
+  vectorSearchMetrics: 9462,
+  sentimentGrpc: 50053,
+  sentimentMetrics: 9463,
+  summarizationGrpc: 50054,
+  summarizationMetrics: 9464,
+};
+
+const grpcService = (name: string, dir: string, grpcPort: number, metricsPort: number, env: Record<string, string> = {}): Component => ({
+  name,
+  entry: `services/${dir}/src/main.ts`,
+  grpcPort,
+  metricsPort,
+  env: { GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort), ...env },
+});
+
+/** The stack wired to itself on the given ports; `env` is added to every component. */
+export function stackComponents(ports: StackPorts = defaultPorts, env: Record<string, string> = {}): Component[] {
+  const peers = {
+    GATEWAY_ADDR: `127.0.0.1:${ports.gatewayGrpc}`,
+    VECTOR_SEARCH_ADDR: `127.0.0.1:${ports.vectorSearchGrpc}`,
+  };
+  const withEnv = (c: Component): Component => ({ ...c, env: { ...env, ...c.env } });
+  return [
+    grpcService("inference-gateway", "inference-gateway", ports.gatewayGrpc, ports.gatewayMetrics, {
+      GATEWAY_HTTP_PORT: String(ports.gatewayHttp),
+      VLLM_URLS: env["VLLM_URLS"] ?? `http://127.0.0.1:${ports.sim}`,
+    }),
+    grpcService("vector-search", "vector-search", ports.vectorSearchGrpc, ports.vectorSearchMetrics, peers),
+    grpcService("sentiment", "sentiment", ports.sentimentGrpc, ports.sentimentMetrics, peers),
+    grpcService("summarization", "summarization", ports.summarizationGrpc, ports.summarizationMetrics, peers),
+  ].map(withEnv);
+}

@@ -1,7 +1,8 @@
 // `make up`: the whole stack on the embedded default, one process per component; Ctrl-C stops it.
-import { components } from "./components.js";
+import { stackComponents } from "./components.js";
 import { humanLine, startDevStack } from "./dev-stack.js";
 
+const components = stackComponents();
 const width = Math.max(...components.map((c) => c.name.length));
 const stack = startDevStack(components, (name, line) => {
   process.stdout.write(`[${name.padEnd(width)}] ${humanLine(line)}\n`);

@@ -1,0 +1,24 @@
+// `reviewlens status`: the gateway's queue, backends and recent goodput.
+import { common } from "@reviewlens/contracts";
+import Table from "cli-table3";
+import type { ServiceClients } from "../connection.js";
+
+export async function gatewayStatus(clients: ServiceClients, signal?: AbortSignal) {
+  return clients.gateway.getStatus({}, clients.callOptions(signal));
+}
+
+export function renderStatus(s: Awaited<ReturnType<typeof gatewayStatus>>): string {
+  const queues = new Table({ head: ["class", "queued", "queued prefill tok", "oldest wait ms"], style: { head: [], border: [] } });
+  for (const q of s.queues) {
+    queues.push([common.priorityToJSON(q.priority).replace("PRIORITY_", "").toLowerCase(), q.depth, q.queuedPrefillTokens, Math.round(q.oldestWaitMs)]);
+  }
+  const backends = new Table({ head: ["backend", "healthy", "in-flight seqs", "in-flight prefill tok", "running", "waiting", "KV use", "last error"], style: { head: [], border: [] } });
+  for (const b of s.backends) {
+    backends.push([b.url, b.healthy ? "yes" : "NO", `${b.inFlightSequences}/${b.maxSequences}`, `${b.inFlightPrefillTokens}/${b.maxPrefillTokens}`, b.numRequestsRunning, b.numRequestsWaiting, `${(b.kvCacheUsage * 100).toFixed(0)}%`, b.lastError || "-"]);
+  }
+  return [
+    `requests completed ${s.requestsCompleted}, rejected ${s.requestsRejected}; last minute: goodput ${s.goodputRequestsPerSecond.toFixed(2)} req/s, SLO compliance ${(s.sloCompliance * 100).toFixed(1)}%`,
+    queues.toString(),
+    backends.toString(),
+  ].join("\n");
+}

@@ -1,0 +1,74 @@
+// Where the services are and how to reach them (flags, then environment, then local defaults).
+import { readFileSync } from "node:fs";
+import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
+import { ChannelCredentials, createChannel, createClient, type Channel, type Client } from "nice-grpc";
+
+export interface ConnectionOptions {
+  gateway: string;
+  vectorSearch: string;
+  sentiment: string;
+  summarization: string;
+  tls: boolean;
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  timeoutMs: number;
+}
+
+export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): ConnectionOptions => ({
+  gateway: env["REVIEWLENS_GATEWAY_ADDR"] ?? "127.0.0.1:50051",
+  vectorSearch: env["REVIEWLENS_VECTOR_SEARCH_ADDR"] ?? "127.0.0.1:50052",
+  sentiment: env["REVIEWLENS_SENTIMENT_ADDR"] ?? "127.0.0.1:50053",
+  summarization: env["REVIEWLENS_SUMMARIZATION_ADDR"] ?? "127.0.0.1:50054",
+  tls: env["REVIEWLENS_TLS"] === "true",
+  ca: env["REVIEWLENS_TLS_CA"],
+  cert: env["REVIEWLENS_TLS_CERT"],
+  key: env["REVIEWLENS_TLS_KEY"],
+  timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
+});
+
+function credentials(options: ConnectionOptions): ChannelCredentials {
+  if (!options.tls) return ChannelCredentials.createInsecure();
+  const read = (path: string | undefined) => (path ? readFileSync(path) : null);
+  return ChannelCredentials.createSsl(read(options.ca), read(options.key), read(options.cert));
+}
+
+/** Clients for every service, created on first use; close() ends their channels. */
+export class ServiceClients {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(readonly options: ConnectionOptions) {}
+
+  private channel(address: string): Channel {
+    let channel = this.channels.get(address);
+    if (!channel) {
+      channel = createChannel(address, credentials(this.options));
+      this.channels.set(address, channel);
+    }
+    return channel;
+  }
+
+  get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
+    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway));
+  }
+  get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
+    return createClient(vectorsearch.VectorSearchServiceDefinition, this.channel(this.options.vectorSearch));
+  }
+  get sentiment(): Client<typeof sentiment.SentimentServiceDefinition> {
+    return createClient(sentiment.SentimentServiceDefinition, this.channel(this.options.sentiment));
+  }
+  get summarization(): Client<typeof summarization.SummarizationServiceDefinition> {
+    return createClient(summarization.SummarizationServiceDefinition, this.channel(this.options.summarization));
+  }
+
+  /** Call options with the configured deadline. */
+  callOptions(signal?: AbortSignal): { signal: AbortSignal } {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    return { signal: signal ? AbortSignal.any([signal, timeout]) : timeout };
+  }
+
+  close(): void {
+    for (const channel of this.channels.values()) channel.close();
+    this.channels.clear();
+  }
+}

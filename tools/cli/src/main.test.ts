@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { main } from "./main.js";
+
+const run = async (...args: string[]) => {
+  const out: string[] = [];
+  const errors: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(["node", "reviewlens", ...args], (s) => out.push(s));
+    return { code, out: out.join("\n"), err: errors.join("") };
+  } finally {
+    process.stderr.write = write;
+  }
+};
+
+describe("reviewlens CLI", () => {
+  it("rejects an unknown analysis with the allowed choices", async () => {
+    const r = await run("analyze", "vibes", "r1");
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /sentiment, summary, strengths/);
+  });
+
+  it("rejects a non-numeric --top-k", async () => {
+    const r = await run("search", "국물", "--top-k", "many");
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /--top-k must be a positive integer/);
+  });
+
+  it("says which service is unreachable and how to start it", async () => {
+    const r = await run("--gateway", "127.0.0.1:1", "--timeout", "3000", "status");
+    assert.equal(r.code, 1);
+    assert.match(r.err, /UNAVAILABLE/);
+    assert.match(r.err, /make up/);
+  });
+});
