@@ -38,5 +38,5 @@ test-only:
 up: proto
 	npm run up
 
-demo: proto
-	npm run up
+demo: node_modules proto
+	npm run demo

@@ -1,0 +1,2 @@
+export * from "./free-ports.js";
+export * from "./readiness.js";

@@ -1,0 +1,107 @@
+// `make demo`: the system's main job on the embedded default. Starts the stack on free ports with
+// a fresh data directory, generates and ingests synthetic Korean reviews, runs sentiment, summary
+// and strengths for a few restaurants and a batch, prints results with a timing and token table,
+// and stops everything it started.
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyze, formatIngestSummary, ingestFile, renderAccounting, renderResult, ServiceClients, type AnalysisRow } from "@reviewlens/cli";
+import { common } from "@reviewlens/contracts";
+import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
+import { defaultPorts, stackComponents, startDevStack, type StackPorts } from "@reviewlens/dev-stack";
+import { freePorts } from "./free-ports.js";
+import { waitUntilReady } from "./readiness.js";
+
+const say = (s = "") => process.stdout.write(`${s}\n`);
+const seed = Number(process.env["DEMO_SEED"] ?? 42);
+const restaurantCount = Number(process.env["DEMO_RESTAURANTS"] ?? 10);
+const maxReviews = Number(process.env["DEMO_MAX_REVIEWS"] ?? 200);
+
+const work = mkdtempSync(join(tmpdir(), "reviewlens-demo-"));
+const logFile = join(work, "stack.log");
+const ports = await freePorts(Object.keys(defaultPorts) as Array<keyof StackPorts>);
+const realModel = process.env["VLLM_URLS"];
+const components = stackComponents(ports, { DATA_DIR: join(work, "data"), LOG_LEVEL: "info", ...(realModel ? { VLLM_URLS: realModel } : {}) }).filter(
+  (c) => !(realModel && c.name === "vllm-sim"),
+);
+
+say("Reviewlens demo");
+say(
+  realModel
+    ? `Model endpoint: ${realModel} (VLLM_URLS is set: answers come from that model).`
+    : "Model endpoint: the built-in vLLM simulator (qwen2.5-7b-h100 profile). Its answers are random schema-valid JSON,\n" +
+        "not a language model's judgement: set VLLM_URLS to a real vLLM endpoint for real answers. Timings are the simulator's.",
+);
+say(`Embedded default: LanceDB vector store, PGlite metrics store, in-process locks, data in ${work}`);
+say();
+
+const stack = startDevStack(components, (name, line) => appendFileSync(logFile, `[${name}] ${line}\n`));
+let exitCode = 0;
+const clients = new ServiceClients({
+  gateway: `127.0.0.1:${ports.gatewayGrpc}`,
+  vectorSearch: `127.0.0.1:${ports.vectorSearchGrpc}`,
+  sentiment: `127.0.0.1:${ports.sentimentGrpc}`,
+  summarization: `127.0.0.1:${ports.summarizationGrpc}`,
+  tls: false,
+  timeoutMs: 300_000,
+});
+const stop = async () => {
+  clients.close();
+  say("stopping the stack...");
+  await stack.stop();
+};
+process.once("SIGINT", () => void stop().then(() => process.exit(130)));
+
+try {
+  const started = Date.now();
+  let lastNote = 0;
+  await Promise.race([
+    waitUntilReady(components, 120_000, (pending) => {
+      if (Date.now() - lastNote > 3000) {
+        lastNote = Date.now();
+        say(`  waiting for ${pending.join(", ")}...`);
+      }
+    }),
+    stack.firstExit.then((c) => Promise.reject(new Error(`${c.component.name} exited during start-up`))),
+  ]);
+  say(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${components.map((c) => c.name).join(", ")}`);
+
+  const dataset = generateDataset({ seed, restaurants: restaurantCount, maxReviews });
+  const file = join(work, "reviews.jsonl");
+  writeFileSync(file, toJsonLines(dataset.reviews));
+  writeFileSync(join(work, "truth.json"), JSON.stringify(dataset.truth, null, 2));
+  say(`generated ${dataset.reviews.length} synthetic reviews of ${restaurantCount} restaurants (seed ${seed}); ground truth in ${join(work, "truth.json")}`);
+  say(formatIngestSummary(await ingestFile(clients, file, { batchSize: 200 })));
+  say();
+
+  const ids = dataset.truth.restaurants.map((r) => r.restaurant_id);
+  const few = ids.slice(0, 3);
+  const rows: AnalysisRow[] = [];
+  const show = (row: AnalysisRow) => {
+    rows.push(row);
+    say(renderResult(row));
+  };
+  const interactive = { force: true, priority: common.Priority.PRIORITY_INTERACTIVE, onResult: show };
+  say(`== sentiment, summary and strengths of ${few.join(", ")}`);
+  for (const kind of ["sentiment", "summary", "strengths"] as const) await analyze(clients, kind, few, interactive);
+  say();
+  say(`== batch: summaries of all ${ids.length} restaurants in one SummarizeBatch (results stream as each finishes)`);
+  const batchStarted = Date.now();
+  await analyze(clients, "summary", ids, { force: true, priority: common.Priority.PRIORITY_BATCH, onResult: show });
+  say(`batch finished in ${((Date.now() - batchStarted) / 1000).toFixed(2)} s`);
+  say();
+  say("== timing and tokens (prompt tokens sent with TOP-K selection vs sending every review)");
+  say(renderAccounting(rows));
+  const failed = rows.filter((r) => r.report?.status === common.AnalysisStatus.ANALYSIS_STATUS_FAILED);
+  if (failed.length > 0) {
+    exitCode = 1;
+    say(`${failed.length} analyses failed; component logs: ${logFile}`);
+  }
+} catch (error) {
+  exitCode = 1;
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\ncomponent logs: ${logFile}\n`);
+} finally {
+  await stop();
+  if (exitCode === 0) rmSync(work, { recursive: true, force: true });
+}
+process.exit(exitCode);
