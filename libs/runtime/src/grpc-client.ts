@@ -3,6 +3,7 @@ import { createChannel, createClientFactory, type Channel, type Client, type Com
 import { deadlineMiddleware } from "nice-grpc-client-middleware-deadline";
 import { retryMiddleware } from "nice-grpc-client-middleware-retry";
 import { openTelemetryClientMiddleware } from "nice-grpc-opentelemetry";
+import { channelCredentials, clientTlsFromEnv, type ClientTlsFiles } from "./tls.js";
 
 const clientFactory = createClientFactory()
   .use(openTelemetryClientMiddleware())
@@ -12,6 +13,8 @@ const clientFactory = createClientFactory()
 export interface ClientOptions {
   /** Deadline applied to every call that does not set its own, in milliseconds. */
   defaultDeadlineMs?: number;
+  /** TLS files; default: GRPC_CLIENT_TLS_* from the environment (insecure when unset). */
+  tls?: ClientTlsFiles;
 }
 
 /**
@@ -23,7 +26,7 @@ export function createServiceClient<D extends CompatServiceDefinition>(
   address: string,
   options: ClientOptions = {},
 ): { client: Client<D>; channel: Channel } {
-  const channel = createChannel(address, undefined, {
+  const channel = createChannel(address, channelCredentials(options.tls ?? clientTlsFromEnv()), {
     "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     "grpc.keepalive_time_ms": 30_000,
   });

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Meter } from "@opentelemetry/api";
 import { descriptorSetPath } from "@reviewlens/contracts";
+import type { ServerCredentials } from "@grpc/grpc-js";
 import { createServer, ServerError, Status, type Server, type ServerMiddleware } from "nice-grpc";
 import { openTelemetryServerMiddleware } from "nice-grpc-opentelemetry";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
@@ -65,8 +66,8 @@ export class GrpcServer {
   }
 
   /** Binds and returns the port (0 picks a free one). */
-  async listen(host: string, port: number): Promise<number> {
-    return this.server.listen(`${host}:${port}`);
+  async listen(host: string, port: number, credentials?: ServerCredentials): Promise<number> {
+    return this.server.listen(`${host}:${port}`, credentials);
   }
 
   setReady(ready: boolean): void {

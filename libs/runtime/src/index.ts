@@ -8,3 +8,4 @@ export * from "./service-runner.js";
 export * from "./telemetry.js";
 export * from "./dependency-health.js";
 export * from "./health-descriptor.js";
+export * from "./tls.js";

@@ -9,6 +9,12 @@ export function commonSchema(defaults: { grpcPort: number; metricsPort: number }
     DRAIN_TIMEOUT_MS: env.integer(0, 3_600_000, 10_000),
     READINESS_INTERVAL_MS: env.integer(100, 600_000, 2_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: env.optional(env.url()),
+    TLS_CERT_FILE: env.optional(env.string()),
+    TLS_KEY_FILE: env.optional(env.string()),
+    TLS_CLIENT_CA_FILE: env.optional(env.string()),
+    GRPC_CLIENT_TLS_CA_FILE: env.optional(env.string()),
+    GRPC_CLIENT_TLS_CERT_FILE: env.optional(env.string()),
+    GRPC_CLIENT_TLS_KEY_FILE: env.optional(env.string()),
     LOG_LEVEL: env.oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
   };
 }

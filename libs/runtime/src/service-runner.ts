@@ -5,6 +5,7 @@ import { GrpcServer, type ServiceRegistration } from "./grpc-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { commonSchema } from "./service-config.js";
 import { startTelemetry } from "./telemetry.js";
+import { serverCredentials } from "./tls.js";
 
 export interface ServiceContext<S extends Schema> {
   config: ConfigOf<S> & ConfigOf<ReturnType<typeof commonSchema>>;
@@ -55,7 +56,11 @@ export async function runService<S extends Schema>(options: ServiceDefinitionOpt
   const logger = createLogger(options.name, config.LOG_LEVEL);
   const parts = await options.build({ config, logger, meter: telemetry.meter });
   const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services });
-  const grpcPort = await server.listen(config.HOST, config.GRPC_PORT);
+  const grpcPort = await server.listen(
+    config.HOST,
+    config.GRPC_PORT,
+    serverCredentials({ certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, clientCaFile: config.TLS_CLIENT_CA_FILE }),
+  );
 
   const readinessAbort = new AbortController();
   const checkReadiness = async () => {
