@@ -1,0 +1,1 @@
+export * from "./qwen25-tokenizer.js";
