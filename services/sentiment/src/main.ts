@@ -1,6 +1,8 @@
 // Composition root of the sentiment service.
-import { sentiment, vectorsearch } from "@reviewlens/contracts";
-import { allReady, createServiceClient, env, grpcDependency, InvalidArgumentError, runService, Status, StatusError } from "@reviewlens/runtime";
+import { sentiment, inference, vectorsearch } from "@reviewlens/contracts";
+import { allReady, createServiceClient, env, grpcDependency, runService } from "@reviewlens/runtime";
+import { getTokenizer } from "@reviewlens/tokenizer";
+import { createSentimentService } from "./sentiment-service.js";
 
 await runService({
   name: "sentiment",
@@ -8,26 +10,23 @@ await runService({
   schema: {
     VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
     GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+    SENTIMENT_MAX_PROMPT_TOKENS: env.integer(512, 32_768, 1_536),
   },
   async build({ config }) {
     const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
+    const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
     const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
-    const implementation: sentiment.SentimentServiceImplementation = {
-      async analyzeRestaurant(request, context) {
-        if (!request.restaurantId) throw new InvalidArgumentError("restaurant_id", "must not be empty");
-        await vectors.client.getRepresentativeReviews({ restaurantId: request.restaurantId }, { signal: context.signal });
-        throw new StatusError(Status.UNIMPLEMENTED, "sentiment analysis is not implemented yet");
-      },
-      async *analyzeRestaurants() {
-        throw new StatusError(Status.UNIMPLEMENTED, "AnalyzeRestaurants is not implemented yet");
-      },
-    };
+    const implementation = createSentimentService(
+      { reviews: vectors.client, gateway: gateway.client, tokenizer: getTokenizer(), maxPromptTokens: config.SENTIMENT_MAX_PROMPT_TOKENS },
+      { run: (_key, execute, signal) => execute(signal) },
+    );
     return {
       services: [{ definition: sentiment.SentimentServiceDefinition, implementation }],
       readiness: (signal) => allReady(probes, signal),
       async close() {
         for (const p of probes) p.close();
         vectors.channel.close();
+        gateway.channel.close();
       },
     };
   },

@@ -1,0 +1,40 @@
+// In-memory fakes for unit tests of analysis logic: a whitespace/character tokenizer and a gateway
+// that answers from a script.
+import type { inference } from "@reviewlens/contracts";
+import type { ChatTurn, LlmGateway, PromptTokenizer } from "../src/index.js";
+
+/** One token per character: predictable budgets in tests (the services use the exact Qwen2.5 tokenizer). */
+export const charTokenizer: PromptTokenizer = {
+  encode: (text) => Array.from(text, (c) => c.codePointAt(0)!),
+  decode: (ids) => String.fromCodePoint(...ids),
+  count: (text) => Array.from(text).length,
+  renderChat: (messages: ChatTurn[]) => messages.map((m) => `<|${m.role}|>${m.content}`).join("") + "<|assistant|>",
+};
+
+export type Answerer = (request: inference.CompleteRequest, call: number) => string;
+
+export class ScriptedGateway implements LlmGateway {
+  readonly requests: inference.CompleteRequest[] = [];
+  constructor(private readonly answer: Answerer) {}
+
+  async complete(request: inference.CompleteRequest): Promise<inference.CompleteResponse> {
+    this.requests.push(request);
+    const text = this.answer(request, this.requests.length);
+    await new Promise((r) => setImmediate(r));
+    return {
+      text,
+      finishReason: "stop",
+      usage: { promptTokens: 100, outputTokens: 10, totalTokens: 110, allReviewsPromptTokens: 0 },
+      timings: { queueMs: 1, ttftMs: 5, prefillMs: 4, decodeMs: 20, tpotMs: 2, e2eMs: 25, tokensPerSecond: 500 },
+      execution: undefined,
+    };
+  }
+}
+
+/** The chat messages of a request. */
+export const messagesOf = (request: inference.CompleteRequest) =>
+  request.request?.prompt?.$case === "chat" ? request.request.prompt.value.messages : [];
+
+/** The refs (R1, R2, ...) a per-review request asks about, from its schema. */
+export const refsOf = (request: inference.CompleteRequest): string[] =>
+  (JSON.parse(request.request!.jsonSchema!.schemaJson) as { required: string[] }).required;

@@ -1,0 +1,43 @@
+// One restaurant's sentiment: TOP-K context -> token-budget batches, all sent at once -> labels -> aggregate.
+import { completedReport, loadReviewContext, runPerReviewTask, UsageLedger, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
+import type { common, sentiment } from "@reviewlens/contracts";
+import { aggregateSentiment } from "./sentiment-aggregation.js";
+import { sentimentTask, type LabelAnswer } from "./sentiment-task.js";
+
+export interface SentimentDeps {
+  reviews: RepresentativeReviewSource;
+  gateway: LlmGateway;
+  tokenizer: PromptTokenizer;
+  maxPromptTokens: number;
+}
+
+export interface SentimentOutcome {
+  result: sentiment.SentimentResult;
+  report: common.AnalysisReport;
+}
+
+export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string, options: ResolvedOptions, signal?: AbortSignal): Promise<SentimentOutcome> {
+  const started = performance.now();
+  const context = await loadReviewContext(deps.reviews, { restaurantId, topK: options.topK }, signal);
+  const ledger = new UsageLedger();
+  const outcome = await runPerReviewTask<(typeof context.reviews)[number], LabelAnswer>(context.reviews, context.allReviewTexts, sentimentTask, {
+    gateway: deps.gateway,
+    tokenizer: deps.tokenizer,
+    maxPromptTokens: deps.maxPromptTokens,
+    ledger,
+    priority: options.priority,
+    restaurantId,
+    signal,
+  });
+  const result = aggregateSentiment(
+    restaurantId,
+    context.reviews.map((r) => r.reviewId),
+    outcome.answers,
+    outcome.failed,
+  );
+  const warnings = outcome.failed.length > 0 ? [...outcome.warnings, `${outcome.failed.length} of ${context.reviews.length} reviews not labelled (see failed_reviews)`] : outcome.warnings;
+  return {
+    result,
+    report: completedReport({ ledger, reviewsConsidered: context.reviews.length, processingMs: performance.now() - started, warnings }),
+  };
+}
