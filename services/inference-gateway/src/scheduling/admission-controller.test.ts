@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AdmissionController } from "./admission-controller.js";
+
+const controller = (maxNumSeqs = 4, maxNumBatchedTokens = 1_000) =>
+  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95 });
+
+test("in-flight prefill tokens stay under the step budget", () => {
+  const a = controller(10, 1_000);
+  assert.equal(a.hasRoomFor(600), true);
+  a.dispatched(600);
+  assert.equal(a.hasRoomFor(400), true);
+  assert.equal(a.hasRoomFor(401), false);
+  a.prefilled(600);
+  assert.equal(a.hasRoomFor(1_000), true);
+});
+
+test("a prompt larger than the budget goes alone once nothing else prefills", () => {
+  const a = controller(10, 1_000);
+  a.dispatched(100);
+  assert.equal(a.hasRoomFor(5_000), false);
+  a.prefilled(100);
+  assert.equal(a.hasRoomFor(5_000), true);
+});
+
+test("sequences stay under max_num_seqs", () => {
+  const a = controller(2, 1_000);
+  a.dispatched(1);
+  a.dispatched(1);
+  a.prefilled(1);
+  a.prefilled(1);
+  assert.equal(a.hasRoomFor(1), false);
+  a.finished(1, true);
+  assert.equal(a.hasRoomFor(1), true);
+  assert.equal(a.inFlightSequences, 1);
+});
+
+test("finishing before the first token releases the prefill tokens too", () => {
+  const a = controller();
+  a.dispatched(700);
+  a.finished(700, false);
+  assert.equal(a.inFlightPrefillTokens, 0);
+  assert.equal(a.inFlightSequences, 0);
+});
+
+test("waiting beyond our own prefilling requests shrinks the sequence budget, then it recovers", () => {
+  const a = controller(100, 1_000_000);
+  for (let i = 0; i < 40; i++) a.dispatched(10);
+  for (let i = 0; i < 40; i++) a.prefilled(10);
+  a.observe({ running: 30, waiting: 10, kvCacheUsage: 0.9 });
+  assert.equal(a.sequenceLimit, 30);
+  assert.equal(a.hasRoomFor(1), false);
+  a.observe({ running: 30, waiting: 0, kvCacheUsage: 0.5 });
+  assert.equal(a.sequenceLimit, 33);
+  for (let i = 0; i < 50; i++) a.observe({ running: 30, waiting: 0, kvCacheUsage: 0.5 });
+  assert.equal(a.sequenceLimit, 100);
+});
+
+test("our own prefilling requests waiting for the step budget do not shrink the budget", () => {
+  const a = controller(100, 1_000_000);
+  for (let i = 0; i < 5; i++) a.dispatched(10);
+  a.observe({ running: 0, waiting: 5, kvCacheUsage: 0.1 });
+  assert.equal(a.sequenceLimit, 100);
+});
+
+test("a full KV cache admits nothing more until it drains", () => {
+  const a = controller(100, 1_000_000);
+  a.dispatched(10);
+  a.observe({ running: 1, waiting: 0, kvCacheUsage: 0.97 });
+  assert.equal(a.hasRoomFor(1), false);
+  a.observe({ running: 1, waiting: 0, kvCacheUsage: 0.5 });
+  assert.equal(a.hasRoomFor(1), true);
+});
+
+test("load is the fuller of the two budgets", () => {
+  const a = controller(4, 1_000);
+  a.dispatched(500);
+  assert.equal(a.load(), 0.5);
+  a.prefilled(500);
+  assert.equal(a.load(), 0.25);
+});

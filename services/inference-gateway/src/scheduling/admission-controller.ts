@@ -1,0 +1,107 @@
+// Admission control for one backend: requests wait in the gateway, not in vLLM. A request is
+// dispatched only while the backend's in-flight sequences and in-flight prefill tokens are under
+// budgets derived from its max_num_seqs / max_num_batched_tokens, and the sequence budget shrinks
+// when the backend's live waiting count shows it cannot take more (KV cache full).
+
+export interface BackendCapacity {
+  /** vLLM's --max-num-seqs. */
+  maxNumSeqs: number;
+  /** vLLM's --max-num-batched-tokens (the per-step token budget). */
+  maxNumBatchedTokens: number;
+}
+
+export interface AdmissionOptions {
+  /** Prefill tokens in flight (dispatched, no first token yet), in steps of max_num_batched_tokens. */
+  prefillBudgetSteps: number;
+  /** Share of max_num_seqs the gateway may fill (leaves room for other clients of the backend). */
+  seqBudgetFraction: number;
+  /** KV-cache usage (0-1) above which no new sequence is admitted. */
+  kvCacheHighWater: number;
+}
+
+export interface BackendLoadSample {
+  running: number;
+  waiting: number;
+  kvCacheUsage: number;
+}
+
+export class AdmissionController {
+  private seqs = 0;
+  private prefillTokens = 0;
+  private prefilling = 0;
+  private seqLimit: number;
+  private kvFull = false;
+  private readonly kvHighWater: number;
+  readonly maxSeqs: number;
+  readonly prefillBudget: number;
+
+  constructor(
+    readonly capacity: BackendCapacity,
+    options: AdmissionOptions,
+  ) {
+    this.maxSeqs = Math.max(1, Math.floor(capacity.maxNumSeqs * options.seqBudgetFraction));
+    this.prefillBudget = Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.prefillBudgetSteps));
+    this.seqLimit = this.maxSeqs;
+    this.kvHighWater = options.kvCacheHighWater;
+  }
+
+  get inFlightSequences(): number {
+    return this.seqs;
+  }
+
+  get inFlightPrefillTokens(): number {
+    return this.prefillTokens;
+  }
+
+  /** The sequence budget now (adapted from the backend's live metrics). */
+  get sequenceLimit(): number {
+    return this.seqLimit;
+  }
+
+  /**
+   * Whether a request of this prefill cost may be dispatched now. A prompt larger than the whole
+   * prefill budget goes alone, once nothing else is prefilling, so it is never shut out.
+   */
+  hasRoomFor(cost: number): boolean {
+    if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
+    return this.prefillTokens === 0 || this.prefillTokens + cost <= this.prefillBudget;
+  }
+
+  /** 0 when idle, 1 when a budget is exhausted: the load the router compares across backends. */
+  load(): number {
+    return Math.max(this.seqs / this.maxSeqs, this.prefillTokens / this.prefillBudget);
+  }
+
+  dispatched(cost: number): void {
+    this.seqs++;
+    this.prefillTokens += cost;
+    this.prefilling++;
+  }
+
+  /** The first output token arrived: the prompt left the backend's prefill work. */
+  prefilled(cost: number): void {
+    this.prefillTokens = Math.max(0, this.prefillTokens - cost);
+    this.prefilling = Math.max(0, this.prefilling - 1);
+  }
+
+  /** The request ended; `prefilledAlready` says whether prefilled() was called for it. */
+  finished(cost: number, prefilledAlready: boolean): void {
+    if (!prefilledAlready) this.prefilled(cost);
+    this.seqs = Math.max(0, this.seqs - 1);
+  }
+
+  /**
+   * Adapts the sequence budget to the backend's scraped metrics. Waiting requests beyond our own
+   * prefilling ones (which wait for a chunk of the step budget by design) mean the backend cannot
+   * run more sequences: the budget drops to what it runs. No excess: it grows back by 10% a sample.
+   */
+  observe(sample: BackendLoadSample): void {
+    this.kvFull = sample.kvCacheUsage >= this.kvHighWater;
+    const excess = sample.waiting - this.prefilling;
+    if (excess > 0) {
+      this.seqLimit = Math.max(1, Math.min(this.seqLimit, this.seqs - excess));
+    } else if (!this.kvFull) {
+      this.seqLimit = Math.min(this.maxSeqs, this.seqLimit + Math.max(1, Math.ceil(this.seqLimit * 0.1)));
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PrefillCostQueue } from "./prefill-cost-queue.js";
+import type { PriorityClass } from "./priority-class.js";
+
+function queue(options: Partial<ConstructorParameters<typeof PrefillCostQueue>[0]> = {}) {
+  let now = 0;
+  const q = new PrefillCostQueue<string>({ agingFactor: 2, agingFloorTokens: 1_000, deadlineSlackMs: 0, ...options }, () => now);
+  return { q, advance: (ms: number) => (now += ms) };
+}
+
+function drain(q: PrefillCostQueue<string>): string[] {
+  const order: string[] = [];
+  for (let next = q.peek(); next; next = q.peek()) {
+    q.take(next.entry);
+    order.push(next.entry.item);
+  }
+  return order;
+}
+
+test("higher classes go first, shortest prefill first within a class", () => {
+  const { q } = queue({ agingFactor: 100 });
+  const push = (item: string, priority: PriorityClass, cost: number) => q.push({ item, priority, cost });
+  push("batch-small", "batch", 10);
+  push("standard-large", "standard", 3_000);
+  push("standard-small", "standard", 200);
+  push("interactive-large", "interactive", 5_000);
+  push("standard-mid", "standard", 900);
+  assert.deepEqual(drain(q), ["interactive-large", "standard-small", "standard-mid", "standard-large", "batch-small"]);
+});
+
+test("equal costs keep arrival order", () => {
+  const { q } = queue();
+  for (const item of ["a", "b", "c"]) q.push({ item, priority: "standard", cost: 100 });
+  assert.deepEqual(drain(q), ["a", "b", "c"]);
+});
+
+test("ageing: a large request is overtaken by at most K x max(work ahead, floor) tokens of newer work", () => {
+  const { q } = queue({ agingFactor: 2, agingFloorTokens: 1_000 });
+  q.push({ item: "large", priority: "standard", cost: 3_000 }); // arrives to an empty queue: due after 2,000 tokens
+  const order: string[] = [];
+  // Small requests keep arriving, one per dispatch: SJF alone would starve the large one forever.
+  for (let i = 0; i < 50; i++) {
+    q.push({ item: `small-${i}`, priority: "standard", cost: 300 });
+    const next = q.peek()!;
+    q.take(next.entry);
+    order.push(next.entry.item);
+    if (next.entry.item === "large") {
+      assert.equal(next.reason, "aged");
+      break;
+    }
+  }
+  const overtaken = order.indexOf("large");
+  assert.ok(overtaken > 0, "small requests go first while the bound allows");
+  // 6 smalls = 1,800 tokens; a 7th would bring the dispatched work to 2,100 > 2,000.
+  assert.equal(overtaken, 6);
+});
+
+test("ageing crosses classes, so a batch request is not starved by a stream of interactive ones", () => {
+  const { q } = queue({ agingFactor: 1.5, agingFloorTokens: 500 });
+  q.push({ item: "batch", priority: "batch", cost: 100 });
+  let dispatchedBefore = 0;
+  for (let i = 0; i < 100; i++) {
+    q.push({ item: `i-${i}`, priority: "interactive", cost: 100 });
+    const next = q.peek()!;
+    q.take(next.entry);
+    if (next.entry.item === "batch") break;
+    dispatchedBefore += next.entry.cost;
+  }
+  assert.ok(dispatchedBefore <= 1.5 * 500, `overtaken by ${dispatchedBefore} tokens`);
+  assert.ok(dispatchedBefore >= 500, "the interactive class still went first for a while");
+});
+
+test("a request that arrives behind a long queue is not due until newer work exceeds its bound", () => {
+  const { q } = queue({ agingFactor: 2, agingFloorTokens: 0 });
+  for (let i = 0; i < 10; i++) q.push({ item: `old-${i}`, priority: "batch", cost: 1_000 });
+  const late = q.push({ item: "late-batch", priority: "batch", cost: 1_000 });
+  assert.equal(late.workAhead, 10_000);
+  assert.equal(late.dueAtWork, 20_000);
+});
+
+test("a TTFT deadline moves a request ahead when it nears", () => {
+  const { q, advance } = queue({ agingFactor: 100, deadlineSlackMs: 50 });
+  q.push({ item: "small", priority: "interactive", cost: 10 });
+  q.push({ item: "deadline", priority: "batch", cost: 5_000, deadlineAt: 1_000, prefillMs: 100 });
+  assert.equal(q.peek()!.entry.item, "small");
+  advance(849);
+  assert.equal(q.peek()!.entry.item, "small");
+  advance(1);
+  const next = q.peek()!;
+  assert.equal(next.entry.item, "deadline");
+  assert.equal(next.reason, "deadline");
+});
+
+test("removed requests are skipped and do not count as work", () => {
+  const { q } = queue();
+  const a = q.push({ item: "a", priority: "standard", cost: 10 });
+  q.push({ item: "b", priority: "standard", cost: 20 });
+  assert.equal(q.remove(a), true);
+  assert.equal(q.remove(a), false);
+  assert.equal(q.length, 1);
+  assert.equal(q.tokens, 20);
+  assert.deepEqual(drain(q), ["b"]);
+  assert.equal(q.length, 0);
+});
+
+test("tokensAhead counts higher classes and the not-larger requests of the same class", () => {
+  const { q } = queue();
+  q.push({ item: "i", priority: "interactive", cost: 100 });
+  q.push({ item: "s1", priority: "standard", cost: 50 });
+  q.push({ item: "s2", priority: "standard", cost: 500 });
+  q.push({ item: "b", priority: "batch", cost: 1_000 });
+  assert.equal(q.tokensAhead("standard", 200), 150);
+  assert.equal(q.tokensAhead("interactive", 1), 0);
+  assert.equal(q.tokensAhead("batch", 10_000), 1_650);
+});
+
+test("snapshot reports depth, tokens and the oldest arrival per class", () => {
+  const { q, advance } = queue();
+  q.push({ item: "a", priority: "batch", cost: 10 });
+  advance(5);
+  q.push({ item: "b", priority: "batch", cost: 1 });
+  const batch = q.snapshot().find((s) => s.priority === "batch")!;
+  assert.deepEqual(batch, { priority: "batch", depth: 2, queuedTokens: 11, oldestEnqueuedAt: 0 });
+  assert.equal(q.snapshot().find((s) => s.priority === "interactive")!.depth, 0);
+});
