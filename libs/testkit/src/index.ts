@@ -1,3 +1,4 @@
 export * from "./otlp-receiver.js";
 export * from "./service-process.js";
 export * from "./wait.js";
+export * from "./recording-http-server.js";

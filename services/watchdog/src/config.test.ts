@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadConfig, WatchdogConfigError } from "./config.js";
+
+const base = { ACTUATOR: "command", STOP_COMMAND: "docker stop vllm", GATEWAY_METRICS_URL: "http://127.0.0.1:9461/metrics" };
+
+function problems(argv: string[], env: Record<string, string> = base): string[] {
+  try {
+    loadConfig(argv, env);
+  } catch (error) {
+    if (error instanceof WatchdogConfigError) return error.problems;
+    throw error;
+  }
+  assert.fail("expected a configuration error");
+}
+
+describe("watchdog configuration", () => {
+  it("has the design notes' defaults", () => {
+    const c = loadConfig([], base);
+    assert.equal(c.idleThresholdPercent, 5);
+    assert.equal(c.checkIntervalMs, 60_000);
+    assert.equal(c.idleLimit, 5);
+    assert.equal(c.minRuntimeMs, 600_000);
+    assert.equal(c.dryRun, false);
+    assert.equal(c.adaptiveThreshold, false);
+    assert.deepEqual(c.nvidiaSmi, ["nvidia-smi"]);
+    assert.equal(c.metricsPort, 9465);
+    assert.deepEqual(c.actuator, { kind: "command", command: "docker stop vllm" });
+  });
+
+  it("takes every documented flag, flags over the environment", () => {
+    const c = loadConfig(
+      [
+        "--idle-threshold=7.5",
+        "--check-interval",
+        "0.2",
+        "--idle-limit=3",
+        "--min-runtime=0",
+        "--dry-run",
+        "--gateway-metrics-url=http://127.0.0.1:1/metrics",
+        "--vllm-metrics-url=http://127.0.0.1:2/metrics",
+        "--vllm-metrics-url=http://127.0.0.1:3/metrics",
+      ],
+      { ...base, IDLE_THRESHOLD: "9", IDLE_LIMIT: "8" },
+    );
+    assert.equal(c.idleThresholdPercent, 7.5);
+    assert.equal(c.checkIntervalMs, 200);
+    assert.equal(c.idleLimit, 3);
+    assert.equal(c.minRuntimeMs, 0);
+    assert.equal(c.dryRun, true);
+    assert.equal(c.gatewayMetricsUrl, "http://127.0.0.1:1/metrics");
+    assert.deepEqual(c.vllmMetricsUrls, ["http://127.0.0.1:2/metrics", "http://127.0.0.1:3/metrics"]);
+  });
+
+  it("reads the environment names of the design notes", () => {
+    const c = loadConfig([], { ...base, IDLE_THRESHOLD: "3", CHECK_INTERVAL: "30", IDLE_LIMIT: "4", MIN_RUNTIME: "120", DRY_RUN: "true" });
+    assert.deepEqual([c.idleThresholdPercent, c.checkIntervalMs, c.idleLimit, c.minRuntimeMs, c.dryRun], [3, 30_000, 4, 120_000, true]);
+  });
+
+  it("derives the idle limit from the cold start when COLD_START_SECONDS is given", () => {
+    const c = loadConfig(["--cold-start-seconds=180", "--hourly-price=1.5"], base);
+    assert.equal(c.idleLimit, 3);
+    assert.ok(c.coldStart && Math.abs(c.coldStart.coldStartCostDollars - 0.075) < 1e-12);
+  });
+
+  it("caps a signal read at one check interval", () => {
+    assert.equal(loadConfig(["--check-interval=0.1"], base).signalTimeoutMs, 100);
+    assert.equal(loadConfig([], base).signalTimeoutMs, 5_000);
+  });
+
+  it("names the flag and the variable of a malformed value", () => {
+    assert.deepEqual(problems(["--idle-threshold=abc"]), ['--idle-threshold (IDLE_THRESHOLD)="abc" is invalid: expected a number from 0 to 100']);
+    assert.match(problems([], { ...base, CHECK_INTERVAL: "-1" })[0] ?? "", /^CHECK_INTERVAL="-1" is invalid/);
+    assert.match(problems(["--idle-limit=0"])[0] ?? "", /IDLE_LIMIT.*an integer from 1/);
+  });
+
+  it("refuses unknown flags", () => {
+    assert.match(problems(["--idle-treshold=3"])[0] ?? "", /idle-treshold/);
+  });
+
+  it("lists what each actuator needs", () => {
+    assert.deepEqual(problems([], { GATEWAY_METRICS_URL: "http://127.0.0.1:1/metrics", ACTUATOR: "runpod" }), [
+      "RUNPOD_POD_ID is required with ACTUATOR=runpod",
+      "RUNPOD_API_KEY is required with ACTUATOR=runpod",
+    ]);
+    assert.deepEqual(problems([], { ...base, ACTUATOR: "kubernetes" }), ["K8S_DEPLOYMENT is required with ACTUATOR=kubernetes"]);
+    assert.deepEqual(problems([], { ...base, ACTUATOR: "command", STOP_COMMAND: "" }), ["STOP_COMMAND is required with ACTUATOR=command"]);
+    assert.match(problems([], { GATEWAY_METRICS_URL: "http://127.0.0.1:1/metrics" })[0] ?? "", /ACTUATOR is required/);
+  });
+
+  it("needs a request signal, and refuses conflicting idle limits or an unpriced cold start", () => {
+    assert.match(problems([], { ...base, GATEWAY_METRICS_URL: "" })[0] ?? "", /GATEWAY_METRICS_URL or VLLM_METRICS_URLS is required/);
+    assert.match(problems(["--idle-limit=3", "--cold-start-seconds=60", "--hourly-price=1"])[0] ?? "", /both set the idle limit/);
+    assert.match(problems(["--cold-start-seconds=60"])[0] ?? "", /needs HOURLY_PRICE/);
+    assert.match(problems([], { ...base, ACTUATOR: "none" })[0] ?? "", /only makes sense with --dry-run/);
+  });
+
+  it("never takes the RunPod API key as a flag", () => {
+    const [problem] = problems(["--runpod-api-key=secret"]);
+    assert.match(problem ?? "", /runpod-api-key/);
+    assert.doesNotMatch(problem ?? "", /secret/);
+  });
+});

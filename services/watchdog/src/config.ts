@@ -1,0 +1,204 @@
+// The watchdog's configuration: environment variables, each also a flag; validated once, all problems at once.
+import { parseArgs } from "node:util";
+import { env, readConfig, InvalidConfigError } from "@reviewlens/runtime";
+import { idleLimitFromColdStart, type ColdStartIdleLimit } from "./cold-start-idle-limit.js";
+
+export const schema = {
+  IDLE_THRESHOLD: env.number(0, 100, 5),
+  CHECK_INTERVAL: env.number(0.05, 86_400, 60),
+  IDLE_LIMIT: env.optional(env.integer(1, 1_000_000)),
+  MIN_RUNTIME: env.number(0, 31_536_000, 600),
+  DRY_RUN: env.boolean(false),
+  GATEWAY_METRICS_URL: env.optional(env.url()),
+  VLLM_METRICS_URLS: env.optional(env.urlList()),
+  GPU_SIGNAL: env.oneOf(["nvidia-smi", "none"], "nvidia-smi"),
+  NVIDIA_SMI: env.string("nvidia-smi"),
+  SIGNAL_TIMEOUT: env.number(0.01, 600, 5),
+  ADAPTIVE_THRESHOLD: env.boolean(false),
+  COLD_START_SECONDS: env.optional(env.number(1, 86_400)),
+  HOURLY_PRICE: env.optional(env.number(0.0001, 100_000)),
+  ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]),
+  RUNPOD_POD_ID: env.optional(env.string()),
+  RUNPOD_API_KEY: env.optional(env.string()),
+  RUNPOD_API_URL: env.url("https://rest.runpod.io/v1"),
+  K8S_NAMESPACE: env.string("default"),
+  K8S_DEPLOYMENT: env.optional(env.string()),
+  STOP_COMMAND: env.optional(env.string()),
+  WEBHOOK_URL: env.optional(env.url()),
+  HOST: env.string("0.0.0.0"),
+  WATCHDOG_METRICS_PORT: env.port(9465),
+  LOG_LEVEL: env.oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+};
+
+type Variable = keyof typeof schema;
+
+/** Every variable but the API key is also a flag (secrets only from the environment). */
+const FLAGS: Record<string, Variable> = {
+  "idle-threshold": "IDLE_THRESHOLD",
+  "check-interval": "CHECK_INTERVAL",
+  "idle-limit": "IDLE_LIMIT",
+  "min-runtime": "MIN_RUNTIME",
+  "dry-run": "DRY_RUN",
+  "gateway-metrics-url": "GATEWAY_METRICS_URL",
+  "vllm-metrics-url": "VLLM_METRICS_URLS",
+  "gpu-signal": "GPU_SIGNAL",
+  "nvidia-smi": "NVIDIA_SMI",
+  "signal-timeout": "SIGNAL_TIMEOUT",
+  "adaptive-threshold": "ADAPTIVE_THRESHOLD",
+  "cold-start-seconds": "COLD_START_SECONDS",
+  "hourly-price": "HOURLY_PRICE",
+  actuator: "ACTUATOR",
+  "runpod-pod-id": "RUNPOD_POD_ID",
+  "runpod-api-url": "RUNPOD_API_URL",
+  "k8s-namespace": "K8S_NAMESPACE",
+  "k8s-deployment": "K8S_DEPLOYMENT",
+  "stop-command": "STOP_COMMAND",
+  "webhook-url": "WEBHOOK_URL",
+  "metrics-port": "WATCHDOG_METRICS_PORT",
+};
+const BOOLEAN_FLAGS = new Set(["dry-run", "adaptive-threshold"]);
+const UNITS: Partial<Record<Variable, string>> = {
+  IDLE_THRESHOLD: "percent",
+  CHECK_INTERVAL: "seconds",
+  MIN_RUNTIME: "seconds",
+  SIGNAL_TIMEOUT: "seconds",
+  COLD_START_SECONDS: "seconds",
+  HOURLY_PRICE: "dollars per hour",
+};
+
+export type ActuatorConfig =
+  | { kind: "runpod"; podId: string; apiKey: string; apiUrl: string }
+  | { kind: "kubernetes"; namespace: string; deployment: string }
+  | { kind: "command"; command: string }
+  | { kind: "none" };
+
+export interface WatchdogConfig {
+  idleThresholdPercent: number;
+  adaptiveThreshold: boolean;
+  checkIntervalMs: number;
+  idleLimit: number;
+  /** Set when the idle limit was derived from COLD_START_SECONDS and HOURLY_PRICE. */
+  coldStart?: ColdStartIdleLimit | undefined;
+  minRuntimeMs: number;
+  dryRun: boolean;
+  gatewayMetricsUrl?: string | undefined;
+  vllmMetricsUrls: string[];
+  /** Program and leading arguments; undefined when GPU_SIGNAL=none. */
+  nvidiaSmi?: string[] | undefined;
+  /** Per read, never longer than a check interval. */
+  signalTimeoutMs: number;
+  hourlyPriceDollars?: number | undefined;
+  actuator: ActuatorConfig;
+  webhookUrl?: string | undefined;
+  host: string;
+  metricsPort: number;
+  logLevel: string;
+}
+
+export class WatchdogConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "WatchdogConfigError";
+  }
+}
+
+export const USAGE = `usage: npm run watchdog -- [flags]   (every flag is also an environment variable)
+${Object.entries(FLAGS)
+  .map(([flag, variable]) => `  --${flag}${BOOLEAN_FLAGS.has(flag) ? "" : "=VALUE"}`.padEnd(32) + `${variable}: ${schema[variable].expected}${UNITS[variable] ? ` (${UNITS[variable]})` : ""}`)
+  .join("\n")}
+  RUNPOD_API_KEY (environment only)   the RunPod API key`;
+
+/** Flags win over the environment. Throws WatchdogConfigError listing every problem. */
+export function loadConfig(argv: string[], environment: Record<string, string | undefined> = process.env): WatchdogConfig {
+  const fromFlags = parseFlags(argv);
+  const source = { ...environment, ...fromFlags };
+  const named = (variable: string) => {
+    const flag = Object.entries(FLAGS).find(([, v]) => v === variable && fromFlags[v] !== undefined)?.[0];
+    return flag ? `--${flag} (${variable})` : variable;
+  };
+  let c;
+  try {
+    c = readConfig(schema, source);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    throw new WatchdogConfigError(error.problems.map((p) => p.message.replace(p.variable, named(p.variable))));
+  }
+
+  const problems: string[] = [];
+  const actuator = actuatorConfig(c, problems);
+  if (!c.GATEWAY_METRICS_URL && !c.VLLM_METRICS_URLS) {
+    problems.push("GATEWAY_METRICS_URL or VLLM_METRICS_URLS is required: without a request signal the watchdog cannot tell that nothing is in flight");
+  }
+  if (c.DRY_RUN === false && actuator.kind === "none") problems.push("ACTUATOR=none only makes sense with --dry-run: choose runpod, kubernetes or command");
+  let coldStart: ColdStartIdleLimit | undefined;
+  if (c.COLD_START_SECONDS !== undefined) {
+    if (c.IDLE_LIMIT !== undefined) problems.push(`${named("IDLE_LIMIT")} and ${named("COLD_START_SECONDS")} both set the idle limit: give one`);
+    if (c.HOURLY_PRICE === undefined) problems.push(`${named("COLD_START_SECONDS")} needs HOURLY_PRICE (dollars per hour) to price the cold start`);
+    else coldStart = idleLimitFromColdStart({ coldStartSeconds: c.COLD_START_SECONDS, hourlyPriceDollars: c.HOURLY_PRICE, checkIntervalSeconds: c.CHECK_INTERVAL });
+  }
+  const nvidiaSmi = c.NVIDIA_SMI.split(/\s+/).filter((s) => s.length > 0);
+  if (problems.length > 0) throw new WatchdogConfigError(problems);
+
+  return {
+    idleThresholdPercent: c.IDLE_THRESHOLD,
+    adaptiveThreshold: c.ADAPTIVE_THRESHOLD,
+    checkIntervalMs: c.CHECK_INTERVAL * 1000,
+    idleLimit: coldStart?.idleLimit ?? c.IDLE_LIMIT ?? 5,
+    coldStart,
+    minRuntimeMs: c.MIN_RUNTIME * 1000,
+    dryRun: c.DRY_RUN,
+    gatewayMetricsUrl: c.GATEWAY_METRICS_URL,
+    vllmMetricsUrls: c.VLLM_METRICS_URLS ?? [],
+    nvidiaSmi: c.GPU_SIGNAL === "none" ? undefined : nvidiaSmi,
+    signalTimeoutMs: Math.min(c.SIGNAL_TIMEOUT, c.CHECK_INTERVAL) * 1000,
+    hourlyPriceDollars: c.HOURLY_PRICE,
+    actuator,
+    webhookUrl: c.WEBHOOK_URL,
+    host: c.HOST,
+    metricsPort: c.WATCHDOG_METRICS_PORT,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+function actuatorConfig(c: ReturnType<typeof readConfig<typeof schema>>, problems: string[]): ActuatorConfig {
+  const need = (variable: Variable, value: string | undefined) => {
+    if (!value) problems.push(`${variable} is required with ACTUATOR=${c.ACTUATOR}`);
+    return value ?? "";
+  };
+  switch (c.ACTUATOR) {
+    case "runpod":
+      return { kind: "runpod", podId: need("RUNPOD_POD_ID", c.RUNPOD_POD_ID), apiKey: need("RUNPOD_API_KEY", c.RUNPOD_API_KEY), apiUrl: c.RUNPOD_API_URL };
+    case "kubernetes":
+      return { kind: "kubernetes", namespace: c.K8S_NAMESPACE, deployment: need("K8S_DEPLOYMENT", c.K8S_DEPLOYMENT) };
+    case "command":
+      return { kind: "command", command: need("STOP_COMMAND", c.STOP_COMMAND) };
+    case "none":
+      return { kind: "none" };
+  }
+}
+
+/** Flags to variable values; a repeated --vllm-metrics-url adds to the list. */
+function parseFlags(argv: string[]): Record<string, string> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        Object.keys(FLAGS).map((flag) => [flag, BOOLEAN_FLAGS.has(flag) ? { type: "boolean" as const } : { type: "string" as const, multiple: flag === "vllm-metrics-url" }]),
+      ),
+    });
+  } catch (error) {
+    // First sentence only: some Node versions echo the whole argument, which may hold a secret.
+    const message = (error instanceof Error ? error.message : String(error)).split(". ")[0];
+    throw new WatchdogConfigError([`${message} (see --help)`]);
+  }
+  const out: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(parsed.values)) {
+    const variable = FLAGS[flag];
+    if (variable === undefined || value === undefined) continue;
+    out[variable] = Array.isArray(value) ? value.join(",") : String(value);
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// Composition root of the watchdog: config, metrics endpoint, signals, policy, actuator, the check loop.
+import { createLogger, startTelemetry } from "@reviewlens/runtime";
+import type { Actuator } from "./actuators/actuator.js";
+import { createCommandActuator } from "./actuators/command-actuator.js";
+import { createKubernetesActuator, loadKubeConfig } from "./actuators/kubernetes-actuator.js";
+import { createRunPodActuator } from "./actuators/runpod-actuator.js";
+import { createNvidiaSmiGpuSignal } from "./adapters/nvidia-smi-gpu-signal.js";
+import { createPrometheusLoadSignal, GATEWAY_LOAD_METRICS, VLLM_LOAD_METRICS } from "./adapters/prometheus-load-signal.js";
+import { createWebhookNotifier } from "./adapters/webhook-notifier.js";
+import { loadConfig, USAGE, WatchdogConfigError, type ActuatorConfig } from "./config.js";
+import { IdlePolicy } from "./idle-policy.js";
+import { adaptiveThreshold, fixedThreshold } from "./idle-threshold.js";
+import { systemClock, Watchdog } from "./watchdog.js";
+import { createWatchdogMetrics } from "./watchdog-metrics.js";
+
+const argv = process.argv.slice(2);
+if (argv.includes("--help") || argv.includes("-h")) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+let config;
+let actuator: Actuator;
+try {
+  config = loadConfig(argv);
+  actuator = buildActuator(config.actuator);
+} catch (error) {
+  const message = error instanceof WatchdogConfigError ? error.message : `invalid configuration: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`watchdog: ${message}\n`);
+  process.exit(2);
+}
+
+const telemetry = await startTelemetry({ serviceName: "watchdog", metricsPort: config.metricsPort, metricsHost: config.host });
+const logger = createLogger("watchdog", config.logLevel);
+const threshold = config.adaptiveThreshold ? adaptiveThreshold({ initialPercent: config.idleThresholdPercent }) : fixedThreshold(config.idleThresholdPercent);
+const watchdog = new Watchdog({
+  gpu: config.nvidiaSmi ? createNvidiaSmiGpuSignal(config.nvidiaSmi, config.signalTimeoutMs) : undefined,
+  gateway: config.gatewayMetricsUrl ? createPrometheusLoadSignal(config.gatewayMetricsUrl, GATEWAY_LOAD_METRICS, config.signalTimeoutMs) : undefined,
+  vllm: config.vllmMetricsUrls.map((url) => createPrometheusLoadSignal(url, VLLM_LOAD_METRICS, config.signalTimeoutMs)),
+  policy: new IdlePolicy({ idleLimit: config.idleLimit, minRuntimeMs: config.minRuntimeMs, threshold }, systemClock.now()),
+  actuator,
+  notifier: config.webhookUrl ? createWebhookNotifier(config.webhookUrl) : undefined,
+  metrics: createWatchdogMetrics(telemetry.meter),
+  logger,
+  clock: systemClock,
+  dryRun: config.dryRun,
+  hourlyPriceDollars: config.hourlyPriceDollars,
+});
+
+logger.info(
+  {
+    metricsPort: telemetry.metricsPort,
+    target: actuator.target,
+    dryRun: config.dryRun,
+    checkIntervalSeconds: config.checkIntervalMs / 1000,
+    idleLimit: config.idleLimit,
+    coldStart: config.coldStart,
+    minRuntimeSeconds: config.minRuntimeMs / 1000,
+    threshold: threshold.description,
+    gpu: config.nvidiaSmi?.join(" ") ?? "off",
+    gateway: config.gatewayMetricsUrl,
+    vllm: config.vllmMetricsUrls,
+  },
+  `watchdog watching ${actuator.target}; metrics :${telemetry.metricsPort}/metrics`,
+);
+
+const abort = new AbortController();
+const running = watchdog.run(config.checkIntervalMs, abort.signal);
+const onSignal = (signal: NodeJS.Signals) => {
+  logger.info({ signal }, "shutting down");
+  abort.abort();
+  running
+    .then(() => telemetry.shutdown())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+};
+process.once("SIGTERM", onSignal);
+process.once("SIGINT", onSignal);
+
+function buildActuator(c: ActuatorConfig): Actuator {
+  switch (c.kind) {
+    case "runpod":
+      return createRunPodActuator({ podId: c.podId, apiKey: c.apiKey, baseUrl: c.apiUrl });
+    case "kubernetes":
+      return createKubernetesActuator({ namespace: c.namespace, deployment: c.deployment, kubeConfig: loadKubeConfig() });
+    case "command":
+      return createCommandActuator({ command: c.command });
+    case "none":
+      return { target: "nothing (ACTUATOR=none, dry run)", stop: () => Promise.reject(new Error("ACTUATOR=none cannot stop anything")) };
+  }
+}

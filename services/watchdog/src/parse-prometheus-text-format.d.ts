@@ -1,0 +1,19 @@
+// Types for the untyped parse-prometheus-text-format package (the shape its README documents).
+declare module "parse-prometheus-text-format" {
+  interface PrometheusSample {
+    value?: string;
+    labels?: Record<string, string>;
+    timestamp_ms?: string;
+    buckets?: Record<string, string>;
+    quantiles?: Record<string, string>;
+    count?: string;
+    sum?: string;
+  }
+  interface PrometheusFamily {
+    name: string;
+    help: string;
+    type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";
+    metrics: PrometheusSample[];
+  }
+  export default function parsePrometheusTextFormat(text: string): PrometheusFamily[];
+}

@@ -1,0 +1,40 @@
+// What one check reads: each signal is either a value or "unknown" with the reason it could not be read.
+
+export type Reading<T> = { readonly known: true; readonly value: T } | { readonly known: false; readonly reason: string };
+
+export const known = <T>(value: T): Reading<T> => ({ known: true, value });
+export const unknown = <T = never>(reason: string): Reading<T> => ({ known: false, reason });
+
+/** One GPU of the node, as nvidia-smi reports it. */
+export interface GpuSample {
+  readonly utilizationPercent: number;
+  readonly memoryUsedMiB: number;
+}
+
+/**
+ * A server's request load: requests being worked on and waiting now (gauges), and a counter of
+ * requests since the server started. The gateway: in flight, queued, requests of every outcome;
+ * a vLLM replica: running, waiting, finished requests.
+ */
+export interface RequestLoad {
+  readonly inFlight: number;
+  readonly queued: number;
+  readonly requestsTotal: number;
+}
+
+/** Each signal source behind the same small interface; a failed read resolves to unknown, never throws. */
+export interface Signal<T> {
+  /** A short name for logs, e.g. the URL it reads. */
+  readonly source: string;
+  read(signal: AbortSignal): Promise<Reading<T>>;
+}
+
+/** Everything one check read. */
+export interface CheckSignals {
+  /** Absent when the GPU signal is switched off (GPU_SIGNAL=none). */
+  readonly gpu?: Reading<readonly GpuSample[]>;
+  /** Absent when no gateway is watched. */
+  readonly gateway?: Reading<RequestLoad>;
+  /** One entry per watched vLLM replica, keyed by its source. */
+  readonly vllm: ReadonlyArray<{ readonly source: string; readonly reading: Reading<RequestLoad> }>;
+}

@@ -1,0 +1,50 @@
+// The watchdog's own Prometheus metrics (served on WATCHDOG_METRICS_PORT at /metrics).
+import type { Meter } from "@opentelemetry/api";
+import type { Verdict } from "./idle-policy.js";
+
+export interface WatchdogMetrics {
+  recordCheck(verdict: Verdict): void;
+  stopAttempted(): void;
+  stopFailed(): void;
+  dryRunStop(): void;
+  /** Dollars not spent while the server stayed stopped. */
+  saved(dollars: number): void;
+}
+
+/** Counters get `_total` from the Prometheus exporter: watchdog_checks_total, watchdog_stops_attempted_total, ... */
+export function createWatchdogMetrics(meter: Meter): WatchdogMetrics {
+  const checks = meter.createCounter("watchdog_checks", { description: "Checks by decision (stop, idle, busy, unknown, stopped, resumed)" });
+  const idleChecks = meter.createCounter("watchdog_idle_checks", { description: "Checks that found the GPU server idle" });
+  const attempted = meter.createCounter("watchdog_stops_attempted", { description: "Stop calls made to the actuator" });
+  const failed = meter.createCounter("watchdog_stops_failed", { description: "Stop calls that failed (retried at the next idle check)" });
+  const dryRun = meter.createCounter("watchdog_dry_run_stops", { description: "Stops decided in dry-run mode (no call made)" });
+  const savings = meter.createCounter("watchdog_estimated_savings_dollars", {
+    description: "Estimated dollars saved: time the server stayed stopped times HOURLY_PRICE",
+  });
+  // Zero from the start, so dashboards and alerts see the series before the first stop.
+  for (const counter of [idleChecks, attempted, failed, dryRun, savings]) counter.add(0);
+  let last: Verdict | undefined;
+  meter
+    .createObservableGauge("watchdog_idle_count", { description: "Consecutive idle checks so far" })
+    .addCallback((r) => void (last && r.observe(last.idleCount)));
+  meter
+    .createObservableGauge("watchdog_idle_limit", { description: "Consecutive idle checks that trigger a stop" })
+    .addCallback((r) => void (last && r.observe(last.idleLimit)));
+  meter
+    .createObservableGauge("watchdog_idle_threshold_percent", { description: "GPU utilisation below which the GPU counts as idle" })
+    .addCallback((r) => void (last && r.observe(last.thresholdPercent)));
+  meter
+    .createObservableGauge("watchdog_gpu_utilization_percent", { description: "Busiest GPU's utilisation at the last check" })
+    .addCallback((r) => void (last?.activity.gpuUtilizationPercent !== undefined && r.observe(last.activity.gpuUtilizationPercent)));
+  return {
+    recordCheck(verdict) {
+      last = verdict;
+      checks.add(1, { decision: verdict.decision });
+      if (verdict.decision === "idle" || verdict.decision === "stop") idleChecks.add(1);
+    },
+    stopAttempted: () => attempted.add(1),
+    stopFailed: () => failed.add(1),
+    dryRunStop: () => dryRun.add(1),
+    saved: (dollars) => savings.add(dollars),
+  };
+}
