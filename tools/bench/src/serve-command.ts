@@ -124,7 +124,7 @@ export function targetFor(o: Pick<ServeOptions, "backend" | "baseUrl" | "host" |
 }
 
 export async function buildRequests(o: ServeOptions): Promise<BenchRequest[]> {
-  const tokenizer = await loadQwenTokenizer();
+  const tokenizer = loadQwenTokenizer();
   const requests =
     o.datasetName === "reviews"
       ? reviewDataset({ numPrompts: o.numPrompts, seed: o.seed, restaurants: o.reviewsRestaurants, reviewsPerPrompt: o.reviewsPerPrompt, outputLen: o.reviewsOutputLen }, tokenizer)

@@ -7,6 +7,7 @@ import { parseGoodput } from "./goodput.js";
 import { mean, percentile, std } from "./percentiles.js";
 import { lengthRange, sampleLengths } from "./random-dataset.js";
 import { RandomSource } from "./random-source.js";
+import { expectedRequests, profileArrivals, rateAt, toInterArrival } from "./load-profile.js";
 import type { RequestOutput } from "./request-output.js";
 
 const variance = (xs: number[]) => std(xs) ** 2;
@@ -101,5 +102,25 @@ describe("vllm bench serve metrics", () => {
     assert.throws(() => parseGoodput(["ttft"]), /KEY:MILLISECONDS/);
     assert.throws(() => parseGoodput(["queue:5"]), /unknown metric/);
     assert.throws(() => parseGoodput(["ttft:-1"]), /non-negative/);
+  });
+});
+
+describe("load profile", () => {
+  const phases = [
+    { name: "ramp up", durationS: 100, fromRate: 0, toRate: 10 },
+    { name: "plateau", durationS: 100, fromRate: 10, toRate: 10 },
+    { name: "idle", durationS: 100, fromRate: 0, toRate: 0 },
+  ];
+
+  it("draws as many arrivals per phase as the rate integrates to", () => {
+    const arrivals = profileArrivals(phases, new RandomSource(9));
+    const inPhase = (from: number, to: number) => arrivals.filter((t) => t >= from && t < to).length;
+    assert.equal(expectedRequests(phases), 1500);
+    close(inPhase(0, 100), 500, 0.1, "ramp-up arrivals");
+    close(inPhase(100, 200), 1000, 0.08, "plateau arrivals");
+    assert.equal(inPhase(200, 300), 0, "idle has none");
+    close(inPhase(50, 100), 375, 0.12, "the ramp's second half carries 3/4 of it");
+    assert.equal(rateAt(phases, 50), 5);
+    assert.deepEqual(toInterArrival([1, 3, 6]), [1, 2, 3]);
   });
 });
