@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { common } from "@reviewlens/contracts";
+import { messagesOf, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
+import { createHashingEmbedder } from "@reviewlens/embedder";
+import { getTokenizer } from "@reviewlens/tokenizer";
+import { fixedReviewSource } from "../test-fixtures.js";
+import { DEFAULT_THRESHOLDS } from "./step-f-filter.js";
+import { extractStrengths } from "./strength-pipeline.js";
+
+// Ten positive reviews: all say "맛있어요" (generic), four praise the hand-made noodles (signature).
+const reviews = Array.from({ length: 10 }, (_, i) => ({ text: i < 4 ? `수제 생면이 쫄깃하고 맛있어요 ${i}` : `맛있어요 ${i}`, rating: 5 }));
+
+function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) {
+  const user = messagesOf(request)[1]!.content;
+  const blocks = [...user.matchAll(/<review ref="(R\d+)">([^<]*)<\/review>/g)];
+  return JSON.stringify(
+    Object.fromEntries(
+      blocks.map(([, ref, text]) => [
+        ref,
+        { claims: [{ aspect: "taste", claim: "맛있어요" }, ...(text!.includes("수제 생면") ? [{ aspect: "taste", claim: "수제 생면" }] : [])] },
+      ]),
+    ),
+  );
+}
+
+describe("strength pipeline A-H", () => {
+  it("reports the signature strength with its evidence, drops generic praise, and times every step", async () => {
+    const gateway = new ScriptedGateway((request) =>
+      request.request!.jsonSchema!.name === "review_claims"
+        ? claimsFor(request)
+        : JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, { statement: "직접 뽑은 생면이 쫄깃하다" }]))),
+    );
+    const { result, report } = await extractStrengths(
+      {
+        reviews: fixedReviewSource("r1", reviews),
+        gateway,
+        tokenizer: getTokenizer(),
+        embedder: createHashingEmbedder(),
+        // Generic praise is everywhere (40% of 900 other reviews); the noodles nowhere else.
+        baseline: {
+          prevalence: async (claim) =>
+            claim.includes("생면") ? { ownMatches: 4, ownReviews: 10, otherMatches: 0, otherReviews: 900 } : { ownMatches: 10, ownReviews: 10, otherMatches: 850, otherReviews: 900 },
+        },
+        maxPromptTokens: 1500,
+        clusterSimilarity: 0.6,
+      },
+      { restaurantId: "r1", options: { topK: 20, force: false, priority: common.Priority.PRIORITY_STANDARD }, maxStrengths: 5, thresholds: DEFAULT_THRESHOLDS },
+    );
+    assert.equal(result.strengths.length, 1);
+    const [strength] = result.strengths;
+    assert.equal(strength!.statement, "직접 뽑은 생면이 쫄깃하다");
+    assert.deepEqual(strength!.evidenceReviewIds, ["r1-rv0", "r1-rv1", "r1-rv2", "r1-rv3"]);
+    assert.equal(strength!.support, 4);
+    assert.ok(strength!.distinctiveness > 1.5);
+    assert.deepEqual(
+      report.steps.map((s) => s.step[0]),
+      ["A", "B", "C", "D", "E", "F", "G", "H"],
+    );
+    assert.deepEqual(
+      report.steps.map((s) => [s.itemsIn, s.itemsOut]),
+      [
+        [20, 10],
+        [10, 14],
+        [14, 2],
+        [2, 2],
+        [2, 2],
+        [2, 1],
+        [1, 1],
+        [1, 1],
+      ],
+    );
+    assert.equal(report.llmRequests, 2);
+  });
+});

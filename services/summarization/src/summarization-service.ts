@@ -1,0 +1,62 @@
+// gRPC handlers of SummarizationService: validate, run each restaurant through the runner, translate.
+import { checkRestaurantId, checkRestaurantIds, failedReport, inCompletionOrder, resolveOptions, type AnalysisRunner, type ResolvedOptions } from "@reviewlens/analysis-core";
+import type { summarization } from "@reviewlens/contracts";
+import { InvalidArgumentError } from "@reviewlens/runtime";
+import { resolveAspects } from "./aspects.js";
+import { DEFAULT_THRESHOLDS } from "./strengths/step-f-filter.js";
+import { STRENGTH_ANALYSIS_TYPE } from "./strengths/step-b-extract-claims.js";
+import { extractStrengths, type StrengthDeps } from "./strengths/strength-pipeline.js";
+import { SUMMARY_ANALYSIS_TYPE, summarizeRestaurant, type SummaryDeps } from "./summary/summary-analysis.js";
+
+export interface SummarizationDeps extends SummaryDeps, StrengthDeps {
+  summaryMaxPromptTokens: number;
+}
+
+const DEFAULT_MAX_STRENGTHS = 5;
+const MAX_STRENGTHS = 20;
+
+export function createSummarizationService(deps: SummarizationDeps, runner: AnalysisRunner): summarization.SummarizationServiceImplementation {
+  const summaryDeps: SummaryDeps = { ...deps, maxPromptTokens: deps.summaryMaxPromptTokens };
+  const summarize = (restaurantId: string, aspects: string[], options: ResolvedOptions, signal: AbortSignal) =>
+    runner.run(
+      { restaurantId, analysisType: SUMMARY_ANALYSIS_TYPE, force: options.force },
+      (s) => summarizeRestaurant(summaryDeps, restaurantId, aspects, options, s),
+      signal,
+    );
+
+  return {
+    async summarize(request, context) {
+      const restaurantId = checkRestaurantId(request.restaurantId);
+      const options = resolveOptions(request.options);
+      return summarize(restaurantId, resolveAspects(request.aspects), options, context.signal);
+    },
+
+    async *summarizeBatch(request, context) {
+      const ids = checkRestaurantIds(request.restaurantIds);
+      const options = resolveOptions(request.options);
+      const aspects = resolveAspects(request.aspects);
+      const started = performance.now();
+      // Every restaurant starts now, so all their prompts reach the gateway together.
+      const tasks = ids.map((id) => ({ key: id, run: () => summarize(id, aspects, options, context.signal) }));
+      for await (const settled of inCompletionOrder(tasks)) {
+        yield settled.ok
+          ? { restaurantId: settled.key, result: settled.value.result, report: settled.value.report }
+          : { restaurantId: settled.key, result: undefined, report: failedReport(settled.error, performance.now() - started) };
+      }
+    },
+
+    async extractStrengths(request, context) {
+      const restaurantId = checkRestaurantId(request.restaurantId);
+      const options = resolveOptions(request.options);
+      const maxStrengths = request.maxStrengths || DEFAULT_MAX_STRENGTHS;
+      if (maxStrengths > MAX_STRENGTHS) throw new InvalidArgumentError("max_strengths", `must be at most ${MAX_STRENGTHS}, got ${maxStrengths}`);
+      const minSupport = request.minSupport || DEFAULT_THRESHOLDS.minSupportShare;
+      if (!(minSupport > 0 && minSupport <= 1)) throw new InvalidArgumentError("min_support", `must be a share in (0, 1], got ${request.minSupport}`);
+      return runner.run(
+        { restaurantId, analysisType: STRENGTH_ANALYSIS_TYPE, force: options.force },
+        (s) => extractStrengths(deps, { restaurantId, options, maxStrengths, thresholds: { ...DEFAULT_THRESHOLDS, minSupportShare: minSupport } }, s),
+        context.signal,
+      );
+    },
+  };
+}
