@@ -6,7 +6,7 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch node_modules
 
-.PHONY: help setup proto build typecheck lint test test-only up demo bench
+.PHONY: help setup proto build typecheck lint test test-only up demo bench k8s-tools helm-deps helm-lint
 
 help:
 	@echo "make demo    start the stack on the embedded default and run the main job"
@@ -28,7 +28,7 @@ lint: proto
 	npx eslint .
 	npx buf lint proto
 
-test: build lint
+test: build lint k8s-tools
 	bash scripts/test-servers.sh bash scripts/run-tests.sh
 
 # Tests only, assuming `make build` ran (TESTS=path narrows the run).
@@ -40,3 +40,15 @@ up: proto
 
 demo: node_modules proto
 	npm run demo
+
+# helm (v4) and kubectl for the chart tests, in .tools/bin (git-ignored); quick when already there.
+k8s-tools:
+	@bash scripts/fetch-k8s-tools.sh
+
+# The charts' file:// dependencies (helm/*/charts/), needed before `helm install helm/reviewlens`.
+helm-deps: k8s-tools
+	@HELM=.tools/bin/helm bash scripts/helm-deps.sh
+
+helm-lint: helm-deps
+	@for chart in helm/*/; do .tools/bin/helm lint --strict "$$chart" || exit 1; done
+	.tools/bin/kubectl kustomize k8s >/dev/null
