@@ -1,6 +1,7 @@
 // The reviewlens CLI: a gRPC client of the services, like any other.
 import { Command, InvalidArgumentError as CommanderArgumentError } from "commander";
 import { ClientError, Status } from "nice-grpc";
+import { runBenchCommand } from "@reviewlens/bench";
 import { analyze } from "./commands/analyze.js";
 import { formatIngestSummary, ingestFile } from "./commands/ingest.js";
 import { searchImages, searchReviews } from "./commands/search.js";
@@ -120,7 +121,26 @@ function buildProgram(out: (s: string) => void): Command {
       }),
     );
 
+  program
+    .command("bench")
+    .description("load generator and experiments with vllm bench serve's flags (reviewlens bench --help)")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("[args...]")
+    .action(async (args: string[]) => {
+      const code = await runBenchCommand(args, out);
+      if (code !== 0) throw new ExitCodeError(code);
+    });
+
   return program;
+}
+
+/** A subcommand that already reported its failure and only sets the exit code. */
+class ExitCodeError extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
 }
 
 /** Runs the CLI; returns the exit code (errors become one clear line on stderr). */
@@ -130,6 +150,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
+    if (error instanceof ExitCodeError) return error.exitCode;
     if (error && typeof error === "object" && "exitCode" in error && "code" in error && String(error.code).startsWith("commander.")) {
       return Number(error.exitCode);
     }
