@@ -37,3 +37,6 @@ export function failedReport(error: unknown, processingMs: number): common.Analy
     batchSize: 0,
   };
 }
+
+/** Runs the analysis as it is, with no lock, SKIP or recording. */
+export const directRunner: AnalysisRunner = { run: (_key, execute, signal) => execute(signal) };

@@ -1,5 +1,6 @@
 export * from "./analysis-options.js";
 export * from "./analysis-runner.js";
+export * from "./analysis-metrics.js";
 export * from "./completion-order.js";
 export * from "./llm-gateway.js";
 export * from "./per-review-task.js";

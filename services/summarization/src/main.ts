@@ -1,5 +1,6 @@
 // Composition root of the summarization service.
 import { inference, summarization, vectorsearch } from "@reviewlens/contracts";
+import { directRunner, instrumentRunner } from "@reviewlens/analysis-core";
 import { allReady, createServiceClient, env, grpcDependency, runService } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { createGatewayEmbedder } from "./adapters/gateway-embedder.js";
@@ -17,7 +18,7 @@ await runService({
     STRENGTH_CLUSTER_SIMILARITY: env.number(0, 1, 0.6),
     STRENGTH_MATCH_SIMILARITY: env.number(0, 1, 0.3),
   },
-  async build({ config }) {
+  async build({ config, meter }) {
     const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
     const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
     const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
@@ -32,7 +33,7 @@ await runService({
         summaryMaxPromptTokens: config.SUMMARY_MAX_PROMPT_TOKENS,
         clusterSimilarity: config.STRENGTH_CLUSTER_SIMILARITY,
       },
-      { run: (_key, execute, signal) => execute(signal) },
+      instrumentRunner(directRunner, meter),
     );
     return {
       services: [{ definition: summarization.SummarizationServiceDefinition, implementation }],
