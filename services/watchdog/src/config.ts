@@ -1,6 +1,6 @@
 // The watchdog's configuration: environment variables, each also a flag; validated once, all problems at once.
 import { parseArgs } from "node:util";
-import { env, readConfig, InvalidConfigError } from "@reviewlens/runtime";
+import { env, readConfig, InvalidConfigError } from "@reviewlens/runtime/config";
 import { idleLimitFromColdStart, type ColdStartIdleLimit } from "./cold-start-idle-limit.js";
 
 export const schema = {
@@ -15,7 +15,7 @@ export const schema = {
   NVIDIA_SMI: env.string("nvidia-smi"),
   SIGNAL_TIMEOUT: env.number(0.01, 600, 5),
   ADAPTIVE_THRESHOLD: env.boolean(false),
-  COLD_START_SECONDS: env.optional(env.number(1, 86_400)),
+  COLD_START_SECONDS: env.optional(env.number(0.01, 86_400)),
   HOURLY_PRICE: env.optional(env.number(0.0001, 100_000)),
   ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]),
   RUNPOD_POD_ID: env.optional(env.string()),

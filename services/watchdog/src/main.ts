@@ -1,8 +1,8 @@
 // Composition root of the watchdog: config, metrics endpoint, signals, policy, actuator, the check loop.
-import { createLogger, startTelemetry } from "@reviewlens/runtime";
+// Light imports only (runtime's config and logger, not its gRPC/tracing index): the watchdog should stay small.
+import { createLogger } from "@reviewlens/runtime/logger";
 import type { Actuator } from "./actuators/actuator.js";
 import { createCommandActuator } from "./actuators/command-actuator.js";
-import { createKubernetesActuator, loadKubeConfig } from "./actuators/kubernetes-actuator.js";
 import { createRunPodActuator } from "./actuators/runpod-actuator.js";
 import { createNvidiaSmiGpuSignal } from "./adapters/nvidia-smi-gpu-signal.js";
 import { createPrometheusLoadSignal, GATEWAY_LOAD_METRICS, VLLM_LOAD_METRICS } from "./adapters/prometheus-load-signal.js";
@@ -10,6 +10,7 @@ import { createWebhookNotifier } from "./adapters/webhook-notifier.js";
 import { loadConfig, USAGE, WatchdogConfigError, type ActuatorConfig } from "./config.js";
 import { IdlePolicy } from "./idle-policy.js";
 import { adaptiveThreshold, fixedThreshold } from "./idle-threshold.js";
+import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { systemClock, Watchdog } from "./watchdog.js";
 import { createWatchdogMetrics } from "./watchdog-metrics.js";
 
@@ -23,14 +24,14 @@ let config;
 let actuator: Actuator;
 try {
   config = loadConfig(argv);
-  actuator = buildActuator(config.actuator);
+  actuator = await buildActuator(config.actuator);
 } catch (error) {
   const message = error instanceof WatchdogConfigError ? error.message : `invalid configuration: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`watchdog: ${message}\n`);
   process.exit(2);
 }
 
-const telemetry = await startTelemetry({ serviceName: "watchdog", metricsPort: config.metricsPort, metricsHost: config.host });
+const metricsEndpoint = await startMetricsEndpoint({ host: config.host, port: config.metricsPort });
 const logger = createLogger("watchdog", config.logLevel);
 const threshold = config.adaptiveThreshold ? adaptiveThreshold({ initialPercent: config.idleThresholdPercent }) : fixedThreshold(config.idleThresholdPercent);
 const watchdog = new Watchdog({
@@ -40,7 +41,7 @@ const watchdog = new Watchdog({
   policy: new IdlePolicy({ idleLimit: config.idleLimit, minRuntimeMs: config.minRuntimeMs, threshold }, systemClock.now()),
   actuator,
   notifier: config.webhookUrl ? createWebhookNotifier(config.webhookUrl) : undefined,
-  metrics: createWatchdogMetrics(telemetry.meter),
+  metrics: createWatchdogMetrics(metricsEndpoint.meter),
   logger,
   clock: systemClock,
   dryRun: config.dryRun,
@@ -49,7 +50,7 @@ const watchdog = new Watchdog({
 
 logger.info(
   {
-    metricsPort: telemetry.metricsPort,
+    metricsPort: metricsEndpoint.port,
     target: actuator.target,
     dryRun: config.dryRun,
     checkIntervalSeconds: config.checkIntervalMs / 1000,
@@ -61,7 +62,7 @@ logger.info(
     gateway: config.gatewayMetricsUrl,
     vllm: config.vllmMetricsUrls,
   },
-  `watchdog watching ${actuator.target}; metrics :${telemetry.metricsPort}/metrics`,
+  `watchdog watching ${actuator.target}; metrics :${metricsEndpoint.port}/metrics`,
 );
 
 const abort = new AbortController();
@@ -70,7 +71,7 @@ const onSignal = (signal: NodeJS.Signals) => {
   logger.info({ signal }, "shutting down");
   abort.abort();
   running
-    .then(() => telemetry.shutdown())
+    .then(() => metricsEndpoint.close())
     .then(
       () => process.exit(0),
       (error: unknown) => {
@@ -82,12 +83,15 @@ const onSignal = (signal: NodeJS.Signals) => {
 process.once("SIGTERM", onSignal);
 process.once("SIGINT", onSignal);
 
-function buildActuator(c: ActuatorConfig): Actuator {
+async function buildActuator(c: ActuatorConfig): Promise<Actuator> {
   switch (c.kind) {
     case "runpod":
       return createRunPodActuator({ podId: c.podId, apiKey: c.apiKey, baseUrl: c.apiUrl });
-    case "kubernetes":
+    case "kubernetes": {
+      // Loaded only when used: the Kubernetes client alone adds about 120 MB of RSS.
+      const { createKubernetesActuator, loadKubeConfig } = await import("./actuators/kubernetes-actuator.js");
       return createKubernetesActuator({ namespace: c.namespace, deployment: c.deployment, kubeConfig: loadKubeConfig() });
+    }
     case "command":
       return createCommandActuator({ command: c.command });
     case "none":
