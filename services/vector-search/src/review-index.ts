@@ -1,0 +1,200 @@
+// The service's use cases over a VectorStore and an Embedder: ingest, delete, search, TOP-K by
+// representative vector, statistics. Writes are serialised so that each restaurant's incremental
+// representative vector is read, updated and stored without lost updates (one process per store).
+import type { Embedder } from "@reviewlens/embedder";
+import type { ImageCandidate } from "./domain/image-search.js";
+import {
+  applyContributions,
+  emptyState,
+  normalize,
+  reviewWeight,
+  type Contribution,
+  type RepresentativeState,
+  type WeightPolicy,
+} from "./domain/representative-vector.js";
+import type { ReviewRecord } from "./domain/review.js";
+import {
+  collectionSpecs,
+  imagePointId,
+  imageToPoint,
+  pointToImage,
+  pointToReview,
+  pointToState,
+  RESTAURANT_VECTORS,
+  reviewToPoint,
+  REVIEW_IMAGES,
+  REVIEWS,
+  sameReview,
+  stateToPoint,
+  type StoredReview,
+} from "./stored-records.js";
+import type { Condition, VectorStore } from "./vector-store.js";
+
+export interface ScoredReview {
+  review: ReviewRecord;
+  score: number;
+}
+
+export interface UpsertOutcome {
+  upserted: number;
+  unchanged: number;
+  restaurantsUpdated: number;
+}
+
+export interface ReviewFilter {
+  restaurantId?: string;
+  rating?: { min: number; max: number };
+  createdFromMs?: number;
+  createdToMs?: number;
+  withImages?: boolean;
+}
+
+// An image's vector leans on its caption and keeps some of its review's text for context.
+const CAPTION_SHARE = 0.7;
+
+/** Float32 like the stores keep, unit length like cosine stores keep: removals then cancel additions exactly. */
+function asStored(vector: number[]): number[] {
+  return Array.from(Float32Array.from(normalize(vector)));
+}
+
+export function filterConditions(filter: ReviewFilter): Condition[] {
+  const conditions: Condition[] = [];
+  if (filter.restaurantId) conditions.push({ field: "restaurant_id", equals: filter.restaurantId });
+  if (filter.rating) conditions.push({ field: "rating", range: { gte: filter.rating.min, lte: filter.rating.max } });
+  if (filter.createdFromMs !== undefined || filter.createdToMs !== undefined) {
+    conditions.push({
+      field: "created_at",
+      range: { ...(filter.createdFromMs !== undefined ? { gte: filter.createdFromMs } : {}), ...(filter.createdToMs !== undefined ? { lt: filter.createdToMs } : {}) },
+    });
+  }
+  if (filter.withImages) conditions.push({ field: "has_images", equals: true });
+  return conditions;
+}
+
+export class ReviewIndex {
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly store: VectorStore,
+    readonly embedder: Embedder,
+    private readonly weights: WeightPolicy,
+  ) {}
+
+  /** Creates or checks the collections (DimensionMismatchError when they hold other vectors). */
+  static async open(store: VectorStore, embedder: Embedder, weights: WeightPolicy): Promise<ReviewIndex> {
+    for (const spec of collectionSpecs(embedder.dimension)) await store.ensureCollection(spec);
+    return new ReviewIndex(store, embedder, weights);
+  }
+
+  private serialised<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(operation);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    if (texts.length === 0) return [];
+    return (await this.embedder.embed(texts, signal)).map(asStored);
+  }
+
+  /** Inserts or replaces valid reviews; the last of equal review IDs wins. */
+  async upsert(records: ReviewRecord[], signal?: AbortSignal): Promise<UpsertOutcome> {
+    const byId = new Map(records.map((r) => [r.reviewId, r]));
+    const reviews = [...byId.values()];
+    const captions = reviews.flatMap((r) => r.images.filter((i) => i.caption.trim() !== "").map((i) => i.caption));
+    // Embedding happens outside the write lock: it is the slow part and needs no consistency.
+    const [vectors, captionVectors] = await Promise.all([this.embed(reviews.map((r) => r.text), signal), this.embed(captions, signal)]);
+    return this.serialised(async () => {
+      signal?.throwIfAborted();
+      const existing = new Map((await this.store.get(REVIEWS, [...byId.keys()], signal)).map((p) => [p.id, pointToReview(p)]));
+      const changed: StoredReview[] = [];
+      let captionIndex = 0;
+      const imagePoints = [];
+      for (const [i, review] of reviews.entries()) {
+        const vector = vectors[i]!;
+        const imageVectors = review.images.map((image) =>
+          image.caption.trim() === "" ? vector : asStored(captionVectors[captionIndex++]!.map((x, d) => CAPTION_SHARE * x + (1 - CAPTION_SHARE) * vector[d]!)),
+        );
+        const before = existing.get(review.reviewId);
+        if (before && sameReview(before.review, review)) continue;
+        changed.push({ review, vector, weight: reviewWeight(review, this.weights) });
+        imagePoints.push(...review.images.map((image, k) => imageToPoint(review, image, imageVectors[k]!)));
+      }
+      if (changed.length === 0) return { upserted: 0, unchanged: reviews.length, restaurantsUpdated: 0 };
+      const replaced = changed.map((c) => existing.get(c.review.reviewId)).filter((r): r is StoredReview => r !== undefined);
+      const restaurants = await this.updateStates(changed, replaced, signal);
+      await this.store.upsert(REVIEWS, changed.map(reviewToPoint), signal);
+      await this.store.delete(REVIEW_IMAGES, replaced.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))), signal);
+      await this.store.upsert(REVIEW_IMAGES, imagePoints, signal);
+      await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint), signal);
+      return { upserted: changed.length, unchanged: reviews.length - changed.length, restaurantsUpdated: restaurants.length };
+    });
+  }
+
+  async delete(reviewIds: string[], signal?: AbortSignal): Promise<{ deleted: string[]; notFound: string[] }> {
+    const ids = [...new Set(reviewIds)];
+    return this.serialised(async () => {
+      const existing = (await this.store.get(REVIEWS, ids, signal)).map(pointToReview);
+      const found = new Set(existing.map((r) => r.review.reviewId));
+      if (existing.length > 0) {
+        const restaurants = await this.updateStates([], existing, signal);
+        await this.store.delete(REVIEWS, [...found], signal);
+        await this.store.delete(REVIEW_IMAGES, existing.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))), signal);
+        await this.fixLastReviewAt(restaurants, existing, signal);
+        await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint), signal);
+      }
+      return { deleted: ids.filter((id) => found.has(id)), notFound: ids.filter((id) => !found.has(id)) };
+    });
+  }
+
+  /** The next state of every restaurant touched by adding `added` and removing `removed`. */
+  private async updateStates(added: StoredReview[], removed: StoredReview[], signal?: AbortSignal): Promise<RepresentativeState[]> {
+    const contribution = (r: StoredReview): Contribution => ({ vector: r.vector, weight: r.weight, createdAtMs: r.review.createdAtMs });
+    const ids = [...new Set([...added, ...removed].map((r) => r.review.restaurantId))];
+    const current = new Map((await this.store.get(RESTAURANT_VECTORS, ids, signal)).map((p) => [p.id, pointToState(p)]));
+    return ids.map((id) =>
+      applyContributions(
+        current.get(id) ?? emptyState(id, this.embedder.dimension),
+        added.filter((r) => r.review.restaurantId === id).map(contribution),
+        removed.filter((r) => r.review.restaurantId === id).map(contribution),
+      ),
+    );
+  }
+
+  /** After deleting a restaurant's newest review, its newest remaining review sets last_review_at. */
+  private async fixLastReviewAt(states: RepresentativeState[], removed: StoredReview[], signal?: AbortSignal) {
+    for (const state of states) {
+      const newestRemoved = Math.max(...removed.filter((r) => r.review.restaurantId === state.restaurantId).map((r) => r.review.createdAtMs));
+      if (state.reviewCount === 0 || newestRemoved < state.lastReviewAtMs) continue;
+      const gone = new Set(removed.map((r) => r.review.reviewId));
+      const remaining = (await this.store.scan(REVIEWS, [{ field: "restaurant_id", equals: state.restaurantId }], signal)).filter((p) => !gone.has(p.id));
+      state.lastReviewAtMs = Math.max(0, ...remaining.map((p) => Number(p.payload["created_at"])));
+    }
+  }
+
+  async search(vector: number[], filter: ReviewFilter, topK: number, signal?: AbortSignal): Promise<ScoredReview[]> {
+    const hits = await this.store.search(REVIEWS, vector, { filter: filterConditions(filter), limit: topK }, signal);
+    return hits.map((hit) => ({ review: pointToReview(hit).review, score: hit.score }));
+  }
+
+  async restaurantStates(restaurantIds: string[] | undefined, signal?: AbortSignal): Promise<RepresentativeState[]> {
+    const points = restaurantIds === undefined ? await this.store.scan(RESTAURANT_VECTORS, [], signal) : await this.store.get(RESTAURANT_VECTORS, restaurantIds, signal);
+    return points.map(pointToState);
+  }
+
+  /** Every review of a restaurant, oldest first. */
+  async restaurantReviews(restaurantId: string, signal?: AbortSignal): Promise<ReviewRecord[]> {
+    const points = await this.store.scan(REVIEWS, [{ field: "restaurant_id", equals: restaurantId }], signal);
+    return points.map((p) => pointToReview(p).review).sort((a, b) => a.createdAtMs - b.createdAtMs || a.reviewId.localeCompare(b.reviewId));
+  }
+
+  async searchImages(vector: number[], restaurantId: string | undefined, limit: number, signal?: AbortSignal): Promise<ImageCandidate[]> {
+    const filter: Condition[] = restaurantId ? [{ field: "restaurant_id", equals: restaurantId }] : [];
+    return (await this.store.search(REVIEW_IMAGES, vector, { filter, limit }, signal)).map(pointToImage);
+  }
+
+  async close(): Promise<void> {
+    await this.writes;
+    await this.store.close();
+  }
+}

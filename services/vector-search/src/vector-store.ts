@@ -1,0 +1,65 @@
+// The port every vector database adapter implements (LanceDB embedded, Qdrant remote).
+
+export type PayloadValue = string | number | boolean;
+export type Payload = Record<string, PayloadValue>;
+export type FieldType = "keyword" | "integer" | "float" | "bool" | "text";
+
+export interface CollectionSpec {
+  name: string;
+  dimension: number;
+  /** Every payload field and its type; `indexed` fields get a payload index where the store has them. */
+  fields: Record<string, { type: FieldType; indexed?: boolean }>;
+}
+
+export interface Point {
+  /** The caller's ID (a review ID, a restaurant ID); adapters map it to what the store accepts. */
+  id: string;
+  vector: number[];
+  payload: Payload;
+}
+
+export interface ScoredPoint extends Point {
+  /** Cosine similarity, higher is closer. */
+  score: number;
+}
+
+/** All conditions must hold. Ranges are inclusive at `gte`/`lte`, exclusive at `lt`. */
+export type Condition =
+  | { field: string; equals: PayloadValue }
+  | { field: string; anyOf: string[] }
+  | { field: string; range: { gte?: number; lte?: number; lt?: number } };
+
+export interface SearchOptions {
+  filter?: Condition[];
+  limit: number;
+}
+
+export class DimensionMismatchError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      `collection "${collection}" holds ${actual}-dimensional vectors but the embedder produces ${expected}: ` +
+        `use a new DATA_DIR / Qdrant collection or the embedder the collection was built with`,
+    );
+    this.name = "DimensionMismatchError";
+  }
+}
+
+export interface VectorStore {
+  readonly kind: string;
+  /** Creates the collection or verifies an existing one's dimension (DimensionMismatchError). */
+  ensureCollection(spec: CollectionSpec, signal?: AbortSignal): Promise<void>;
+  /** Inserts or replaces points by ID. */
+  upsert(collection: string, points: Point[], signal?: AbortSignal): Promise<void>;
+  delete(collection: string, ids: string[], signal?: AbortSignal): Promise<void>;
+  /** The points that exist among `ids`, in no particular order. */
+  get(collection: string, ids: string[], signal?: AbortSignal): Promise<Point[]>;
+  /** Exact or approximate nearest neighbours by cosine similarity, best first. */
+  search(collection: string, vector: number[], options: SearchOptions, signal?: AbortSignal): Promise<ScoredPoint[]>;
+  /** Every point matching the filter, in no particular order. */
+  scan(collection: string, filter: Condition[], signal?: AbortSignal): Promise<Point[]>;
+  close(): Promise<void>;
+}
