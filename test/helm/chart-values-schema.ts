@@ -95,9 +95,9 @@ const metric = object(
   {
     required: ["type", "query"],
     allOf: [
-      { if: { properties: { type: { const: "Pods" } } }, then: { required: ["pods"] } },
-      { if: { properties: { type: { const: "External" } } }, then: { required: ["external"] } },
-      { if: { properties: { type: { const: "Object" } } }, then: { required: ["object"] } },
+      { if: { properties: { type: { const: "Pods" } }, required: ["type"] }, then: { required: ["pods"] } },
+      { if: { properties: { type: { const: "External" } }, required: ["type"] }, then: { required: ["external"] } },
+      { if: { properties: { type: { const: "Object" } }, required: ["type"] }, then: { required: ["object"] } },
     ],
   },
 );

@@ -1,0 +1,82 @@
+// Runs the real helm and kubectl binaries (scripts/fetch-k8s-tools.sh) against a private copy of
+// helm/ whose file:// dependencies are built there, so test files never race on helm/*/charts/.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+export const repoRoot = join(import.meta.dirname, "..", "..");
+const toolsBin = join(repoRoot, ".tools", "bin");
+export const helmBin = join(toolsBin, "helm");
+export const kubectlBin = join(toolsBin, "kubectl");
+
+export const componentCharts = ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm", "vllm-sim", "scheduler", "watchdog"] as const;
+/** The components that must scale on their own signal (issue 11). */
+export const scaledCharts = ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm"] as const;
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ChartWorkspace {
+  dir: string;
+  helm(args: string[]): Run;
+  /** `helm template` of a chart of the copy; throws with helm's message when it fails. */
+  render(chart: string, args?: string[]): K8sObject[];
+  close(): void;
+}
+
+export function run(bin: string, args: string[], cwd = repoRoot): Run {
+  const r = spawnSync(bin, args, { cwd, encoding: "utf8", timeout: 60_000, env: { ...process.env, HELM_CACHE_HOME: join(tmpdir(), "reviewlens-helm-cache"), HELM_CONFIG_HOME: join(tmpdir(), "reviewlens-helm-config") } });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function parseObjects(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null && typeof o === "object");
+}
+
+export function openChartWorkspace(): ChartWorkspace {
+  execFileSync("bash", [join(repoRoot, "scripts", "fetch-k8s-tools.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+  const dir = mkdtempSync(join(tmpdir(), "reviewlens-helm-"));
+  cpSync(join(repoRoot, "helm"), dir, { recursive: true, filter: (src) => !/[/\\](charts|Chart\.lock)$/.test(src) });
+  execFileSync("bash", [join(repoRoot, "scripts", "helm-deps.sh")], { env: { ...process.env, HELM: helmBin, HELM_DIR: dir }, stdio: ["ignore", "ignore", "inherit"] });
+  const helm = (args: string[]) => run(helmBin, args);
+  return {
+    dir,
+    helm,
+    render(chart, args = []) {
+      const r = helm(["template", "rl", join(dir, chart), "--namespace", "reviewlens", ...args]);
+      if (r.status !== 0) throw new Error(`helm template ${chart} ${args.join(" ")} failed:\n${r.stderr}`);
+      return parseObjects(r.stdout);
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+export const named = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+/** Values that turn on every optional part at once: both LLM backends, ServiceMonitors, all policies. */
+export const everythingEnabled = [
+  "--api-versions", "monitoring.coreos.com/v1/ServiceMonitor",
+  "--set", "vllm-sim.enabled=true",
+  "--set", "global.otlpEndpoint=http://otel-collector.observability.svc:4318",
+  "--set", "inference-gateway.secretEnv.GATEWAY_API_KEY.secretName=reviewlens-gateway",
+  "--set", "inference-gateway.secretEnv.GATEWAY_API_KEY.key=api-key",
+  "--set", "inference-gateway.networkPolicy.extraFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx",
+  "--set", "vector-search.dataDir.existingClaim=reviewlens-vectors",
+];

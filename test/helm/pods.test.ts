@@ -1,0 +1,146 @@
+// Pods that behave: probes, resources, non-root read-only containers, a grace period longer than the
+// drain, headless gRPC Services, PDBs, NetworkPolicies, RBAC only for the watchdog, and the same
+// container commands that `make up` runs.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { stackComponents } from "@reviewlens/dev-stack";
+import { byKind, everythingEnabled, named, openChartWorkspace, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
+
+ 
+interface Workload {
+  kind: string;
+  name: string;
+  pod: Record<string, any>;
+}
+
+function workloads(objects: K8sObject[]): Workload[] {
+  const deployments = byKind(objects, "Deployment").map((d) => ({ kind: "Deployment", name: d.metadata.name, pod: (d.spec as any).template.spec }));
+  const cronJobs = byKind(objects, "CronJob").map((c) => ({ kind: "CronJob", name: c.metadata.name, pod: (c.spec as any).jobTemplate.spec.template.spec }));
+  return [...deployments, ...cronJobs];
+}
+const envOf = (container: any, name: string): string | undefined => (container.env as { name: string; value?: string }[] | undefined)?.find((e) => e.name === name)?.value;
+
+let charts: ChartWorkspace;
+let objects: K8sObject[];
+before(() => {
+  charts = openChartWorkspace();
+  objects = charts.render("reviewlens", everythingEnabled);
+});
+after(() => charts.close());
+
+describe("every container", () => {
+  it("has resources, a non-root read-only security context and a writable /tmp", () => {
+    const all = workloads(objects);
+    assert.equal(all.length, 10); // 7 Deployments + 3 tier CronJobs
+    for (const w of all) {
+      assert.equal(w.pod.securityContext.runAsNonRoot, true, w.name);
+      assert.ok(w.pod.securityContext.runAsUser > 0, w.name);
+      for (const c of w.pod.containers) {
+        assert.ok(c.resources.requests?.cpu && c.resources.requests?.memory, `${w.name}: requests`);
+        assert.ok(c.resources.limits?.memory, `${w.name}: memory limit`);
+        assert.equal(c.securityContext.runAsNonRoot, true, w.name);
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true, w.name);
+        assert.equal(c.securityContext.allowPrivilegeEscalation, false, w.name);
+        assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"], w.name);
+        assert.ok(c.volumeMounts.some((m: any) => m.mountPath === "/tmp"), `${w.name}: /tmp`);
+      }
+    }
+  });
+  it("of a long-running component has liveness and readiness probes: native gRPC for the gRPC services", () => {
+    for (const w of workloads(objects).filter((x) => x.kind === "Deployment")) {
+      for (const c of w.pod.containers) {
+        assert.ok(c.livenessProbe && c.readinessProbe, `${w.name}: probes`);
+        const grpcPort = c.ports.find((p: any) => p.name === "grpc")?.containerPort;
+        if (grpcPort) {
+          assert.deepEqual(c.livenessProbe.grpc, { port: grpcPort, service: "liveness" }, w.name);
+          assert.deepEqual(c.readinessProbe.grpc, { port: grpcPort }, `${w.name}: readiness is the overall status`);
+        } else {
+          assert.ok(c.livenessProbe.httpGet?.path, w.name);
+        }
+      }
+    }
+  });
+  it("vLLM has a startup probe that waits for the model to load", () => {
+    const c = (named(objects, "Deployment", "rl-vllm")?.spec as any).template.spec.containers[0];
+    assert.equal(c.startupProbe.httpGet.path, "/health");
+    assert.ok(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold >= 600);
+    assert.deepEqual(c.resources.limits["nvidia.com/gpu"], 1);
+  });
+  it("gets a termination grace period longer than its DRAIN_TIMEOUT_MS plus the preStop pause", () => {
+    const drained = workloads(objects).filter((w) => envOf(w.pod.containers[0], "DRAIN_TIMEOUT_MS") !== undefined);
+    assert.ok(drained.length >= 7);
+    for (const w of drained) {
+      const c = w.pod.containers[0];
+      const drainSeconds = Number(envOf(c, "DRAIN_TIMEOUT_MS")) / 1000;
+      const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      assert.ok(w.pod.terminationGracePeriodSeconds > drainSeconds + preStop, `${w.name}: ${w.pod.terminationGracePeriodSeconds} s`);
+    }
+    const longer = workloads(charts.render("sentiment", ["--set", "drainTimeoutMs=45000"]))[0];
+    assert.ok(longer && longer.pod.terminationGracePeriodSeconds > 45 + 3);
+    assert.equal(envOf(longer.pod.containers[0], "DRAIN_TIMEOUT_MS"), "45000");
+  });
+});
+
+describe("wiring", () => {
+  it("each service container runs the command `make up` runs (tools/dev-stack)", () => {
+    for (const component of stackComponents()) {
+      const d = named(objects, "Deployment", `rl-${component.name}`);
+      assert.ok(d, component.name);
+      const c = (d.spec as any).template.spec.containers[0];
+      assert.deepEqual(c.command, ["node", "--import", "tsx", component.entry], component.name);
+      if (component.grpcPort) assert.equal(envOf(c, "GRPC_PORT"), String(component.grpcPort));
+      if (component.metricsPort) assert.equal(envOf(c, "METRICS_PORT"), String(component.metricsPort));
+    }
+  });
+  it("gRPC Services are headless and clients dial them with dns:///", () => {
+    for (const name of ["inference-gateway", "vector-search", "sentiment", "summarization"]) {
+      assert.equal((named(objects, "Service", `rl-${name}`)?.spec as any).clusterIP, "None", name);
+    }
+    const sentiment = (named(objects, "Deployment", "rl-sentiment")?.spec as any).template.spec.containers[0];
+    assert.equal(envOf(sentiment, "GATEWAY_ADDR"), "dns:///rl-inference-gateway.reviewlens.svc:50051");
+    assert.equal(envOf(sentiment, "VECTOR_SEARCH_ADDR"), "dns:///rl-vector-search.reviewlens.svc:50052");
+    const gateway = (named(objects, "Deployment", "rl-inference-gateway")?.spec as any).template.spec.containers[0];
+    assert.equal(envOf(gateway, "VLLM_URLS"), "http://rl-vllm.reviewlens.svc:8000");
+  });
+  it("a PodDisruptionBudget selects the pods of each service", () => {
+    for (const name of ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm", "vllm-sim"]) {
+      const pdb = named(objects, "PodDisruptionBudget", `rl-${name}`);
+      const labels = (named(objects, "Deployment", `rl-${name}`)?.spec as any).template.metadata.labels;
+      assert.ok(pdb, name);
+      for (const [k, v] of Object.entries((pdb.spec as any).selector.matchLabels)) assert.equal(labels[k], v, `${name}: ${k}`);
+    }
+  });
+  it("NetworkPolicies: only the gateway (and the watchdog's metric reads) reach vLLM; only analysis services and the facade's ingress reach the gateway", () => {
+    const peers = (name: string) =>
+      ((named(objects, "NetworkPolicy", `rl-${name}`)?.spec as any).ingress as any[]).map((rule) => ({
+        from: rule.from.map((p: any) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] ?? `ns:${p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]}`),
+        ports: rule.ports.map((p: any) => p.port),
+      }));
+    assert.deepEqual(peers("vllm"), [
+      { from: ["inference-gateway", "watchdog"], ports: [8000] },
+      { from: ["ns:monitoring"], ports: [8000] },
+    ]);
+    assert.deepEqual(peers("inference-gateway"), [
+      { from: ["sentiment", "summarization", "vector-search", "watchdog"], ports: [50051, 8080, 9461] },
+      { from: ["ns:ingress-nginx"], ports: [8080] },
+      { from: ["ns:monitoring"], ports: [9461] },
+    ]);
+  });
+  it("only the watchdog gets RBAC: get/patch the scale of the vLLM Deployment, nothing else", () => {
+    const roles = byKind(objects, "Role");
+    assert.equal(roles.length, 1);
+    const rules = (roles[0] as any).rules;
+    assert.deepEqual(rules[0], { apiGroups: ["apps"], resources: ["deployments/scale"], resourceNames: ["rl-vllm"], verbs: ["get", "patch", "update"] });
+    const binding = byKind(objects, "RoleBinding")[0] as any;
+    assert.equal(binding.subjects[0].name, "rl-watchdog");
+    const watchdog = (named(objects, "Deployment", "rl-watchdog")?.spec as any).template.spec;
+    assert.equal(watchdog.serviceAccountName, "rl-watchdog");
+    assert.ok(watchdog.containers[0].args.includes("--k8s-deployment=rl-vllm"));
+    for (const w of workloads(objects).filter((x) => x.name !== "rl-watchdog")) assert.equal(w.pod.automountServiceAccountToken, false, w.name);
+  });
+  it("the scheduler runs one CronJob per tier, never two runs of a tier at once", () => {
+    const cronJobs = byKind(objects, "CronJob");
+    assert.deepEqual(cronJobs.map((c) => c.metadata.name), ["rl-scheduler-hot", "rl-scheduler-warm", "rl-scheduler-cold"]);
+    for (const c of cronJobs) assert.equal((c.spec as any).concurrencyPolicy, "Forbid");
+  });
+});
