@@ -1,28 +1,92 @@
-// Composition root of the inference gateway.
+// Composition root of the inference gateway: config, backends, queue, dispatcher, metrics store,
+// gRPC service, OpenAI-compatible HTTP facade, readiness (a healthy backend) and SIGTERM drain.
 import { inference } from "@reviewlens/contracts";
-import { runService, StatusError, Status } from "@reviewlens/runtime";
-
-const notYet = (what: string) => new StatusError(Status.UNIMPLEMENTED, `${what} is not implemented yet`);
+import { metricsStoreOptions, openMetricsStore } from "@reviewlens/metrics-store";
+import { runService } from "@reviewlens/runtime";
+import { OpenAiBackend } from "./adapters/openai-backend.js";
+import { VllmServerProbe } from "./adapters/vllm-server-probe.js";
+import { BackendPool } from "./backend-pool.js";
+import { gatewaySchema } from "./config.js";
+import { Dispatcher, type Waiter } from "./dispatcher.js";
+import { GatewayMetrics } from "./gateway-metrics.js";
+import { gatewayService } from "./grpc-handlers.js";
+import { startOpenAiFacade } from "./http/openai-facade.js";
+import { InferenceGateway } from "./inference-gateway.js";
+import { BackendRouter } from "./routing/backend-router.js";
+import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
+import { TokenEstimator } from "./scheduling/token-estimator.js";
 
 await runService({
   name: "inference-gateway",
   defaults: { grpcPort: 50051, metricsPort: 9461 },
-  schema: {},
-  async build() {
-    const implementation: inference.InferenceGatewayServiceImplementation = {
-      async *generate() {
-        throw notYet("Generate");
+  schema: gatewaySchema,
+  async build({ config, logger, meter }) {
+    const store = await openMetricsStore({ ...metricsStoreOptions(config, logger, meter), name: "inference-gateway" });
+    const queue = new PrefillCostQueue<Waiter>({
+      agingFactor: config.GATEWAY_AGING_FACTOR,
+      agingFloorTokens: config.GATEWAY_AGING_FLOOR_TOKENS,
+      deadlineSlackMs: config.GATEWAY_DEADLINE_SLACK_MS,
+    });
+    const router = new BackendRouter({ policy: config.GATEWAY_ROUTING, affinityMargin: config.GATEWAY_AFFINITY_MARGIN, maxEntries: 200_000 });
+    const pool = new BackendPool({
+      capacity: { maxNumSeqs: config.GATEWAY_MAX_NUM_SEQS, maxNumBatchedTokens: config.GATEWAY_MAX_NUM_BATCHED_TOKENS },
+      admission: {
+        prefillBudgetSteps: config.GATEWAY_PREFILL_BUDGET_STEPS,
+        seqBudgetFraction: config.GATEWAY_SEQ_BUDGET_FRACTION,
+        kvCacheHighWater: config.GATEWAY_KV_CACHE_HIGH_WATER,
       },
-      async complete() {
-        throw notYet("Complete");
+      probeIntervalMs: config.GATEWAY_PROBE_INTERVAL_MS,
+      unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,
+      connect: (url) => ({ api: new OpenAiBackend(url, config.VLLM_API_KEY), probe: new VllmServerProbe(url, config.GATEWAY_PROBE_TIMEOUT_MS) }),
+      // Called only once probes run, after the dispatcher below exists.
+      onChange: () => dispatcher.schedule(0),
+      onHealthChange: (b) => {
+        if (!b.healthy) router.forget(b.id);
+        logger.info({ backend: b.id, healthy: b.healthy, lastError: b.lastError || undefined }, b.healthy ? "backend healthy" : "backend taken out");
       },
-      async embed() {
-        throw notYet("Embed");
+    });
+    const dispatcher = new Dispatcher(queue, pool, router, config.GATEWAY_BATCH_WINDOW_MS);
+    const metrics = new GatewayMetrics(meter, { queue: () => queue.snapshot(), backends: () => pool.list() });
+    const limits = { maxPromptChars: config.GATEWAY_MAX_PROMPT_CHARS, maxOutputTokens: config.GATEWAY_MAX_OUTPUT_TOKENS, maxEmbedTexts: config.GATEWAY_EMBED_MAX_TEXTS };
+    const gateway = new InferenceGateway(
+      {
+        maxQueueLength: config.GATEWAY_MAX_QUEUE,
+        prefillTokensPerSecond: config.GATEWAY_PREFILL_TOKENS_PER_SECOND,
+        sloTtftMs: config.GATEWAY_SLO_TTFT_MS,
+        defaultMaxTokens: config.GATEWAY_DEFAULT_MAX_TOKENS,
+        tokenize: config.GATEWAY_TOKENIZE,
+        retryAttempts: config.GATEWAY_RETRY_ATTEMPTS,
+        idempotencyWindowMs: config.GATEWAY_IDEMPOTENCY_WINDOW_MS,
+        prefixBlocks: { blockTokens: 16, blockChars: config.GATEWAY_AFFINITY_BLOCK_CHARS, maxBlocks: 128 },
+        embeddingBatch: { maxBatchSize: config.GATEWAY_EMBED_MAX_BATCH, maxWaitMs: config.GATEWAY_EMBED_MAX_WAIT_MS },
       },
-      async getStatus() {
-        return inference.GetStatusResponse.fromPartial({});
+      { pool, dispatcher, router, estimator: new TokenEstimator(), metrics, logger, record: (row) => store.recordVllmMetrics(row) },
+    );
+    for (const url of config.VLLM_URLS) pool.add(url);
+    pool.start();
+
+    const facade = await startOpenAiFacade(
+      gateway,
+      pool,
+      { apiKey: config.GATEWAY_API_KEY, limits, defaultPriority: config.GATEWAY_DEFAULT_PRIORITY },
+      { host: config.HOST, port: config.GATEWAY_HTTP_PORT },
+    );
+    logger.info({ httpPort: facade.port, backends: config.VLLM_URLS, metricsStore: store.location }, `OpenAI-compatible facade on :${facade.port}`);
+    // The facade stops taking new requests as soon as draining starts; in-flight ones finish.
+    let facadeClosed: Promise<void> | undefined;
+    const closeFacade = () => (facadeClosed ??= facade.app.close());
+    process.once("SIGTERM", () => void closeFacade());
+    process.once("SIGINT", () => void closeFacade());
+
+    return {
+      services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits) }],
+      readiness: async () => pool.anyHealthy,
+      async close() {
+        await closeFacade();
+        gateway.close();
+        pool.stop();
+        await store.close();
       },
     };
-    return { services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation }] };
   },
 });

@@ -1,0 +1,164 @@
+// The replicas the gateway routes to: their admission budgets, health (probes and consecutive
+// request errors), last scraped load, and membership (added at runtime, drained before removal).
+import { AdmissionController, type AdmissionOptions, type BackendCapacity, type BackendLoadSample } from "./scheduling/admission-controller.js";
+import type { OpenAiBackend } from "./adapters/openai-backend.js";
+import type { VllmServerProbe } from "./adapters/vllm-server-probe.js";
+
+export interface PooledBackend {
+  readonly id: string; // its URL
+  readonly api: OpenAiBackend;
+  readonly probe: VllmServerProbe;
+  readonly admission: AdmissionController;
+  healthy: boolean;
+  draining: boolean;
+  consecutiveFailures: number;
+  lastError: string;
+  lastLoad: BackendLoadSample;
+  /** Load the router compares: the fuller admission budget plus waiting beyond our own prefills. */
+  readonly load: number;
+}
+
+export interface BackendPoolOptions {
+  capacity: BackendCapacity;
+  admission: AdmissionOptions;
+  probeIntervalMs: number;
+  /** Consecutive failed probes or requests that take a replica out. */
+  unhealthyAfter: number;
+  connect(url: string): { api: OpenAiBackend; probe: VllmServerProbe };
+  /** Called whenever capacity may have appeared (a backend became healthy, a probe adapted budgets). */
+  onChange(): void;
+  onHealthChange?(backend: PooledBackend): void;
+}
+
+class Backend implements PooledBackend {
+  healthy = false;
+  draining = false;
+  consecutiveFailures = 0;
+  lastError = "";
+  lastLoad: BackendLoadSample = { running: 0, waiting: 0, kvCacheUsage: 0 };
+  readonly admission: AdmissionController;
+  readonly drained: Promise<void>;
+  private resolveDrained!: () => void;
+
+  constructor(
+    readonly id: string,
+    readonly api: OpenAiBackend,
+    readonly probe: VllmServerProbe,
+    capacity: BackendCapacity,
+    admission: AdmissionOptions,
+  ) {
+    this.admission = new AdmissionController(capacity, admission);
+    this.drained = new Promise((resolve) => (this.resolveDrained = resolve));
+  }
+
+  get load(): number {
+    return this.admission.load() + this.lastLoad.waiting / this.admission.maxSeqs;
+  }
+
+  checkDrained() {
+    if (this.draining && this.admission.inFlightSequences === 0) this.resolveDrained();
+  }
+}
+
+export class BackendPool {
+  private readonly backends = new Map<string, Backend>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stopped = new AbortController();
+
+  constructor(private readonly options: BackendPoolOptions) {}
+
+  list(): PooledBackend[] {
+    return [...this.backends.values()];
+  }
+
+  get(id: string): PooledBackend | undefined {
+    return this.backends.get(id);
+  }
+
+  /** Healthy, not draining, with room for a prompt of this cost. */
+  withRoomFor(cost: number): PooledBackend[] {
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost));
+  }
+
+  get anyHealthy(): boolean {
+    return this.list().some((b) => b.healthy && !b.draining);
+  }
+
+  /** Adds a replica; it takes traffic once its first probe succeeds. */
+  add(url: string): PooledBackend {
+    const existing = this.backends.get(url);
+    if (existing) {
+      existing.draining = false;
+      return existing;
+    }
+    const { api, probe } = this.options.connect(url);
+    const backend = new Backend(url, api, probe, this.options.capacity, this.options.admission);
+    this.backends.set(url, backend);
+    void this.probe(backend);
+    return backend;
+  }
+
+  /** Stops sending new requests to it, waits for its in-flight ones, then removes it. */
+  async drain(url: string, signal?: AbortSignal): Promise<boolean> {
+    const backend = this.backends.get(url);
+    if (!backend) return false;
+    backend.draining = true;
+    backend.checkDrained();
+    await (signal ? Promise.race([backend.drained, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]) : backend.drained);
+    if (this.backends.get(url) === backend && backend.draining) this.backends.delete(url);
+    return true;
+  }
+
+  dispatched(backend: PooledBackend, cost: number) {
+    backend.admission.dispatched(cost);
+  }
+
+  finished(backend: PooledBackend, cost: number, prefilledAlready: boolean) {
+    backend.admission.finished(cost, prefilledAlready);
+    (backend as Backend).checkDrained();
+  }
+
+  succeeded(backend: PooledBackend) {
+    backend.consecutiveFailures = 0;
+  }
+
+  /** A request to it failed for a reason of the backend's own (not the caller's). */
+  failed(backend: PooledBackend, error: string) {
+    backend.lastError = error;
+    if (++backend.consecutiveFailures >= this.options.unhealthyAfter) this.setHealthy(backend, false);
+  }
+
+  start() {
+    this.timer = setInterval(() => {
+      for (const backend of this.backends.values()) void this.probe(backend);
+    }, this.options.probeIntervalMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.stopped.abort();
+  }
+
+  private async probe(backend: Backend) {
+    try {
+      await backend.probe.health(this.stopped.signal);
+      backend.lastLoad = await backend.probe.load(this.stopped.signal);
+      backend.admission.observe(backend.lastLoad);
+      backend.consecutiveFailures = 0;
+      this.setHealthy(backend, true);
+      this.options.onChange();
+    } catch (error) {
+      if (this.stopped.signal.aborted) return;
+      backend.lastError = error instanceof Error ? error.message : String(error);
+      // A replica never seen healthy stays out; a healthy one gets `unhealthyAfter` chances.
+      if (!backend.healthy || ++backend.consecutiveFailures >= this.options.unhealthyAfter) this.setHealthy(backend, false);
+    }
+  }
+
+  private setHealthy(backend: PooledBackend, healthy: boolean) {
+    if (backend.healthy === healthy) return;
+    backend.healthy = healthy;
+    this.options.onHealthChange?.(backend);
+  }
+}

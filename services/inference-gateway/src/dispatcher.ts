@@ -1,0 +1,102 @@
+// Continuous-batching dispatch: the best queued request goes to a backend the moment one has room
+// (a slot or prefill budget freed), and requests arriving within the batch window are ordered and
+// dispatched together, so they join the backend's running batch in the gateway's order.
+import { StatusError, Status } from "@reviewlens/runtime";
+import type { BackendPool, PooledBackend } from "./backend-pool.js";
+import type { BackendRouter } from "./routing/backend-router.js";
+import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
+import type { PriorityClass } from "./scheduling/priority-class.js";
+
+export interface DispatchTicket {
+  priority: PriorityClass;
+  cost: number;
+  deadlineAt?: number | undefined;
+  prefillMs: number;
+  prefixKeys: string[];
+}
+
+export interface Dispatch {
+  backend: PooledBackend;
+  reason: DispatchReason;
+  /** Leading prompt blocks the backend served before (prefix affinity). */
+  matchedBlocks: number;
+}
+
+export interface Waiter {
+  ticket: DispatchTicket;
+  resolve(dispatch: Dispatch): void;
+  reject(error: unknown): void;
+}
+
+export class Dispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  constructor(
+    readonly queue: PrefillCostQueue<Waiter>,
+    private readonly pool: BackendPool,
+    private readonly router: BackendRouter,
+    private readonly batchWindowMs: number,
+  ) {}
+
+  /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
+  wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
+    signal.throwIfAborted();
+    return new Promise<Dispatch>((resolve, reject) => {
+      let entry: QueueEntry<Waiter> | undefined = undefined;
+      const onAbort = () => {
+        if (entry && this.queue.remove(entry)) reject(signal.reason);
+      };
+      const waiter: Waiter = {
+        ticket,
+        resolve: (d) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(d);
+        },
+        reject: (e) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+      };
+      entry = this.queue.push({ priority: ticket.priority, cost: ticket.cost, deadlineAt: ticket.deadlineAt, prefillMs: ticket.prefillMs, item: waiter });
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.schedule(this.batchWindowMs);
+    });
+  }
+
+  /** Runs the dispatch loop after `delayMs` (0: as soon as the current event is handled). */
+  schedule(delayMs = 0) {
+    if (delayMs <= 0) {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      this.immediate ??= setImmediate(() => this.run());
+    } else if (!this.timer && !this.immediate) {
+      this.timer = setTimeout(() => this.run(), delayMs);
+    }
+  }
+
+  /** Refuses everything still queued (shutdown). */
+  rejectAll(message: string) {
+    for (const entry of this.queue.entries()) {
+      this.queue.remove(entry);
+      entry.item.reject(new StatusError(Status.UNAVAILABLE, message));
+    }
+  }
+
+  private run() {
+    this.timer = undefined;
+    this.immediate = undefined;
+    for (let next = this.queue.peek(); next; next = this.queue.peek()) {
+      const { entry, reason } = next;
+      const choice = this.router.choose(this.pool.withRoomFor(entry.cost), entry.item.ticket.prefixKeys);
+      // The best request waits for room rather than letting lesser ones pass it.
+      if (!choice) break;
+      this.queue.take(entry);
+      this.pool.dispatched(choice.backend, entry.cost);
+      this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks });
+    }
+  }
+}

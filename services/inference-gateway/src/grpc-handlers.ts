@@ -1,0 +1,108 @@
+// gRPC handlers: proto <-> the gateway's request and events; bad input is INVALID_ARGUMENT naming the field.
+import { context as otelContext } from "@opentelemetry/api";
+import type { inference } from "@reviewlens/contracts";
+import { InvalidArgumentError } from "@reviewlens/runtime";
+import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
+import type { LlmRequest } from "./llm-request.js";
+import { priorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
+import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "./request-validation.js";
+
+export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits): LlmRequest {
+  if (!message) throw new InvalidArgumentError("request", "is required");
+  const prompt = message.prompt;
+  const s = message.sampling;
+  let schema: Record<string, unknown> | undefined;
+  if (message.jsonSchema) {
+    try {
+      schema = JSON.parse(message.jsonSchema.schemaJson) as Record<string, unknown>;
+    } catch {
+      throw new InvalidArgumentError("request.json_schema.schema_json", "is not valid JSON");
+    }
+  }
+  return checkLlmRequest(
+    {
+      prompt: prompt?.$case === "text" ? { kind: "text", text: prompt.value } : prompt?.$case === "chat" ? { kind: "chat", messages: prompt.value.messages } : undefined,
+      model: message.model,
+      sampling: {
+        maxTokens: s?.maxTokens ?? 0,
+        temperature: s?.temperature,
+        topP: s?.topP,
+        seed: s?.seed,
+        stop: s?.stop ?? [],
+        minTokens: s?.minTokens || undefined,
+        ignoreEos: s?.ignoreEos || undefined,
+      },
+      jsonSchema: message.jsonSchema && schema ? { name: message.jsonSchema.name || "output", schema, strict: message.jsonSchema.strict } : undefined,
+      priority: priorityFromProto(message.priority),
+      ttftDeadlineMs: message.ttftDeadlineMs || undefined,
+      idempotencyKey: message.idempotencyKey || undefined,
+      restaurantId: message.restaurantId || undefined,
+      analysisType: message.analysisType || undefined,
+    },
+    "request.",
+    limits,
+  );
+}
+
+function finalFields(event: Extract<CallerEvent, { type: "done" }>) {
+  return {
+    finishReason: event.finishReason,
+    usage: { promptTokens: event.usage.promptTokens, outputTokens: event.usage.outputTokens, totalTokens: event.usage.promptTokens + event.usage.outputTokens },
+    timings: event.timings,
+    execution: { ...event.execution, priority: priorityToProto(event.execution.priority) },
+  };
+}
+
+export function gatewayService(gateway: InferenceGateway, limits: RequestLimits): inference.InferenceGatewayServiceImplementation {
+  return {
+    async *generate(request, context) {
+      const llm = toLlmRequest(request.request, limits);
+      for await (const event of gateway.run(llm, context.signal, otelContext.active())) {
+        yield event.type === "delta" ? { textDelta: event.text } : finalFields(event);
+      }
+    },
+    async complete(request, context) {
+      const llm = toLlmRequest(request.request, limits);
+      let text = "";
+      for await (const event of gateway.run(llm, context.signal, otelContext.active())) {
+        if (event.type === "delta") text += event.text;
+        else return { text, ...finalFields(event) };
+      }
+      throw new Error("the execution ended without a result");
+    },
+    async embed(request, context) {
+      checkEmbedInput(request.texts, "texts", limits);
+      const result = await gateway.embed(request.texts, request.model, context.signal);
+      return {
+        embeddings: result.vectors.map((values) => ({ values })),
+        dimension: result.vectors[0]?.length ?? 0,
+        promptTokens: result.promptTokens,
+        batchedWith: result.batchedWith,
+      };
+    },
+    async getStatus() {
+      const s = gateway.status();
+      return {
+        queues: s.queues.map((q) => ({ priority: priorityToProto(q.priority), depth: q.depth, queuedPrefillTokens: q.queuedTokens, oldestWaitMs: q.oldestWaitMs })),
+        backends: s.backends.map((b) => ({
+          url: b.id,
+          healthy: b.healthy && !b.draining,
+          inFlightSequences: b.admission.inFlightSequences,
+          inFlightPrefillTokens: b.admission.inFlightPrefillTokens,
+          maxSequences: b.admission.sequenceLimit,
+          maxPrefillTokens: b.admission.prefillBudget,
+          numRequestsRunning: b.lastLoad.running,
+          numRequestsWaiting: b.lastLoad.waiting,
+          kvCacheUsage: b.lastLoad.kvCacheUsage,
+          lastError: b.draining ? `draining${b.lastError ? `; ${b.lastError}` : ""}` : b.lastError,
+        })),
+        estimator: s.estimator.map((e) => ({ script: e.script, tokensPerChar: e.tokensPerChar, samples: e.samples })),
+        requestsCompleted: s.requestsCompleted,
+        requestsRejected: s.requestsRejected,
+        goodputRequestsPerSecond: s.goodputRequestsPerSecond,
+        sloCompliance: s.sloCompliance,
+        tokenizerEndpoint: s.tokenizerEndpoint,
+      };
+    },
+  };
+}

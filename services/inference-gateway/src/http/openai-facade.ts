@@ -1,0 +1,265 @@
+// The OpenAI-compatible HTTP facade: /v1/completions, /v1/chat/completions (with SSE streaming),
+// /v1/embeddings, /v1/models in front of the same queue, plus the backend-pool admin endpoints.
+// Standard OpenAI clients and LLM benchmark tools drive the gateway through it.
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { InvalidArgumentError, StatusError, Status } from "@reviewlens/runtime";
+import type { BackendPool } from "../backend-pool.js";
+import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
+import type { LlmRequest, Prompt } from "../llm-request.js";
+import { parsePriorityClass, type PriorityClass } from "../scheduling/priority-class.js";
+import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "../request-validation.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+
+export interface FacadeOptions {
+  apiKey?: string | undefined;
+  limits: RequestLimits;
+  defaultPriority: PriorityClass;
+}
+
+interface CompletionBody {
+  model?: string;
+  prompt?: unknown;
+  messages?: Array<{ role: string; content: unknown }>;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  stop?: string | string[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  response_format?: { type: string; json_schema?: { name?: string; schema?: Record<string, unknown>; strict?: boolean } };
+  priority?: string;
+  ttft_deadline_ms?: number;
+  min_tokens?: number;
+  ignore_eos?: boolean;
+  restaurant_id?: string;
+  analysis_type?: string;
+}
+
+const completionSchema = {
+  type: "object",
+  properties: {
+    model: { type: "string" },
+    max_tokens: { type: "integer", minimum: 0 },
+    max_completion_tokens: { type: "integer", minimum: 0 },
+    temperature: { type: "number" },
+    top_p: { type: "number" },
+    seed: { type: "integer", minimum: 0 },
+    stop: { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+    stream: { type: "boolean" },
+    priority: { type: "string" },
+    ttft_deadline_ms: { type: "integer", minimum: 1 },
+    min_tokens: { type: "integer", minimum: 0 },
+    ignore_eos: { type: "boolean" },
+    n: { type: "integer", minimum: 1, maximum: 1 },
+  },
+};
+
+const STATUS_TO_HTTP: Partial<Record<Status, number>> = {
+  [Status.INVALID_ARGUMENT]: 400,
+  [Status.UNAUTHENTICATED]: 401,
+  [Status.NOT_FOUND]: 404,
+  [Status.RESOURCE_EXHAUSTED]: 429,
+  [Status.UNAVAILABLE]: 503,
+  [Status.DEADLINE_EXCEEDED]: 504,
+};
+
+/** An OpenAI-style error body and its HTTP status (plus Retry-After for overload). */
+function errorReply(error: unknown): { status: number; headers: Record<string, string>; body: object } {
+  if (error instanceof InvalidArgumentError) {
+    return { status: 400, headers: {}, body: { error: { message: error.message, type: "invalid_request_error", param: error.field, code: null } } };
+  }
+  if (error instanceof StatusError) {
+    const headers: Record<string, string> = {};
+    const pushback = error.trailers["grpc-retry-pushback-ms"];
+    if (pushback) {
+      headers["retry-after-ms"] = pushback;
+      headers["retry-after"] = String(Math.max(1, Math.ceil(Number(pushback) / 1_000)));
+    }
+    const status = STATUS_TO_HTTP[error.status] ?? 500;
+    return { status, headers, body: { error: { message: error.message, type: status === 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error", param: null, code: null } } };
+  }
+  return { status: 500, headers: {}, body: { error: { message: error instanceof Error ? error.message : String(error), type: "server_error", param: null, code: null } } };
+}
+
+function toPrompt(body: CompletionBody, chat: boolean): Prompt | undefined {
+  if (chat) {
+    if (!Array.isArray(body.messages)) throw new InvalidArgumentError("messages", "must be an array of {role, content}");
+    return {
+      kind: "chat",
+      messages: body.messages.map((m, i) => {
+        // OpenAI content parts: only text parts mean anything to a text model.
+        const content = Array.isArray(m.content)
+          ? (m.content as Array<{ type?: string; text?: string }>).map((p) => (p.type === "text" ? (p.text ?? "") : "")).join("")
+          : m.content;
+        if (typeof content !== "string") throw new InvalidArgumentError(`messages[${i}].content`, "must be a string or text parts");
+        return { role: String(m.role), content };
+      }),
+    };
+  }
+  const prompt = Array.isArray(body.prompt) && body.prompt.length === 1 ? body.prompt[0] : body.prompt;
+  if (typeof prompt !== "string") throw new InvalidArgumentError("prompt", "must be one string");
+  return { kind: "text", text: prompt };
+}
+
+function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyRequest["headers"], options: FacadeOptions): LlmRequest {
+  const priorityRaw = body.priority ?? (headers["x-priority"] as string | undefined);
+  const priority = priorityRaw === undefined ? options.defaultPriority : parsePriorityClass(priorityRaw);
+  if (!priority) throw new InvalidArgumentError("priority", "must be interactive, standard or batch");
+  const format = body.response_format;
+  if (format && format.type === "json_schema" && !format.json_schema?.schema) throw new InvalidArgumentError("response_format.json_schema.schema", "is required");
+  const deadlineHeader = headers["x-ttft-deadline-ms"] as string | undefined;
+  return checkLlmRequest(
+    {
+      prompt: toPrompt(body, chat),
+      model: body.model ?? "",
+      sampling: {
+        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? 0,
+        temperature: body.temperature,
+        topP: body.top_p,
+        seed: body.seed,
+        stop: body.stop === undefined ? [] : Array.isArray(body.stop) ? body.stop : [body.stop],
+        minTokens: body.min_tokens,
+        ignoreEos: body.ignore_eos,
+      },
+      jsonSchema:
+        format?.type === "json_schema" && format.json_schema?.schema
+          ? { name: format.json_schema.name ?? "output", schema: format.json_schema.schema, strict: format.json_schema.strict ?? false }
+          : undefined,
+      priority,
+      ttftDeadlineMs: body.ttft_deadline_ms ?? (deadlineHeader ? Number(deadlineHeader) : undefined),
+      idempotencyKey: (headers["idempotency-key"] as string | undefined) || undefined,
+      restaurantId: body.restaurant_id,
+      analysisType: body.analysis_type,
+    },
+    "",
+    options.limits,
+    "prompt",
+  );
+}
+
+/** Aborts when the client goes away before the response is complete. */
+function clientSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on("close", () => {
+    if (!reply.raw.writableFinished) controller.abort(new StatusError(Status.CANCELLED, "the client disconnected"));
+  });
+  request.raw.on("aborted", () => controller.abort(new StatusError(Status.CANCELLED, "the client disconnected")));
+  return controller.signal;
+}
+
+export async function startOpenAiFacade(
+  gateway: InferenceGateway,
+  pool: BackendPool,
+  options: FacadeOptions,
+  listen: { host: string; port: number },
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = Fastify({ bodyLimit: options.limits.maxPromptChars * 4 + 1_000_000, forceCloseConnections: "idle" });
+  let servedModel: string | undefined;
+  const modelName = async (requested: string, signal: AbortSignal) => requested || (servedModel ??= (await gateway.models(signal))[0]?.id) || "default";
+
+  app.setErrorHandler((error: { validation?: Array<{ instancePath?: string }>; message: string; statusCode?: number }, _request, reply) => {
+    if (error.validation) {
+      const param = error.validation[0]?.instancePath?.replace(/^\//, "").replaceAll("/", ".") || null;
+      return reply.status(400).send({ error: { message: error.message, type: "invalid_request_error", param, code: null } });
+    }
+    const { status, headers, body } = errorReply(error);
+    return reply.status(error.statusCode && status === 500 ? error.statusCode : status).headers(headers).send(body);
+  });
+
+  if (options.apiKey) {
+    const expected = `Bearer ${options.apiKey}`;
+    app.addHook("onRequest", async (request, reply) => {
+      if (request.headers.authorization !== expected) {
+        return reply.status(401).send({ error: { message: "a valid API key is required (Authorization: Bearer ...)", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+      }
+    });
+  }
+
+  app.get("/v1/models", async (request, reply) => {
+    const models = await gateway.models(clientSignal(request, reply));
+    return { object: "list", data: models.map((m) => ({ id: m.id, object: "model", created: 0, owned_by: "reviewlens", ...(m.maxModelLen ? { max_model_len: m.maxModelLen } : {}) })) };
+  });
+
+  const completions = (chat: boolean) => async (request: FastifyRequest<{ Body: CompletionBody }>, reply: FastifyReply) => {
+    const body = request.body;
+    const llm = toLlmRequest(body, chat, request.headers, options);
+    const signal = clientSignal(request, reply);
+    const model = await modelName(llm.model, signal);
+    const id = `${chat ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1_000);
+    const events = gateway.run(llm, signal);
+    const choice = (text: string, finishReason: string | null) =>
+      chat ? { index: 0, delta: text ? { content: text } : {}, finish_reason: finishReason } : { index: 0, text, finish_reason: finishReason, logprobs: null };
+    const object = chat ? "chat.completion.chunk" : "text_completion";
+    const usageOf = (done: Extract<CallerEvent, { type: "done" }>) => ({
+      prompt_tokens: done.usage.promptTokens,
+      completion_tokens: done.usage.outputTokens,
+      total_tokens: done.usage.promptTokens + done.usage.outputTokens,
+    });
+    const extension = (done: Extract<CallerEvent, { type: "done" }>) => ({ timings: done.timings, execution: done.execution });
+
+    if (!body.stream) {
+      let text = "";
+      for await (const event of events) {
+        if (event.type === "delta") text += event.text;
+        else {
+          const message = chat
+            ? { index: 0, message: { role: "assistant", content: text }, finish_reason: event.finishReason }
+            : { index: 0, text, finish_reason: event.finishReason, logprobs: null };
+          return { id, object: chat ? "chat.completion" : "text_completion", created, model, choices: [message], usage: usageOf(event), reviewlens: extension(event) };
+        }
+      }
+      throw new Error("the execution ended without a result");
+    }
+
+    // Streaming: refusals arrive before the first event, so they still get a proper HTTP status.
+    const iterator = events[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const send = (data: object) => raw.write(`data: ${JSON.stringify({ id, object, created, model, ...data })}\n\n`);
+    if (chat) send({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] });
+    try {
+      for (let step = first; !step.done; step = await iterator.next()) {
+        const event = step.value;
+        if (event.type === "delta") {
+          send({ choices: [choice(event.text, null)] });
+          continue;
+        }
+        send({ choices: [choice("", event.finishReason)] });
+        if (body.stream_options?.include_usage) send({ choices: [], usage: usageOf(event), reviewlens: extension(event) });
+      }
+      raw.write("data: [DONE]\n\n");
+    } catch (error) {
+      if (!signal.aborted) raw.write(`data: ${JSON.stringify(errorReply(error).body)}\n\n`);
+    }
+    raw.end();
+    return undefined;
+  };
+
+  app.post("/v1/completions", { schema: { body: { ...completionSchema, required: ["prompt"] } } }, completions(false));
+  app.post("/v1/chat/completions", { schema: { body: { ...completionSchema, required: ["messages"] } } }, completions(true));
+
+  app.post<{ Body: { input?: unknown; model?: string } }>("/v1/embeddings", async (request, reply) => {
+    const input = typeof request.body?.input === "string" ? [request.body.input] : request.body?.input;
+    checkEmbedInput(input, "input", options.limits);
+    const result = await gateway.embed(input, request.body.model ?? "", clientSignal(request, reply));
+    const model = await modelName(request.body.model ?? "", AbortSignal.timeout(5_000)).catch(() => "default");
+    return {
+      object: "list",
+      model,
+      data: result.vectors.map((embedding, index) => ({ object: "embedding", index, embedding })),
+      usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
+    };
+  });
+
+  registerAdminRoutes(app, pool);
+
+  await app.listen({ host: listen.host, port: listen.port });
+  const address = app.server.address();
+  return { app, port: typeof address === "object" && address ? address.port : listen.port };
+}

@@ -1,0 +1,131 @@
+// Real vllm-sim and gateway processes on loopback ports for the gateway's integration tests.
+import { inference, common } from "@reviewlens/contracts";
+import { createServiceClient } from "@reviewlens/runtime";
+import { startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
+import type { Metadata } from "nice-grpc";
+
+export interface Sim {
+  readonly process: ServiceProcess;
+  readonly url: string;
+  metric(name: string): Promise<number>;
+}
+
+export async function startSim(args: string[] = []): Promise<Sim> {
+  const proc = await startServiceProcess({
+    entry: "services/vllm-sim/src/main.ts",
+    args: ["--port", "0", "--host", "127.0.0.1", "--profile", "qwen2.5-7b-h100", ...args],
+    readyWhen: (line) => typeof line["port"] === "number",
+  });
+  const port = proc.logs.find((l) => typeof l["port"] === "number")!["port"] as number;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    process: proc,
+    url,
+    /** The sum of a metric's samples over all label sets (vLLM's names). */
+    async metric(name: string) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split("\n")) {
+        const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
+        if (match && match[1] === name) sum += Number(match[3]);
+      }
+      return sum;
+    },
+  };
+}
+
+export interface Gateway {
+  readonly process: ServiceProcess;
+  readonly httpUrl: string;
+  readonly client: ReturnType<typeof createServiceClient<typeof inference.InferenceGatewayServiceDefinition>>["client"];
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(env: Record<string, string>, options: { waitHealthy?: boolean } = {}): Promise<Gateway> {
+  const proc = await startServiceProcess({
+    entry: "services/inference-gateway/src/main.ts",
+    env: { GATEWAY_HTTP_PORT: "0", GATEWAY_PROBE_INTERVAL_MS: "100", METRICS_FLUSH_INTERVAL_MS: "50", READINESS_INTERVAL_MS: "100", ...env },
+  });
+  const httpPort = proc.logs.find((l) => typeof l["httpPort"] === "number")!["httpPort"] as number;
+  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, proc.address);
+  const metricsUrl = `http://127.0.0.1:${proc.metricsPort}/metrics`;
+  const gateway: Gateway = {
+    process: proc,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    client,
+    async metric(name, labels = {}) {
+      const text = await (await fetch(metricsUrl)).text();
+      let sum = 0;
+      for (const line of text.split("\n")) {
+        const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
+        if (!match || match[1] !== name) continue;
+        if (Object.entries(labels).every(([k, v]) => (match[2] ?? "").includes(`${k}="${v}"`))) sum += Number(match[3]);
+      }
+      return sum;
+    },
+    async close() {
+      channel.close();
+      await proc.stop();
+    },
+  };
+  if (options.waitHealthy !== false) {
+    await waitFor(async () => (await client.getStatus({})).backends.some((b) => b.healthy) || undefined, "a healthy backend", 20_000);
+  }
+  return gateway;
+}
+
+/** Adds a backend through the admin endpoint; with `replace`, every other backend is drained away. */
+export async function setBackends(gateway: Gateway, urls: string[]) {
+  for (const url of urls) {
+    const response = await fetch(`${gateway.httpUrl}/admin/backends`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
+    if (response.status !== 201) throw new Error(`adding ${url}: ${response.status} ${await response.text()}`);
+  }
+  const listed = (await (await fetch(`${gateway.httpUrl}/admin/backends`)).json()) as { backends: Array<{ url: string }> };
+  for (const b of listed.backends) {
+    if (!urls.includes(b.url)) await fetch(`${gateway.httpUrl}/admin/backends?url=${encodeURIComponent(b.url)}`, { method: "DELETE" });
+  }
+  await waitFor(async () => {
+    const status = await gateway.client.getStatus({});
+    return urls.every((u) => status.backends.some((b) => b.url === u && b.healthy)) || undefined;
+  }, "every backend healthy", 20_000);
+}
+
+/**
+ * Starts the simulators and the gateway at the same time (each takes seconds to load), then points
+ * the gateway at the simulators through the admin endpoint.
+ */
+export async function startStack(simArgs: string[][], gatewayEnv: Record<string, string>): Promise<{ sims: Sim[]; gateway: Gateway }> {
+  const [gateway, ...sims] = await Promise.all([
+    // A placeholder backend nobody listens on (port 9, discard): replaced once the simulators are up.
+    startGateway({ VLLM_URLS: "http://127.0.0.1:9", ...gatewayEnv }, { waitHealthy: false }),
+    ...simArgs.map((args) => startSim(args)),
+  ]);
+  await setBackends(gateway!, sims.map((s) => s!.url));
+  return { sims: sims as Sim[], gateway: gateway! };
+}
+
+export function llmRequest(text: string, extra: Partial<inference.LlmRequest> = {}, sampling: Partial<inference.SamplingParams> = {}): inference.LlmRequest {
+  return inference.LlmRequest.fromPartial({
+    prompt: { $case: "text", value: text },
+    sampling: { maxTokens: 4, temperature: 1, ...sampling },
+    priority: common.Priority.PRIORITY_STANDARD,
+    ...extra,
+  });
+}
+
+/** Calls Complete and keeps the trailers (grpc-retry-pushback-ms). */
+export async function completeWithTrailers(gateway: Gateway, request: inference.LlmRequest, signal?: AbortSignal) {
+  let trailer: Metadata | undefined;
+  try {
+    const response = await gateway.client.complete({ request }, { onTrailer: (t) => (trailer = t), ...(signal ? { signal } : {}) });
+    return { response, error: undefined, trailer };
+  } catch (error) {
+    return { response: undefined, error: error as Error & { code?: number }, trailer };
+  }
+}
+
+/** A prompt of about `words` words (an English word is one token or so). */
+export function words(n: number, seed = "word"): string {
+  return Array.from({ length: n }, (_, i) => `${seed}${i % 10}`).join(" ");
+}

@@ -1,0 +1,112 @@
+// The queue's behaviour through a real gateway in front of a real vllm-sim: one sequence at a time
+// (GATEWAY_MAX_NUM_SEQS=1) so the dispatch order is the order requests finish in.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { common } from "@reviewlens/contracts";
+import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
+import { Status } from "nice-grpc";
+import { completeWithTrailers, llmRequest, startStack, words, type Gateway, type Sim } from "./gateway-harness.js";
+
+let sim: Sim;
+let gateway: Gateway;
+let db: TestDatabase;
+
+before(async () => {
+  db = await createTestDatabase("gateway_scheduling");
+  const stack = await startStack([["--time-scale", "0.1"]], {
+    GATEWAY_MAX_NUM_SEQS: "1",
+    GATEWAY_MAX_QUEUE: "40",
+    GATEWAY_AGING_FACTOR: "1.5",
+    GATEWAY_AGING_FLOOR_TOKENS: "300",
+    GATEWAY_PREFILL_TOKENS_PER_SECOND: "20000",
+    DATABASE_URL: db.url,
+  });
+  sim = stack.sims[0]!;
+  gateway = stack.gateway;
+});
+
+after(async () => {
+  await gateway?.close();
+  await sim?.process.stop();
+  await db?.drop();
+});
+
+/** Occupies the only slot with a long generation; resolves once it runs (the call is wrapped so awaiting does not wait for it). */
+async function block(): Promise<{ done: Promise<unknown> }> {
+  const done = gateway.client.complete({ request: llmRequest("blocker", {}, { maxTokens: 1500, ignoreEos: true }) });
+  await waitFor(async () => (await gateway.metric("gateway_requests_in_flight")) === 1 || undefined, "the blocker in flight");
+  return { done };
+}
+
+async function queued(depth: number) {
+  await waitFor(async () => {
+    const status = await gateway.client.getStatus({});
+    return status.queues.reduce((n, q) => n + q.depth, 0) >= depth || undefined;
+  }, `${depth} queued requests`);
+}
+
+function finishOrder(names: string[], calls: Array<Promise<unknown>>): Promise<string[]> {
+  const order: string[] = [];
+  return Promise.all(calls.map((c, i) => c.then(() => order.push(names[i]!)))).then(() => order);
+}
+
+test("a small request queued behind large ones is dispatched first", async () => {
+  const { done: blocker } = await block();
+  const large1 = gateway.client.complete({ request: llmRequest(words(3_000, "a")) });
+  const large2 = gateway.client.complete({ request: llmRequest(words(3_000, "b")) });
+  await queued(2);
+  const small = gateway.client.complete({ request: llmRequest("a short question") });
+  await queued(3);
+  const order = await finishOrder(["large1", "large2", "small"], [large1, large2, small]);
+  assert.deepEqual(order, ["small", "large1", "large2"]);
+  await blocker;
+});
+
+test("an old large request goes ahead of newer small ones once the ageing bound is reached", async () => {
+  const { done: blocker } = await block();
+  const large = gateway.client.complete({ request: llmRequest(words(3_000, "c")) });
+  await queued(1);
+  const smalls = Array.from({ length: 30 }, (_, i) => gateway.client.complete({ request: llmRequest(words(40, `s${i}`)) }));
+  await queued(31);
+  const order = await finishOrder(["large", ...smalls.map((_, i) => `small${i}`)], [large, ...smalls]);
+  const position = order.indexOf("large");
+  // Shortest-first alone would serve it last (position 30); the bound (1.5 x 300 tokens of newer
+  // work) lets only a handful of the small ones pass it.
+  assert.ok(position >= 1, `some small requests went first (position ${position})`);
+  assert.ok(position <= 15, `the large request was not starved (position ${position})`);
+  await blocker;
+});
+
+test("a request whose TTFT deadline cannot be met is refused at once with a retry hint", async () => {
+  const { done: blocker } = await block();
+  let blockerDone = false;
+  void blocker.then(() => (blockerDone = true));
+  const larges = [1, 2, 3].map((i) => gateway.client.complete({ request: llmRequest(words(3_000, `d${i}`)) }));
+  await queued(3);
+  // A batch-class request waits for every standard one ahead: about 9,000 prompt tokens at 20,000 tokens/s.
+  const refused = await completeWithTrailers(gateway, llmRequest("later", { ttftDeadlineMs: 50, priority: common.Priority.PRIORITY_BATCH }));
+  assert.equal(refused.error?.code, Status.RESOURCE_EXHAUSTED, String(refused.error));
+  assert.match(refused.error!.message, /TTFT deadline of 50 ms cannot be met/);
+  const pushback = Number(refused.trailer?.get("grpc-retry-pushback-ms"));
+  assert.ok(pushback >= 100, `retry hint ${pushback} ms`);
+  assert.equal(blockerDone, false, "refused while the work ahead was still running, not after it");
+  // A deadline the queue can meet is accepted and met.
+  const feasible = await gateway.client.complete({ request: llmRequest("patient", { ttftDeadlineMs: 600_000, priority: common.Priority.PRIORITY_BATCH }) });
+  assert.ok(feasible.text.length > 0);
+  await Promise.all([blocker, ...larges]);
+});
+
+test("a full queue refuses with RESOURCE_EXHAUSTED and a retry hint, and serves the rest", async () => {
+  const { done: blocker } = await block();
+  const calls = Array.from({ length: 45 }, (_, i) => completeWithTrailers(gateway, llmRequest(`question ${i}`)));
+  const results = await Promise.all([...calls, blocker.then(() => undefined)]);
+  const outcomes = results.slice(0, 45) as Array<Awaited<(typeof calls)[number]>>;
+  const refused = outcomes.filter((r) => r.error);
+  assert.equal(refused.length, 5, "the queue holds 40");
+  for (const r of refused) {
+    assert.equal(r.error?.code, Status.RESOURCE_EXHAUSTED);
+    assert.ok(Number(r.trailer?.get("grpc-retry-pushback-ms")) >= 100);
+  }
+  assert.equal(outcomes.filter((r) => r.response).length, 40);
+  assert.ok((await gateway.metric("gateway_requests_total", { outcome: "rejected" })) >= 5);
+});
