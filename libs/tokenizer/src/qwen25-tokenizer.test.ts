@@ -58,3 +58,13 @@ test("groups consecutive tool results into one user turn", () => {
     "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\n<tool_response>\na\n</tool_response>\n<tool_response>\nb\n</tool_response><|im_end|>\n",
   );
 });
+
+test("token bytes rebuild the text, including characters split across tokens", () => {
+  const tok = getTokenizer();
+  const text = "Hello 맛집 <|im_end|>";
+  const ids = tok.encode(text);
+  const bytes = ids.flatMap((id) => Array.from(tok.tokenBytes(id)));
+  assert.equal(Buffer.from(bytes).toString("utf8"), text);
+  assert.deepEqual(Array.from(tok.tokenBytes(220)), [0x20]);
+  assert.throws(() => tok.tokenBytes(151667), /outside/);
+});

@@ -15,6 +15,8 @@ export interface Qwen25Tokenizer {
   /** Number of ids in the vocabulary (BPE ranks plus added tokens), for picking random tokens. */
   readonly vocabSize: number;
   readonly eosTokenId: number;
+  /** The UTF-8 bytes one token stands for (a token may hold part of a character). */
+  tokenBytes(id: number): Uint8Array;
 }
 
 export const QWEN25_DEFAULT_SYSTEM_PROMPT = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
@@ -22,6 +24,7 @@ export const IM_END_ID = 151645;
 
 // Qwen3 added four tokens after Qwen2.5's last id (151664); without them the vocabulary is Qwen2.5's.
 const QWEN25_LAST_ADDED_ID = 151664;
+const FIRST_ADDED_ID = 151643;
 
 /** Renders Qwen2.5-Instruct's `chat_template` for plain (tool-call free) conversations. */
 export function renderQwen25Chat(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
@@ -45,10 +48,36 @@ export function renderQwen25Chat(messages: readonly ChatMessage[], addGeneration
   return out;
 }
 
+// GPT-2's byte-level alphabet: each byte is shown as one printable character in the vocabulary.
+function byteLevelDecoder(): Map<string, number> {
+  const printable: number[] = [];
+  for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
+  for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
+  for (let b = 0xae; b <= 0xff; b++) printable.push(b);
+  const map = new Map<string, number>();
+  let shifted = 0;
+  for (let b = 0; b < 256; b++) {
+    const char = printable.includes(b) ? b : 256 + shifted++;
+    map.set(String.fromCharCode(char), b);
+  }
+  return map;
+}
+
 function load(): Qwen25Tokenizer {
   const addedTokens = tokenizerJSON.added_tokens.filter((t) => t.id <= QWEN25_LAST_ADDED_ID);
   const tok = fromPreTrained({ tokenizerJSON: { added_tokens: addedTokens } });
   const encode = (text: string): number[] => tok.encode(text, { add_special_tokens: false });
+  const vocab = (tok as unknown as { model: { vocab: string[] } }).model.vocab;
+  const byteOf = byteLevelDecoder();
+  const utf8 = new TextEncoder();
+  const tokenBytes = (id: number): Uint8Array => {
+    const piece = vocab[id];
+    if (piece === undefined || id > QWEN25_LAST_ADDED_ID) throw new RangeError(`token id ${id} is outside Qwen2.5's vocabulary`);
+    if (id >= FIRST_ADDED_ID) return utf8.encode(piece);
+    const bytes = new Uint8Array(piece.length);
+    for (let i = 0; i < piece.length; i++) bytes[i] = byteOf.get(piece[i]!) ?? 0;
+    return bytes;
+  };
   return {
     encode,
     decode: (ids) => tok.decode(ids as number[], { skip_special_tokens: false }),
@@ -56,6 +85,7 @@ function load(): Qwen25Tokenizer {
     renderChat: renderQwen25Chat,
     vocabSize: QWEN25_LAST_ADDED_ID + 1,
     eosTokenId: IM_END_ID,
+    tokenBytes,
   };
 }
 
