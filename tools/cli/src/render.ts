@@ -47,7 +47,7 @@ export function renderResult(row: AnalysisRow): string {
 export function renderAccounting(rows: AnalysisRow[]): string {
   const table = new Table({
     head: ["analysis", "restaurant", "status", "reviews", "LLM calls", "prompt tok", "output tok", "all-reviews tok", "saved", "queue ms", "TTFT ms", "time ms"],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   let prompt = 0;
   let all = 0;
