@@ -1,6 +1,119 @@
 // The experiments and the autoscaling benchmark as `bench <name>` subcommands.
-import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { hpaConfigFromValues, readHpaValues, type ScalerConfig } from "../scaling/helm-hpa-values.js";
+import { ALL_SCENARIOS, runAutoscalingBenchmark, type AutoscaleOptions, type ScenarioName } from "./autoscaling-benchmark.js";
+import { autoscalingReport, comparisonRows, COMPARISON_COLUMNS } from "./autoscaling-report.js";
+import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
+import { renderTextTable } from "./text-table.js";
+import { UsageError } from "../usage-error.js";
+import { sideBySideCommands } from "./side-by-side-commands.js";
 
-export function experimentCommands(_out: (s: string) => void): Command[] {
-  return [];
+const number = (flag: string, min = 0) => (raw: string) => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${flag} must be a number >= ${min}, got "${raw}"`);
+  return n;
+};
+
+/** The charts the scaler reads, in order: the simulator's chart, then the real vLLM chart. */
+export const CHART_VALUES = ["helm/vllm-sim/values.yaml", "helm/vllm/values.yaml"];
+
+/** Used only when no chart is present, and said so in the report. */
+const FALLBACK_VALUES = `
+autoscaling:
+  minReplicas: 1
+  maxReplicas: 4
+  behavior:
+    scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: Pods, value: 2, periodSeconds: 15 }] }
+    scaleDown: { stabilizationWindowSeconds: 60, policies: [{ type: Pods, value: 1, periodSeconds: 30 }] }
+  metrics:
+    - type: Pods
+      pods: { metric: { name: "vllm:num_requests_waiting" }, target: { type: AverageValue, averageValue: "2" } }
+    - type: External
+      external: { metric: { name: gateway_queue_depth }, target: { type: AverageValue, averageValue: "8" } }
+`;
+
+export function loadScalerConfig(valuesFile: string | undefined, maxReplicas: number | undefined): ScalerConfig {
+  const file = valuesFile ?? CHART_VALUES.find((f) => existsSync(f));
+  const config = file ? readHpaValues(file) : hpaConfigFromValues(FALLBACK_VALUES, "built-in defaults (no chart values found)");
+  if (maxReplicas !== undefined) config.spec = { ...config.spec, maxReplicas };
+  return config;
+}
+
+interface AutoscaleFlags {
+  scenarios: string;
+  rate: number;
+  spike: number;
+  phaseSeconds: number;
+  timeScale: number;
+  coldStart: number;
+  checkInterval: number;
+  inputLen: number;
+  outputLen: number;
+  rangeRatio: number;
+  seed: number;
+  values?: string;
+  maxReplicas?: number;
+  simArgs: string;
+  resultsDir: string;
+  live: boolean;
+}
+
+function autoscaleCommand(out: (s: string) => void): Command {
+  return new Command("autoscale")
+    .description("the autoscaling benchmark: fixed pools vs the HPA algorithm on two signals, through the gateway")
+    .option("--scenarios <list>", `comma-separated subset of ${ALL_SCENARIOS.join(",")}`, ALL_SCENARIOS.join(","))
+    .option("--rate <r>", "plateau request rate (virtual req/s)", number("--rate", 0.01), 6)
+    .option("--spike <x>", "spike rate as a multiple of the plateau", number("--spike", 1), 2)
+    .option("--phase-seconds <s>", "length of each phase (virtual s; the spike is half of it)", number("--phase-seconds", 1), 40)
+    .option("--time-scale <s>", "the simulator's time scale (wall = virtual x s)", number("--time-scale", 0.001), 0.25)
+    .option("--cold-start <s>", "seconds before a new replica is ready (model load, virtual)", number("--cold-start"), 15)
+    .option("--check-interval <s>", "seconds between scaler decisions (virtual; the HPA's sync period is 15)", number("--check-interval", 0.1), 5)
+    .option("--input-len <n>", "prompt tokens", number("--input-len", 1), 1024)
+    .option("--output-len <n>", "output tokens", number("--output-len", 1), 64)
+    .option("--range-ratio <r>", "length range ratio", number("--range-ratio"), 0.5)
+    .option("--seed <n>", "random seed", number("--seed"), 0)
+    .option("--values <file>", `chart values with the HPA settings (default: the first of ${CHART_VALUES.join(", ")})`)
+    .option("--max-replicas <n>", "override the chart's maxReplicas (a smaller machine)", number("--max-replicas", 1))
+    .option("--sim-args <args>", "extra vllm-sim flags for every replica", "--max-num-seqs 8")
+    .option("--results-dir <dir>", "where to write", DEFAULT_RESULTS_DIR)
+    .addOption(new Option("--no-live", "no live terminal view"))
+    .action(async (f: AutoscaleFlags) => {
+      const scenarios = f.scenarios.split(",").map((s) => s.trim()) as ScenarioName[];
+      for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new UsageError(`--scenarios: unknown "${s}" (use ${ALL_SCENARIOS.join(", ")})`);
+      const p = f.phaseSeconds;
+      const options: AutoscaleOptions = {
+        scenarios,
+        phases: [
+          { name: "ramp up", durationS: p, fromRate: 0.5, toRate: f.rate },
+          { name: "plateau", durationS: p, fromRate: f.rate, toRate: f.rate },
+          { name: "spike", durationS: p / 2, fromRate: f.rate * f.spike, toRate: f.rate * f.spike },
+          { name: "ramp down", durationS: p, fromRate: f.rate, toRate: 0 },
+          { name: "idle", durationS: p * 1.5, fromRate: 0, toRate: 0 },
+        ],
+        timeScale: f.timeScale,
+        coldStartS: f.coldStart,
+        checkIntervalS: f.checkInterval,
+        inputLen: f.inputLen,
+        outputLen: f.outputLen,
+        rangeRatio: f.rangeRatio,
+        seed: f.seed,
+        sloTtftS: 2,
+        scaler: loadScalerConfig(f.values, f.maxReplicas),
+        simProfile: "qwen2.5-7b-h100",
+        simArgs: f.simArgs.split(" ").filter(Boolean),
+        gatewayEnv: {},
+        resultsDir: f.resultsDir,
+        live: f.live,
+      };
+      const results = await runAutoscalingBenchmark(options);
+      const command = `node --import tsx tools/bench/src/main.ts autoscale ${process.argv.slice(3).join(" ")}`.trim();
+      const files = await writeExperiment(f.resultsDir, "autoscaling", { options, results }, autoscalingReport(results, options, command));
+      out(renderTextTable(COMPARISON_COLUMNS, comparisonRows(results)));
+      out(`Times in virtual seconds (--time-scale ${f.timeScale}). Wrote ${files.json}, ${files.html} and decisions.jsonl`);
+    });
+}
+
+export function experimentCommands(out: (s: string) => void): Command[] {
+  return [...sideBySideCommands(out), autoscaleCommand(out)];
 }

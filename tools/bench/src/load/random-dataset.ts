@@ -1,5 +1,7 @@
 // vllm bench serve's "random" data set: lengths uniform in [len x (1 - r), len x (1 + r)], prompts of
-// random tokens behind an optional shared prefix of --prefix-len tokens (prefix-cache hits).
+// random tokens behind an optional shared prefix of --prefix-len tokens (prefix-cache hits). Unlike
+// vLLM, tokens are drawn from whole-word tokens (" word"), whose text re-tokenizes to the same ids:
+// prompts get their exact length without slow decode/re-encode repair of random byte fragments.
 import type { PromptTokenizer } from "./prompt-tokenizer.js";
 import type { RandomSource } from "./random-source.js";
 import type { BenchRequest } from "./request-output.js";
@@ -39,14 +41,29 @@ export function textOfLength(ids: number[], target: number, tokenizer: PromptTok
   return { text, tokens: tokenizer.encode(text).length };
 }
 
+const WORD_POOL_SIZE = 4096;
+const WORD = /^ [a-zA-Z]{3,}$/;
+
+/** Seeded pool of whole-word token ids. */
+export function wordTokenPool(tokenizer: PromptTokenizer, random: RandomSource): number[] {
+  const pool = new Set<number>();
+  for (let tries = 0; pool.size < WORD_POOL_SIZE && tries < 400_000; tries++) {
+    const id = random.int(0, tokenizer.vocabSize - 1);
+    if (WORD.test(tokenizer.decode([id]))) pool.add(id);
+  }
+  return [...pool];
+}
+
 export function randomDataset(options: RandomDatasetOptions, random: RandomSource, tokenizer: PromptTokenizer): BenchRequest[] {
-  const vocab = tokenizer.vocabSize;
-  const prefixIds = Array.from({ length: options.prefixLen }, () => random.int(0, vocab - 1));
-  const prefix = options.prefixLen > 0 ? textOfLength(prefixIds, options.prefixLen, tokenizer, (i) => (i * 7919) % vocab).text : "";
+  const pool = wordTokenPool(tokenizer, random);
+  const n = pool.length;
+  const word = (k: number) => pool[((k % n) + n) % n]!;
+  const prefixIds = Array.from({ length: options.prefixLen }, () => word(random.int(0, n - 1)));
+  const prefix = options.prefixLen > 0 ? textOfLength(prefixIds, options.prefixLen, tokenizer, (i) => word(i * 7919)).text : "";
   return sampleLengths(options, random).map(({ input, output }, i) => {
-    const offset = random.int(0, vocab - 1);
-    const ids = Array.from({ length: input }, (_, j) => (offset + i + j) % vocab);
-    const body = textOfLength(ids, input, tokenizer, (k) => (offset + k * 31) % vocab);
+    const offset = random.int(0, n - 1);
+    const ids = Array.from({ length: input }, (_, j) => word(offset + i + j * 17));
+    const body = textOfLength(ids, input, tokenizer, (k) => word(offset + k * 31));
     // Like vLLM, the prompt is prefix + body and its length is counted on the whole.
     const prompt = prefix + body.text;
     return { prompt, promptLen: tokenizer.encode(prompt).length, outputLen: output };

@@ -61,6 +61,16 @@ export class ReplicaPool {
     await Promise.all(Array.from({ length: count }, () => this.start(0)));
   }
 
+  /** Takes over running replicas the gateway already has in its pool (its VLLM_URLS). */
+  adopt(handles: readonly ReplicaHandle[]): void {
+    for (const handle of handles) {
+      const r: Replica = { id: this.nextId++, state: "ready", url: handle.url, startedAt: this.options.now(), readyAt: this.options.now() };
+      this.replicas.push(r);
+      this.handles.set(r.id, handle);
+      this.emit(r, "adopted");
+    }
+  }
+
   scaleTo(desired: number): void {
     const active = this.active();
     for (let i = active.length; i < desired; i++) this.track(this.start(this.options.coldStartS));

@@ -26,7 +26,7 @@ export async function launchSimReplica(options: SimReplicaOptions, timeoutMs = 6
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", "services/vllm-sim/src/main.ts", "--port", "0", "--host", "127.0.0.1", "--time-scale", String(options.timeScale), "--profile", options.profile, ...(options.extraArgs ?? [])],
-    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: repoRoot, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = once(child, "exit").then(([code]) => code as number | null);
   const stderr: string[] = [];

@@ -32,7 +32,6 @@ export function createOpenAiTarget(options: OpenAiTargetOptions): BenchTarget {
         stream: true,
         stream_options: { include_usage: true },
         ...(options.ignoreEos ? { ignore_eos: true } : {}),
-        ...(request.priority ? { priority: request.priority } : {}),
       };
       const timer = new StreamTimer();
       let usage: number | undefined;
