@@ -35,7 +35,7 @@ const env = mapOf(
   { type: ["string", "number", "boolean", "null"] },
   {
     description: "plain environment variables (templated); secrets belong in secretEnv",
-    propertyNames: { ...envName, not: { pattern: "(API_KEY|TOKEN|PASSWORD|SECRET)" } },
+    propertyNames: { ...envName, not: { pattern: "(^|_)(API_KEY|TOKEN|PASSWORD|SECRET)$" } },
   },
 );
 const secretEnv = mapOf(object({ secretName: { type: "string", minLength: 1 }, key: { type: "string", minLength: 1 }, optional: boolean }, { required: ["secretName", "key"] }), {
@@ -193,7 +193,23 @@ const components = ["inference-gateway", "vector-search", "sentiment", "summariz
 
 export function chartValuesSchemas(): Record<string, Schema> {
   return {
-    "inference-gateway": component("inference-gateway chart values"),
+    "inference-gateway": chartSchema(
+      "inference-gateway chart values",
+      {
+        ...deployment,
+        ingress: object(
+          {
+            enabled: boolean,
+            className: string,
+            host: string,
+            annotations: mapOf(string),
+            tls: arrayOf(object({ secretName: string, hosts: arrayOf(string) })),
+          },
+          { required: ["enabled"] },
+        ),
+      },
+      deploymentRequired,
+    ),
     "vector-search": component("vector-search chart values"),
     sentiment: component("sentiment chart values"),
     summarization: component("summarization chart values"),

@@ -9,6 +9,12 @@ import { parseAllDocuments } from "yaml";
 export const repoRoot = join(import.meta.dirname, "..", "..");
 const toolsBin = join(repoRoot, ".tools", "bin");
 export const helmBin = join(toolsBin, "helm");
+export const helm3Bin = join(toolsBin, "helm3");
+/** The charts must work with both Helm majors. */
+export const helmVersions = [
+  { name: "helm 4", bin: helmBin },
+  { name: "helm 3", bin: helm3Bin },
+] as const;
 export const kubectlBin = join(toolsBin, "kubectl");
 
 export const componentCharts = ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm", "vllm-sim", "scheduler", "watchdog"] as const;
@@ -49,12 +55,12 @@ export function parseObjects(text: string): K8sObject[] {
     .filter((o): o is K8sObject => o !== null && typeof o === "object");
 }
 
-export function openChartWorkspace(): ChartWorkspace {
+export function openChartWorkspace(bin: string = helmBin): ChartWorkspace {
   execFileSync("bash", [join(repoRoot, "scripts", "fetch-k8s-tools.sh")], { stdio: ["ignore", "ignore", "inherit"] });
   const dir = mkdtempSync(join(tmpdir(), "reviewlens-helm-"));
   cpSync(join(repoRoot, "helm"), dir, { recursive: true, filter: (src) => !/[/\\](charts|Chart\.lock)$/.test(src) });
-  execFileSync("bash", [join(repoRoot, "scripts", "helm-deps.sh")], { env: { ...process.env, HELM: helmBin, HELM_DIR: dir }, stdio: ["ignore", "ignore", "inherit"] });
-  const helm = (args: string[]) => run(helmBin, args);
+  execFileSync("bash", [join(repoRoot, "scripts", "helm-deps.sh")], { env: { ...process.env, HELM: bin, HELM_DIR: dir }, stdio: ["ignore", "ignore", "inherit"] });
+  const helm = (args: string[]) => run(bin, args);
   return {
     dir,
     helm,
@@ -78,5 +84,8 @@ export const everythingEnabled = [
   "--set", "inference-gateway.secretEnv.GATEWAY_API_KEY.secretName=reviewlens-gateway",
   "--set", "inference-gateway.secretEnv.GATEWAY_API_KEY.key=api-key",
   "--set", "inference-gateway.networkPolicy.extraFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx",
+  "--set", "inference-gateway.ingress.enabled=true",
+  "--set", "inference-gateway.ingress.className=nginx",
+  "--set", "inference-gateway.ingress.host=reviewlens.example.com",
   "--set", "vector-search.dataDir.existingClaim=reviewlens-vectors",
 ];
