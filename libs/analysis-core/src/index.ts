@@ -2,6 +2,7 @@ export * from "./analysis-options.js";
 export * from "./analysis-runner.js";
 export * from "./analysis-metrics.js";
 export * from "./completion-order.js";
+export * from "./dependency-errors.js";
 export * from "./llm-gateway.js";
 export * from "./per-review-task.js";
 export * from "./prompt-batcher.js";

@@ -29,6 +29,8 @@ export interface TaskEnvironment {
   priority: common.Priority;
   restaurantId: string;
   signal?: AbortSignal;
+  /** Overrides the task's output tokens per review (max_tokens of a batch grows with its reviews). */
+  outputTokensPerReview?: number;
 }
 
 export interface PerReviewOutcome<A> {
@@ -80,7 +82,7 @@ export async function runPerReviewTask<R extends BatchReview, A>(
           name: task.name,
           messages: batch.messages,
           schema: perReviewSchema(batch.refs, task.answerSchema),
-          maxTokens: 64 + task.outputTokensPerReview * batch.reviews.length,
+          maxTokens: 64 + (env.outputTokensPerReview ?? task.outputTokensPerReview) * batch.reviews.length,
           priority: env.priority,
           restaurantId: env.restaurantId,
           analysisType: task.analysisType,

@@ -2,6 +2,7 @@
 // plus every review text so the all-reviews prompt cost can be counted with the same tokenizer.
 import { vectorsearch } from "@reviewlens/contracts";
 import { Status, StatusError } from "@reviewlens/runtime";
+import { asDependencyError } from "./dependency-errors.js";
 
 export interface RepresentativeReviewSource {
   getRepresentativeReviews(
@@ -33,16 +34,21 @@ export interface ContextQuery {
 }
 
 export async function loadReviewContext(source: RepresentativeReviewSource, query: ContextQuery, signal?: AbortSignal): Promise<ReviewContext> {
-  const response = await source.getRepresentativeReviews(
-    {
-      restaurantId: query.restaurantId,
-      topK: query.topK,
-      polarity: query.polarity ?? vectorsearch.Polarity.POLARITY_UNSPECIFIED,
-      aspectQuery: query.aspectQuery ?? "",
-      includeAllTexts: true,
-    },
-    { signal },
-  );
+  const response = await source
+    .getRepresentativeReviews(
+      {
+        restaurantId: query.restaurantId,
+        topK: query.topK,
+        polarity: query.polarity ?? vectorsearch.Polarity.POLARITY_UNSPECIFIED,
+        aspectQuery: query.aspectQuery ?? "",
+        includeAllTexts: true,
+      },
+      { signal },
+    )
+    // The restaurant ID is already validated here: vector-search refusing it means it has no reviews.
+    .catch((error: unknown) => {
+      throw asDependencyError(error, `vector-search (restaurant ${query.restaurantId})`, { [Status.INVALID_ARGUMENT]: Status.NOT_FOUND });
+    });
   const reviews = response.reviews
     .filter((s) => s.review && s.review.restaurantId === query.restaurantId)
     .map((s) => ({ reviewId: s.review!.reviewId, text: s.review!.text, rating: s.review!.rating, score: s.score }));

@@ -2,6 +2,7 @@
 // answer is retried once with the validation error, then reported as failed, never guessed at.
 import type { common } from "@reviewlens/contracts";
 import { Ajv, type ValidateFunction } from "ajv";
+import { asDependencyError } from "./dependency-errors.js";
 import type { LlmGateway } from "./llm-gateway.js";
 import type { ChatTurn } from "./prompt-tokenizer.js";
 import type { UsageLedger } from "./usage-ledger.js";
@@ -73,7 +74,9 @@ export async function completeStructured<T>(
         },
       },
       { signal },
-    );
+    ).catch((error: unknown) => {
+      throw asDependencyError(error, "inference-gateway");
+    });
     ledger.record(response);
     const checked = checkAnswer<T>(response.text, request.validationSchema ?? request.schema);
     if (checked.ok) return { ok: true, value: checked.value, attempts: attempt };

@@ -2,3 +2,4 @@ export * from "./otlp-receiver.js";
 export * from "./service-process.js";
 export * from "./wait.js";
 export * from "./recording-http-server.js";
+export * from "./analysis-stack.js";

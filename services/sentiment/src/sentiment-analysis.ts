@@ -9,6 +9,7 @@ export interface SentimentDeps {
   gateway: LlmGateway;
   tokenizer: PromptTokenizer;
   maxPromptTokens: number;
+  outputTokensPerReview?: number;
 }
 
 export interface SentimentOutcome {
@@ -24,6 +25,7 @@ export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string
     gateway: deps.gateway,
     tokenizer: deps.tokenizer,
     maxPromptTokens: deps.maxPromptTokens,
+    outputTokensPerReview: deps.outputTokensPerReview,
     ledger,
     priority: options.priority,
     restaurantId,

@@ -16,7 +16,7 @@ await runService({
     SUMMARY_MAX_PROMPT_TOKENS: env.integer(1_024, 32_768, 6_144),
     STRENGTH_MAX_PROMPT_TOKENS: env.integer(512, 32_768, 1_536),
     STRENGTH_CLUSTER_SIMILARITY: env.number(0, 1, 0.6),
-    STRENGTH_MATCH_SIMILARITY: env.number(0, 1, 0.3),
+    STRENGTH_MATCH_SIMILARITY: env.number(0, 1, 0.25),
   },
   async build({ config, meter }) {
     const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);

@@ -1,0 +1,102 @@
+// The analysis path as real processes on loopback: vllm-sim -> gateway -> vector-search ->
+// sentiment and summarization, on free ports with a fresh data directory (tests and benchmarks).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { vectorsearch } from "@reviewlens/contracts";
+import { createChannel, createClient } from "nice-grpc";
+import { startServiceProcess, type ServiceProcess } from "./service-process.js";
+
+export interface AnalysisStack {
+  sim: ServiceProcess;
+  simUrl: string;
+  gateway: ServiceProcess;
+  vectorSearch: ServiceProcess;
+  sentiment: ServiceProcess;
+  summarization: ServiceProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface AnalysisStackOptions {
+  /** vllm-sim flags, e.g. ["--time-scale", "0.01", "--profile", "qwen2.5-7b-h100"]. */
+  simArgs?: string[];
+  /** Added to every service's environment. */
+  env?: Record<string, string>;
+  /** Added to the analysis services' environment only. */
+  analysisEnv?: Record<string, string>;
+}
+
+export async function startAnalysisStack(options: AnalysisStackOptions = {}): Promise<AnalysisStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), "reviewlens-analyses-"));
+  const started: ServiceProcess[] = [];
+  const start = async (entry: string, env: Record<string, string>, extra: Partial<Parameters<typeof startServiceProcess>[0]> = {}) => {
+    // Generous start-up time: the machine is shared and loading the tokenizer takes seconds.
+    const p = await startServiceProcess({ entry, env: { DATA_DIR: dataDir, READINESS_INTERVAL_MS: "200", ...options.env, ...env }, timeoutMs: 120_000, ...extra });
+    started.push(p);
+    return p;
+  };
+  try {
+    const sim = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
+    const simPort = Number(sim.logs.find((l) => typeof l["port"] === "number")!["port"]);
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0" });
+    const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
+    const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
+    const [sentiment, summarization] = await Promise.all([start("services/sentiment/src/main.ts", peers), start("services/summarization/src/main.ts", peers)]);
+    return {
+      sim,
+      simUrl,
+      gateway,
+      vectorSearch,
+      sentiment,
+      summarization,
+      dataDir,
+      async stop() {
+        await Promise.all([sentiment.stop(), summarization.stop()]);
+        await vectorSearch.stop();
+        await gateway.stop();
+        await sim.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((p) => p.stop()));
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A review as the demo generator and review files spell it (snake_case). */
+export interface ReviewRecordLike {
+  review_id: string;
+  restaurant_id: string;
+  text: string;
+  rating: number;
+  created_at: string;
+  images?: Array<{ image_id: string; url: string; caption: string }>;
+}
+
+/** Streams reviews into vector-search through UploadReviews, in chunks; returns its answer. */
+export async function uploadReviewRecords(vectorSearchAddress: string, records: readonly ReviewRecordLike[], chunk = 200) {
+  const channel = createChannel(vectorSearchAddress);
+  const client = createClient(vectorsearch.VectorSearchServiceDefinition, channel);
+  async function* chunks() {
+    for (let i = 0; i < records.length; i += chunk) {
+      yield {
+        reviews: records.slice(i, i + chunk).map(({ review_id, restaurant_id, created_at, images, ...rest }) => ({
+          ...rest,
+          reviewId: review_id,
+          restaurantId: restaurant_id,
+          createdAt: created_at,
+          images: (images ?? []).map(({ image_id, ...image }) => ({ ...image, imageId: image_id })),
+        })),
+      };
+    }
+  }
+  try {
+    return await client.uploadReviews(chunks());
+  } finally {
+    channel.close();
+  }
+}
