@@ -52,3 +52,14 @@ helm-deps: k8s-tools
 helm-lint: helm-deps
 	@for chart in helm/*/; do .tools/bin/helm lint --strict "$$chart" || exit 1; done
 	.tools/bin/kubectl kustomize k8s >/dev/null
+
+# The watchdog's figures: RSS/CPU while watching and the decision latency (bench-results/watchdog/).
+.PHONY: bench-watchdog
+bench-watchdog: proto
+	node --import tsx services/watchdog/src/bench/watchdog-figures.ts
+
+# vector-search: ingestion rate and TOP-K latency at 10k and 100k reviews on LanceDB (+ Qdrant when
+# QDRANT_URL is set); ARGS passes flags, e.g. ARGS="--sizes 10000 --queries 100".
+.PHONY: bench-vector
+bench-vector: proto
+	node --import tsx services/vector-search/src/bench/vector-benchmark.ts $(ARGS)

@@ -173,7 +173,9 @@ export class ReviewIndex {
   }
 
   async search(vector: number[], filter: ReviewFilter, topK: number, signal?: AbortSignal): Promise<ScoredReview[]> {
-    const hits = await this.store.search(REVIEWS, vector, { filter: filterConditions(filter), limit: topK }, signal);
+    // Within one restaurant the candidates are few: always exact, so TOP-K is the true K nearest.
+    const exact = filter.restaurantId !== undefined;
+    const hits = await this.store.search(REVIEWS, vector, { filter: filterConditions(filter), limit: topK, exact }, signal);
     return hits.map((hit) => ({ review: pointToReview(hit).review, score: hit.score }));
   }
 
@@ -190,7 +192,7 @@ export class ReviewIndex {
 
   async searchImages(vector: number[], restaurantId: string | undefined, limit: number, signal?: AbortSignal): Promise<ImageCandidate[]> {
     const filter: Condition[] = restaurantId ? [{ field: "restaurant_id", equals: restaurantId }] : [];
-    return (await this.store.search(REVIEW_IMAGES, vector, { filter, limit }, signal)).map(pointToImage);
+    return (await this.store.search(REVIEW_IMAGES, vector, { filter, limit, exact: restaurantId !== undefined }, signal)).map(pointToImage);
   }
 
   async close(): Promise<void> {

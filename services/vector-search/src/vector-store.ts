@@ -32,6 +32,8 @@ export type Condition =
 export interface SearchOptions {
   filter?: Condition[];
   limit: number;
+  /** Skip any approximate index: exact K nearest among the filtered points. */
+  exact?: boolean;
 }
 
 export class DimensionMismatchError extends Error {

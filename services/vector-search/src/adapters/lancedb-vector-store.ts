@@ -1,6 +1,8 @@
 // The embedded default: LanceDB tables on local disk (one directory per collection under DATA_DIR).
-// Searches without an ANN index are exact (flat scan), which is fast enough at 10^5 reviews.
+// Searches are exact (flat scan) until a table reaches `annMinRows`; then an IVF-PQ index (cosine,
+// sqrt(rows) partitions, re-ranked with exact distances) serves searches that do not ask for `exact`.
 import { mkdir } from "node:fs/promises";
+import "./lancedb-log-level.js";
 import * as lancedb from "@lancedb/lancedb";
 import * as arrow from "apache-arrow";
 import {
@@ -16,8 +18,15 @@ import {
 } from "../vector-store.js";
 import { conditionsToSql } from "./store-filter-sql.js";
 
-// Compact small write fragments and refresh scalar indexes after this many writes to a table.
+// Compact small write fragments and refresh indexes after this many writes to a table.
 const WRITES_BETWEEN_MAINTENANCE = 64;
+const ANN_NPROBES = 20;
+const ANN_REFINE_FACTOR = 10;
+
+export interface LanceDbStoreOptions {
+  /** Rows at which a table gets its approximate vector index; default 50 000. */
+  annMinRows?: number;
+}
 
 interface OpenTable {
   table: lancedb.Table;
@@ -25,6 +34,7 @@ interface OpenTable {
   /** Lance commits are optimistic; one writer per table in this process avoids conflicts. */
   writes: Promise<unknown>;
   writesSinceMaintenance: number;
+  hasVectorIndex: boolean;
 }
 
 function arrowType(type: FieldType): arrow.DataType {
@@ -53,7 +63,8 @@ function inList(ids: string[]): string {
   return `id IN (${ids.map((id) => `'${id.replaceAll("'", "''")}'`).join(", ")})`;
 }
 
-export async function openLanceDbVectorStore(directory: string): Promise<VectorStore> {
+export async function openLanceDbVectorStore(directory: string, options: LanceDbStoreOptions = {}): Promise<VectorStore> {
+  const annMinRows = options.annMinRows ?? 50_000;
   await mkdir(directory, { recursive: true });
   const db = await lancedb.connect(directory);
   const tables = new Map<string, OpenTable>();
@@ -92,6 +103,15 @@ export async function openLanceDbVectorStore(directory: string): Promise<VectorS
     for (const name of wanted) {
       if (!existing.has(name)) await open.table.createIndex(name, { config: lancedb.Index.btree() });
     }
+    if (!open.hasVectorIndex) {
+      const rows = await open.table.countRows();
+      if (rows >= annMinRows) {
+        const config = lancedb.Index.ivfPq({ distanceType: "cosine", numPartitions: Math.max(1, Math.round(Math.sqrt(rows))) });
+        await open.table.createIndex("vector", { config });
+        open.hasVectorIndex = true;
+      }
+    }
+    // Also folds rows written since into the existing indexes (no retraining).
     await open.table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
   }
 
@@ -111,14 +131,20 @@ export async function openLanceDbVectorStore(directory: string): Promise<VectorS
       const vectorField = (await table.schema()).fields.find((f) => f.name === "vector");
       const actual = vectorField && arrow.DataType.isFixedSizeList(vectorField.type) ? vectorField.type.listSize : -1;
       if (actual !== spec.dimension) throw new DimensionMismatchError(spec.name, spec.dimension, actual);
-      tables.set(spec.name, { table, spec, writes: Promise.resolve(), writesSinceMaintenance: 0 });
+      const hasVectorIndex = (await table.listIndices()).some((index) => index.columns.includes("vector"));
+      tables.set(spec.name, { table, spec, writes: Promise.resolve(), writesSinceMaintenance: 0, hasVectorIndex });
     },
     async upsert(collection, points, signal) {
       signal?.throwIfAborted();
       if (points.length === 0) return;
       const open = opened(collection);
       const rows = points.map((p) => toRow(p, open.spec));
-      await write(open, () => open.table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows));
+      await write(open, async () => {
+        // A plain append is far cheaper than a merge (a join with the whole table) when all IDs are new.
+        const present = await open.table.query().where(inList(points.map((p) => p.id))).select(["id"]).limit(1).toArray();
+        if (present.length === 0) await open.table.add(rows);
+        else await open.table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      });
     },
     async delete(collection, ids, signal) {
       signal?.throwIfAborted();
@@ -138,6 +164,8 @@ export async function openLanceDbVectorStore(directory: string): Promise<VectorS
       const open = opened(collection);
       if (vector.length !== open.spec.dimension) throw new DimensionMismatchError(collection, open.spec.dimension, vector.length);
       let query = open.table.vectorSearch(vector).distanceType("cosine").limit(options.limit);
+      if (options.exact) query = query.bypassVectorIndex();
+      else if (open.hasVectorIndex) query = query.nprobes(ANN_NPROBES).refineFactor(ANN_REFINE_FACTOR);
       const where = conditionsToSql(options.filter ?? []);
       if (where) query = query.where(where);
       const rows = (await query.toArray()) as Array<Record<string, unknown>>;

@@ -32,6 +32,9 @@ function toFilter(conditions: Condition[]): Schemas["Filter"] | undefined {
   return { must };
 }
 
+/** An empty set matches nothing; Qdrant's `match.any: []` semantics are not worth relying on. */
+const matchesNothing = (conditions: Condition[]) => conditions.some((c) => "anyOf" in c && c.anyOf.length === 0);
+
 function vectorSizeOf(info: Schemas["CollectionInfo"]): number {
   const vectors = info.config.params.vectors;
   if (vectors && typeof (vectors as { size?: unknown }).size === "number") return (vectors as { size: number }).size;
@@ -93,20 +96,23 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
       const records = await client.retrieve(name(collection), { ids: ids.map(pointUuid), with_payload: true, with_vector: true });
       return records.map(toPoint);
     },
-    async search(collection, vector, { filter, limit }, signal) {
+    async search(collection, vector, { filter, limit, exact }, signal) {
       signal?.throwIfAborted();
+      if (matchesNothing(filter ?? [])) return [];
       const filterSpec = toFilter(filter ?? []);
       const response = await client.query(name(collection), {
         query: vector,
         limit,
         with_payload: true,
         with_vector: true,
+        ...(exact ? { params: { exact: true } } : {}),
         ...(filterSpec ? { filter: filterSpec } : {}),
       });
       return response.points.map((p) => ({ ...toPoint(p), score: p.score }));
     },
     async scan(collection, filter, signal) {
       const points: Point[] = [];
+      if (matchesNothing(filter)) return points;
       const filterSpec = toFilter(filter);
       let offset: Schemas["ExtendedPointId"] | null | undefined;
       do {
