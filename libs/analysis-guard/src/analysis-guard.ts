@@ -147,7 +147,6 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
         (err: Error) => logger.warn({ err: err.message, key: lease.key }, "could not extend the analysis lock"),
       );
     }, extendEveryMs);
-    timer.unref();
     return () => clearInterval(timer);
   }
 
@@ -194,6 +193,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       const abort = new AbortController();
       const onCallerAbort = () => abort.abort(req.signal?.reason);
       req.signal?.addEventListener("abort", onCallerAbort, { once: true });
+      if (req.signal?.aborted) onCallerAbort(); // cancelled while the lock was being taken
       const stopKeeping = lease ? keepLock(lease, abort) : () => undefined;
       try {
         const decision = decideSkip({
@@ -219,6 +219,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
         const attemptAt = new Date(now());
         let run: AnalysisRun<R>;
         try {
+          abort.signal.throwIfAborted();
           run = await execute({ signal: abort.signal, fencing });
           abort.signal.throwIfAborted();
         } catch (err) {

@@ -77,8 +77,25 @@ export function createRedisLock(options: RedisLockOptions): LockBackend & { read
   redis.defineCommand("lockRelease", { numberOfKeys: 1, lua: RELEASE });
   redis.defineCommand("lockExtend", { numberOfKeys: 1, lua: EXTEND });
 
+  const waitReadyMs = options.commandTimeoutMs ?? 1_000;
+  // Between start-up and the first connection (or during a reconnect) give Redis one command
+  // timeout to come up before calling it unavailable.
+  function untilReady(): Promise<void> {
+    if (redis.status === "ready") return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitReadyMs);
+      redis.once("ready", done);
+    });
+  }
+
   async function call<T>(work: () => Promise<T>): Promise<T> {
     try {
+      await untilReady();
       return await work();
     } catch (err) {
       throw new LockUnavailableError(description, err);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { openMetricsStore } from "../src/index.js";
-import { captureLogger } from "./capture-logger.js";
+import { captureLogger } from "@reviewlens/testkit";
 import { metricsStoreContract } from "./metrics-store-contract.js";
 
 const dataDir = await mkdtemp(join(tmpdir(), "reviewlens-pglite-"));

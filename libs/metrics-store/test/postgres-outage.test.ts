@@ -4,11 +4,9 @@ import assert from "node:assert/strict";
 import { execSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
-import { waitFor } from "@reviewlens/testkit";
 import { openMetricsStore } from "../src/index.js";
-import { captureLogger } from "./capture-logger.js";
 import { vllmRow } from "./metrics-store-contract.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { waitFor, captureLogger, createTestDatabase, type TestDatabase } from "@reviewlens/testkit";
 
 function pgCtl(action: "stop" | "start"): void {
   const ctl = process.env["TEST_PG_CTL"];

@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import { migrate, openMetricsStore } from "../src/index.js";
-import { captureLogger } from "./capture-logger.js";
 import { metricsStoreContract } from "./metrics-store-contract.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { captureLogger, createTestDatabase, type TestDatabase } from "@reviewlens/testkit";
 
 let db: TestDatabase;
 before(async () => {

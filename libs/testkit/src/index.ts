@@ -2,4 +2,6 @@ export * from "./otlp-receiver.js";
 export * from "./service-process.js";
 export * from "./wait.js";
 export * from "./recording-http-server.js";
+export * from "./test-database.js";
+export * from "./capture-logger.js";
 export * from "./analysis-stack.js";

@@ -1,0 +1,178 @@
+// The guard end to end on real Redis and a real PostgreSQL metrics store (fresh database).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { openMetricsStore, type MetricsStore } from "@reviewlens/metrics-store";
+import { captureLogger, createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
+import { createAnalysisGuard, createRedisLock, type AnalysisGuardOptions, type GuardOutcome } from "../src/index.js";
+import { startRedis, stopRedis, testRedisUrl } from "./redis-env.js";
+
+let db: TestDatabase;
+let store: MetricsStore;
+before(async () => {
+  db = await createTestDatabase("analysis_guard");
+  store = await openMetricsStore({ databaseUrl: db.url, logger: captureLogger().logger, flushIntervalMs: 10 });
+});
+after(async () => {
+  await store.close();
+  await db.drop();
+});
+
+function makeGuard(overrides: Partial<AnalysisGuardOptions> = {}) {
+  const { logger, lines } = captureLogger();
+  const guard = createAnalysisGuard({
+    lock: createRedisLock({ url: testRedisUrl(), logger, commandTimeoutMs: 300 }),
+    store,
+    logger,
+    keyPrefix: `t-${randomBytes(4).toString("hex")}:`,
+    lockTtlMs: 2_000,
+    ...overrides,
+  });
+  return { guard, lines };
+}
+
+const v1 = { reviewCount: 10, vectorVersion: 1 };
+
+test("20 concurrent identical calls: one run, 19 ALREADY_EXISTS; then SKIPPED with the stored result", async () => {
+  const { guard } = makeGuard();
+  const restaurantId = `r-${randomBytes(3).toString("hex")}`;
+  let runs = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const request = { restaurantId, analysisType: "sentiment", version: v1 };
+  const calls = Array.from({ length: 20 }, () =>
+    guard.run(request, async () => {
+      runs++;
+      await gate; // hold the lock until every other call has been refused
+      return { result: { positive: 7 }, tokensUsed: 900, reviewsConsidered: 10, batchSize: 5 };
+    }),
+  );
+  let refusals = 0;
+  for (const c of calls) c.catch(() => refusals++);
+  await waitFor(() => refusals === 19 || undefined, "19 refusals while the first call runs");
+  release();
+  const settled = await Promise.allSettled(calls);
+  assert.equal(runs, 1);
+  const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+  assert.equal(rejected.length, 19);
+  for (const r of rejected) {
+    assert.equal((r.reason as { status: number }).status, 6);
+    assert.match((r.reason as Error).message, new RegExp(`sentiment analysis of restaurant ${restaurantId} is already running \\(held for \\d+\\.\\d s\\)`));
+  }
+  const done = settled.find((s) => s.status === "fulfilled") as PromiseFulfilledResult<GuardOutcome<unknown>>;
+  assert.equal(done.value.status, "COMPLETED");
+
+  const again = await guard.run(request, async () => {
+    runs++;
+    return { result: { positive: 0 } };
+  });
+  assert.equal(runs, 1, "SKIP makes no run");
+  assert.equal(again.status, "SKIPPED");
+  assert.ok(again.status === "SKIPPED");
+  assert.deepEqual(again.result, { positive: 7 });
+  assert.ok(again.ageSeconds >= 0 && again.ageSeconds < 60);
+
+  const forced = await guard.run({ ...request, force: true }, async () => ({ result: { positive: 8 } }));
+  assert.equal(forced.status, "COMPLETED", "force bypasses SKIP");
+  const changed = await guard.run({ ...request, version: { reviewCount: 11, vectorVersion: 2 } }, async () => ({ result: { positive: 9 } }));
+  assert.equal(changed.status, "COMPLETED", "a new review changes the version");
+  const skippedNow = await guard.run({ ...request, version: { reviewCount: 11, vectorVersion: 2 } }, async () => ({ result: {} }));
+  assert.ok(skippedNow.status === "SKIPPED");
+  assert.deepEqual(skippedNow.result, { positive: 9 });
+
+  await store.flush();
+  const rows = await store.query<{ status: string; n: number; tokens: number }>(
+    "SELECT status, count(*)::int AS n, sum(tokens_used)::int AS tokens FROM analysis_metrics WHERE restaurant_id = $1 GROUP BY status ORDER BY status",
+    [restaurantId],
+  );
+  assert.deepEqual(rows, [
+    { status: "completed", n: 3, tokens: 900 },
+    { status: "skipped", n: 2, tokens: 0 },
+  ]);
+  await guard.close();
+});
+
+test("a failed run is recorded, keeps the last success and releases the lock", async () => {
+  const { guard } = makeGuard();
+  const request = { restaurantId: `r-${randomBytes(3).toString("hex")}`, analysisType: "summary", version: v1 };
+  await guard.run(request, async () => ({ result: "first" }));
+  const failed = await guard.run({ ...request, force: true }, async () => {
+    throw new Error("backend exploded");
+  });
+  assert.ok(failed.status === "FAILED");
+  assert.match(failed.error.message, /backend exploded/);
+  const state = await store.getAnalysisState(request.restaurantId, "summary");
+  assert.equal(state?.lastResult, "first");
+  assert.ok(state!.lastAttemptAt.getTime() > state!.lastSuccessAt!.getTime());
+  const skipped = await guard.run(request, async () => ({ result: "never" }));
+  assert.ok(skipped.status === "SKIPPED" && skipped.result === "first", "the lock was released and SKIP still answers");
+  await guard.close();
+});
+
+test("fencing: a holder whose lock expired cannot overwrite the newer result", async () => {
+  // Holder A never extends (as if paused by a long GC or a network partition) so its lock expires.
+  const keyPrefix = `t-${randomBytes(4).toString("hex")}:`;
+  const { logger } = captureLogger();
+  const lockA = createRedisLock({ url: testRedisUrl(), logger });
+  const lockB = createRedisLock({ url: testRedisUrl(), logger });
+  const guardA = createAnalysisGuard({ lock: lockA, store, logger, keyPrefix, lockTtlMs: 300, extendEveryMs: 60_000 });
+  const guardB = createAnalysisGuard({ lock: lockB, store, logger, keyPrefix, lockTtlMs: 2_000 });
+  const request = { restaurantId: `r-${randomBytes(3).toString("hex")}`, analysisType: "sentiment", version: v1 };
+  let resumeA!: () => void;
+  const aPaused = new Promise<void>((r) => (resumeA = r));
+  let aStarted = false;
+  const runA = guardA.run(request, async () => {
+    aStarted = true;
+    await aPaused;
+    return { result: "stale" };
+  });
+  await waitFor(() => aStarted || undefined, "holder A to start");
+  const runB = await waitFor(async () => {
+    try {
+      return await guardB.run(request, async () => ({ result: "newer" }));
+    } catch {
+      return undefined; // ALREADY_EXISTS until A's lock expires
+    }
+  }, "A's lock to expire", 5_000, 50);
+  assert.equal(runB.status, "COMPLETED");
+  resumeA();
+  const outcomeA = await runA;
+  assert.ok(outcomeA.status === "COMPLETED" && runB.status === "COMPLETED");
+  assert.ok(outcomeA.fencing < runB.fencing);
+  assert.equal(outcomeA.stateWrite, "stale");
+  assert.equal((await store.getAnalysisState(request.restaurantId, "sentiment"))?.lastResult, "newer");
+  await guardA.close();
+  await guardB.close();
+});
+
+test("Redis stopped mid-test: LOCK_UNAVAILABLE=fail refuses with a clear message, proceed runs unlocked", async () => {
+  const { guard: failing } = makeGuard({ lockUnavailable: "fail" });
+  const { guard: proceeding, lines } = makeGuard({ lockUnavailable: "proceed" });
+  const request = { restaurantId: `r-${randomBytes(3).toString("hex")}`, analysisType: "sentiment", version: v1, force: true };
+  assert.equal((await failing.run(request, async () => ({ result: 1 }))).status, "COMPLETED");
+  stopRedis();
+  try {
+    await assert.rejects(failing.run(request, async () => ({ result: 2 })), (err: Error & { status?: number }) => {
+      assert.equal(err.status, 14 /* UNAVAILABLE */);
+      assert.match(err.message, /lock store Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable/);
+      assert.match(err.message, /LOCK_UNAVAILABLE=fail/);
+      return true;
+    });
+    const unlocked = await proceeding.run(request, async () => ({ result: 3 }));
+    assert.ok(unlocked.status === "COMPLETED" && unlocked.stateWrite === "written", "fenced by the clock, above the last locked run");
+    assert.ok(lines.some((l) => l["msg"] === "running without the lock (LOCK_UNAVAILABLE=proceed)"));
+  } finally {
+    await startRedis();
+  }
+  const back = await waitFor(async () => {
+    try {
+      return await failing.run(request, async () => ({ result: 4 }));
+    } catch {
+      return undefined;
+    }
+  }, "the lock to work again after Redis restarts", 10_000, 100);
+  assert.equal(back.status, "COMPLETED");
+  assert.equal((await store.getAnalysisState(request.restaurantId, "sentiment"))?.lastResult, 4);
+  await failing.close();
+  await proceeding.close();
+});
