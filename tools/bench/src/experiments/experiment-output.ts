@@ -16,11 +16,18 @@ export async function writeExperiment(resultsDir: string, name: string, result: 
   return { json, html };
 }
 
-/** A virtual clock over wall time: the simulator's time scale maps wall seconds to virtual ones. */
+/**
+ * A virtual clock over wall time: the simulator's time scale maps wall seconds to virtual ones.
+ * `advance` jumps ahead (an idle tail with nothing in flight, where nothing depends on time).
+ */
 export function virtualClock(timeScale: number) {
   const t0 = performance.now();
+  let skipped = 0;
   return {
-    now: () => (performance.now() - t0) / 1000 / timeScale,
+    now: () => (performance.now() - t0) / 1000 / timeScale + skipped,
     sleep: (virtualSeconds: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, virtualSeconds * timeScale * 1000))),
+    advance: (virtualSeconds: number) => {
+      skipped += Math.max(0, virtualSeconds);
+    },
   };
 }

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
+import { startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
+import { gatewayBackendPool } from "../scaling/gateway-admin.js";
 
 export interface GatewayProcess {
   grpcAddress: string;
@@ -23,10 +24,24 @@ export async function startGateway(backendUrls: readonly string[], env: Record<s
     timeoutMs: 60_000,
   });
   const httpLine = proc.logs.find((l) => typeof l["httpPort"] === "number");
-  if (!httpLine) throw new Error("the gateway did not log its httpPort");
+  if (!httpLine) {
+    await proc.stop();
+    throw new Error("the gateway did not log its httpPort");
+  }
+  const httpUrl = `http://127.0.0.1:${Number(httpLine["httpPort"])}`;
+  // The gateway probes its backends before it routes to them: start the load only once all are in.
+  try {
+    await waitFor(async () => {
+      const { backends } = (await gatewayBackendPool(httpUrl, env["GATEWAY_API_KEY"]).list()) as { backends: Array<{ healthy: boolean }> };
+      return backends.length === backendUrls.length && backends.every((b) => b.healthy);
+    }, "the gateway's backends to be healthy", 60_000, 100);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
   return {
     grpcAddress: proc.address,
-    httpUrl: `http://127.0.0.1:${Number(httpLine["httpPort"])}`,
+    httpUrl,
     metricsUrl: `http://127.0.0.1:${proc.metricsPort}/metrics`,
     process: proc,
     async stop() {
