@@ -78,6 +78,9 @@ describe("vector-search service", () => {
       assert.ok(s.vectorVersion >= 1);
       assert.equal(s.lastReviewAt, new Date(Math.max(...own.map((r) => Date.parse(r.createdAt)))).toISOString());
     }
+    const metrics = await (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+    assert.match(metrics, /^vector_search_reviews_total\{outcome="stored"[^}]*\} 60$/m);
+    assert.match(metrics, /^vector_search_representative_updates_total(\{[^}]*\})? [1-9]/m);
   });
 
   it("re-uploading the same reviews duplicates nothing and changes no version", async () => {

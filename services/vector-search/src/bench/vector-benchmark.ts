@@ -2,7 +2,7 @@
 // growing collection sizes, on LanceDB always and on Qdrant when QDRANT_URL is set, in one run so the
 // figures compare side by side on this (shared, noisy) machine. Writes JSON and a Markdown report.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createHashingEmbedder } from "@reviewlens/embedder";
@@ -94,6 +94,7 @@ async function benchStore(kind: string, store: VectorStore) {
   return results;
 }
 
+const loadAtStart = loadavg()[0]!;
 const embedder = createHashingEmbedder();
 const sample = records.slice(0, 5_000).map((r) => r.text);
 const embedSeconds = (await timed(() => embedder.embed(sample))) / 1000;
@@ -111,7 +112,8 @@ if (qdrantUrl) runs.push(...(await benchStore("qdrant", openQdrantVectorStore({ 
 const report = {
   benchmark: "vector-search",
   at: new Date().toISOString(),
-  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+  // The machine is shared: the 1-minute load average says how much else was running.
+  machine: { cpus: cpus().length, node: process.version, load_average_start: loadAtStart, load_average_end: loadavg()[0]! },
   embedder: { kind: "hashing", dimension: embedder.dimension, texts_per_second: sample.length / embedSeconds },
   qdrant: qdrantUrl ? "measured" : "not measured: QDRANT_URL not set",
   runs,
@@ -122,7 +124,8 @@ writeFileSync(join(outDir, "vector-search.json"), JSON.stringify(report, null, 2
 const lines = [
   `# vector-search benchmark (${report.at})`,
   "",
-  `Hashing embedder alone: ${report.embedder.texts_per_second.toFixed(0)} texts/s. Qdrant: ${report.qdrant}.`,
+  `Hashing embedder alone: ${report.embedder.texts_per_second.toFixed(0)} texts/s. Qdrant: ${report.qdrant}. ` +
+    `${report.machine.cpus} CPUs, load average ${report.machine.load_average_start.toFixed(1)} at start, ${report.machine.load_average_end.toFixed(1)} at end.`,
   "",
   "| store | reviews | ingest reviews/s | TOP-20 by restaurant p50 / p99 ms | text search TOP-20 p50 / p99 ms |",
   "|---|---|---|---|---|",
