@@ -1,0 +1,114 @@
+// What the cluster runs is what the tests start: each Deployment's rendered command, args and env
+// start the real program here (ports moved to 0, peers to a closed loopback port, data to a temp
+// dir, the API server to a kubeconfig for a closed loopback port), its probes' targets answer (gRPC
+// health `liveness` SERVING, the HTTP probe paths 200), and SIGTERM ends it with exit code 0.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createChannel, createClient } from "nice-grpc";
+import { HealthDefinition } from "nice-grpc-server-health";
+import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
+import { startServiceProcess } from "@reviewlens/testkit";
+import { byKind, openChartWorkspace, type K8sObject } from "./helm-fixture.js";
+
+interface Container {
+  command: string[];
+  args?: string[];
+  env?: { name: string; value?: string }[];
+  livenessProbe: { grpc?: { port: number; service?: string }; httpGet?: { path: string } };
+  readinessProbe: { grpc?: { port: number }; httpGet?: { path: string } };
+}
+interface Rendered {
+  name: string;
+  container: Container;
+}
+
+const closedPort = "127.0.0.1:1"; // nothing listens there: dependencies are down, which is fine
+const localArgs = (args: string[]) =>
+  args.map((a) => a.replace(/^--port=\d+$/, "--port=0").replace(/=http:\/\/[^/]+(\/.*)?$/, `=http://${closedPort}$1`));
+
+let rendered: Rendered[];
+let dataDir: string;
+before(() => {
+  const charts = openChartWorkspace();
+  try {
+    rendered = byKind(charts.render("reviewlens", ["--set", "vllm-sim.enabled=true"]), "Deployment")
+      .filter((d: K8sObject) => d.metadata.name !== "rl-vllm") // the vllm/vllm-openai image needs a GPU
+      .map((d: K8sObject) => {
+        const pod = (d.spec as { template: { spec: { containers: Container[] } } }).template.spec;
+        return { name: d.metadata.name.replace(/^rl-/, ""), container: pod.containers[0] as Container };
+      });
+  } finally {
+    charts.close();
+  }
+  dataDir = mkdtempSync(join(tmpdir(), "reviewlens-helm-data-"));
+  // The watchdog's Kubernetes actuator needs a cluster to start; it only calls it to stop vLLM.
+  writeFileSync(
+    join(dataDir, "kubeconfig"),
+    `apiVersion: v1
+kind: Config
+clusters: [{name: local, cluster: {server: "https://${closedPort}", insecure-skip-tls-verify: true}}]
+users: [{name: local, user: {}}]
+contexts: [{name: local, context: {cluster: local, user: local}}]
+current-context: local
+`,
+  );
+});
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function healthStatus(port: number, service: string): Promise<HealthCheckResponse_ServingStatus> {
+  const channel = createChannel(`127.0.0.1:${port}`);
+  try {
+    return (await createClient(HealthDefinition, channel).check({ service }, { signal: AbortSignal.timeout(5_000) })).status;
+  } finally {
+    channel.close();
+  }
+}
+
+describe("each rendered Deployment starts the real program", () => {
+  it("covers every component but vLLM", () => {
+    assert.deepEqual(rendered.map((r) => r.name).sort(), ["inference-gateway", "sentiment", "summarization", "vector-search", "vllm-sim", "watchdog"]);
+  });
+  for (const name of ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm-sim", "watchdog"]) {
+    it(name, async () => {
+      const r = rendered.find((x) => x.name === name);
+      assert.ok(r);
+      const { command, args = [], env = [] } = r.container;
+      assert.deepEqual(command.slice(0, 3), ["node", "--import", "tsx"]);
+      const plainEnv = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
+      const local: Record<string, string> = {};
+      for (const [k, v] of Object.entries(plainEnv)) local[k] = /^(dns:\/\/\/)?[a-z0-9.-]+\.svc:\d+$/.test(v) ? closedPort : /^http:\/\/[a-z0-9.-]+\.svc:\d+/.test(v) ? `http://${closedPort}` : v;
+      const service = await startServiceProcess({
+        entry: command[3] as string,
+        args: localArgs(args),
+        env: { ...local, GRPC_PORT: "0", METRICS_PORT: "0", GATEWAY_HTTP_PORT: "0", WATCHDOG_METRICS_PORT: "0", HOST: "127.0.0.1", VLLM_SIM_HOST: "127.0.0.1", DATA_DIR: join(dataDir, name), KUBECONFIG: join(dataDir, "kubeconfig"), LOG_LEVEL: "info" },
+        readyWhen: (line) => typeof line["grpcPort"] === "number" || typeof line["port"] === "number" || typeof line["metricsPort"] === "number",
+        timeoutMs: 120_000, // generous: this machine is shared and tsx compiles each program on start
+      });
+      try {
+        const probes = r.container;
+        if (probes.livenessProbe.grpc) {
+          assert.equal(probes.livenessProbe.grpc.service, "liveness");
+          assert.equal(await healthStatus(service.grpcPort, "liveness"), HealthCheckResponse_ServingStatus.SERVING);
+          // Readiness asks the overall status, which the service knows (SERVING or not, never unknown).
+          assert.notEqual(await healthStatus(service.grpcPort, ""), HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN);
+        } else {
+          const ready = service.logs.find((l) => typeof l["port"] === "number" || typeof l["metricsPort"] === "number") ?? {};
+          const port = Number(ready["port"] ?? ready["metricsPort"]);
+          for (const path of [probes.livenessProbe.httpGet?.path, probes.readinessProbe.httpGet?.path]) {
+            const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
+            assert.equal(res.status, 200, `${name} ${path}`);
+            await res.arrayBuffer();
+          }
+        }
+      } finally {
+        // Bounded: a program that ignores SIGTERM is killed and the test fails.
+        const code = await Promise.race([service.stop("SIGTERM"), new Promise<string>((resolve) => setTimeout(resolve, 60_000, "still running"))]);
+        if (code === "still running") service.child.kill("SIGKILL");
+        assert.equal(code, 0, `${name} after SIGTERM: ${String(code)}\n${service.stderr.join("\n")}`);
+      }
+    });
+  }
+});
