@@ -2,9 +2,11 @@
 // drain, headless gRPC Services, PDBs, NetworkPolicies, RBAC only for the watchdog, and the same
 // container commands that `make up` runs.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stackComponents } from "@reviewlens/dev-stack";
-import { byKind, everythingEnabled, named, openChartWorkspace, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
+import { byKind, everythingEnabled, named, openChartWorkspace, repoRoot, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
 
  
 interface Workload {
@@ -142,5 +144,18 @@ describe("wiring", () => {
     const cronJobs = byKind(objects, "CronJob");
     assert.deepEqual(cronJobs.map((c) => c.metadata.name), ["rl-scheduler-hot", "rl-scheduler-warm", "rl-scheduler-cold"]);
     for (const c of cronJobs) assert.equal((c.spec as any).concurrencyPolicy, "Forbid");
+  });
+  it("the Dockerfile builds once, runs as a non-root user, and has a target per service running the same command", () => {
+    // The image cannot be built on this machine (no container engine); this checks what it would run.
+    const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+    assert.match(dockerfile, /RUN npm ci/);
+    assert.match(dockerfile, /RUN npm run proto/);
+    assert.match(dockerfile, /^USER node$/m);
+    const targets = new Map([...dockerfile.matchAll(/^FROM runtime AS ([a-z-]+)\nCMD (\[.*\])$/gm)].map((m) => [m[1], JSON.parse(m[2] as string) as string[]]));
+    for (const component of stackComponents()) {
+      assert.deepEqual(targets.get(component.name), ["node", "--import", "tsx", component.entry], component.name);
+    }
+    const ignored = readFileSync(join(repoRoot, ".dockerignore"), "utf8").split("\n");
+    for (const path of ["node_modules", ".git", "libs/contracts/src/gen", ".tools"]) assert.ok(ignored.includes(path), `.dockerignore: ${path}`);
   });
 });
