@@ -31,7 +31,7 @@ export class EngineCore {
   private readonly shape: StepShape = { decodeSeqs: 0, decodeContextTokens: 0, prefillTokens: 0, prefillAttention: 0 };
   private readonly record: StepRecord = {
     index: 0, startMs: 0, durationMs: 0, decodeSeqs: 0, decodeContextTokens: 0, prefillSeqs: 0, prefillTokens: 0,
-    prefillAttention: 0, generatedTokens: 0, preempted: 0, running: 0, waiting: 0, kvUsage: 0,
+    prefillAttention: 0, generatedTokens: 0, preempted: 0, running: 0, waiting: 0, kvUsage: 0, lagMs: 0,
   };
   private dirty: EngineRequest[] = [];
   private stepIndex = 0;
@@ -106,7 +106,7 @@ export class EngineCore {
   }
 
   /** Applies the planned step at its end time: every request that computed its last token samples one. */
-  endStep(endMs: number): void {
+  endStep(endMs: number, lagMs = 0): void {
     const { requests, numTokens } = this.plan;
     let generated = 0;
     for (let k = 0; k < requests.length; k++) {
@@ -129,6 +129,7 @@ export class EngineCore {
     r.running = this.scheduler.running.length;
     r.waiting = this.scheduler.waiting.length;
     r.kvUsage = this.scheduler.kv.usage;
+    r.lagMs = lagMs;
     this.steps.record(r);
     this.observer.onStep(r);
   }

@@ -14,6 +14,8 @@ export interface StepRecord {
   running: number;
   waiting: number;
   kvUsage: number;
+  /** Wall ms by which the step's results came later than its ideal wall time (timer lateness, load). */
+  lagMs: number;
 }
 
 const FIELDS = [
@@ -30,6 +32,7 @@ const FIELDS = [
   "running",
   "waiting",
   "kvUsage",
+  "lagMs",
 ] as const satisfies ReadonlyArray<keyof StepRecord>;
 
 export class StepLog {

@@ -69,7 +69,7 @@ export class StepLoop {
   private onStepEnd(): void {
     const yieldAt = performance.now() + MAX_CATCH_UP_MS;
     for (;;) {
-      this.core.endStep(this.stepEndMs);
+      this.core.endStep(this.stepEndMs, performance.now() - (this.wallStart + this.stepEndMs * this.timeScale));
       if (!this.begin(this.stepEndMs)) break;
       const now = performance.now();
       if (this.wallStart + this.stepEndMs * this.timeScale > now || now > yieldAt) break;

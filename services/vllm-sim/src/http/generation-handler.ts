@@ -112,7 +112,7 @@ export async function handleGeneration(endpoint: Endpoint, req: IncomingMessage,
   });
   const id = `${endpoint === "chat" ? "chatcmpl" : "cmpl"}-${randomUUID().replace(/-/g, "")}`;
   const shape = responseShape(endpoint, id, profile.servedModelName, params.includeUsage);
-  const echoText = params.echo ? params.promptText : null;
+  const echoText = params.echo ? (params.promptText ?? deps.tokenizer.decode(params.promptIds)) : null;
   let listener: RequestListener;
   if (params.stream) {
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });

@@ -8,8 +8,8 @@ export type Endpoint = "completion" | "chat";
 export interface GenerationParams {
   endpoint: Endpoint;
   promptIds: number[];
-  /** The prompt as text (`echo` prepends it to a completion). */
-  promptText: string;
+  /** The prompt as text (`echo` prepends it to a completion); null for token-id prompts (decoded only when needed). */
+  promptText: string | null;
   /** What the echo output mode repeats: the prompt, or the last user message of a chat. */
   echoIds: number[];
   maxTokens: number | undefined;
@@ -123,7 +123,7 @@ function messageText(message: unknown, index: number): ChatMessage {
   return { role: m["role"], content: texts.join("\n") };
 }
 
-function completionPrompt(body: Body, tokenizer: Qwen25Tokenizer): { ids: number[]; text: string } {
+function completionPrompt(body: Body, tokenizer: Qwen25Tokenizer): { ids: number[]; text: string | null } {
   let prompt = body["prompt"];
   if (Array.isArray(prompt) && prompt.length === 1 && (typeof prompt[0] === "string" || Array.isArray(prompt[0]))) prompt = prompt[0];
   if (typeof prompt === "string") {
@@ -133,7 +133,7 @@ function completionPrompt(body: Body, tokenizer: Qwen25Tokenizer): { ids: number
   if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((t) => Number.isInteger(t))) {
     const ids = prompt as number[];
     if (!ids.every((t) => t >= 0 && t < tokenizer.vocabSize)) throw badField("prompt", `token ids must be from 0 to ${tokenizer.vocabSize - 1}`);
-    return { ids, text: tokenizer.decode(ids) };
+    return { ids, text: null };
   }
   if (Array.isArray(prompt) && prompt.length > 1) throw badField("prompt", "one prompt per request (send a list of prompts as separate requests)");
   throw badField("prompt", "must be a string or a list of token ids");
@@ -165,7 +165,7 @@ export function parseGenerationParams(endpoint: Endpoint, body: Body, ctx: Param
   if (maxTokens !== undefined && minTokens > maxTokens) throw badField("min_tokens", `must not exceed max_tokens (${maxTokens})`);
 
   let promptIds: number[];
-  let promptText: string;
+  let promptText: string | null;
   let echoIds: number[];
   if (endpoint === "chat") {
     const messages = body["messages"];

@@ -58,7 +58,12 @@ export class VllmMetrics implements EngineObserver {
     gauge("vllm:num_requests_running", "Number of requests in model execution batches.", () => gauges.numRunning);
     gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", () => gauges.numWaiting);
     gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", () => gauges.kvUsage);
-    const counter = (name: string, help: string) => new Counter({ name, help, labelNames, registers }).labels(labels);
+    // Every series exists from the start, at zero, as in vLLM (prometheus_client creates labelled children eagerly).
+    const counter = (name: string, help: string) => {
+      const child = new Counter({ name, help, labelNames, registers }).labels(labels);
+      child.inc(0);
+      return child;
+    };
     this.promptTokens = counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.");
     this.generationTokens = counter("vllm:generation_tokens_total", "Number of generation tokens processed.");
     this.preemptions = counter("vllm:num_preemptions_total", "Cumulative number of preemption from the engine.");
@@ -70,7 +75,12 @@ export class VllmMetrics implements EngineObserver {
       labelNames: [...labelNames, "finished_reason"],
       registers,
     });
-    const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, labelNames, buckets, registers }).labels(labels);
+    for (const reason of ["stop", "length", "abort"]) this.success.inc({ ...labels, finished_reason: reason }, 0);
+    const histogram = (name: string, help: string, buckets: number[]) => {
+      const h = new Histogram({ name, help, labelNames, buckets, registers });
+      h.zero(labels);
+      return h.labels(labels);
+    };
     this.iterationTokens = histogram("vllm:iteration_tokens_total", "Histogram of number of tokens per engine_step.", ITERATION_TOKEN_BUCKETS);
     this.ttft = histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", TTFT_BUCKETS);
     this.itl = histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", ITL_BUCKETS);
