@@ -153,6 +153,15 @@ describe("IdlePolicy", () => {
     assert.deepEqual(run([{ requests: 1 }, {}, {}, {}]), ["resumed", "idle", "idle", "stop"]);
   });
 
+  it("watches a server again that came back without traffic (restarted by hand): signals dark, then answering", () => {
+    const { run } = scripted({ idleLimit: 2 });
+    assert.deepEqual(run([{}, {}, {}]), ["unknown", "idle", "stop"]);
+    // Still answering after the stop: nothing changes (no repeated stops).
+    assert.deepEqual(run([{}, {}]), ["stopped", "stopped"]);
+    // Down, then up again with no request: watched from scratch, and stopped again when idle.
+    assert.deepEqual(run([{ util: "unknown", gateway: "unknown" }, { util: "unknown" }, {}, {}, {}]), ["stopped", "stopped", "resumed", "idle", "stop"]);
+  });
+
   it("watches vLLM replicas: running, waiting and finished requests are activity", () => {
     const policy = new IdlePolicy({ idleLimit: 1, minRuntimeMs: 0, threshold: fixedThreshold(5) }, 0);
     const replicas = (a: { inFlight: number; queued: number; requestsTotal: number }, b = { inFlight: 0, queued: 0, requestsTotal: 0 }): CheckSignals => ({

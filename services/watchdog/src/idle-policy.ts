@@ -16,7 +16,8 @@ export interface IdlePolicyOptions {
  * - busy: something is in flight, queued, finished since the last check, or the GPU is above the threshold.
  * - unknown: a signal could not be read; the count starts over (unknown is never idle).
  * - stopped: the server was stopped and nothing has asked for it since; nothing to do.
- * - resumed: activity after a stop: the server is back, the runtime clock and the count start over.
+ * - resumed: activity after a stop, or signals that went dark answer again: the server is back, the
+ *   runtime clock and the count start over.
  */
 export type Decision = "stop" | "idle" | "busy" | "unknown" | "stopped" | "resumed";
 
@@ -42,6 +43,8 @@ export class IdlePolicy {
   private idleCount = 0;
   private runningSince: number;
   private stopped = false;
+  /** While stopped: a signal went unknown (the server is down), so its answering again means it is back. */
+  private wentDark = false;
   /** Last value of each monotonic request counter, by source, to count requests since the last check. */
   private readonly counters = new Map<string, number>();
 
@@ -88,11 +91,17 @@ export class IdlePolicy {
     });
 
     if (this.stopped) {
-      if (busy.length === 0) return verdict("stopped", unknowns.length > 0 ? `stopped; ${unknowns.join("; ")}` : "stopped; no activity since");
+      // Back when something asks for it, or when its signals answer again after going dark
+      // (restarted by hand, idle or not: it must be watched again from a fresh runtime).
+      const back = busy.length > 0 ? `activity after the stop: ${busy.join("; ")}` : this.wentDark && unknowns.length === 0 ? "the server answers again after the stop" : undefined;
+      if (back === undefined) {
+        if (unknowns.length > 0) this.wentDark = true;
+        return verdict("stopped", unknowns.length > 0 ? `stopped; ${unknowns.join("; ")}` : "stopped; no activity since");
+      }
       this.stopped = false;
       this.runningSince = now;
       this.idleCount = 0;
-      return verdict("resumed", `activity after the stop: ${busy.join("; ")}`);
+      return verdict("resumed", back);
     }
     if (busy.length > 0) {
       this.idleCount = 0;
@@ -114,6 +123,7 @@ export class IdlePolicy {
   /** The stop went through: wait for activity before judging again. */
   stopSucceeded(): void {
     this.stopped = true;
+    this.wentDark = false;
     this.idleCount = 0;
   }
 
