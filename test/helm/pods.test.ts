@@ -33,7 +33,7 @@ after(() => charts.close());
 describe("every container", () => {
   it("has resources, a non-root read-only security context and a writable /tmp", () => {
     const all = workloads(objects);
-    assert.equal(all.length, 10); // 7 Deployments + 3 tier CronJobs
+    assert.equal(all.length, 9); // 7 Deployments + 2 scheduler CronJobs
     for (const w of all) {
       assert.equal(w.pod.securityContext.runAsNonRoot, true, w.name);
       assert.ok(w.pod.securityContext.runAsUser > 0, w.name);
@@ -140,10 +140,16 @@ describe("wiring", () => {
     assert.ok(watchdog.containers[0].args.includes("--k8s-deployment=rl-vllm"));
     for (const w of workloads(objects).filter((x) => x.name !== "rl-watchdog")) assert.equal(w.pod.automountServiceAccountToken, false, w.name);
   });
-  it("the scheduler runs one CronJob per tier, never two runs of a tier at once", () => {
+  it("the scheduler runs as CronJobs (one per analysis) with the tier table, never two runs of a job at once", () => {
     const cronJobs = byKind(objects, "CronJob");
-    assert.deepEqual(cronJobs.map((c) => c.metadata.name), ["rl-scheduler-hot", "rl-scheduler-warm", "rl-scheduler-cold"]);
-    for (const c of cronJobs) assert.equal((c.spec as any).concurrencyPolicy, "Forbid");
+    assert.deepEqual(cronJobs.map((c) => c.metadata.name), ["rl-scheduler-sentiment", "rl-scheduler-summary"]);
+    for (const c of cronJobs) {
+      assert.equal((c.spec as any).concurrencyPolicy, "Forbid");
+      const container = (c.spec as any).jobTemplate.spec.template.spec.containers[0];
+      assert.equal(envOf(container, "SCHEDULER_TIERS"), "40-:10,10-39:30,0-9:60");
+      assert.equal(envOf(container, "SENTIMENT_ADDR"), "dns:///rl-sentiment.reviewlens.svc:50053");
+    }
+    assert.deepEqual((cronJobs[1]?.spec as any).jobTemplate.spec.template.spec.containers[0].args, ["--analyses=summary"]);
   });
   it("the Dockerfile builds once, runs as a non-root user, and has a target per service running the same command", () => {
     // The image cannot be built on this machine (no container engine); this checks what it would run.
