@@ -122,10 +122,13 @@ export class BackendPool {
     backend.consecutiveFailures = 0;
   }
 
-  /** A request to it failed for a reason of the backend's own (not the caller's). */
-  failed(backend: PooledBackend, error: string) {
+  /**
+   * A request to it failed for a reason of the backend's own (not the caller's). `unreachable`
+   * (connection refused or cut) takes it out at once; the probes put it back when it answers.
+   */
+  failed(backend: PooledBackend, error: string, unreachable = false) {
     backend.lastError = error;
-    if (++backend.consecutiveFailures >= this.options.unhealthyAfter) this.setHealthy(backend, false);
+    if (++backend.consecutiveFailures >= this.options.unhealthyAfter || unreachable) this.setHealthy(backend, false);
   }
 
   start() {
@@ -142,9 +145,10 @@ export class BackendPool {
 
   private async probe(backend: Backend) {
     try {
+      const prefilling = backend.admission.prefillingRequests;
       await backend.probe.health(this.stopped.signal);
       backend.lastLoad = await backend.probe.load(this.stopped.signal);
-      backend.admission.observe(backend.lastLoad);
+      backend.admission.observe(backend.lastLoad, prefilling);
       backend.consecutiveFailures = 0;
       this.setHealthy(backend, true);
       this.options.onChange();

@@ -57,14 +57,14 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
   return {
     async *generate(request, context) {
       const llm = toLlmRequest(request.request, limits);
-      for await (const event of gateway.run(llm, context.signal, otelContext.active())) {
+      for await (const event of gateway.run(llm, context.signal, true, otelContext.active())) {
         yield event.type === "delta" ? { textDelta: event.text } : finalFields(event);
       }
     },
     async complete(request, context) {
       const llm = toLlmRequest(request.request, limits);
       let text = "";
-      for await (const event of gateway.run(llm, context.signal, otelContext.active())) {
+      for await (const event of gateway.run(llm, context.signal, false, otelContext.active())) {
         if (event.type === "delta") text += event.text;
         else return { text, ...finalFields(event) };
       }

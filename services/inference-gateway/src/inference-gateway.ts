@@ -88,14 +88,16 @@ export class InferenceGateway {
 
   /**
    * Runs one caller's request. Refusals (full queue, unmeetable deadline, no backend) are thrown
-   * before any event, so a streaming caller gets a status, never a late timeout.
+   * before any event, so a streaming caller gets a status, never a late timeout. A caller that does
+   * not stream gets the text in one piece at the end, so a replica failing mid-generation is
+   * retried from scratch on another; a streaming caller's request is retried only before its first token.
    */
-  async *run(request: LlmRequest, signal: AbortSignal, parent: Context = otelContext.active()): AsyncGenerator<CallerEvent> {
+  async *run(request: LlmRequest, signal: AbortSignal, streaming: boolean, parent: Context = otelContext.active()): AsyncGenerator<CallerEvent> {
     const arrivedAt = performance.now();
     const { metrics } = this.deps;
     if (request.sampling.maxTokens === 0) request.sampling.maxTokens = this.options.defaultMaxTokens;
-    const key = this.dedupKey(request);
-    const start = (s: AbortSignal) => this.execute(request, arrivedAt, s, parent);
+    const key = this.dedupKey(request, streaming);
+    const start = (s: AbortSignal) => this.execute(request, arrivedAt, streaming, s, parent);
     const subscription = key
       ? this.shared.subscribe(key, start, signal, request.idempotencyKey ? this.options.idempotencyWindowMs : 0)
       : { coalesced: false, events: start(signal) };
@@ -173,7 +175,7 @@ export class InferenceGateway {
     this.deps.dispatcher.rejectAll("the gateway is shutting down; retry on another replica");
   }
 
-  private async *execute(request: LlmRequest, arrivedAt: number, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
+  private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
     const { pool, dispatcher, estimator } = this.deps;
     if (this.closing) throw new StatusError(Status.UNAVAILABLE, "the gateway is shutting down; retry on another replica");
     if (!pool.anyHealthy) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
@@ -213,6 +215,7 @@ export class InferenceGateway {
       propagation.inject(trace.setSpan(parent, span), headers);
       let firstTokenAt: number | undefined;
       let delivered = false;
+      let text = "";
       try {
         const stream = backend.api.generate({ prompt: request.prompt, model: request.model, sampling: request.sampling, jsonSchema: request.jsonSchema, headers }, signal);
         for await (const chunk of stream) {
@@ -223,8 +226,10 @@ export class InferenceGateway {
             dispatcher.schedule(0);
           }
           if (chunk.type === "text") {
-            delivered = true;
-            yield { type: "delta", text: chunk.text };
+            if (streaming) {
+              delivered = true;
+              yield { type: "delta", text: chunk.text };
+            } else text += chunk.text;
             continue;
           }
           const finishedAt = performance.now();
@@ -236,6 +241,7 @@ export class InferenceGateway {
             "gen_ai.response.finish_reasons": [chunk.finishReason],
           });
           span.end();
+          if (text) yield { type: "delta", text };
           yield {
             type: "done",
             finishReason: chunk.finishReason,
@@ -249,7 +255,7 @@ export class InferenceGateway {
         span.setStatus({ code: SpanStatusCode.ERROR, message: signal.aborted ? "cancelled" : String(error) });
         span.end();
         if (signal.aborted) throw signal.reason;
-        if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message);
+        if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message, error.kind === "connection");
         const retryable = error instanceof BackendError && error.kind !== "rejected" && !delivered;
         if (retryable && attempt < this.options.retryAttempts && pool.anyHealthy) {
           this.deps.logger.warn({ backend: backend.id, err: error, attempt }, "backend failed before the first token; retrying on a healthy replica");
@@ -353,11 +359,11 @@ export class InferenceGateway {
 
   // Identical requests share one execution only when the output is reproducible (greedy or seeded),
   // or when the caller asked for it with an idempotency key.
-  private dedupKey(request: LlmRequest): string | undefined {
+  private dedupKey(request: LlmRequest, streaming: boolean): string | undefined {
     const reproducible = request.sampling.temperature === 0 || request.sampling.seed !== undefined;
     if (!reproducible && !request.idempotencyKey) return undefined;
     const { prompt, model, sampling, jsonSchema } = request;
-    const digest = createHash("sha256").update(JSON.stringify({ prompt, model, sampling, jsonSchema })).digest("base64url");
+    const digest = createHash("sha256").update(JSON.stringify({ prompt, model, sampling, jsonSchema, streaming })).digest("base64url");
     return request.idempotencyKey ? `key:${request.idempotencyKey}:${digest}` : digest;
   }
 }

@@ -4,6 +4,9 @@ import { createServiceClient } from "@reviewlens/runtime";
 import { startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
 import type { Metadata } from "nice-grpc";
 
+// Loading TypeScript and the tokenizer takes seconds, and much longer while the machine is busy.
+const STARTUP_TIMEOUT_MS = 120_000;
+
 export interface Sim {
   readonly process: ServiceProcess;
   readonly url: string;
@@ -15,6 +18,7 @@ export async function startSim(args: string[] = []): Promise<Sim> {
     entry: "services/vllm-sim/src/main.ts",
     args: ["--port", "0", "--host", "127.0.0.1", "--profile", "qwen2.5-7b-h100", ...args],
     readyWhen: (line) => typeof line["port"] === "number",
+    timeoutMs: STARTUP_TIMEOUT_MS,
   });
   const port = proc.logs.find((l) => typeof l["port"] === "number")!["port"] as number;
   const url = `http://127.0.0.1:${port}`;
@@ -37,6 +41,8 @@ export async function startSim(args: string[] = []): Promise<Sim> {
 export interface Gateway {
   readonly process: ServiceProcess;
   readonly httpUrl: string;
+  /** Headers the facade and admin endpoints need (the API key when one is set). */
+  readonly httpHeaders: Record<string, string>;
   readonly client: ReturnType<typeof createServiceClient<typeof inference.InferenceGatewayServiceDefinition>>["client"];
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   close(): Promise<void>;
@@ -46,6 +52,7 @@ export async function startGateway(env: Record<string, string>, options: { waitH
   const proc = await startServiceProcess({
     entry: "services/inference-gateway/src/main.ts",
     env: { GATEWAY_HTTP_PORT: "0", GATEWAY_PROBE_INTERVAL_MS: "100", METRICS_FLUSH_INTERVAL_MS: "50", READINESS_INTERVAL_MS: "100", ...env },
+    timeoutMs: STARTUP_TIMEOUT_MS,
   });
   const httpPort = proc.logs.find((l) => typeof l["httpPort"] === "number")!["httpPort"] as number;
   const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, proc.address);
@@ -53,6 +60,7 @@ export async function startGateway(env: Record<string, string>, options: { waitH
   const gateway: Gateway = {
     process: proc,
     httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpHeaders: env["GATEWAY_API_KEY"] ? { authorization: `Bearer ${env["GATEWAY_API_KEY"]}` } : {},
     client,
     async metric(name, labels = {}) {
       const text = await (await fetch(metricsUrl)).text();
@@ -77,13 +85,14 @@ export async function startGateway(env: Record<string, string>, options: { waitH
 
 /** Adds a backend through the admin endpoint; with `replace`, every other backend is drained away. */
 export async function setBackends(gateway: Gateway, urls: string[]) {
+  const headers = gateway.httpHeaders;
   for (const url of urls) {
-    const response = await fetch(`${gateway.httpUrl}/admin/backends`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
+    const response = await fetch(`${gateway.httpUrl}/admin/backends`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ url }) });
     if (response.status !== 201) throw new Error(`adding ${url}: ${response.status} ${await response.text()}`);
   }
-  const listed = (await (await fetch(`${gateway.httpUrl}/admin/backends`)).json()) as { backends: Array<{ url: string }> };
+  const listed = (await (await fetch(`${gateway.httpUrl}/admin/backends`, { headers })).json()) as { backends: Array<{ url: string }> };
   for (const b of listed.backends) {
-    if (!urls.includes(b.url)) await fetch(`${gateway.httpUrl}/admin/backends?url=${encodeURIComponent(b.url)}`, { method: "DELETE" });
+    if (!urls.includes(b.url)) await fetch(`${gateway.httpUrl}/admin/backends?url=${encodeURIComponent(b.url)}`, { method: "DELETE", headers });
   }
   await waitFor(async () => {
     const status = await gateway.client.getStatus({});
@@ -96,13 +105,25 @@ export async function setBackends(gateway: Gateway, urls: string[]) {
  * the gateway at the simulators through the admin endpoint.
  */
 export async function startStack(simArgs: string[][], gatewayEnv: Record<string, string>): Promise<{ sims: Sim[]; gateway: Gateway }> {
-  const [gateway, ...sims] = await Promise.all([
+  const started = await Promise.allSettled([
     // A placeholder backend nobody listens on (port 9, discard): replaced once the simulators are up.
     startGateway({ VLLM_URLS: "http://127.0.0.1:9", ...gatewayEnv }, { waitHealthy: false }),
     ...simArgs.map((args) => startSim(args)),
   ]);
-  await setBackends(gateway!, sims.map((s) => s!.url));
-  return { sims: sims as Sim[], gateway: gateway! };
+  const stopAll = () => Promise.all(started.map((s) => (s.status === "fulfilled" ? ("close" in s.value ? s.value.close() : s.value.process.stop()) : undefined)));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) {
+    await stopAll();
+    throw failed.reason;
+  }
+  const [gateway, ...sims] = started.map((s) => (s as PromiseFulfilledResult<Gateway | Sim>).value) as [Gateway, ...Sim[]];
+  try {
+    await setBackends(gateway, sims.map((s) => s.url));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return { sims, gateway };
 }
 
 export function llmRequest(text: string, extra: Partial<inference.LlmRequest> = {}, sampling: Partial<inference.SamplingParams> = {}): inference.LlmRequest {

@@ -190,7 +190,7 @@ export async function startOpenAiFacade(
     const model = await modelName(llm.model, signal);
     const id = `${chat ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1_000);
-    const events = gateway.run(llm, signal);
+    const events = gateway.run(llm, signal, body.stream === true);
     const choice = (text: string, finishReason: string | null) =>
       chat ? { index: 0, delta: text ? { content: text } : {}, finish_reason: finishReason } : { index: 0, text, finish_reason: finishReason, logprobs: null };
     const object = chat ? "chat.completion.chunk" : "text_completion";

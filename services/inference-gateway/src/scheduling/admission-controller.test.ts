@@ -48,6 +48,8 @@ test("waiting beyond our own prefilling requests shrinks the sequence budget, th
   for (let i = 0; i < 40; i++) a.dispatched(10);
   for (let i = 0; i < 40; i++) a.prefilled(10);
   a.observe({ running: 30, waiting: 10, kvCacheUsage: 0.9 });
+  assert.equal(a.sequenceLimit, 100, "one sample may be a transient");
+  a.observe({ running: 30, waiting: 10, kvCacheUsage: 0.9 });
   assert.equal(a.sequenceLimit, 30);
   assert.equal(a.hasRoomFor(1), false);
   a.observe({ running: 30, waiting: 0, kvCacheUsage: 0.5 });
@@ -60,6 +62,12 @@ test("our own prefilling requests waiting for the step budget do not shrink the 
   const a = controller(100, 1_000_000);
   for (let i = 0; i < 5; i++) a.dispatched(10);
   a.observe({ running: 0, waiting: 5, kvCacheUsage: 0.1 });
+  a.observe({ running: 0, waiting: 5, kvCacheUsage: 0.1 });
+  assert.equal(a.sequenceLimit, 100);
+  // Those that got their first token while the scrape was on its way still count as prefilling.
+  for (let i = 0; i < 5; i++) a.prefilled(10);
+  a.observe({ running: 0, waiting: 5, kvCacheUsage: 0.1 }, 5);
+  a.observe({ running: 0, waiting: 5, kvCacheUsage: 0.1 }, 5);
   assert.equal(a.sequenceLimit, 100);
 });
 

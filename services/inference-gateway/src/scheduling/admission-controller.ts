@@ -31,6 +31,7 @@ export class AdmissionController {
   private prefilling = 0;
   private seqLimit: number;
   private kvFull = false;
+  private excessSamples = 0;
   private readonly kvHighWater: number;
   readonly maxSeqs: number;
   readonly prefillBudget: number;
@@ -90,17 +91,25 @@ export class AdmissionController {
     this.seqs = Math.max(0, this.seqs - 1);
   }
 
+  /** Our requests waiting for their first token now (sample it when a scrape starts). */
+  get prefillingRequests(): number {
+    return this.prefilling;
+  }
+
   /**
    * Adapts the sequence budget to the backend's scraped metrics. Waiting requests beyond our own
    * prefilling ones (which wait for a chunk of the step budget by design) mean the backend cannot
-   * run more sequences: the budget drops to what it runs. No excess: it grows back by 10% a sample.
+   * run more sequences: after two such samples in a row the budget drops to what it runs. No
+   * excess: it grows back by 10% a sample. `prefillingAtScrape` is our count when the scrape
+   * started (the larger of then and now is used, since first tokens may arrive meanwhile).
    */
-  observe(sample: BackendLoadSample): void {
+  observe(sample: BackendLoadSample, prefillingAtScrape = this.prefilling): void {
     this.kvFull = sample.kvCacheUsage >= this.kvHighWater;
-    const excess = sample.waiting - this.prefilling;
-    if (excess > 0) {
+    const excess = sample.waiting - Math.max(this.prefilling, prefillingAtScrape);
+    this.excessSamples = excess > 0 ? this.excessSamples + 1 : 0;
+    if (this.excessSamples >= 2) {
       this.seqLimit = Math.max(1, Math.min(this.seqLimit, this.seqs - excess));
-    } else if (!this.kvFull) {
+    } else if (excess <= 0 && !this.kvFull) {
       this.seqLimit = Math.min(this.maxSeqs, this.seqLimit + Math.max(1, Math.ceil(this.seqLimit * 0.1)));
     }
   }
