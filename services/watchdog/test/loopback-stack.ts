@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
+import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
 
 /** Generous: the whole suite runs on two shared cores. */
 const START_TIMEOUT_MS = 90_000;
@@ -17,7 +17,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The simulator, then the gateway in front of it (its metrics store on PostgreSQL when the test servers run, else embedded). */
+/** The simulator, then the gateway in front of it (its metrics store on the test PostgreSQL when it runs, else embedded). */
 export async function startStack(timeScale = 0.01): Promise<Stack> {
   const sim: ServiceProcess = await startServiceProcess({
     entry: "services/vllm-sim/src/main.ts",
@@ -27,9 +27,12 @@ export async function startStack(timeScale = 0.01): Promise<Stack> {
   });
   const simUrl = `http://127.0.0.1:${Number(sim.logs.find((l) => typeof l["port"] === "number")?.["port"])}`;
   const dataDir = await mkdtemp(join(tmpdir(), "watchdog-e2e-"));
+  let database: TestDatabase | undefined;
   let gateway: ServiceProcess;
   try {
-    const store: Record<string, string> = process.env["TEST_DATABASE_URL"] ? { DATABASE_URL: process.env["TEST_DATABASE_URL"] } : { DATA_DIR: dataDir };
+    // Its own database, so the gateway's vllm_metrics rows never meet another test's.
+    database = process.env["TEST_DATABASE_URL"] ? await createTestDatabase("watchdog_e2e") : undefined;
+    const store: Record<string, string> = database ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir };
     gateway = await startServiceProcess({
       entry: "services/inference-gateway/src/main.ts",
       env: { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0", GATEWAY_PROBE_INTERVAL_MS: "200", ...store },
@@ -37,6 +40,7 @@ export async function startStack(timeScale = 0.01): Promise<Stack> {
     });
   } catch (error) {
     await sim.stop();
+    await database?.drop();
     throw error;
   }
   const httpPort = Number(gateway.logs.find((l) => typeof l["httpPort"] === "number")?.["httpPort"]);
@@ -50,6 +54,7 @@ export async function startStack(timeScale = 0.01): Promise<Stack> {
     async stop() {
       await gateway.stop();
       await sim.stop();
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
