@@ -273,6 +273,7 @@ export function chartValuesSchemas(): Record<string, Schema> {
       },
       [...required, "jobs", "cronJob"],
     ),
+    "reviewlens-lib": chartSchema("reviewlens-lib (library chart): no values of its own", { global: anyObject }, []),
     reviewlens: chartSchema(
       "reviewlens (umbrella) chart values; each component's values are checked by its own chart's schema",
       {
