@@ -48,12 +48,16 @@ export class StreamResponder implements RequestListener {
     }
     const deltas = this.output.takeDeltas();
     const lastIndex = finished ? deltas.length - 1 : deltas.length;
-    for (let i = 0; i < deltas.length; i++) {
+    for (let i = 0; i < lastIndex; i++) {
       const d = deltas[i]!;
-      if (i === lastIndex) break;
       if (d !== "") out += shape.open + JSON.stringify(d) + shape.next;
+      this.tokensSent++;
+      if (this.stall && !this.stallDone && this.tokensSent >= this.stall.afterTokens) {
+        this.send(out, false);
+        out = "";
+        this.startStall(this.stall.wallMs);
+      }
     }
-    this.tokensSent += deltas.length;
     if (finished) {
       const reason = request.finishReason ?? "abort";
       out += shape.open + JSON.stringify(deltas[lastIndex] ?? "") + shape.last(reason, this.output.stopReason);
@@ -71,7 +75,6 @@ export class StreamResponder implements RequestListener {
     }
     if (text !== "") this.res.write(text);
     if (end) this.res.end();
-    else if (this.stall && !this.stallDone && this.tokensSent >= this.stall.afterTokens) this.startStall(this.stall.wallMs);
   }
 
   private startStall(wallMs: number): void {

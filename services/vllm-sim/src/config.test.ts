@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { effectiveProfile, readSimConfig } from "./config.js";
+
+test("flags override environment variables, which override defaults", () => {
+  const config = readSimConfig(["--time-scale", "0.5", "--max-num-seqs", "7"], { VLLM_SIM_TIME_SCALE: "0.1", VLLM_SIM_PORT: "9999" });
+  assert.equal(config.VLLM_SIM_TIME_SCALE, 0.5);
+  assert.equal(config.VLLM_SIM_MAX_NUM_SEQS, 7);
+  assert.equal(config.VLLM_SIM_PORT, 9999);
+  assert.equal(config.VLLM_SIM_MAX_NUM_BATCHED_TOKENS, 8192);
+});
+
+test("a bad value names both the flag and the variable", () => {
+  assert.throws(() => readSimConfig(["--time-scale", "fast"], {}), /VLLM_SIM_TIME_SCALE \(--time-scale\)/);
+  assert.throws(() => readSimConfig(["--no-such-flag", "1"], {}), /no-such-flag/);
+});
+
+test("profile constants are overridable and max_model_len never exceeds the KV capacity", () => {
+  const profile = effectiveProfile(readSimConfig(["--step-base-ms", "2", "--kv-capacity-tokens", "4096"], {}));
+  assert.equal(profile.stepBaseMs, 2);
+  assert.equal(profile.perDecodeSeqMs, 0.0077);
+  assert.equal(profile.maxModelLen, 4096);
+});
