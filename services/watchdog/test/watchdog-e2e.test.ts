@@ -32,6 +32,7 @@ async function startWatchdog(stack: Stack, extraArgs: string[] = []): Promise<Ru
       "--actuator=runpod",
       `--runpod-pod-id=${POD}`,
       `--runpod-api-url=${runpod.url}/v1`,
+      `--webhook-url=${runpod.url}/hook`,
       "--metrics-port=0",
       ...stack.watchdogArgs,
       ...extraArgs,
@@ -89,6 +90,10 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
       assert.equal(wd.stops(), 1);
       const call = wd.runpod.requests.find((r) => r.path === `/v1/pods/${POD}/stop`);
       assert.equal(call?.headers["authorization"], "Bearer rk_e2e_secret");
+      // The webhook went out first, once, naming the pod.
+      const paths = wd.runpod.requests.map((r) => r.path);
+      assert.deepEqual(paths, ["/hook", `/v1/pods/${POD}/stop`]);
+      assert.match(String((JSON.parse(wd.runpod.requests[0]?.body ?? "{}") as Record<string, unknown>)["text"]), /stopping runpod pod pod-e2e/);
       const after = wd.decisions().map((d) => d["decision"]);
       const stopAt = after.indexOf("stop");
       assert.deepEqual(after.slice(stopAt - IDLE_LIMIT + 1, stopAt + 1), [...Array(IDLE_LIMIT - 1).fill("idle"), "stop"]);
@@ -104,8 +109,8 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
     it("retries a stop that got a 500 at the next check, and reports it on /metrics", async () => {
       const wd = await startWatchdog(stack);
       try {
-        let calls = 0;
-        wd.runpod.respondWith(() => (++calls === 1 ? { status: 500, body: { error: "internal" } } : { status: 200, body: { id: POD } }));
+        let stopCalls = 0;
+        wd.runpod.respondWith((r) => (r.path.endsWith("/stop") && ++stopCalls === 1 ? { status: 500, body: { error: "internal" } } : { status: 200, body: { id: POD } }));
         await waitFor(() => wd.stops() === 2 || undefined, "the retried stop call", 20_000);
         await checksLater(wd, 3);
         assert.equal(wd.stops(), 2);
@@ -126,7 +131,7 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
       try {
         await waitFor(() => wd.process.logs.some((l) => /dry run: would stop runpod pod/.test(String(l["msg"]))) || undefined, "the dry-run stop", 20_000);
         await checksLater(wd, 3);
-        assert.equal(wd.runpod.requests.length, 0);
+        assert.deepEqual(wd.runpod.requests.map((r) => r.path), ["/hook"], "only the webhook, no stop call");
         assert.equal(wd.decisions().filter((d) => d["decision"] === "stop").length, 1);
       } finally {
         await wd.stop();
