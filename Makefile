@@ -63,3 +63,11 @@ bench-watchdog: proto
 .PHONY: bench-vector
 bench-vector: proto
 	node --import tsx services/vector-search/src/bench/vector-benchmark.ts $(ARGS)
+
+# Never analysing twice: lock overhead per analysis (Redis on loopback vs in-process, p50/p99) and the
+# simulated day of scheduler runs and duplicate client calls (LLM calls saved by each layer), in
+# bench-results/guard/. BENCH_ITERATIONS sets the lock samples (default 2000).
+.PHONY: bench-guard
+bench-guard: proto
+	bash scripts/test-servers.sh node --import tsx libs/analysis-guard/test/lock-overhead-bench.ts
+	node --import tsx services/scheduler/src/simulation/main.ts --out bench-results/guard/simulated-day.json
