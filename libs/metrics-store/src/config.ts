@@ -6,7 +6,7 @@ import type { MetricsStoreOptions } from "./metrics-store.js";
 export const metricsStoreSchema = {
   /** PostgreSQL; unset: embedded PGlite under DATA_DIR/metrics/<service>. */
   DATABASE_URL: env.optional(env.url()),
-  DATA_DIR: env.string("./data"),
+  DATA_DIR: env.string(".data"),
   METRICS_BATCH_SIZE: env.integer(1, 10_000, 200),
   METRICS_BUFFER_MAX_ROWS: env.integer(1, 10_000_000, 100_000),
   METRICS_FLUSH_INTERVAL_MS: env.integer(1, 600_000, 1_000),

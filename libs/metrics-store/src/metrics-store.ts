@@ -103,7 +103,7 @@ export async function openMetricsStore(options: MetricsStoreOptions): Promise<Me
     location = redact(url);
   } else {
     const name = options.name ?? String(logger.bindings()["service"] ?? "metrics");
-    location = join(options.dataDir ?? "./data", "metrics", name);
+    location = join(options.dataDir ?? ".data", "metrics", name);
     embedded = await startEmbeddedPostgres(location);
     url = embedded.url;
   }
