@@ -64,6 +64,12 @@ bench-watchdog: proto
 bench-vector: proto
 	node --import tsx services/vector-search/src/bench/vector-benchmark.ts $(ARGS)
 
+# vllm-sim: step time vs the profile formula, saturated 1024/128 throughput, SSE rate and CPU at
+# time scale 1 (bench-results/vllm-sim/). BENCH_QUICK=1 for a shorter run.
+.PHONY: bench-sim
+bench-sim:
+	node --import tsx services/vllm-sim/src/bench/bench-sim.ts
+
 # Never analysing twice: lock overhead per analysis (Redis on loopback vs in-process, p50/p99) and the
 # simulated day of scheduler runs and duplicate client calls (LLM calls saved by each layer), in
 # bench-results/guard/. BENCH_ITERATIONS sets the lock samples (default 2000).
