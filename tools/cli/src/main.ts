@@ -4,6 +4,7 @@ import { ClientError, Status } from "nice-grpc";
 import { runBenchCommand } from "@reviewlens/bench";
 import { analyze } from "./commands/analyze.js";
 import { formatIngestSummary, ingestFile } from "./commands/ingest.js";
+import { runScheduler } from "./commands/scheduler.js";
 import { searchImages, searchReviews } from "./commands/search.js";
 import { gatewayStatus, renderStatus } from "./commands/status.js";
 import { connectionDefaults, ServiceClients, type ConnectionOptions } from "./connection.js";
@@ -120,6 +121,21 @@ function buildProgram(out: (s: string) => void): Command {
         out(o.json ? JSON.stringify(inference.GetStatusResponse.toJSON(s), null, 2) : renderStatus(s));
       }),
     );
+
+  program
+    .command("scheduler")
+    .description("the tier scheduler: `scheduler run-once [--dry-run] [--json] ...` (scheduler run-once --help)")
+    .argument("<action>", "run-once")
+    .argument("[args...]")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (action: string, args: string[]) => {
+      if (action !== "run-once") throw new CommanderArgumentError(`unknown scheduler action "${action}": the only one is run-once`);
+      const o = program.opts<Omit<ConnectionOptions, "timeoutMs"> & { timeout: number }>();
+      const code = await runScheduler({ ...o, timeoutMs: o.timeout }, args);
+      if (code !== 0) throw new ExitCodeError(code);
+    });
 
   program
     .command("bench")
