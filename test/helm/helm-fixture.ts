@@ -43,8 +43,8 @@ export interface ChartWorkspace {
   close(): void;
 }
 
-export function run(bin: string, args: string[], cwd = repoRoot): Run {
-  const r = spawnSync(bin, args, { cwd, encoding: "utf8", timeout: 60_000, env: { ...process.env, HELM_CACHE_HOME: join(tmpdir(), "reviewlens-helm-cache"), HELM_CONFIG_HOME: join(tmpdir(), "reviewlens-helm-config") } });
+export function run(bin: string, args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(bin, args, { cwd: repoRoot, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -57,10 +57,13 @@ export function parseObjects(text: string): K8sObject[] {
 
 export function openChartWorkspace(bin: string = helmBin): ChartWorkspace {
   execFileSync("bash", [join(repoRoot, "scripts", "fetch-k8s-tools.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  const dir = mkdtempSync(join(tmpdir(), "reviewlens-helm-"));
+  const root = mkdtempSync(join(tmpdir(), "reviewlens-helm-"));
+  const dir = join(root, "charts");
   cpSync(join(repoRoot, "helm"), dir, { recursive: true, filter: (src) => !/[/\\](charts|Chart\.lock)$/.test(src) });
-  execFileSync("bash", [join(repoRoot, "scripts", "helm-deps.sh")], { env: { ...process.env, HELM: bin, HELM_DIR: dir }, stdio: ["ignore", "ignore", "inherit"] });
-  const helm = (args: string[]) => run(bin, args);
+  // Helm's own cache, config and data per workspace: test files run in parallel.
+  const helmHomes = { HELM_CACHE_HOME: join(root, "cache"), HELM_CONFIG_HOME: join(root, "config"), HELM_DATA_HOME: join(root, "data") };
+  execFileSync("bash", [join(repoRoot, "scripts", "helm-deps.sh")], { env: { ...process.env, ...helmHomes, HELM: bin, HELM_DIR: dir }, stdio: ["ignore", "ignore", "inherit"] });
+  const helm = (args: string[]) => run(bin, args, helmHomes);
   return {
     dir,
     helm,
@@ -69,7 +72,7 @@ export function openChartWorkspace(bin: string = helmBin): ChartWorkspace {
       if (r.status !== 0) throw new Error(`helm template ${chart} ${args.join(" ")} failed:\n${r.stderr}`);
       return parseObjects(r.stdout);
     },
-    close: () => rmSync(dir, { recursive: true, force: true }),
+    close: () => rmSync(root, { recursive: true, force: true }),
   };
 }
 
