@@ -1,6 +1,6 @@
 // The behaviour every backing database of the store must show (PostgreSQL and embedded PGlite).
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import type { MetricsStore, MetricsStoreOptions, VllmMetricsRow } from "../src/index.js";
 
 export type OpenStore = (overrides?: Partial<MetricsStoreOptions>) => Promise<MetricsStore>;
@@ -27,6 +27,13 @@ export function vllmRow(i: number, extra: Partial<VllmMetricsRow> = {}): VllmMet
 }
 
 export function metricsStoreContract(open: OpenStore): void {
+  // One store for the tests that need no close and reopen: opening PGlite costs seconds.
+  let shared: Promise<MetricsStore> | undefined;
+  const sharedStore = () => (shared ??= open());
+  after(async () => {
+    await (await shared)?.close();
+  });
+
   test("migrations are recorded once and reopening changes nothing", async () => {
     const first = await open();
     await first.close();
@@ -83,72 +90,60 @@ export function metricsStoreContract(open: OpenStore): void {
   });
 
   test("a row recorded twice under one request id is stored once", async () => {
-    const store = await open();
-    try {
-      store.recordVllmMetrics(vllmRow(9000));
-      store.recordVllmMetrics(vllmRow(9000, { ttftMs: 1 }));
-      await store.flush();
-      const rows = await store.query("SELECT * FROM vllm_metrics WHERE request_id = 'req-9000'");
-      assert.equal(rows.length, 1);
-    } finally {
-      await store.close();
-    }
+    const store = await sharedStore();
+    store.recordVllmMetrics(vllmRow(9000));
+    store.recordVllmMetrics(vllmRow(9000, { ttftMs: 1 }));
+    await store.flush();
+    const rows = await store.query("SELECT * FROM vllm_metrics WHERE request_id = 'req-9000'");
+    assert.equal(rows.length, 1);
   });
 
   test("analysis_state: fenced writes, failures keep the last success", async () => {
-    const store = await open();
-    try {
-      const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
-      assert.equal(await store.getAnalysisState("r-fence", "sentiment"), undefined);
-      const succeed = (fencing: number, s: number, reviewCount: number, result: unknown) =>
-        store.writeAnalysisState({
-          restaurantId: "r-fence",
-          analysisType: "sentiment",
-          fencing,
-          attemptAt: at(s),
-          success: { at: at(s + 1), reviewCount, vectorVersion: reviewCount - 9, result },
-        });
-      assert.equal(await succeed(5, 1, 12, { positive: 9 }), "written");
-      assert.equal(await succeed(4, 3, 11, { positive: 1 }), "stale");
-      let state = await store.getAnalysisState("r-fence", "sentiment");
-      assert.deepEqual(state?.lastResult, { positive: 9 });
-      assert.equal(state?.fencing, 5);
-      assert.equal(state?.reviewCount, 12);
-      assert.equal(state?.vectorVersion, 3);
-
-      assert.equal(
-        await store.writeAnalysisState({ restaurantId: "r-fence", analysisType: "sentiment", fencing: 6, attemptAt: at(10) }),
-        "written",
-      );
-      state = await store.getAnalysisState("r-fence", "sentiment");
-      assert.equal(state?.lastAttemptAt.getTime(), at(10).getTime());
-      assert.equal(state?.lastSuccessAt?.getTime(), at(2).getTime(), "a failed attempt keeps the last success");
-      assert.deepEqual(state?.lastResult, { positive: 9 });
-      assert.equal(state?.fencing, 6);
-
-      await store.writeAnalysisState({
+    const store = await sharedStore();
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    assert.equal(await store.getAnalysisState("r-fence", "sentiment"), undefined);
+    const succeed = (fencing: number, s: number, reviewCount: number, result: unknown) =>
+      store.writeAnalysisState({
         restaurantId: "r-fence",
-        analysisType: "summary",
-        fencing: 1,
-        attemptAt: at(1),
-        success: { at: at(1), reviewCount: 1, vectorVersion: 1, result: "s" },
+        analysisType: "sentiment",
+        fencing,
+        attemptAt: at(s),
+        success: { at: at(s + 1), reviewCount, vectorVersion: reviewCount - 9, result },
       });
-      const all = await store.listAnalysisStates();
-      assert.deepEqual(all.filter((s) => s.restaurantId === "r-fence").map((s) => s.analysisType), ["sentiment", "summary"]);
-      assert.deepEqual((await store.listAnalysisStates("summary")).map((s) => s.restaurantId), ["r-fence"]);
-    } finally {
-      await store.close();
-    }
+    assert.equal(await succeed(5, 1, 12, { positive: 9 }), "written");
+    assert.equal(await succeed(4, 3, 11, { positive: 1 }), "stale");
+    let state = await store.getAnalysisState("r-fence", "sentiment");
+    assert.deepEqual(state?.lastResult, { positive: 9 });
+    assert.equal(state?.fencing, 5);
+    assert.equal(state?.reviewCount, 12);
+    assert.equal(state?.vectorVersion, 3);
+
+    assert.equal(
+      await store.writeAnalysisState({ restaurantId: "r-fence", analysisType: "sentiment", fencing: 6, attemptAt: at(10) }),
+      "written",
+    );
+    state = await store.getAnalysisState("r-fence", "sentiment");
+    assert.equal(state?.lastAttemptAt.getTime(), at(10).getTime());
+    assert.equal(state?.lastSuccessAt?.getTime(), at(2).getTime(), "a failed attempt keeps the last success");
+    assert.deepEqual(state?.lastResult, { positive: 9 });
+    assert.equal(state?.fencing, 6);
+
+    await store.writeAnalysisState({
+      restaurantId: "r-fence",
+      analysisType: "summary",
+      fencing: 1,
+      attemptAt: at(1),
+      success: { at: at(1), reviewCount: 1, vectorVersion: 1, result: "s" },
+    });
+    const all = await store.listAnalysisStates();
+    assert.deepEqual(all.filter((s) => s.restaurantId === "r-fence").map((s) => s.analysisType), ["sentiment", "summary"]);
+    assert.deepEqual((await store.listAnalysisStates("summary")).map((s) => s.restaurantId), ["r-fence"]);
   });
 
   test("an aborted read rejects with the signal's reason", async () => {
-    const store = await open();
-    try {
-      const ac = new AbortController();
-      ac.abort(new Error("caller went away"));
-      await assert.rejects(store.getAnalysisState("r", "sentiment", ac.signal), /caller went away/);
-    } finally {
-      await store.close();
-    }
+    const store = await sharedStore();
+    const ac = new AbortController();
+    ac.abort(new Error("caller went away"));
+    await assert.rejects(store.getAnalysisState("r", "sentiment", ac.signal), /caller went away/);
   });
 }

@@ -9,17 +9,13 @@ import { captureLogger } from "@reviewlens/testkit";
 import { metricsStoreContract } from "./metrics-store-contract.js";
 
 const dataDir = await mkdtemp(join(tmpdir(), "reviewlens-pglite-"));
-after(() => rm(dataDir, { recursive: true, force: true }));
-
-metricsStoreContract((overrides) =>
-  openMetricsStore({ dataDir, name: "contract", logger: captureLogger().logger, ...overrides }),
-);
 
 test("the embedded database lives under DATA_DIR/metrics/<service> and serves one opener", async () => {
-  const { logger } = captureLogger("sentiment");
+  // The directory is named after the logger's service (the contract suite below reuses it).
+  const { logger } = captureLogger("contract");
   const store = await openMetricsStore({ dataDir, logger });
   try {
-    assert.equal(store.location, join(dataDir, "metrics", "sentiment"));
+    assert.equal(store.location, join(dataDir, "metrics", "contract"));
     await assert.rejects(openMetricsStore({ dataDir, logger }), /in use by process \d+.*DATABASE_URL/);
   } finally {
     await store.close();
@@ -27,3 +23,9 @@ test("the embedded database lives under DATA_DIR/metrics/<service> and serves on
   const again = await openMetricsStore({ dataDir, logger });
   await again.close();
 });
+
+metricsStoreContract((overrides) =>
+  openMetricsStore({ dataDir, name: "contract", logger: captureLogger().logger, ...overrides }),
+);
+// Registered last so it runs after the contract suite closed its shared store.
+after(() => rm(dataDir, { recursive: true, force: true }));
