@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
-import { startServiceProcess } from "@reviewlens/testkit";
+import { runToExit, startServiceProcess } from "@reviewlens/testkit";
 import { byKind, openChartWorkspace, type K8sObject } from "./helm-fixture.js";
 
 interface Container {
@@ -30,11 +30,17 @@ const localArgs = (args: string[]) =>
   args.map((a) => a.replace(/^--port=\d+$/, "--port=0").replace(/=http:\/\/[^/]+(\/.*)?$/, `=http://${closedPort}$1`));
 
 let rendered: Rendered[];
+let cronJobs: Rendered[];
 let dataDir: string;
 before(() => {
   const charts = openChartWorkspace();
   try {
-    rendered = byKind(charts.render("reviewlens", ["--set", "vllm-sim.enabled=true"]), "Deployment")
+    const objects = charts.render("reviewlens", ["--set", "vllm-sim.enabled=true"]);
+    cronJobs = byKind(objects, "CronJob").map((c: K8sObject) => ({
+      name: c.metadata.name,
+      container: (c.spec as { jobTemplate: { spec: { template: { spec: { containers: Container[] } } } } }).jobTemplate.spec.template.spec.containers[0] as Container,
+    }));
+    rendered = byKind(objects, "Deployment")
       .filter((d: K8sObject) => d.metadata.name !== "rl-vllm") // the vllm/vllm-openai image needs a GPU
       .map((d: K8sObject) => {
         const pod = (d.spec as { template: { spec: { containers: Container[] } } }).template.spec;
@@ -58,6 +64,16 @@ current-context: local
 });
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** The rendered env with in-cluster peers moved to the closed loopback port (secrets are not set). */
+function localEnv(env: { name: string; value?: string }[]): Record<string, string> {
+  const local: Record<string, string> = {};
+  for (const { name, value } of env) {
+    if (value === undefined) continue;
+    local[name] = /^(dns:\/\/\/)?[a-z0-9.-]+\.svc:\d+$/.test(value) ? closedPort : /^http:\/\/[a-z0-9.-]+\.svc:\d+/.test(value) ? `http://${closedPort}` : value;
+  }
+  return local;
+}
+
 async function healthStatus(port: number, service: string): Promise<HealthCheckResponse_ServingStatus> {
   const channel = createChannel(`127.0.0.1:${port}`);
   try {
@@ -77,9 +93,7 @@ describe("each rendered Deployment starts the real program", () => {
       assert.ok(r);
       const { command, args = [], env = [] } = r.container;
       assert.deepEqual(command.slice(0, 3), ["node", "--import", "tsx"]);
-      const plainEnv = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
-      const local: Record<string, string> = {};
-      for (const [k, v] of Object.entries(plainEnv)) local[k] = /^(dns:\/\/\/)?[a-z0-9.-]+\.svc:\d+$/.test(v) ? closedPort : /^http:\/\/[a-z0-9.-]+\.svc:\d+/.test(v) ? `http://${closedPort}` : v;
+      const local = localEnv(env);
       const service = await startServiceProcess({
         entry: command[3] as string,
         args: localArgs(args),
@@ -111,4 +125,18 @@ describe("each rendered Deployment starts the real program", () => {
       }
     });
   }
+});
+
+describe("each rendered scheduler CronJob runs the real scheduler", () => {
+  it("accepts the chart's args and env, and reports the unreachable services with exit code 3 (not 2: bad configuration)", async () => {
+    assert.ok(cronJobs.length >= 1);
+    for (const job of cronJobs) {
+      const { command, args = [], env = [] } = job.container;
+      assert.deepEqual(command.slice(0, 3), ["node", "--import", "tsx"]);
+      // The run timeout bounds the attempt; the chart's own is 30 minutes.
+      const result = await runToExit(command[3] as string, { ...localEnv(env), SCHEDULER_RUN_TIMEOUT_MS: "30000" }, localArgs(args));
+      assert.equal(result.code, 3, `${job.name}: ${result.stderr}`);
+      assert.match(result.stderr, /UNAVAILABLE/);
+    }
+  });
 });
