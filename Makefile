@@ -77,3 +77,32 @@ bench-sim:
 bench-guard: proto
 	bash scripts/test-servers.sh node --import tsx libs/analysis-guard/test/lock-overhead-bench.ts
 	node --import tsx services/scheduler/src/simulation/main.ts --out bench-results/guard/simulated-day.json
+
+# inference-gateway: overhead vs straight to vllm-sim (50%/90% of saturation, wall time), SJF vs
+# FCFS on the 80/20 mix (Poisson, bursty) and the 500-prompt batch drop, coalescing on
+# 10 x 50 reviews, prefix affinity vs least-loaded (bench-results/gateway/). ARGS picks parts:
+# overhead mixed batch coalescing affinity; BENCH_TIME_SCALE (default 0.25).
+.PHONY: bench-gateway
+bench-gateway: proto
+	node --import tsx services/inference-gateway/src/bench/gateway-bench.ts $(ARGS)
+
+# The load generator's experiments and the autoscaling benchmark (bench-results/<name>/, virtual
+# time of vllm-sim's qwen2.5-7b-h100 profile). ARGS adds flags, e.g. ARGS="--time-scale 1".
+.PHONY: bench-batching bench-sjf bench-tpot bench-autoscaling bench-index
+bench-batching: proto
+	node --import tsx tools/bench/src/main.ts batching $(ARGS)
+bench-sjf: proto
+	node --import tsx tools/bench/src/main.ts sjf $(ARGS)
+bench-tpot: proto
+	node --import tsx tools/bench/src/main.ts tpot $(ARGS)
+bench-autoscaling: proto
+	node --import tsx tools/bench/src/main.ts autoscale $(ARGS)
+bench-index:
+	node --import tsx tools/bench/src/main.ts index
+
+# Every bench-* target in this Makefile, one after the other, then bench-results/index.html.
+BENCH_TARGETS = $(sort $(filter-out bench-index,$(shell grep -hoE '^bench-[a-z0-9-]+:' $(MAKEFILE_LIST) | tr -d ':')))
+bench: proto
+	@failed=""; for t in $(BENCH_TARGETS); do echo "== make $$t"; $(MAKE) --no-print-directory $$t || failed="$$failed $$t"; done; \
+	node --import tsx tools/bench/src/main.ts index; \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi

@@ -37,6 +37,8 @@ export class Dispatcher {
     private readonly pool: BackendPool,
     private readonly router: BackendRouter,
     private readonly batchWindowMs: number,
+    /** Told why each request went (order, ageing bound or deadline). */
+    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
   ) {}
 
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
@@ -96,6 +98,7 @@ export class Dispatcher {
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, entry.cost);
       this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
+      this.onDispatch(reason, entry.priority);
       entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks });
     }
   }

@@ -20,6 +20,7 @@ export class GatewayMetrics {
   private readonly goodput: Counter;
   private readonly coalesced: Counter;
   private readonly embeddingBatches: Counter;
+  private readonly dispatches: Counter;
   private readonly promptTokens: Counter;
   private readonly outputTokens: Counter;
   private readonly ttft: Histogram;
@@ -32,6 +33,9 @@ export class GatewayMetrics {
     this.goodput = meter.createCounter("gateway_goodput_requests", { description: "completed LLM requests whose TTFT met the SLO" });
     this.coalesced = meter.createCounter("gateway_coalesced_requests", {
       description: "requests answered by a shared backend call: kind=identical (dedup) or embedding (micro-batch)",
+    });
+    this.dispatches = meter.createCounter("gateway_dispatches", {
+      description: "requests dispatched to a backend by why they went: order (class, then shortest prefill), aged (ageing bound) or deadline",
     });
     this.embeddingBatches = meter.createCounter("gateway_embedding_batches", { description: "backend embedding calls" });
     this.promptTokens = meter.createCounter("gateway_prompt_tokens", { description: "prompt tokens of completed requests" });
@@ -82,6 +86,10 @@ export class GatewayMetrics {
 
   coalescedRequest(kind: "identical" | "embedding") {
     this.coalesced.add(1, { kind });
+  }
+
+  dispatched(reason: string, priority: PriorityClass) {
+    this.dispatches.add(1, { reason, priority });
   }
 
   embeddingBatch() {

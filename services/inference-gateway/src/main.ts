@@ -45,8 +45,8 @@ await runService({
         logger.info({ backend: b.id, healthy: b.healthy, lastError: b.lastError || undefined }, b.healthy ? "backend healthy" : "backend taken out");
       },
     });
-    const dispatcher = new Dispatcher(queue, pool, router, config.GATEWAY_BATCH_WINDOW_MS);
     const metrics = new GatewayMetrics(meter, { queue: () => queue.snapshot(), backends: () => pool.list() });
+    const dispatcher = new Dispatcher(queue, pool, router, config.GATEWAY_BATCH_WINDOW_MS, (reason, priority) => metrics.dispatched(reason, priority));
     const limits = { maxPromptChars: config.GATEWAY_MAX_PROMPT_CHARS, maxOutputTokens: config.GATEWAY_MAX_OUTPUT_TOKENS, maxEmbedTexts: config.GATEWAY_EMBED_MAX_TEXTS };
     const gateway = new InferenceGateway(
       {

@@ -1,0 +1,229 @@
+// make bench-gateway: the gateway against vllm-sim (qwen2.5-7b-h100), each figure side by side with
+// its baseline in the same run. Writes bench-results/gateway/result.json and report.html.
+// The load generator, targets and process launchers are the benchmark tool's (tools/bench).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "@reviewlens/testkit";
+import { interArrivalTimes } from "../../../../tools/bench/src/load/arrival-process.js";
+import { percentile } from "../../../../tools/bench/src/load/percentiles.js";
+import { loadQwenTokenizer } from "../../../../tools/bench/src/load/qwen-tokenizer.js";
+import { randomDataset } from "../../../../tools/bench/src/load/random-dataset.js";
+import { RandomSource } from "../../../../tools/bench/src/load/random-source.js";
+import type { BenchRequest, RequestOutput } from "../../../../tools/bench/src/load/request-output.js";
+import { runArm, type ArmResult } from "../../../../tools/bench/src/experiments/experiment-arm.js";
+import { startSimStack, type SimStack } from "../../../../tools/bench/src/experiments/sim-stack.js";
+import { createGatewayTarget } from "../../../../tools/bench/src/targets/gateway-grpc-target.js";
+import { sjfWorkload } from "../../../../tools/bench/src/experiments/sjf-experiment.js";
+
+const TIME_SCALE = Number(process.env["BENCH_TIME_SCALE"] ?? 0.25);
+const SEED = 7;
+const outDir = join(repoRoot, "bench-results", "gateway");
+const log = (s: string) => process.stdout.write(`${s}\n`);
+const tokenizer = loadQwenTokenizer();
+const results: Record<string, unknown> = { timeScale: TIME_SCALE, profile: "qwen2.5-7b-h100", startedAt: new Date().toISOString() };
+
+const ms = (v: number) => Math.round(v * 1000);
+const p = (outputs: RequestOutput[], q: number, pick: (o: RequestOutput) => number) => ms(percentile(outputs.filter((o) => o.success).map(pick), q));
+const finishedAt = (outputs: RequestOutput[]) => Math.max(...outputs.filter((o) => o.success).map((o) => o.startTime + o.latency));
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+
+async function scrape(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(url)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const m = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m && m[1] === name && Object.entries(labels).every(([k, v]) => (m[2] ?? "").includes(`${k}="${v}"`))) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+function gatewayTarget(stack: SimStack) {
+  return createGatewayTarget({ address: stack.gateway!.grpcAddress, model: "", ignoreEos: true, defaultPriority: "standard" });
+}
+
+/** Requests/s the simulator completes when everything arrives at once (FCFS, straight to it). */
+async function saturation(stack: SimStack, requests: BenchRequest[], timeScale: number): Promise<number> {
+  const arm = await runArm({ name: "saturation probe", target: stack.direct(), requests, timeScale, log });
+  return arm.metrics["request_throughput"] as number;
+}
+
+// 1. Overhead, in wall time (time scale 1): a 16-sequence replica keeps saturation within what this machine can relay.
+async function overhead() {
+  log("\n== 1. overhead (time scale 1, --max-num-seqs 16, 256-token prompts, 128-token outputs)");
+  const stack = await startSimStack({ timeScale: 1, gateway: true, simArgs: ["--max-num-seqs", "16"], gatewayEnv: { GATEWAY_MAX_NUM_SEQS: "16" } });
+  try {
+    const dataset = (n: number, seed: number) => randomDataset({ numPrompts: n, inputLen: 256, outputLen: 128, rangeRatio: 0, prefixLen: 0 }, new RandomSource(seed), tokenizer);
+    const sat = await saturation(stack, dataset(64, SEED), 1);
+    const rows = [];
+    for (const load of [0.5, 0.9]) {
+      const requests = dataset(90, SEED + Math.round(load * 10));
+      const interArrival = interArrivalTimes(requests.length, { requestRate: sat * load, burstiness: 1 }, new RandomSource(SEED + 3));
+      const direct = await runArm({ name: `direct ${load * 100}%`, target: stack.direct(), requests, interArrival, timeScale: 1, log });
+      const viaGateway = await runArm({ name: `gateway ${load * 100}%`, target: gatewayTarget(stack), requests, interArrival, timeScale: 1, log });
+      const d50 = direct.metrics["median_e2el_ms"] as number;
+      const d99 = direct.metrics["p99_e2el_ms"] as number;
+      const g50 = viaGateway.metrics["median_e2el_ms"] as number;
+      const g99 = viaGateway.metrics["p99_e2el_ms"] as number;
+      rows.push({ load, requestRate: sat * load, direct_p50_e2el_ms: d50, gateway_p50_e2el_ms: g50, p50_ratio: ratio(g50, d50), direct_p99_e2el_ms: d99, gateway_p99_e2el_ms: g99, p99_ratio: ratio(g99, d99) });
+    }
+    results["overhead"] = { saturationRequestsPerS: sat, rows };
+  } finally {
+    await stack.stop();
+  }
+}
+
+function byKind(arm: ArmResult, kind: string) {
+  const outputs = arm.outputs.filter((o) => o.kind === kind);
+  return { p95_ttft_ms: p(outputs, 95, (o) => o.ttft), p50_ttft_ms: p(outputs, 50, (o) => o.ttft), count: outputs.length };
+}
+
+// 2a / 2b: the 80/20 mix at 90% of saturation, Poisson and gamma (burstiness 0.3).
+async function mixedLoad(stack: SimStack) {
+  const base = { numPrompts: 300, smallShare: 0.8, smallInputLen: 200, largeInputLen: 3_000, outputLen: 64, seed: SEED, timeScale: TIME_SCALE, simArgs: [], log };
+  const burst = sjfWorkload({ ...base, requestRate: Infinity, burstiness: 1 });
+  const sat = await saturation(stack, burst.requests, TIME_SCALE);
+  const rows = [];
+  for (const [name, burstiness] of [["a. Poisson", 1], ["b. gamma, burstiness 0.3", 0.3]] as const) {
+    log(`\n== 2${name} at 90% of saturation (${(sat * 0.9).toFixed(1)} req/s virtual)`);
+    const workload = sjfWorkload({ ...base, requestRate: sat * 0.9, burstiness, seed: SEED + (burstiness === 1 ? 1 : 2) });
+    const fcfs = await runArm({ name: "FCFS (simulator alone)", target: stack.direct(), ...workload, timeScale: TIME_SCALE, log });
+    const sjf = await runArm({ name: "gateway", target: gatewayTarget(stack), ...workload, timeScale: TIME_SCALE, log });
+    const [fs, fl, gs, gl] = [byKind(fcfs, "small"), byKind(fcfs, "large"), byKind(sjf, "small"), byKind(sjf, "large")];
+    rows.push({
+      workload: name,
+      fcfs_small_p95_ttft_ms: fs.p95_ttft_ms,
+      gateway_small_p95_ttft_ms: gs.p95_ttft_ms,
+      small_p95_change: ratio(gs.p95_ttft_ms, fs.p95_ttft_ms) - 1,
+      fcfs_large_p95_ttft_ms: fl.p95_ttft_ms,
+      gateway_large_p95_ttft_ms: gl.p95_ttft_ms,
+      large_p95_change: ratio(gl.p95_ttft_ms, fl.p95_ttft_ms) - 1,
+      throughput_ratio: ratio(sjf.metrics["request_throughput"] as number, fcfs.metrics["request_throughput"] as number),
+      fcfs_slo_compliance: ratio(fcfs.outputs.filter((o) => o.success && o.ttft < 2).length, fcfs.outputs.length),
+      gateway_slo_compliance: ratio(sjf.outputs.filter((o) => o.success && o.ttft < 2).length, sjf.outputs.length),
+    });
+  }
+  results["mixed"] = { saturationRequestsPerS: sat, rows };
+}
+
+// 2c: 500 large batch-class prompts dropped at once while interactive requests arrive at 10/s.
+async function batchDrop(stack: SimStack) {
+  log("\n== 2c. 500 large batch prompts at once + interactive small requests at 10/s");
+  const large = randomDataset({ numPrompts: 500, inputLen: 3_000, outputLen: 64, rangeRatio: 0.1, prefixLen: 0 }, new RandomSource(SEED + 30), tokenizer).map((r) => ({ ...r, kind: "batch", priority: "batch" as const }));
+  const interactiveCount = 400;
+  const small = randomDataset({ numPrompts: interactiveCount, inputLen: 200, outputLen: 64, rangeRatio: 0.25, prefixLen: 0 }, new RandomSource(SEED + 31), tokenizer).map((r) => ({ ...r, kind: "interactive", priority: "interactive" as const }));
+  const gaps = interArrivalTimes(interactiveCount, { requestRate: 10, burstiness: 1 }, new RandomSource(SEED + 32));
+  // Merge by arrival time: the batch at t = 0, interactive ones along the Poisson process.
+  let t = 0;
+  const timed = [...large.map((r) => ({ r, at: 0 })), ...small.map((r, i) => ({ r, at: (t += gaps[i]!) }))].sort((a, b) => a.at - b.at);
+  const requests = timed.map((x) => x.r);
+  const interArrival = timed.map((x, i) => x.at - (i === 0 ? 0 : timed[i - 1]!.at));
+  const agedBefore = await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" });
+  const fcfs = await runArm({ name: "FCFS (simulator alone)", target: stack.direct(), requests, interArrival, timeScale: TIME_SCALE, log });
+  const gw = await runArm({ name: "gateway", target: gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
+  const aged = (await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" })) - agedBefore;
+  const summary = (arm: ArmResult) => {
+    const inter = arm.outputs.filter((o) => o.kind === "interactive" && o.success);
+    const batch = arm.outputs.filter((o) => o.kind === "batch");
+    return {
+      interactive_p50_ttft_ms: p(inter, 50, (o) => o.ttft),
+      interactive_p95_ttft_ms: p(inter, 95, (o) => o.ttft),
+      interactive_under_2s: ratio(inter.filter((o) => o.ttft < 2).length, interactiveCount),
+      batch_finished_s: Math.round(finishedAt(batch) * 10) / 10,
+      failed: arm.outputs.filter((o) => !o.success).length,
+    };
+  };
+  const f = summary(fcfs);
+  const g = summary(gw);
+  results["batchDrop"] = { fcfs: f, gateway: g, batch_time_ratio: ratio(g.batch_finished_s, f.batch_finished_s), agedDispatches: aged, agingFactor: 2, agingFloorTokens: 65_536 };
+}
+
+// 3. 10 restaurants x 50 reviews: sequential, static batches of 50, and the gateway.
+async function coalescing(stack: SimStack) {
+  log("\n== 3. 10 restaurants x 50 reviews: sequential vs static batches of 50 vs the gateway");
+  const instructions = "Classify the sentiment of the review below as positive, negative or neutral and answer in JSON. ";
+  const reviews = randomDataset({ numPrompts: 500, inputLen: 150, outputLen: 40, rangeRatio: 0.3, prefixLen: 0 }, new RandomSource(SEED + 40), tokenizer).map((r) => ({
+    ...r,
+    prompt: instructions + r.prompt,
+    promptLen: r.promptLen + tokenizer.encode(instructions).length,
+  }));
+  const sequential = await runArm({ name: "sequential", target: stack.direct(), requests: reviews, maxConcurrency: 1, timeScale: TIME_SCALE, log });
+  let staticS = 0;
+  for (let i = 0; i < 500; i += 50) staticS += (await runArm({ name: `static batch ${i / 50 + 1}`, target: stack.direct(), requests: reviews.slice(i, i + 50), timeScale: TIME_SCALE })).durationS;
+  const gw = await runArm({ name: "gateway (all at once)", target: gatewayTarget(stack), requests: reviews, timeScale: TIME_SCALE, log });
+  results["coalescing"] = {
+    sequential_s: Math.round(sequential.durationS * 10) / 10,
+    static_batch_50_s: Math.round(staticS * 10) / 10,
+    gateway_s: Math.round(gw.durationS * 10) / 10,
+    notes_s: { sequential: 500, static: 150, continuous: 100 },
+  };
+}
+
+// Prefix affinity vs least-loaded alone, two replicas, shared analysis instructions.
+async function affinity() {
+  log("\n== prefix affinity vs least-loaded (2 replicas, 8 instruction prefixes of ~1,500 tokens)");
+  const rows = [];
+  for (const routing of ["least-loaded", "prefix-affinity"] as const) {
+    const stack = await startSimStack({ replicas: 2, timeScale: TIME_SCALE, gateway: true, gatewayEnv: { GATEWAY_ROUTING: routing } });
+    try {
+      const prefixes = randomDataset({ numPrompts: 8, inputLen: 1_500, outputLen: 1, rangeRatio: 0, prefixLen: 0 }, new RandomSource(SEED + 50), tokenizer).map((r) => r.prompt);
+      const tails = randomDataset({ numPrompts: 400, inputLen: 120, outputLen: 32, rangeRatio: 0.2, prefixLen: 0 }, new RandomSource(SEED + 51), tokenizer);
+      const requests = tails.map((r, i) => ({ ...r, prompt: `${prefixes[i % 8]}\n${r.prompt}`, promptLen: r.promptLen + 1_500 }));
+      const interArrival = interArrivalTimes(requests.length, { requestRate: 40, burstiness: 1 }, new RandomSource(SEED + 52));
+      const arm = await runArm({ name: routing, target: gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
+      let hits = 0;
+      let queries = 0;
+      for (const sim of stack.sims) {
+        hits += await scrape(`${sim.url}/metrics`, "vllm:prefix_cache_hits_total");
+        queries += await scrape(`${sim.url}/metrics`, "vllm:prefix_cache_queries_total");
+      }
+      rows.push({ routing, prefix_cache_hit_rate: ratio(hits, queries), p95_ttft_ms: arm.metrics["p95_ttft_ms"], median_ttft_ms: arm.metrics["median_ttft_ms"] });
+    } finally {
+      await stack.stop();
+    }
+  }
+  results["affinity"] = rows;
+}
+
+function html(): string {
+  const table = (rows: Array<Record<string, unknown>>) =>
+    rows.length === 0
+      ? ""
+      : `<table><tr>${Object.keys(rows[0]!).map((k) => `<th>${k}</th>`).join("")}</tr>${rows
+          .map((r) => `<tr>${Object.values(r).map((v) => `<td>${typeof v === "number" ? Math.round(v * 1000) / 1000 : JSON.stringify(v)}</td>`).join("")}</tr>`)
+          .join("")}</table>`;
+  const section = (title: string, rows: unknown) => `<h2>${title}</h2>${table((Array.isArray(rows) ? rows : [rows]) as Array<Record<string, unknown>>)}`;
+  const r = results as Record<string, Record<string, unknown>>;
+  return `<!doctype html><meta charset="utf-8"><title>bench-gateway</title><style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}table{border-collapse:collapse}</style>
+<h1>Inference gateway benchmark</h1><p>vllm-sim profile qwen2.5-7b-h100; scheduling and coalescing figures in the simulator's virtual seconds (time scale ${TIME_SCALE}), overhead in wall time (time scale 1).</p>
+${section("1. Overhead: end-to-end latency, gateway vs straight to the simulator", r["overhead"]?.["rows"] ?? [])}
+${section("2a/2b. 80/20 mix at 90% of saturation, FCFS vs the gateway", r["mixed"]?.["rows"] ?? [])}
+${section("2c. 500 batch prompts at once + interactive at 10/s: FCFS", r["batchDrop"]?.["fcfs"] ?? {})}
+${section("2c. ... through the gateway", r["batchDrop"]?.["gateway"] ?? {})}
+${section("2c. batch time ratio and ageing", { batch_time_ratio: r["batchDrop"]?.["batch_time_ratio"], aged_dispatches: r["batchDrop"]?.["agedDispatches"] })}
+${section("3. 10 restaurants x 50 reviews", r["coalescing"] ?? {})}
+${section("Prefix affinity vs least-loaded", r["affinity"] ?? [])}
+<pre>${JSON.stringify(results, null, 2)}</pre>`;
+}
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+mkdirSync(outDir, { recursive: true });
+const save = () => {
+  writeFileSync(join(outDir, "result.json"), JSON.stringify(results, null, 2));
+  writeFileSync(join(outDir, "report.html"), html());
+};
+if (want("overhead")) await overhead().finally(save);
+if (want("mixed") || want("batch") || want("coalescing")) {
+  const stack = await startSimStack({ timeScale: TIME_SCALE, gateway: true });
+  try {
+    if (want("mixed")) await mixedLoad(stack).finally(save);
+    if (want("batch")) await batchDrop(stack).finally(save);
+    if (want("coalescing")) await coalescing(stack).finally(save);
+  } finally {
+    await stack.stop();
+  }
+}
+if (want("affinity")) await affinity().finally(save);
+results["finishedAt"] = new Date().toISOString();
+save();
+log(`\n${JSON.stringify(results, null, 2)}\nwritten to ${outDir}/result.json and report.html`);
