@@ -37,7 +37,11 @@ export interface AutoscaleOptions {
   rangeRatio: number;
   seed: number;
   sloTtftS: number;
+  /** What the scaler uses: the chart's settings fitted to this run. */
   scaler: ScalerConfig;
+  /** The chart's settings as read. */
+  chart?: ScalerConfig;
+  fit?: { behaviorScale: number; maxNumSeqs: number; chartMaxNumSeqs: number; maxReplicas: number };
   simProfile: string;
   simArgs: string[];
   gatewayEnv: Record<string, string>;
@@ -72,6 +76,8 @@ export interface ScenarioResult {
   scale_ups: number;
   scale_downs: number;
   duration_s: number;
+  /** Mean spawn-to-ready time of replicas the scaler started (virtual s). */
+  mean_cold_start_s: number | null;
   timeline: TimelinePoint[];
   decisions: DecisionRecord[];
   ttft_points: Array<[number, number]>;
@@ -172,6 +178,7 @@ export async function runScenario(scenario: ScenarioName, o: AutoscaleOptions, w
     const replicaSeconds = pool.replicaSeconds(clock.now());
     view?.end();
     const ok = run.outputs.filter((x) => x.success);
+    const coldStarts = pool.list().filter((r) => !r.adopted && r.readyAt !== undefined).map((r) => r.readyAt! - r.startedAt);
     const ttfts = ok.map((x) => x.ttft * 1000);
     const good = ok.filter((x) => x.ttft < o.sloTtftS).length;
     return {
@@ -189,6 +196,7 @@ export async function runScenario(scenario: ScenarioName, o: AutoscaleOptions, w
       scale_ups: decisions.filter((d) => d.desired_replicas > d.current_replicas).length,
       scale_downs: decisions.filter((d) => d.desired_replicas < d.current_replicas).length,
       duration_s: duration,
+      mean_cold_start_s: coldStarts.length ? coldStarts.reduce((a, b) => a + b, 0) / coldStarts.length : null,
       timeline,
       decisions,
       ttft_points: ok.map((x) => [x.startTime, x.ttft * 1000]),

@@ -8,6 +8,11 @@ import type { AutoscaleOptions, ScenarioResult } from "./autoscaling-benchmark.j
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+function coldStartText(results: readonly ScenarioResult[]): string {
+  const values = results.map((r) => r.mean_cold_start_s).filter((v): v is number => v !== null);
+  return values.length ? `mean ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(1)} s` : "no replica was started";
+}
+
 /** p95 TTFT of requests sent in each window of `width` seconds. */
 function windowedP95(points: ReadonlyArray<[number, number]>, width: number, end: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -60,7 +65,11 @@ export function autoscalingReport(results: readonly ScenarioResult[], o: Autosca
     title: "Autoscaling benchmark: fixed pools vs the HPA algorithm on two signals",
     summary: [
       `Load profile (virtual seconds): ${phases}. Random prompts of ${o.inputLen} tokens and ${o.outputLen} output tokens (range ratio ${o.rangeRatio}), seed ${o.seed}, through the gateway's OpenAI facade to vllm-sim replicas (profile ${o.simProfile}${o.simArgs.length ? `, ${o.simArgs.join(" ")}` : ""}).`,
-      `Times are the simulator's virtual time: the run used --time-scale ${o.timeScale} (wall = virtual x ${o.timeScale}). Cold start of a new replica ${o.coldStartS} s; the scaler checks every ${o.checkIntervalS} s. HPA settings from ${o.scaler.source}: min ${o.scaler.spec.minReplicas}, max ${o.scaler.spec.maxReplicas}, targets ${JSON.stringify(o.scaler.targets)}.`,
+      `Times are the simulator's virtual time: the run used --time-scale ${o.timeScale} (wall = virtual x ${o.timeScale}); the idle tail, with nothing in flight, is fast-forwarded. A new replica is ready after at least ${o.coldStartS} s (model load) and its process start, whichever is longer (measured: ${coldStartText(results)}). The scaler checks every ${o.checkIntervalS} s.`,
+      `HPA settings read from ${o.scaler.source}${o.chart ? `: min ${o.chart.spec.minReplicas}, max ${o.chart.spec.maxReplicas}, targets ${JSON.stringify(o.chart.targets)}, behavior ${JSON.stringify(o.chart.spec.behavior)}` : ""}.`,
+      ...(o.fit
+        ? [`Fitted to this machine: max replicas capped at ${o.fit.maxReplicas}; windows and periods x ${o.fit.behaviorScale} (the profile lasts minutes); replicas run max_num_seqs ${o.fit.maxNumSeqs} instead of ${o.fit.chartMaxNumSeqs}, so the per-replica targets are scaled by ${o.fit.maxNumSeqs}/${o.fit.chartMaxNumSeqs} to ${JSON.stringify(o.scaler.targets)}.`]
+        : []),
       ...findings(results),
     ],
     sections: [

@@ -17,6 +17,8 @@ export interface ReportChart {
 
 export interface ReportSection {
   heading: string;
+  /** Raw HTML (links of the index page); only ever built from escaped parts. */
+  html?: string;
   paragraphs?: string[];
   table?: ReportTable;
   charts?: ReportChart[];
@@ -36,7 +38,7 @@ function echartsScript(): string {
   return echartsSource;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+export const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 /** JSON safe inside a <script> element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 const cell = (v: string | number) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : escapeHtml(v));
@@ -52,6 +54,7 @@ export function renderReport(report: Report): string {
   const sections = report.sections.map((s, i) => {
     const parts = [`<h2>${escapeHtml(s.heading)}</h2>`];
     for (const p of s.paragraphs ?? []) parts.push(`<p>${escapeHtml(p)}</p>`);
+    if (s.html) parts.push(s.html);
     if (s.table) parts.push(renderTable(s.table));
     for (const [j, c] of (s.charts ?? []).entries()) {
       const id = `chart-${i}-${j}`;
@@ -61,6 +64,7 @@ export function renderReport(report: Report): string {
     if (s.commands?.length) parts.push(`<pre>${s.commands.map(escapeHtml).join("\n")}</pre>`);
     return `<section>${parts.join("\n")}</section>`;
   });
+  const withCharts = charts.length > 0;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)}</title>
 <style>
@@ -69,13 +73,11 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.chart{width:100%;height:380px}
 pre{background:#f6f6f6;padding:8px;overflow-x:auto}figcaption{color:#555;font-size:90%}
 </style>
-<script>${echartsScript()}</script></head>
+${withCharts ? `<script>${echartsScript()}</script>` : ""}</head>
 <body><h1>${escapeHtml(report.title)}</h1>
 ${report.summary.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
 ${sections.join("\n")}
-<script>
-for (const c of ${scriptJson(charts)}) echarts.init(document.getElementById(c.id)).setOption(c.option);
-</script>
+${withCharts ? `<script>\nfor (const c of ${scriptJson(charts)}) echarts.init(document.getElementById(c.id)).setOption(c.option);\n</script>` : ""}
 </body></html>
 `;
 }

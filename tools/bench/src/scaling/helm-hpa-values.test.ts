@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { hpaConfigFromValues, parseQuantity } from "./helm-hpa-values.js";
+import { fitScalerConfig } from "./scaled-scaler-config.js";
 
 it("reads min/max, behavior and native metric targets", () => {
   const config = hpaConfigFromValues(
@@ -61,4 +62,27 @@ vllm:
 it("refuses values without an autoscaling block or with a bad quantity", () => {
   assert.throws(() => hpaConfigFromValues("replicaCount: 1\n", "x.yaml"), /no autoscaling block/);
   assert.throws(() => parseQuantity("ten", "maxReplicas"), /not a quantity/);
+});
+
+it("fits a chart to a local run: windows and periods by one factor, targets by capacity", () => {
+  const chart = hpaConfigFromValues(
+    `
+autoscaling:
+  minReplicas: 1
+  maxReplicas: 20
+  behavior:
+    scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: Pods, value: 2, periodSeconds: 120 }] }
+    scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: Pods, value: 1, periodSeconds: 300 }] }
+  metrics:
+    - type: External
+      external: { metric: { name: gateway_queue_depth }, target: { type: AverageValue, averageValue: "100" } }
+`,
+    "chart",
+  );
+  const fitted = fitScalerConfig(chart, { behaviorScale: 0.1, capacityScale: 0.5, maxReplicas: 4 });
+  assert.equal(fitted.spec.maxReplicas, 4);
+  assert.equal(fitted.spec.behavior?.scaleUp?.stabilizationWindowSeconds, 6);
+  assert.deepEqual(fitted.spec.behavior?.scaleDown?.policies, [{ type: "Pods", value: 1, periodSeconds: 30 }]);
+  assert.equal(fitted.targets["gateway-queue"], 50);
+  assert.equal(chart.spec.maxReplicas, 20, "the chart's own config is left alone");
 });

@@ -18,6 +18,8 @@ export interface Replica {
   startedAt: number;
   readyAt?: number;
   stoppedAt?: number;
+  /** Taken over already running (the warm pool), not started by the scaler. */
+  adopted?: boolean;
 }
 
 export interface ReplicaPoolOptions {
@@ -64,7 +66,7 @@ export class ReplicaPool {
   /** Takes over running replicas the gateway already has in its pool (its VLLM_URLS). */
   adopt(handles: readonly ReplicaHandle[]): void {
     for (const handle of handles) {
-      const r: Replica = { id: this.nextId++, state: "ready", url: handle.url, startedAt: this.options.now(), readyAt: this.options.now() };
+      const r: Replica = { id: this.nextId++, state: "ready", url: handle.url, startedAt: this.options.now(), readyAt: this.options.now(), adopted: true };
       this.replicas.push(r);
       this.handles.set(r.id, handle);
       this.emit(r, "adopted");

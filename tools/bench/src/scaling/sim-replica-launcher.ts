@@ -22,7 +22,7 @@ export interface SimReplica {
   stop(): Promise<void>;
 }
 
-export async function launchSimReplica(options: SimReplicaOptions, timeoutMs = 60_000): Promise<SimReplica> {
+export async function launchSimReplica(options: SimReplicaOptions, timeoutMs = 180_000): Promise<SimReplica> {
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", "services/vllm-sim/src/main.ts", "--port", "0", "--host", "127.0.0.1", "--time-scale", String(options.timeScale), "--profile", options.profile, ...(options.extraArgs ?? [])],
