@@ -38,7 +38,8 @@ export interface ScoredReview {
 export interface UpsertOutcome {
   upserted: number;
   unchanged: number;
-  restaurantsUpdated: number;
+  /** Restaurants whose representative vector got a new version. */
+  restaurantsUpdated: string[];
 }
 
 export interface ReviewFilter {
@@ -120,14 +121,15 @@ export class ReviewIndex {
         changed.push({ review, vector, weight: reviewWeight(review, this.weights) });
         imagePoints.push(...review.images.map((image, k) => imageToPoint(review, image, imageVectors[k]!)));
       }
-      if (changed.length === 0) return { upserted: 0, unchanged: reviews.length, restaurantsUpdated: 0 };
+      if (changed.length === 0) return { upserted: 0, unchanged: reviews.length, restaurantsUpdated: [] };
       const replaced = changed.map((c) => existing.get(c.review.reviewId)).filter((r): r is StoredReview => r !== undefined);
       const restaurants = await this.updateStates(changed, replaced, signal);
+      await this.fixLastReviewAt(restaurants, replaced, changed, signal);
       await this.store.upsert(REVIEWS, changed.map(reviewToPoint), signal);
       await this.store.delete(REVIEW_IMAGES, replaced.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))), signal);
       await this.store.upsert(REVIEW_IMAGES, imagePoints, signal);
       await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint), signal);
-      return { upserted: changed.length, unchanged: reviews.length - changed.length, restaurantsUpdated: restaurants.length };
+      return { upserted: changed.length, unchanged: reviews.length - changed.length, restaurantsUpdated: restaurants.map((r) => r.restaurantId) };
     });
   }
 
@@ -138,9 +140,9 @@ export class ReviewIndex {
       const found = new Set(existing.map((r) => r.review.reviewId));
       if (existing.length > 0) {
         const restaurants = await this.updateStates([], existing, signal);
+        await this.fixLastReviewAt(restaurants, existing, [], signal);
         await this.store.delete(REVIEWS, [...found], signal);
         await this.store.delete(REVIEW_IMAGES, existing.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))), signal);
-        await this.fixLastReviewAt(restaurants, existing, signal);
         await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint), signal);
       }
       return { deleted: ids.filter((id) => found.has(id)), notFound: ids.filter((id) => !found.has(id)) };
@@ -161,14 +163,18 @@ export class ReviewIndex {
     );
   }
 
-  /** After deleting a restaurant's newest review, its newest remaining review sets last_review_at. */
-  private async fixLastReviewAt(states: RepresentativeState[], removed: StoredReview[], signal?: AbortSignal) {
+  /**
+   * When a restaurant's newest review was removed (deleted, moved away or re-dated), its newest
+   * remaining review sets last_review_at. Runs before the store writes: `removed` are still stored.
+   */
+  private async fixLastReviewAt(states: RepresentativeState[], removed: StoredReview[], added: StoredReview[], signal?: AbortSignal) {
     for (const state of states) {
-      const newestRemoved = Math.max(...removed.filter((r) => r.review.restaurantId === state.restaurantId).map((r) => r.review.createdAtMs));
+      const own = (list: StoredReview[]) => list.filter((r) => r.review.restaurantId === state.restaurantId).map((r) => r.review.createdAtMs);
+      const newestRemoved = Math.max(...own(removed));
       if (state.reviewCount === 0 || newestRemoved < state.lastReviewAtMs) continue;
       const gone = new Set(removed.map((r) => r.review.reviewId));
       const remaining = (await this.store.scan(REVIEWS, [{ field: "restaurant_id", equals: state.restaurantId }], signal)).filter((p) => !gone.has(p.id));
-      state.lastReviewAtMs = Math.max(0, ...remaining.map((p) => Number(p.payload["created_at"])));
+      state.lastReviewAtMs = Math.max(0, ...remaining.map((p) => Number(p.payload["created_at"])), ...own(added));
     }
   }
 

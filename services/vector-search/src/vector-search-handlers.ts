@@ -54,7 +54,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
     const outcome = await index.upsert(records, signal);
     ingested.add(outcome.upserted, { outcome: "stored" });
     ingested.add(outcome.unchanged, { outcome: "unchanged" });
-    representativeUpdates.add(outcome.restaurantsUpdated);
+    representativeUpdates.add(outcome.restaurantsUpdated.length);
     return outcome;
   }
 
@@ -86,7 +86,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
         return checked;
       });
       const outcome = await store(records, signal);
-      return { upserted: outcome.upserted + outcome.unchanged, unchanged: outcome.unchanged, restaurantsUpdated: outcome.restaurantsUpdated, errors: [] };
+      return { upserted: outcome.upserted + outcome.unchanged, unchanged: outcome.unchanged, restaurantsUpdated: outcome.restaurantsUpdated.length, errors: [] };
     },
 
     async uploadReviews(requests, { signal }) {
@@ -99,7 +99,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
         response.upserted += outcome.upserted + outcome.unchanged;
         response.unchanged += outcome.unchanged;
         response.batches++;
-        if (outcome.restaurantsUpdated > 0) for (const r of batch) restaurants.add(r.restaurantId);
+        for (const id of outcome.restaurantsUpdated) restaurants.add(id);
         batch = [];
       };
       for await (const message of requests) {
