@@ -21,7 +21,7 @@ export async function startGateway(backendUrls: readonly string[], env: Record<s
     entry: "services/inference-gateway/src/main.ts",
     env: { VLLM_URLS: backendUrls.join(","), GATEWAY_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
     readyWhen: (line) => typeof line["grpcPort"] === "number",
-    timeoutMs: 60_000,
+    timeoutMs: 180_000,
   });
   const httpLine = proc.logs.find((l) => typeof l["httpPort"] === "number");
   if (!httpLine) {

@@ -31,7 +31,7 @@ export function collectEntries(resultsDir: string): IndexEntry[] {
     .sort()
     .map((name) => {
       const file = join(resultsDir, name, "result.json");
-      let headline: string[] = [];
+      let headline: string[];
       try {
         headline = headlineOf(JSON.parse(readFileSync(file, "utf8")));
       } catch {
