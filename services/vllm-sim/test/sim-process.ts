@@ -16,6 +16,8 @@ export async function startSim(args: string[] = [], env: Record<string, string> 
     args: ["--port", "0", "--host", "127.0.0.1", ...args],
     env,
     readyWhen: (line) => typeof line["port"] === "number",
+    // Loading the 11 MB vocabulary takes a few CPU seconds; a shared machine may stretch that a lot.
+    timeoutMs: 120_000,
   });
   const port = Number(process.logs.find((l) => typeof l["port"] === "number")!["port"]);
   const url = `http://127.0.0.1:${port}`;
