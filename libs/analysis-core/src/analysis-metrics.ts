@@ -22,11 +22,11 @@ export function instrumentRunner(inner: AnalysisRunner, meter: Meter): AnalysisR
   });
   const warnings = meter.createCounter("analysis_warnings", { description: "Warnings of analyses (removed citations, unlabelled or cut reviews)" });
   return {
-    async run(key, execute, signal) {
+    async run(key, execute, signal, codec) {
       const started = performance.now();
       const labels = { analysis_type: key.analysisType };
       try {
-        const outcome = await inner.run(key, execute, signal);
+        const outcome = await inner.run(key, execute, signal, codec);
         const status = STATUS[outcome.report.status] ?? "completed";
         duration.record((performance.now() - started) / 1000, { ...labels, status });
         if (outcome.report.status === common.AnalysisStatus.ANALYSIS_STATUS_COMPLETED) {

@@ -41,3 +41,11 @@ export function checkRestaurantIds(ids: string[]): string[] {
   });
   return ids;
 }
+
+/** The non-default parameters of a call, e.g. "k=10;aspects=parking,taste" ("" for the defaults). */
+export function variantOf(parts: Record<string, string | number | undefined>): string {
+  return Object.entries(parts)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => `${k}=${v}`)
+    .join(";");
+}

@@ -8,15 +8,25 @@ export interface AnalysisKey {
   /** sentiment, summary or strength_extraction (the metrics store's analysis_type). */
   analysisType: string;
   force: boolean;
+  /** Non-default parameters (e.g. "k10"); a different variant is a different analysis for lock and SKIP. */
+  variant?: string;
 }
 
 export interface AnalysisOutcome<T> {
   result: T;
   report: common.AnalysisReport;
+  /** Reviews the analysis could not process (analysis_metrics.error_count). */
+  errorCount?: number;
+}
+
+/** How a result is stored for SKIP and read back (the generated message's toJSON / fromJSON). */
+export interface ResultCodec<T> {
+  encode(result: T): unknown;
+  decode(stored: unknown): T;
 }
 
 export interface AnalysisRunner {
-  run<T>(key: AnalysisKey, execute: (signal: AbortSignal) => Promise<AnalysisOutcome<T>>, signal: AbortSignal): Promise<AnalysisOutcome<T>>;
+  run<T>(key: AnalysisKey, execute: (signal: AbortSignal) => Promise<AnalysisOutcome<T>>, signal: AbortSignal, codec?: ResultCodec<T>): Promise<AnalysisOutcome<T>>;
 }
 
 /** The report of an analysis that failed inside a batch RPC, where one restaurant must not end the stream. */
@@ -37,6 +47,3 @@ export function failedReport(error: unknown, processingMs: number): common.Analy
     batchSize: 0,
   };
 }
-
-/** Runs the analysis as it is, with no lock, SKIP or recording. */
-export const directRunner: AnalysisRunner = { run: (_key, execute, signal) => execute(signal) };

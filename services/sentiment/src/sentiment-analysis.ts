@@ -15,6 +15,7 @@ export interface SentimentDeps {
 export interface SentimentOutcome {
   result: sentiment.SentimentResult;
   report: common.AnalysisReport;
+  errorCount: number;
 }
 
 export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string, options: ResolvedOptions, signal?: AbortSignal): Promise<SentimentOutcome> {
@@ -41,5 +42,6 @@ export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string
   return {
     result,
     report: completedReport({ ledger, reviewsConsidered: context.reviews.length, processingMs: performance.now() - started, warnings }),
+    errorCount: outcome.failed.length,
   };
 }

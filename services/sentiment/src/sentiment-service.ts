@@ -1,13 +1,20 @@
 // gRPC handlers of SentimentService: validate, run each restaurant through the runner, translate.
-import { checkRestaurantId, checkRestaurantIds, failedReport, inCompletionOrder, resolveOptions, type AnalysisRunner } from "@reviewlens/analysis-core";
-import type { sentiment } from "@reviewlens/contracts";
+import { checkRestaurantId, checkRestaurantIds, DEFAULT_TOP_K, failedReport, inCompletionOrder, resolveOptions, variantOf, type AnalysisRunner } from "@reviewlens/analysis-core";
+import { sentiment } from "@reviewlens/contracts";
 import { analyzeSentiment, type SentimentDeps } from "./sentiment-analysis.js";
 
 export const ANALYSIS_TYPE = "sentiment";
 
+const resultCodec = { encode: sentiment.SentimentResult.toJSON, decode: sentiment.SentimentResult.fromJSON };
+
 export function createSentimentService(deps: SentimentDeps, runner: AnalysisRunner): sentiment.SentimentServiceImplementation {
   const run = (restaurantId: string, options: ReturnType<typeof resolveOptions>, signal: AbortSignal) =>
-    runner.run({ restaurantId, analysisType: ANALYSIS_TYPE, force: options.force }, (s) => analyzeSentiment(deps, restaurantId, options, s), signal);
+    runner.run(
+      { restaurantId, analysisType: ANALYSIS_TYPE, force: options.force, variant: variantOf({ k: options.topK === DEFAULT_TOP_K ? undefined : options.topK }) },
+      (s) => analyzeSentiment(deps, restaurantId, options, s),
+      signal,
+      resultCodec,
+    );
 
   return {
     async analyzeRestaurant(request, context) {

@@ -1,7 +1,7 @@
 // Composition root of the summarization service.
-import { inference, summarization, vectorsearch } from "@reviewlens/contracts";
-import { directRunner, instrumentRunner } from "@reviewlens/analysis-core";
-import { allReady, createServiceClient, env, grpcDependency, runService } from "@reviewlens/runtime";
+import { analysisServiceSchema, openAnalysisDependencies } from "@reviewlens/analysis-core";
+import { summarization } from "@reviewlens/contracts";
+import { env, runService } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { createGatewayEmbedder } from "./adapters/gateway-embedder.js";
 import { createVectorSearchBaseline } from "./adapters/vector-search-baseline.js";
@@ -11,38 +11,29 @@ await runService({
   name: "summarization",
   defaults: { grpcPort: 50054, metricsPort: 9464 },
   schema: {
-    VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
-    GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+    ...analysisServiceSchema,
     SUMMARY_MAX_PROMPT_TOKENS: env.integer(1_024, 32_768, 6_144),
     STRENGTH_MAX_PROMPT_TOKENS: env.integer(512, 32_768, 1_536),
     STRENGTH_CLUSTER_SIMILARITY: env.number(0, 1, 0.6),
+    // Calibrated for the hashing embedder on the demo data: generic praise matches every restaurant alike.
     STRENGTH_MATCH_SIMILARITY: env.number(0, 1, 0.25),
   },
-  async build({ config, meter }) {
-    const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
-    const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
-    const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
+  async build(ctx) {
+    const { config } = ctx;
+    const deps = await openAnalysisDependencies(ctx);
     const implementation = createSummarizationService(
       {
-        reviews: vectors.client,
-        gateway: gateway.client,
+        reviews: deps.vectors,
+        gateway: deps.gateway,
         tokenizer: getTokenizer(),
-        embedder: createGatewayEmbedder(gateway.client),
-        baseline: createVectorSearchBaseline(vectors.client, { matchSimilarity: config.STRENGTH_MATCH_SIMILARITY, searchTopK: 1000 }),
+        embedder: createGatewayEmbedder(deps.gateway),
+        baseline: createVectorSearchBaseline(deps.vectors, { matchSimilarity: config.STRENGTH_MATCH_SIMILARITY, searchTopK: 1000 }),
         maxPromptTokens: config.STRENGTH_MAX_PROMPT_TOKENS,
         summaryMaxPromptTokens: config.SUMMARY_MAX_PROMPT_TOKENS,
         clusterSimilarity: config.STRENGTH_CLUSTER_SIMILARITY,
       },
-      instrumentRunner(directRunner, meter),
+      deps.runner,
     );
-    return {
-      services: [{ definition: summarization.SummarizationServiceDefinition, implementation }],
-      readiness: (signal) => allReady(probes, signal),
-      async close() {
-        for (const p of probes) p.close();
-        vectors.channel.close();
-        gateway.channel.close();
-      },
-    };
+    return { services: [{ definition: summarization.SummarizationServiceDefinition, implementation }], readiness: deps.readiness, close: deps.close };
   },
 });

@@ -1,8 +1,8 @@
 // gRPC handlers of SummarizationService: validate, run each restaurant through the runner, translate.
-import { checkRestaurantId, checkRestaurantIds, failedReport, inCompletionOrder, resolveOptions, type AnalysisRunner, type ResolvedOptions } from "@reviewlens/analysis-core";
-import type { summarization } from "@reviewlens/contracts";
+import { checkRestaurantId, checkRestaurantIds, DEFAULT_TOP_K, failedReport, inCompletionOrder, resolveOptions, variantOf, type AnalysisRunner, type ResolvedOptions } from "@reviewlens/analysis-core";
+import { summarization } from "@reviewlens/contracts";
 import { InvalidArgumentError } from "@reviewlens/runtime";
-import { resolveAspects } from "./aspects.js";
+import { DEFAULT_ASPECTS, resolveAspects } from "./aspects.js";
 import { DEFAULT_THRESHOLDS } from "./strengths/step-f-filter.js";
 import { STRENGTH_ANALYSIS_TYPE } from "./strengths/step-b-extract-claims.js";
 import { extractStrengths, type StrengthDeps } from "./strengths/strength-pipeline.js";
@@ -13,15 +13,24 @@ export interface SummarizationDeps extends SummaryDeps, StrengthDeps {
 }
 
 const DEFAULT_MAX_STRENGTHS = 5;
+const summaryCodec = { encode: summarization.SummaryResult.toJSON, decode: summarization.SummaryResult.fromJSON };
+const strengthsCodec = { encode: summarization.StrengthsResult.toJSON, decode: summarization.StrengthsResult.fromJSON };
+const topKVariant = (topK: number) => (topK === DEFAULT_TOP_K ? undefined : topK);
 const MAX_STRENGTHS = 20;
 
 export function createSummarizationService(deps: SummarizationDeps, runner: AnalysisRunner): summarization.SummarizationServiceImplementation {
   const summaryDeps: SummaryDeps = { ...deps, maxPromptTokens: deps.summaryMaxPromptTokens };
   const summarize = (restaurantId: string, aspects: string[], options: ResolvedOptions, signal: AbortSignal) =>
     runner.run(
-      { restaurantId, analysisType: SUMMARY_ANALYSIS_TYPE, force: options.force },
+      {
+        restaurantId,
+        analysisType: SUMMARY_ANALYSIS_TYPE,
+        force: options.force,
+        variant: variantOf({ k: topKVariant(options.topK), aspects: aspects.join(",") === DEFAULT_ASPECTS.join(",") ? undefined : aspects.join(",") }),
+      },
       (s) => summarizeRestaurant(summaryDeps, restaurantId, aspects, options, s),
       signal,
+      summaryCodec,
     );
 
   return {
@@ -53,9 +62,19 @@ export function createSummarizationService(deps: SummarizationDeps, runner: Anal
       const minSupport = request.minSupport || DEFAULT_THRESHOLDS.minSupportShare;
       if (!(minSupport > 0 && minSupport <= 1)) throw new InvalidArgumentError("min_support", `must be a share in (0, 1], got ${request.minSupport}`);
       return runner.run(
-        { restaurantId, analysisType: STRENGTH_ANALYSIS_TYPE, force: options.force },
+        {
+          restaurantId,
+          analysisType: STRENGTH_ANALYSIS_TYPE,
+          force: options.force,
+          variant: variantOf({
+            k: topKVariant(options.topK),
+            max: maxStrengths === DEFAULT_MAX_STRENGTHS ? undefined : maxStrengths,
+            support: minSupport === DEFAULT_THRESHOLDS.minSupportShare ? undefined : minSupport,
+          }),
+        },
         (s) => extractStrengths(deps, { restaurantId, options, maxStrengths, thresholds: { ...DEFAULT_THRESHOLDS, minSupportShare: minSupport } }, s),
         context.signal,
+        strengthsCodec,
       );
     },
   };

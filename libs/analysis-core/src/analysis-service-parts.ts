@@ -1,0 +1,48 @@
+// What both analysis services compose the same way: clients of vector-search and the gateway, the
+// metrics store, the analysis guard (lock -> SKIP -> run -> record -> release) and readiness.
+import type { Meter } from "@opentelemetry/api";
+import { analysisGuardSchema, createAnalysisGuardFromConfig, type AnalysisGuardConfig } from "@reviewlens/analysis-guard";
+import { inference, vectorsearch } from "@reviewlens/contracts";
+import { metricsStoreOptions, metricsStoreSchema, openMetricsStore, type MetricsStoreConfig } from "@reviewlens/metrics-store";
+import { allReady, createServiceClient, env, grpcDependency, type Logger } from "@reviewlens/runtime";
+import { instrumentRunner } from "./analysis-metrics.js";
+import type { AnalysisRunner } from "./analysis-runner.js";
+import { guardedRunner } from "./guarded-runner.js";
+
+export const analysisServiceSchema = {
+  VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
+  GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+  ...metricsStoreSchema,
+  ...analysisGuardSchema,
+};
+
+export interface AnalysisServiceContext {
+  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string };
+  logger: Logger;
+  meter: Meter;
+}
+
+export async function openAnalysisDependencies({ config, logger, meter }: AnalysisServiceContext) {
+  const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
+  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
+  const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
+  const store = await openMetricsStore(metricsStoreOptions(config, logger, meter));
+  const guard = createAnalysisGuardFromConfig(config, { store, logger, meter });
+  logger.info({ metricsStore: store.location, locks: guard.lockDescription }, "analysis guard ready");
+  const runner: AnalysisRunner = instrumentRunner(guardedRunner(guard, vectors.client), meter);
+  return {
+    vectors: vectors.client,
+    gateway: gateway.client,
+    runner,
+    // Without the lock store analyses are refused (LOCK_UNAVAILABLE=fail), so it is part of readiness;
+    // the metrics store is not: its outage delays rows, it does not fail analyses.
+    readiness: async (signal: AbortSignal) => (await allReady(probes, signal)) && (await guard.lockReady().then(() => true, () => false)),
+    async close() {
+      for (const p of probes) p.close();
+      vectors.channel.close();
+      gateway.channel.close();
+      await guard.close();
+      await store.close();
+    },
+  };
+}
