@@ -67,6 +67,12 @@ export class StepLoop {
   }
 
   private onStepEnd(): void {
+    // Timers have millisecond granularity and may fire early; tokens never leave before their time.
+    const early = this.wallStart + this.stepEndMs * this.timeScale - performance.now();
+    if (early > 0.05) {
+      this.timer = setTimeout(() => this.onStepEnd(), early);
+      return;
+    }
     const yieldAt = performance.now() + MAX_CATCH_UP_MS;
     for (;;) {
       this.core.endStep(this.stepEndMs, performance.now() - (this.wallStart + this.stepEndMs * this.timeScale));
