@@ -19,6 +19,7 @@ import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
 import { ReplicaPool, type ReplicaHandle } from "../scaling/replica-pool.js";
 import type { SignalKind, SignalSnapshot } from "../scaling/scaling-signals.js";
 import { launchSimReplica } from "../scaling/sim-replica-launcher.js";
+import { launchAll } from "../scaling/launch-all.js";
 import { createOpenAiTarget } from "../targets/openai-target.js";
 import { startGateway } from "./gateway-process.js";
 import { virtualClock } from "./experiment-output.js";
@@ -115,8 +116,11 @@ export async function runScenario(scenario: ScenarioName, o: AutoscaleOptions, w
   const signal = signalOf(scenario);
   const initial = scenario === "fixed-max" ? o.scaler.spec.maxReplicas : scenario === "fixed-1" ? 1 : o.scaler.spec.minReplicas;
   const simOptions = { timeScale: o.timeScale, profile: o.simProfile, extraArgs: o.simArgs };
-  const warm: ReplicaHandle[] = await Promise.all(Array.from({ length: initial }, () => launchSimReplica(simOptions)));
-  const gateway = await startGateway(warm.map((w) => w.url), o.gatewayEnv);
+  const warm: ReplicaHandle[] = await launchAll(initial, () => launchSimReplica(simOptions));
+  const gateway = await startGateway(warm.map((w) => w.url), o.gatewayEnv).catch(async (error: unknown) => {
+    await Promise.all(warm.map((w) => w.stop()));
+    throw error;
+  });
   const clock = virtualClock(o.timeScale);
   const pool = new ReplicaPool({
     launch: () => launchSimReplica(simOptions),

@@ -1,21 +1,18 @@
 // The experiments and the autoscaling benchmark as `bench <name>` subcommands.
 import { existsSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { hpaConfigFromValues, readHpaValues, type ScalerConfig } from "../scaling/helm-hpa-values.js";
 import { ALL_SCENARIOS, runAutoscalingBenchmark, type AutoscaleOptions, type ScenarioName } from "./autoscaling-benchmark.js";
 import { autoscalingReport, comparisonRows, COMPARISON_COLUMNS, findings } from "./autoscaling-report.js";
 import { fitScalerConfig } from "../scaling/scaled-scaler-config.js";
+import { numberOption } from "./number-option.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
 import { renderTextTable } from "./text-table.js";
 import { UsageError } from "../usage-error.js";
 import { sideBySideCommands } from "./side-by-side-commands.js";
 import { writeIndexPage } from "./index-page.js";
 
-const number = (flag: string, min = 0) => (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${flag} must be a number >= ${min}, got "${raw}"`);
-  return n;
-};
+const number = numberOption;
 
 /** The charts the scaler reads, in order: the simulator's chart, then the real vLLM chart. */
 export const CHART_VALUES = ["helm/vllm-sim/values.yaml", "helm/vllm/values.yaml"];

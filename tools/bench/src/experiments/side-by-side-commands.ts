@@ -6,17 +6,14 @@ import { barOption } from "../report/chart-options.js";
 import { armsCharts, armsTable, kindCdf, kindStats } from "./arms-report.js";
 import { runBatchingExperiment } from "./batching-experiment.js";
 import type { ArmResult } from "./experiment-arm.js";
+import { numberOption } from "./number-option.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
 import { SIM_PROFILE } from "./sim-stack.js";
 import { runSjfExperiment } from "./sjf-experiment.js";
 import { renderTextTable } from "./text-table.js";
 import { runTpotExperiment } from "./tpot-experiment.js";
 
-const number = (flag: string, min = 0) => (raw: string) => {
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < min) throw new InvalidArgumentError(`${flag} must be a number >= ${min}, got "${raw}"`);
-  return v;
-};
+const number = numberOption;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (m: Record<string, unknown>, k: string) => (typeof m[k] === "number" ? (m[k] as number) : 0);
 

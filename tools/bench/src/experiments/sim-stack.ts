@@ -1,4 +1,5 @@
 // Simulator replicas and, when asked, the gateway in front of them: what each experiment runs on.
+import { launchAll } from "../scaling/launch-all.js";
 import { launchSimReplica, type SimReplica } from "../scaling/sim-replica-launcher.js";
 import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
 import { createOpenAiTarget } from "../targets/openai-target.js";
@@ -18,7 +19,7 @@ export interface SimStack {
 }
 
 export async function startSimStack(o: { replicas?: number; timeScale: number; simArgs?: string[]; gateway: boolean; gatewayEnv?: Record<string, string> }): Promise<SimStack> {
-  const sims = await Promise.all(Array.from({ length: o.replicas ?? 1 }, () => launchSimReplica({ timeScale: o.timeScale, profile: SIM_PROFILE, extraArgs: o.simArgs })));
+  const sims = await launchAll(o.replicas ?? 1, () => launchSimReplica({ timeScale: o.timeScale, profile: SIM_PROFILE, extraArgs: o.simArgs }));
   let gateway: GatewayProcess | undefined;
   try {
     gateway = o.gateway ? await startGateway(sims.map((s) => s.url), o.gatewayEnv) : undefined;
