@@ -1,5 +1,6 @@
 // One OpenAI-compatible backend (vLLM, vllm-sim) reached with the official `openai` client:
 // streaming completions and chat with usage, structured output, embeddings, served models.
+import { createParser } from "eventsource-parser";
 import OpenAI, { APIConnectionError, APIError } from "openai";
 import type { JsonSchemaFormat, Prompt, Sampling, TokenCounts } from "../llm-request.js";
 
@@ -33,68 +34,84 @@ export class OpenAiBackend {
 
   constructor(
     readonly url: string,
-    apiKey: string,
+    private readonly apiKey: string,
   ) {
     // Retries and timeouts are the gateway's business (queue, deadlines), not the client's.
     this.client = new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 24 * 3_600_000 });
   }
 
+  /**
+   * Streams one completion or chat completion. The `openai` client's streaming cost about 25 ms of
+   * CPU per request here (40 concurrent streams: 1.3-1.6 s to the last first token against 0.3-0.7 s
+   * with fetch), so this path uses fetch with eventsource-parser and merges the deltas that arrive
+   * in one network read; everything else goes through the client.
+   */
   async *generate(request: BackendGeneration, signal: AbortSignal): AsyncGenerator<BackendChunk> {
     const model = request.model || (await this.model(signal));
     const s = request.sampling;
-    const common = {
+    const chat = request.prompt.kind === "chat";
+    const body = {
       model,
+      ...(request.prompt.kind === "chat" ? { messages: request.prompt.messages } : { prompt: request.prompt.text }),
       max_tokens: s.maxTokens,
       temperature: s.temperature,
       top_p: s.topP,
       seed: s.seed,
       stop: s.stop.length > 0 ? s.stop : undefined,
-      stream: true as const,
+      stream: true,
       stream_options: { include_usage: true },
       // vLLM's extra sampling parameters travel in the body as they are.
       ...(s.minTokens ? { min_tokens: s.minTokens } : {}),
       ...(s.ignoreEos ? { ignore_eos: true } : {}),
+      ...(request.jsonSchema
+        ? { response_format: { type: "json_schema", json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: request.jsonSchema.strict } } }
+        : {}),
     };
-    const options = { signal, headers: request.headers };
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}/v1/${chat ? "chat/completions" : "completions"}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${this.apiKey}`, ...request.headers },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      throw classify(error, signal);
+    }
+    if (!response.ok || !response.body) {
+      const detail = await response.text().catch(() => "");
+      throw new BackendError(`backend answered ${response.status}: ${detail.slice(0, 300)}`, kindOf(response.status), response.status);
+    }
+    let text = "";
     let finishReason = "stop";
     let usage: TokenCounts | undefined;
+    let failure: BackendError | undefined;
+    const parser = createParser({
+      onEvent: (event) => {
+        if (event.data === "[DONE]") return;
+        const chunk = JSON.parse(event.data) as StreamChunk;
+        if (chunk.error) failure = new BackendError(`backend failed mid-stream: ${chunk.error.message ?? JSON.stringify(chunk.error)}`, "failed");
+        const choice = chunk.choices?.[0];
+        const delta = chat ? choice?.delta?.content : choice?.text;
+        if (delta) text += delta;
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      },
+    });
+    const decoder = new TextDecoder();
     try {
-      if (request.prompt.kind === "chat") {
-        const stream = await this.client.chat.completions.create(
-          {
-            ...common,
-            messages: request.prompt.messages as OpenAI.Chat.ChatCompletionMessageParam[],
-            ...(request.jsonSchema
-              ? { response_format: { type: "json_schema", json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: request.jsonSchema.strict } } }
-              : {}),
-          },
-          options,
-        );
-        for await (const chunk of stream) {
-          const choice = chunk.choices[0];
-          if (choice?.delta.content) yield { type: "text", text: choice.delta.content };
-          if (choice?.finish_reason) finishReason = choice.finish_reason;
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
-        }
-      } else {
-        const body = {
-          ...common,
-          prompt: request.prompt.text,
-          // vLLM accepts structured output on completions through its own response_format extension.
-          ...(request.jsonSchema ? { response_format: { type: "json_schema", json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: request.jsonSchema.strict } } } : {}),
-        };
-        const stream = await this.client.completions.create(body as OpenAI.CompletionCreateParamsStreaming, options);
-        for await (const chunk of stream) {
-          const choice = chunk.choices[0];
-          if (choice?.text) yield { type: "text", text: choice.text };
-          if (choice?.finish_reason) finishReason = choice.finish_reason;
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+        parser.feed(decoder.decode(bytes, { stream: true }));
+        if (failure) throw failure;
+        if (text) {
+          yield { type: "text", text };
+          text = "";
         }
       }
     } catch (error) {
       throw classify(error, signal);
     }
-    if (!usage) throw new BackendError(`${this.url} ended the stream without usage`, "failed");
+    if (!usage) throw new BackendError(`${this.url} ended the stream without usage`, "connection");
     yield { type: "end", finishReason, usage };
   }
 
@@ -130,14 +147,23 @@ export class OpenAiBackend {
   }
 }
 
+interface StreamChunk {
+  choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+  error?: { message?: string };
+}
+
+function kindOf(status: number): BackendError["kind"] {
+  return status === 429 || status === 503 ? "overloaded" : status >= 400 && status < 500 ? "rejected" : "failed";
+}
+
 function classify(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (error instanceof BackendError) return error;
   if (error instanceof APIConnectionError) return new BackendError(`backend unreachable: ${error.message}`, "connection");
   if (error instanceof APIError) {
     const status = error.status ?? 0;
-    const kind = status === 429 || status === 503 ? "overloaded" : status >= 400 && status < 500 ? "rejected" : "failed";
-    return new BackendError(`backend answered ${status}: ${error.message}`, kind, status);
+    return new BackendError(`backend answered ${status}: ${error.message}`, kindOf(status), status);
   }
   // A stream cut mid-way (replica killed) surfaces as a plain network error.
   return new BackendError(`backend stream failed: ${error instanceof Error ? error.message : String(error)}`, "connection");
