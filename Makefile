@@ -106,3 +106,10 @@ bench: proto
 	@failed=""; for t in $(BENCH_TARGETS); do echo "== make $$t"; $(MAKE) --no-print-directory $$t || failed="$$failed $$t"; done; \
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
+
+# The analyses on the simulator's qwen2.5-7b-h100 profile in real time: single-restaurant latency,
+# a 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
+# (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
+.PHONY: bench-analyses
+bench-analyses: proto
+	node --import tsx libs/analysis-core/src/bench/bench-analyses.ts
