@@ -150,6 +150,8 @@ export async function runServe(o: ServeOptions, out: (s: string) => void): Promi
       { durationS: run.durationS, goodput: checked.goodput, percentileMetrics: checked.percentileMetrics, percentiles: checked.percentiles },
     );
     out(formatSummary(result, checked));
+    const firstError = run.outputs.find((x) => !x.success)?.error;
+    if (firstError) out(`First error: ${firstError}`);
     if (o.saveResult) {
       const rate = Number.isFinite(o.requestRate) ? String(o.requestRate) : "inf";
       const name = o.resultFilename ?? `${target.backend}-${rate}qps${o.maxConcurrency ? `-concurrency${o.maxConcurrency}` : ""}-${o.model.split("/").pop()}-${String(result["date"])}.json`;

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { autoscaleStep, type DecisionRecord } from "./autoscale-loop.js";
 import { HorizontalPodAutoscaler } from "./hpa-algorithm.js";
+import { launchAll } from "./launch-all.js";
 import { ReplicaPool } from "./replica-pool.js";
 import type { SignalSnapshot } from "./scaling-signals.js";
 
@@ -83,5 +84,19 @@ describe("autoscale step", () => {
     assert.equal(decisions[0]!.metric_desired_replicas, 1, "it even proposes scaling in");
     assert.deepEqual([decisions[0]!.desired_replicas, decisions[0]!.reason], [2, "ScaleDownStabilized"]);
     assert.equal(decisions[0]!.metric_value, 0.5);
+  });
+});
+
+describe("launchAll", () => {
+  it("stops the replicas that started when another launch fails", async () => {
+    const stopped: string[] = [];
+    let n = 0;
+    const launch = async () => {
+      const i = n++;
+      if (i === 1) throw new Error("no port");
+      return { url: `u${i}`, stop: async () => void stopped.push(`u${i}`) };
+    };
+    await assert.rejects(launchAll(3, launch), /no port/);
+    assert.deepEqual(stopped.sort(), ["u0", "u2"]);
   });
 });
