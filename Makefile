@@ -2,9 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-node_modules: package.json package-lock.json
+# npm records the installed tree in node_modules/.package-lock.json: reinstall only when the
+# lockfile is newer than what is installed (npm install updates both, so it never triggers then).
+node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
-	@touch node_modules
+	@touch $@
 
 .PHONY: help setup proto build typecheck lint test test-only up demo bench k8s-tools helm-deps helm-lint
 
@@ -14,9 +16,9 @@ help:
 	@echo "make up      run the whole stack locally (Ctrl-C stops it)"
 	@echo "make bench   run the benchmarks (JSON + HTML reports in bench-results/)"
 
-setup: node_modules proto
+setup: node_modules/.package-lock.json proto
 
-proto: node_modules
+proto: node_modules/.package-lock.json
 	@bash scripts/gen-proto.sh
 
 build: proto typecheck
@@ -38,7 +40,7 @@ test-only:
 up: proto
 	npm run up
 
-demo: node_modules proto
+demo: proto
 	npm run demo
 
 # helm (v4) and kubectl for the chart tests, in .tools/bin (git-ignored); quick when already there.
