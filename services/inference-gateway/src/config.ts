@@ -16,6 +16,7 @@ export const gatewaySchema = {
   GATEWAY_MAX_QUEUE: env.integer(1, 10_000_000, 10_000),
   GATEWAY_AGING_FACTOR: env.number(1, 1_000, 2),
   GATEWAY_AGING_FLOOR_TOKENS: env.integer(0, 100_000_000, 65_536),
+  GATEWAY_AGING_CROSS_CLASS_FACTOR: env.number(1, 1_000, 4),
   GATEWAY_DEADLINE_SLACK_MS: env.integer(0, 600_000, 100),
   GATEWAY_BATCH_WINDOW_MS: env.integer(0, 1_000, 2),
   GATEWAY_PREFILL_TOKENS_PER_SECOND: env.number(1, 1e9, 50_000),

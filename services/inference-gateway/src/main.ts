@@ -25,6 +25,7 @@ await runService({
     const queue = new PrefillCostQueue<Waiter>({
       agingFactor: config.GATEWAY_AGING_FACTOR,
       agingFloorTokens: config.GATEWAY_AGING_FLOOR_TOKENS,
+      crossClassFactor: config.GATEWAY_AGING_CROSS_CLASS_FACTOR,
       deadlineSlackMs: config.GATEWAY_DEADLINE_SLACK_MS,
     });
     const router = new BackendRouter({ policy: config.GATEWAY_ROUTING, affinityMargin: config.GATEWAY_AFFINITY_MARGIN, maxEntries: 200_000 });

@@ -124,3 +124,19 @@ test("snapshot reports depth, tokens and the oldest arrival per class", () => {
   assert.deepEqual(batch, { priority: "batch", depth: 2, queuedTokens: 11, oldestEnqueuedAt: 0 });
   assert.equal(q.snapshot().find((s) => s.priority === "interactive")!.depth, 0);
 });
+
+test("a batch burst reordered by size does not age ahead of interactive requests until the cross-class bound", () => {
+  const { q } = queue({ agingFactor: 2, agingFloorTokens: 100, crossClassFactor: 4 });
+  q.push({ item: "batch-large", priority: "batch", cost: 1_000 }); // due at 200 tokens, across classes at 800
+  for (let i = 0; i < 20; i++) q.push({ item: `batch-small-${i}`, priority: "batch", cost: 100 });
+  const order: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    q.push({ item: `interactive-${i}`, priority: "interactive", cost: 100 });
+    const next = q.peek()!;
+    q.take(next.entry);
+    order.push(next.entry.item);
+  }
+  // Interactive requests go first until 800 tokens of work overtook the old batch request.
+  assert.deepEqual(order.slice(0, 8), Array.from({ length: 8 }, (_, i) => `interactive-${i}`));
+  assert.equal(order[8], "batch-large");
+});

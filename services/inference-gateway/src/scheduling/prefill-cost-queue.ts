@@ -13,6 +13,13 @@ export interface QueueOptions {
   agingFactor: number;
   /** Work that may overtake a request that arrived to an empty queue before it falls due. */
   agingFloorTokens: number;
+  /**
+   * A request that fell due goes ahead of its own and lower classes at once, but ahead of a higher
+   * class only once overdue by this factor too (K x this x max(W, floor)): a burst of batch prompts
+   * reordered by size among themselves does not push ahead of interactive requests, yet a lower
+   * class still cannot starve.
+   */
+  crossClassFactor?: number;
   /** A request with a TTFT deadline falls due this long before the deadline minus its own prefill time. */
   deadlineSlackMs: number;
 }
@@ -39,6 +46,8 @@ export interface QueueEntry<T> {
   readonly workAhead: number;
   /** Cumulative dispatched work after which it is due (ageing). */
   readonly dueAtWork: number;
+  /** ... and after which it is due ahead of higher classes too. */
+  readonly dueAtWorkAcrossClasses: number;
   /** Time after which it is due because of its TTFT deadline. */
   readonly dueAtTime: number;
   state: "queued" | "taken" | "removed";
@@ -52,6 +61,8 @@ export interface ClassSnapshot {
   queuedTokens: number;
   oldestEnqueuedAt: number | undefined;
 }
+
+const RANK: Record<PriorityClass, number> = { interactive: 0, standard: 1, batch: 2 };
 
 const bySjf = <T>(a: QueueEntry<T>, b: QueueEntry<T>) => a.cost - b.cost || a.seq - b.seq;
 
@@ -94,6 +105,7 @@ export class PrefillCostQueue<T> {
       item: input.item,
       workAhead: this.queuedTokens,
       dueAtWork: this.dispatchedWork + agingFactor * Math.max(this.queuedTokens, agingFloorTokens),
+      dueAtWorkAcrossClasses: this.dispatchedWork + agingFactor * (this.options.crossClassFactor ?? 1) * Math.max(this.queuedTokens, agingFloorTokens),
       dueAtTime: input.deadlineAt === undefined ? Infinity : input.deadlineAt - (input.prefillMs ?? 0) - deadlineSlackMs,
       state: "queued",
     };
@@ -120,7 +132,11 @@ export class PrefillCostQueue<T> {
     }
     if (!next) return undefined;
     const oldest = this.top(this.byAge);
-    if (oldest && oldest !== next && this.dispatchedWork + next.cost > oldest.dueAtWork) return { entry: oldest, reason: "aged" };
+    const workAfter = this.dispatchedWork + next.cost;
+    if (oldest && oldest !== next && workAfter > oldest.dueAtWork) {
+      const higherClassWaits = RANK[oldest.priority] > RANK[next.priority];
+      if (!higherClassWaits || workAfter > oldest.dueAtWorkAcrossClasses) return { entry: oldest, reason: "aged" };
+    }
     return { entry: next, reason: "order" };
   }
 
