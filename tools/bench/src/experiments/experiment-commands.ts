@@ -53,6 +53,7 @@ interface AutoscaleFlags {
   maxReplicas: number;
   maxNumSeqs: number;
   chartMaxNumSeqs: number;
+  gatewayMaxNumSeqs?: number;
   behaviorScale: number;
   simArgs: string;
   resultsDir: string;
@@ -77,6 +78,7 @@ function autoscaleCommand(out: (s: string) => void): Command {
     .option("--max-replicas <n>", "cap on the chart's maxReplicas (simulator processes on this machine)", number("--max-replicas", 1), 4)
     .option("--max-num-seqs <n>", "each replica's max_num_seqs (small, so a few req/s saturate it)", number("--max-num-seqs", 1), 2)
     .option("--chart-max-num-seqs <n>", "the max_num_seqs the chart's per-replica targets are sized for", number("--chart-max-num-seqs", 1), 256)
+    .option("--gateway-max-num-seqs <n>", "the gateway's admission budget per replica (default: --max-num-seqs, as a deployment sets it)", number("--gateway-max-num-seqs", 1))
     .option("--behavior-scale <k>", "multiplies the chart's stabilization windows and policy periods", number("--behavior-scale", 0.001), 0.1)
     .option("--sim-args <args>", "extra vllm-sim flags for every replica", "")
     .option("--results-dir <dir>", "where to write", DEFAULT_RESULTS_DIR)
@@ -109,7 +111,7 @@ function autoscaleCommand(out: (s: string) => void): Command {
         fit: { behaviorScale: f.behaviorScale, maxNumSeqs: f.maxNumSeqs, chartMaxNumSeqs: f.chartMaxNumSeqs, maxReplicas: f.maxReplicas },
         simProfile: "qwen2.5-7b-h100",
         simArgs: ["--max-num-seqs", String(f.maxNumSeqs), ...f.simArgs.split(" ").filter(Boolean)],
-        gatewayEnv: {},
+        gatewayEnv: { GATEWAY_MAX_NUM_SEQS: String(f.gatewayMaxNumSeqs ?? f.maxNumSeqs) },
         resultsDir: f.resultsDir,
         live: f.live,
       };
