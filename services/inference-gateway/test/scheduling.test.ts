@@ -31,11 +31,19 @@ after(async () => {
   await db?.drop();
 });
 
-/** Occupies the only slot with a long generation; resolves once it runs (the call is wrapped so awaiting does not wait for it). */
-async function block(): Promise<{ done: Promise<unknown> }> {
-  const done = gateway.client.complete({ request: llmRequest("blocker", {}, { maxTokens: 1500, ignoreEos: true }) });
+/** Occupies the only slot with a generation that runs until `release()` cancels it. */
+async function block(): Promise<{ release(): Promise<void> }> {
+  const controller = new AbortController();
+  const done = (async () => {
+    for await (const m of gateway.client.generate({ request: llmRequest("blocker", {}, { maxTokens: 30_000, ignoreEos: true }) }, { signal: controller.signal })) void m;
+  })().catch(() => undefined);
   await waitFor(async () => (await gateway.metric("gateway_requests_in_flight")) === 1 || undefined, "the blocker in flight");
-  return { done };
+  return {
+    async release() {
+      controller.abort();
+      await done;
+    },
+  };
 }
 
 async function queued(depth: number) {
@@ -51,36 +59,39 @@ function finishOrder(names: string[], calls: Array<Promise<unknown>>): Promise<s
 }
 
 test("a small request queued behind large ones is dispatched first", async () => {
-  const { done: blocker } = await block();
+  const blocker = await block();
   const large1 = gateway.client.complete({ request: llmRequest(words(3_000, "a")) });
   const large2 = gateway.client.complete({ request: llmRequest(words(3_000, "b")) });
   await queued(2);
   const small = gateway.client.complete({ request: llmRequest("a short question") });
   await queued(3);
+  await blocker.release();
   const order = await finishOrder(["large1", "large2", "small"], [large1, large2, small]);
   assert.deepEqual(order, ["small", "large1", "large2"]);
-  await blocker;
 });
 
 test("an old large request goes ahead of newer small ones once the ageing bound is reached", async () => {
-  const { done: blocker } = await block();
+  const blocker = await block();
   const large = gateway.client.complete({ request: llmRequest(words(3_000, "c")) });
   await queued(1);
-  const smalls = Array.from({ length: 30 }, (_, i) => gateway.client.complete({ request: llmRequest(words(40, `s${i}`)) }));
+  const queuedTokens = async () => (await gateway.client.getStatus({})).queues.reduce((n, q) => n + Number(q.queuedPrefillTokens), 0);
+  const largeCost = await queuedTokens();
+  // Small prompts of about 60 estimated tokens each, whatever the estimator has learned so far.
+  const latin = (await gateway.client.getStatus({})).estimator.find((e) => e.script === "latin")!.tokensPerChar;
+  const chars = Math.max(4, Math.round(60 / latin));
+  const smalls = Array.from({ length: 30 }, (_, i) => gateway.client.complete({ request: llmRequest(`${String(i).padStart(2, "0")}${"x".repeat(chars - 2)}`) }));
   await queued(31);
+  const smallCost = ((await queuedTokens()) - largeCost) / 30;
+  await blocker.release();
   const order = await finishOrder(["large", ...smalls.map((_, i) => `small${i}`)], [large, ...smalls]);
-  const position = order.indexOf("large");
-  // Shortest-first alone would serve it last (position 30); the bound (1.5 x 300 tokens of newer
-  // work) lets only a handful of the small ones pass it.
-  assert.ok(position >= 1, `some small requests went first (position ${position})`);
-  assert.ok(position <= 15, `the large request was not starved (position ${position})`);
-  await blocker;
+  // Shortest-first alone would serve it last (position 30). It arrived to an empty queue, so it is due
+  // once 1.5 x 300 = 450 tokens of newer work went ahead of it: as many small ones as fit in that.
+  assert.equal(order.indexOf("large"), Math.floor(450 / smallCost), `small cost ${smallCost}`);
+  assert.ok(order.indexOf("large") >= 1 && order.indexOf("large") < 30);
 });
 
 test("a request whose TTFT deadline cannot be met is refused at once with a retry hint", async () => {
-  const { done: blocker } = await block();
-  let blockerDone = false;
-  void blocker.then(() => (blockerDone = true));
+  const blocker = await block();
   const larges = [1, 2, 3].map((i) => gateway.client.complete({ request: llmRequest(words(3_000, `d${i}`)) }));
   await queued(3);
   // A batch-class request waits for every standard one ahead: about 9,000 prompt tokens at 20,000 tokens/s.
@@ -89,18 +100,22 @@ test("a request whose TTFT deadline cannot be met is refused at once with a retr
   assert.match(refused.error!.message, /TTFT deadline of 50 ms cannot be met/);
   const pushback = Number(refused.trailer?.get("grpc-retry-pushback-ms"));
   assert.ok(pushback >= 100, `retry hint ${pushback} ms`);
-  assert.equal(blockerDone, false, "refused while the work ahead was still running, not after it");
-  // A deadline the queue can meet is accepted and met.
-  const feasible = await gateway.client.complete({ request: llmRequest("patient", { ttftDeadlineMs: 600_000, priority: common.Priority.PRIORITY_BATCH }) });
-  assert.ok(feasible.text.length > 0);
-  await Promise.all([blocker, ...larges]);
+  // Refused while the work ahead still waits (the slot is still held). A deadline the queue can meet is accepted and met.
+  const feasible = gateway.client.complete({ request: llmRequest("patient", { ttftDeadlineMs: 600_000, priority: common.Priority.PRIORITY_BATCH }) });
+  await queued(4);
+  await blocker.release();
+  assert.ok((await feasible).text.length > 0);
+  await Promise.all(larges);
 });
 
 test("a full queue refuses with RESOURCE_EXHAUSTED and a retry hint, and serves the rest", async () => {
-  const { done: blocker } = await block();
+  const rejectedBefore = await gateway.metric("gateway_requests_total", { outcome: "rejected" });
+  const blocker = await block();
   const calls = Array.from({ length: 45 }, (_, i) => completeWithTrailers(gateway, llmRequest(`question ${i}`)));
-  const results = await Promise.all([...calls, blocker.then(() => undefined)]);
-  const outcomes = results.slice(0, 45) as Array<Awaited<(typeof calls)[number]>>;
+  await queued(40);
+  await waitFor(async () => (await gateway.metric("gateway_requests_total", { outcome: "rejected" })) >= rejectedBefore + 5 || undefined, "5 refusals");
+  await blocker.release();
+  const outcomes = await Promise.all(calls);
   const refused = outcomes.filter((r) => r.error);
   assert.equal(refused.length, 5, "the queue holds 40");
   for (const r of refused) {
@@ -108,5 +123,5 @@ test("a full queue refuses with RESOURCE_EXHAUSTED and a retry hint, and serves 
     assert.ok(Number(r.trailer?.get("grpc-retry-pushback-ms")) >= 100);
   }
   assert.equal(outcomes.filter((r) => r.response).length, 40);
-  assert.ok((await gateway.metric("gateway_requests_total", { outcome: "rejected" })) >= 5);
+  assert.equal((await gateway.metric("gateway_requests_total", { outcome: "rejected" })) - rejectedBefore, 5);
 });
