@@ -179,14 +179,14 @@ export class InferenceGateway {
     const { pool, dispatcher, estimator } = this.deps;
     if (this.closing) throw new StatusError(Status.UNAVAILABLE, "the gateway is shutting down; retry on another replica");
     if (!pool.anyHealthy) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
-    const text = promptText(request.prompt);
+    const prompt = promptText(request.prompt);
     const overhead = templateOverhead(request.prompt);
     const exact = this.options.tokenize ? await this.tokenize(request, signal) : undefined;
-    const cost = exact?.count ?? estimator.estimate(text, overhead);
+    const cost = exact?.count ?? estimator.estimate(prompt, overhead);
     this.admit(request, cost);
 
     const requestId = randomUUID();
-    const prefixKeys = prefixBlockKeys(exact?.tokens.length ? exact.tokens : text, this.options.prefixBlocks);
+    const prefixKeys = prefixBlockKeys(exact?.tokens.length ? exact.tokens : prompt, this.options.prefixBlocks);
     const prefillMs = (cost / this.options.prefillTokensPerSecond) * 1_000;
     for (let attempt = 0; ; attempt++) {
       const deadlineAt = request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined;
@@ -215,7 +215,7 @@ export class InferenceGateway {
       propagation.inject(trace.setSpan(parent, span), headers);
       let firstTokenAt: number | undefined;
       let delivered = false;
-      let text = "";
+      let output = "";
       try {
         const stream = backend.api.generate({ prompt: request.prompt, model: request.model, sampling: request.sampling, jsonSchema: request.jsonSchema, headers }, signal);
         for await (const chunk of stream) {
@@ -229,19 +229,19 @@ export class InferenceGateway {
             if (streaming) {
               delivered = true;
               yield { type: "delta", text: chunk.text };
-            } else text += chunk.text;
+            } else output += chunk.text;
             continue;
           }
           const finishedAt = performance.now();
           pool.succeeded(backend);
-          if (!exact) estimator.observe(text, chunk.usage.promptTokens, overhead);
+          if (!exact) estimator.observe(prompt, chunk.usage.promptTokens, overhead);
           span.setAttributes({
             "gen_ai.usage.input_tokens": chunk.usage.promptTokens,
             "gen_ai.usage.output_tokens": chunk.usage.outputTokens,
             "gen_ai.response.finish_reasons": [chunk.finishReason],
           });
           span.end();
-          if (text) yield { type: "delta", text };
+          if (output) yield { type: "delta", text: output };
           yield {
             type: "done",
             finishReason: chunk.finishReason,
