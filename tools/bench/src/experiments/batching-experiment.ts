@@ -1,6 +1,7 @@
 // Sequential vs static batches of 50 vs continuous batching through the gateway, on 10 restaurants
 // x 50 reviews (one sentiment request per review), as in the design notes (500 reviews: 500 s
 // sequential, 150 s static batch, 100 s continuous).
+import { setMaxListeners } from "node:events";
 import { generateDataset } from "@reviewlens/demo-data";
 import { loadQwenTokenizer } from "../load/qwen-tokenizer.js";
 import { RandomSource } from "../load/random-source.js";
@@ -41,6 +42,7 @@ async function runStaticBatches(target: BenchTarget, requests: readonly BenchReq
   const elapsed = () => (performance.now() - started) / 1000;
   const outputs: RequestOutput[] = [];
   const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
   for (let i = 0; i < requests.length; i += batchSize) {
     const batch = requests.slice(i, i + batchSize);
     outputs.push(...(await Promise.all(batch.map((r) => target.send(r, elapsed(), signal)))).map((o) => toVirtualTime(o, timeScale)));

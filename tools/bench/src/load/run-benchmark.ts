@@ -1,5 +1,6 @@
 // Sends requests at their arrival times (scaled to wall time), under the concurrency limit, and
 // collects every output in virtual seconds.
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BenchTarget } from "../targets/bench-target.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
@@ -26,6 +27,8 @@ export interface RunResult {
 export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const limit = options.maxConcurrency ? new ConcurrencyLimit(options.maxConcurrency) : undefined;
   const signal = options.signal ?? new AbortController().signal;
+  // Every request in flight listens on the run's one signal.
+  setMaxListeners(0, signal);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const outputs: RequestOutput[] = new Array<RequestOutput>(options.requests.length);
