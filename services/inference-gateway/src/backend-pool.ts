@@ -2,6 +2,7 @@
 // request errors), last scraped load, and membership (added at runtime, drained before removal).
 import { AdmissionController, type AdmissionOptions, type BackendCapacity, type BackendLoadSample } from "./scheduling/admission-controller.js";
 import type { OpenAiBackend } from "./adapters/openai-backend.js";
+import type { PriorityClass } from "./scheduling/priority-class.js";
 import type { VllmServerProbe } from "./adapters/vllm-server-probe.js";
 
 export interface PooledBackend {
@@ -75,9 +76,9 @@ export class BackendPool {
     return this.backends.get(id);
   }
 
-  /** Healthy, not draining, with room for a prompt of this cost. */
-  withRoomFor(cost: number): PooledBackend[] {
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost));
+  /** Healthy, not draining, with room for a prompt of this cost and class. */
+  withRoomFor(cost: number, priority: PriorityClass): PooledBackend[] {
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority));
   }
 
   get anyHealthy(): boolean {

@@ -92,7 +92,7 @@ export class Dispatcher {
     this.immediate = undefined;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost), entry.item.ticket.prefixKeys);
+      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority), entry.item.ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
       this.queue.take(entry);

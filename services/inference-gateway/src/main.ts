@@ -35,6 +35,7 @@ await runService({
         prefillBudgetSteps: config.GATEWAY_PREFILL_BUDGET_STEPS,
         seqBudgetFraction: config.GATEWAY_SEQ_BUDGET_FRACTION,
         kvCacheHighWater: config.GATEWAY_KV_CACHE_HIGH_WATER,
+        interactiveHeadroomSteps: config.GATEWAY_INTERACTIVE_HEADROOM_STEPS,
       },
       probeIntervalMs: config.GATEWAY_PROBE_INTERVAL_MS,
       unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,

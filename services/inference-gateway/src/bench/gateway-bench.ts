@@ -39,7 +39,9 @@ async function scrape(url: string, name: string, labels: Record<string, string> 
   return sum;
 }
 
-function gatewayTarget(stack: SimStack) {
+/** The gateway as a target, once it has settled from the previous arm. */
+async function gatewayTarget(stack: SimStack) {
+  await stack.gateway!.settled();
   return createGatewayTarget({ address: stack.gateway!.grpcAddress, model: "", ignoreEos: true, defaultPriority: "standard" });
 }
 
@@ -61,7 +63,7 @@ async function overhead() {
       const requests = dataset(90, SEED + Math.round(load * 10));
       const interArrival = interArrivalTimes(requests.length, { requestRate: sat * load, burstiness: 1 }, new RandomSource(SEED + 3));
       const direct = await runArm({ name: `direct ${load * 100}%`, target: stack.direct(), requests, interArrival, timeScale: 1, log });
-      const viaGateway = await runArm({ name: `gateway ${load * 100}%`, target: gatewayTarget(stack), requests, interArrival, timeScale: 1, log });
+      const viaGateway = await runArm({ name: `gateway ${load * 100}%`, target: await gatewayTarget(stack), requests, interArrival, timeScale: 1, log });
       const d50 = direct.metrics["median_e2el_ms"] as number;
       const d99 = direct.metrics["p99_e2el_ms"] as number;
       const g50 = viaGateway.metrics["median_e2el_ms"] as number;
@@ -85,13 +87,13 @@ async function mixedLoad(stack: SimStack) {
   const burst = sjfWorkload({ ...base, requestRate: Infinity, burstiness: 1 });
   const sat = await saturation(stack, burst.requests, TIME_SCALE);
   // Warm the gateway up (JIT, the estimator's tokens-per-character) so the arms measure steady state.
-  await runArm({ name: "gateway warm-up (not recorded)", target: gatewayTarget(stack), requests: burst.requests.slice(0, 60), timeScale: TIME_SCALE, log });
+  await runArm({ name: "gateway warm-up (not recorded)", target: await gatewayTarget(stack), requests: burst.requests.slice(0, 60), timeScale: TIME_SCALE, log });
   const rows = [];
   for (const [name, burstiness] of [["a. Poisson", 1], ["b. gamma, burstiness 0.3", 0.3]] as const) {
     log(`\n== 2${name} at 90% of saturation (${(sat * 0.9).toFixed(1)} req/s virtual)`);
     const workload = sjfWorkload({ ...base, requestRate: sat * 0.9, burstiness, seed: SEED + (burstiness === 1 ? 1 : 2) });
     const fcfs = await runArm({ name: "FCFS (simulator alone)", target: stack.direct(), ...workload, timeScale: TIME_SCALE, log });
-    const sjf = await runArm({ name: "gateway", target: gatewayTarget(stack), ...workload, timeScale: TIME_SCALE, log });
+    const sjf = await runArm({ name: "gateway", target: await gatewayTarget(stack), ...workload, timeScale: TIME_SCALE, log });
     const [fs, fl, gs, gl] = [byKind(fcfs, "small"), byKind(fcfs, "large"), byKind(sjf, "small"), byKind(sjf, "large")];
     rows.push({
       workload: name,
@@ -123,7 +125,7 @@ async function batchDrop(stack: SimStack) {
   const interArrival = timed.map((x, i) => x.at - (i === 0 ? 0 : timed[i - 1]!.at));
   const agedBefore = await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" });
   const fcfs = await runArm({ name: "FCFS (simulator alone)", target: stack.direct(), requests, interArrival, timeScale: TIME_SCALE, log });
-  const gw = await runArm({ name: "gateway", target: gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
+  const gw = await runArm({ name: "gateway", target: await gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
   const aged = (await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" })) - agedBefore;
   const summary = (arm: ArmResult) => {
     const inter = arm.outputs.filter((o) => o.kind === "interactive" && o.success);
@@ -153,7 +155,7 @@ async function coalescing(stack: SimStack) {
   const sequential = await runArm({ name: "sequential", target: stack.direct(), requests: reviews, maxConcurrency: 1, timeScale: TIME_SCALE, log });
   let staticS = 0;
   for (let i = 0; i < 500; i += 50) staticS += (await runArm({ name: `static batch ${i / 50 + 1}`, target: stack.direct(), requests: reviews.slice(i, i + 50), timeScale: TIME_SCALE })).durationS;
-  const gw = await runArm({ name: "gateway (all at once)", target: gatewayTarget(stack), requests: reviews, timeScale: TIME_SCALE, log });
+  const gw = await runArm({ name: "gateway (all at once)", target: await gatewayTarget(stack), requests: reviews, timeScale: TIME_SCALE, log });
   results["coalescing"] = {
     sequential_s: Math.round(sequential.durationS * 10) / 10,
     static_batch_50_s: Math.round(staticS * 10) / 10,
@@ -173,7 +175,7 @@ async function affinity() {
       const tails = randomDataset({ numPrompts: 400, inputLen: 120, outputLen: 32, rangeRatio: 0.2, prefixLen: 0 }, new RandomSource(SEED + 51), tokenizer);
       const requests = tails.map((r, i) => ({ ...r, prompt: `${prefixes[i % 8]}\n${r.prompt}`, promptLen: r.promptLen + 1_500 }));
       const interArrival = interArrivalTimes(requests.length, { requestRate: 40, burstiness: 1 }, new RandomSource(SEED + 52));
-      const arm = await runArm({ name: routing, target: gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
+      const arm = await runArm({ name: routing, target: await gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
       let hits = 0;
       let queries = 0;
       for (const sim of stack.sims) {

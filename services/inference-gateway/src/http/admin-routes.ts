@@ -12,6 +12,7 @@ function describe(b: PooledBackend) {
     in_flight_sequences: b.admission.inFlightSequences,
     in_flight_prefill_tokens: b.admission.inFlightPrefillTokens,
     max_sequences: b.admission.sequenceLimit,
+    configured_max_sequences: b.admission.maxSeqs,
     max_prefill_tokens: b.admission.prefillBudget,
     num_requests_running: b.lastLoad.running,
     num_requests_waiting: b.lastLoad.waiting,

@@ -3,16 +3,29 @@ import { test } from "node:test";
 import { AdmissionController } from "./admission-controller.js";
 
 const controller = (maxNumSeqs = 4, maxNumBatchedTokens = 1_000) =>
-  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95 });
+  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1 });
 
-test("in-flight prefill tokens stay under the step budget", () => {
+test("admits while in-flight prefill is under the budget, overshooting it by at most one step", () => {
   const a = controller(10, 1_000);
   assert.equal(a.hasRoomFor(600), true);
   a.dispatched(600);
-  assert.equal(a.hasRoomFor(400), true);
-  assert.equal(a.hasRoomFor(401), false);
+  assert.equal(a.hasRoomFor(1_400), true);
+  assert.equal(a.hasRoomFor(1_401), false);
+  a.dispatched(900);
+  assert.equal(a.hasRoomFor(1), false, "1,500 in flight: the budget is full");
   a.prefilled(600);
-  assert.equal(a.hasRoomFor(1_000), true);
+  assert.equal(a.hasRoomFor(1_100), true);
+  assert.equal(a.hasRoomFor(1_101), false);
+});
+
+test("the interactive class may fill the headroom beyond a budget the batch class has filled", () => {
+  const a = controller(10, 1_000);
+  a.dispatched(1_200);
+  assert.equal(a.hasRoomFor(100, "batch"), false);
+  assert.equal(a.hasRoomFor(100, "standard"), false);
+  assert.equal(a.hasRoomFor(100, "interactive"), true);
+  a.dispatched(900);
+  assert.equal(a.hasRoomFor(100, "interactive"), false, "2,100 in flight: past the headroom too");
 });
 
 test("a prompt larger than the budget goes alone once nothing else prefills", () => {
@@ -53,9 +66,9 @@ test("waiting beyond our own prefilling requests shrinks the sequence budget, th
   assert.equal(a.sequenceLimit, 30);
   assert.equal(a.hasRoomFor(1), false);
   a.observe({ running: 30, waiting: 0, kvCacheUsage: 0.5 });
-  assert.equal(a.sequenceLimit, 33);
-  for (let i = 0; i < 50; i++) a.observe({ running: 30, waiting: 0, kvCacheUsage: 0.5 });
-  assert.equal(a.sequenceLimit, 100);
+  assert.equal(a.sequenceLimit, 60);
+  a.observe({ running: 30, waiting: 0, kvCacheUsage: 0.5 });
+  assert.equal(a.sequenceLimit, 100, "doubling stops at max_num_seqs");
 });
 
 test("our own prefilling requests waiting for the step budget do not shrink the budget", () => {

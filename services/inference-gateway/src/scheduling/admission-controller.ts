@@ -2,6 +2,7 @@
 // dispatched only while the backend's in-flight sequences and in-flight prefill tokens are under
 // budgets derived from its max_num_seqs / max_num_batched_tokens, and the sequence budget shrinks
 // when the backend's live waiting count shows it cannot take more (KV cache full).
+import type { PriorityClass } from "./priority-class.js";
 
 export interface BackendCapacity {
   /** vLLM's --max-num-seqs. */
@@ -17,6 +18,11 @@ export interface AdmissionOptions {
   seqBudgetFraction: number;
   /** KV-cache usage (0-1) above which no new sequence is admitted. */
   kvCacheHighWater: number;
+  /**
+   * Steps of prefill budget beyond the others' that the interactive class may fill, so an
+   * interactive request never waits in the gateway for a batch's prefill to make room.
+   */
+  interactiveHeadroomSteps: number;
 }
 
 export interface BackendLoadSample {
@@ -35,6 +41,7 @@ export class AdmissionController {
   private readonly kvHighWater: number;
   readonly maxSeqs: number;
   readonly prefillBudget: number;
+  private readonly interactiveHeadroom: number;
 
   constructor(
     readonly capacity: BackendCapacity,
@@ -43,6 +50,7 @@ export class AdmissionController {
     this.maxSeqs = Math.max(1, Math.floor(capacity.maxNumSeqs * options.seqBudgetFraction));
     this.prefillBudget = Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.prefillBudgetSteps));
     this.seqLimit = this.maxSeqs;
+    this.interactiveHeadroom = Math.round(capacity.maxNumBatchedTokens * options.interactiveHeadroomSteps);
     this.kvHighWater = options.kvCacheHighWater;
   }
 
@@ -60,12 +68,18 @@ export class AdmissionController {
   }
 
   /**
-   * Whether a request of this prefill cost may be dispatched now. A prompt larger than the whole
-   * prefill budget goes alone, once nothing else is prefilling, so it is never shut out.
+   * Whether a request of this prefill cost may be dispatched now: while the in-flight prefill is
+   * under the budget, overshooting it by at most one step. A refill reaches the backend one step
+   * late (the next step is scheduled the moment a first token comes out), so the budget must be
+   * full, not nearly full, for the step after next to be; an exact fit would leave up to one prompt
+   * of each step empty. A prompt larger than that goes alone, once nothing else is prefilling, so it
+   * is never shut out.
    */
-  hasRoomFor(cost: number): boolean {
+  hasRoomFor(cost: number, priority: PriorityClass = "standard"): boolean {
     if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
-    return this.prefillTokens === 0 || this.prefillTokens + cost <= this.prefillBudget;
+    if (this.prefillTokens === 0) return true;
+    const budget = this.prefillBudget + (priority === "interactive" ? this.interactiveHeadroom : 0);
+    return this.prefillTokens < budget && this.prefillTokens + cost <= budget + this.capacity.maxNumBatchedTokens;
   }
 
   /** 0 when idle, 1 when a budget is exhausted: the load the router compares across backends. */
@@ -100,7 +114,8 @@ export class AdmissionController {
    * Adapts the sequence budget to the backend's scraped metrics. Waiting requests beyond our own
    * prefilling ones (which wait for a chunk of the step budget by design) mean the backend cannot
    * run more sequences: after two such samples in a row the budget drops to what it runs. No
-   * excess: it grows back by 10% a sample. `prefillingAtScrape` is our count when the scrape
+   * excess: it doubles a sample (up to max_num_seqs), so a budget cut by a transient (another
+   * client's burst) is back within a few probes instead of starving the gateway for a minute. `prefillingAtScrape` is our count when the scrape
    * started (the larger of then and now is used, since first tokens may arrive meanwhile).
    */
   observe(sample: BackendLoadSample, prefillingAtScrape = this.prefilling): void {
@@ -110,7 +125,7 @@ export class AdmissionController {
     if (this.excessSamples >= 2) {
       this.seqLimit = Math.max(1, Math.min(this.seqLimit, this.seqs - excess));
     } else if (excess <= 0 && !this.kvFull) {
-      this.seqLimit = Math.min(this.maxSeqs, this.seqLimit + Math.max(1, Math.ceil(this.seqLimit * 0.1)));
+      this.seqLimit = Math.min(this.maxSeqs, this.seqLimit * 2);
     }
   }
 }

@@ -14,7 +14,8 @@ import { createRandom } from "../output/random-source.js";
 import { cpuSeconds, runSseLoad } from "./sse-load.js";
 
 const outDir = join(repoRoot, "bench-results", "vllm-sim");
-const calibrationFile = process.env["CALIBRATION_FILE"] ?? "/work/shared/calibration/h100-qwen2.5-7b.json";
+// The shared calibration folder sits beside the repository (../shared), as the project's docs say.
+const calibrationFile = process.env["CALIBRATION_FILE"] ?? join(repoRoot, "..", "shared", "calibration", "h100-qwen2.5-7b.json");
 const quick = process.env["BENCH_QUICK"] === "1";
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 

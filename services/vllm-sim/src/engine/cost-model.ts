@@ -1,4 +1,4 @@
-// Step duration of a batched forward pass, from the H100 measurements in /work/shared/calibration.
+// Step duration of a batched forward pass, from the H100 measurements in ../shared/calibration.
 
 export interface CostProfile {
   readonly name: string;

@@ -11,7 +11,19 @@ export interface GatewayProcess {
   httpUrl: string;
   metricsUrl: string;
   process: ServiceProcess;
+  /**
+   * Resolves once every backend is healthy, idle and back at its full sequence budget (a previous
+   * arm's traffic straight to the simulator shrinks it), so an arm never inherits the last one's state.
+   */
+  settled(): Promise<void>;
   stop(): Promise<void>;
+}
+
+interface BackendView {
+  healthy: boolean;
+  in_flight_sequences: number;
+  max_sequences: number;
+  configured_max_sequences: number;
 }
 
 export async function startGateway(backendUrls: readonly string[], env: Record<string, string> = {}): Promise<GatewayProcess> {
@@ -29,12 +41,16 @@ export async function startGateway(backendUrls: readonly string[], env: Record<s
     throw new Error("the gateway did not log its httpPort");
   }
   const httpUrl = `http://127.0.0.1:${Number(httpLine["httpPort"])}`;
+  const pool = gatewayBackendPool(httpUrl, env["GATEWAY_API_KEY"]);
+  const settled = async () => {
+    await waitFor(async () => {
+      const { backends } = (await pool.list()) as { backends: BackendView[] };
+      return backends.length === backendUrls.length && backends.every((b) => b.healthy && b.in_flight_sequences === 0 && b.max_sequences === b.configured_max_sequences);
+    }, "the gateway's backends to be healthy, idle and at their full budget", 60_000, 100);
+  };
   // The gateway probes its backends before it routes to them: start the load only once all are in.
   try {
-    await waitFor(async () => {
-      const { backends } = (await gatewayBackendPool(httpUrl, env["GATEWAY_API_KEY"]).list()) as { backends: Array<{ healthy: boolean }> };
-      return backends.length === backendUrls.length && backends.every((b) => b.healthy);
-    }, "the gateway's backends to be healthy", 60_000, 100);
+    await settled();
   } catch (error) {
     await proc.stop();
     throw error;
@@ -44,6 +60,7 @@ export async function startGateway(backendUrls: readonly string[], env: Record<s
     httpUrl,
     metricsUrl: `http://127.0.0.1:${proc.metricsPort}/metrics`,
     process: proc,
+    settled,
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });
