@@ -102,6 +102,13 @@ bench-autoscaling: proto
 bench-index:
 	node --import tsx tools/bench/src/main.ts index
 
+# Prompt tokens of the TOP-K representative reviews vs all reviews per analysis, on restaurants of
+# 50 / 200 / 1000 demo reviews: the real TOP-K selection and prompts in-process, exact Qwen2.5
+# tokens, no model (bench-results/topk/). ARGS adds flags, e.g. ARGS="--reviews 50,500 --top-k 30".
+.PHONY: bench-topk
+bench-topk: proto
+	node --import tsx tools/bench/src/main.ts topk $(ARGS)
+
 # Every bench-* target in this Makefile, one after the other, then bench-results/index.html.
 BENCH_TARGETS = $(sort $(filter-out bench-index,$(shell grep -hoE '^bench-[a-z0-9-]+:' $(MAKEFILE_LIST) | tr -d ':')))
 bench: proto

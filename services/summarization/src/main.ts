@@ -1,23 +1,17 @@
 // Composition root of the summarization service.
-import { analysisServiceSchema, openAnalysisDependencies } from "@reviewlens/analysis-core";
+import { openAnalysisDependencies } from "@reviewlens/analysis-core";
 import { summarization } from "@reviewlens/contracts";
-import { env, runService } from "@reviewlens/runtime";
+import { runService } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { createGatewayEmbedder } from "./adapters/gateway-embedder.js";
 import { createVectorSearchBaseline } from "./adapters/vector-search-baseline.js";
+import { summarizationSchema } from "./config.js";
 import { createSummarizationService } from "./summarization-service.js";
 
 await runService({
   name: "summarization",
   defaults: { grpcPort: 50054, metricsPort: 9464 },
-  schema: {
-    ...analysisServiceSchema,
-    SUMMARY_MAX_PROMPT_TOKENS: env.integer(1_024, 32_768, 6_144),
-    STRENGTH_MAX_PROMPT_TOKENS: env.integer(512, 32_768, 1_536),
-    STRENGTH_CLUSTER_SIMILARITY: env.number(0, 1, 0.6),
-    // Calibrated for the hashing embedder on the demo data: generic praise matches every restaurant alike.
-    STRENGTH_MATCH_SIMILARITY: env.number(0, 1, 0.25),
-  },
+  schema: summarizationSchema,
   async build(ctx) {
     const { config } = ctx;
     const deps = await openAnalysisDependencies(ctx);

@@ -12,7 +12,7 @@ export interface SummarizationDeps extends SummaryDeps, StrengthDeps {
   summaryMaxPromptTokens: number;
 }
 
-const DEFAULT_MAX_STRENGTHS = 5;
+export const DEFAULT_MAX_STRENGTHS = 5;
 const summaryCodec = { encode: summarization.SummaryResult.toJSON, decode: summarization.SummaryResult.fromJSON };
 const strengthsCodec = { encode: summarization.StrengthsResult.toJSON, decode: summarization.StrengthsResult.fromJSON };
 const topKVariant = (topK: number) => (topK === DEFAULT_TOP_K ? undefined : topK);

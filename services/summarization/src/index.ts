@@ -1,0 +1,7 @@
+// What other packages may use without starting the server: the analyses, their defaults and settings.
+export { DEFAULT_ASPECTS } from "./aspects.js";
+export { summarizationSchema } from "./config.js";
+export { DEFAULT_THRESHOLDS } from "./strengths/step-f-filter.js";
+export { extractStrengths, type StrengthDeps, type StrengthRequest } from "./strengths/strength-pipeline.js";
+export { DEFAULT_MAX_STRENGTHS } from "./summarization-service.js";
+export { summarizeRestaurant, type SummaryDeps } from "./summary/summary-analysis.js";
