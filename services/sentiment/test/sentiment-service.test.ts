@@ -131,6 +131,24 @@ describe("sentiment service over the simulator", () => {
       await starved?.stop();
     });
 
+    it("a simulator fault that answers schema-invalid JSON is retried once, then reported per review as failed", async () => {
+      const setRate = (schemaViolationRate: number) =>
+        fetch(`${stack.simUrl}/sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ schemaViolationRate }) });
+      assert.equal((await setRate(1)).status, 200);
+      try {
+        const { result, report } = await client.analyzeRestaurant({ restaurantId: "r002", options: { topK: 8, force: true, priority: 0 } });
+        assert.equal(result!.reviews.length, 0, "no label is invented from an invalid answer");
+        assert.equal(result!.failedReviews.length, 8);
+        for (const f of result!.failedReviews) assert.match(f.reason, /after a retry: .*must have required property/);
+        assert.ok(result!.failedReviews.every((f) => idsOf("r002").has(f.reviewId)));
+        assert.equal(report!.llmRequests % 2, 0, "two attempts per batch");
+      } finally {
+        await setRate(0);
+      }
+      const healthy = await client.analyzeRestaurant({ restaurantId: "r002", options: { topK: 8, force: true, priority: 0 } });
+      assert.equal(healthy.result!.failedReviews.length, 0, "with the fault off the same call succeeds");
+    });
+
     it("retries each batch once, then reports its reviews as failed, never invents labels", async () => {
       const ch = createChannel(starved.address);
       try {

@@ -36,6 +36,7 @@ export const simSchema = {
   VLLM_SIM_FAULT_STALL_RATE: env.number(0, 1, 0),
   VLLM_SIM_FAULT_STALL_AFTER_TOKENS: env.integer(0, 1_000_000, 8),
   VLLM_SIM_FAULT_STALL_MS: env.number(0, 1e9, 5000),
+  VLLM_SIM_FAULT_SCHEMA_VIOLATION_RATE: env.number(0, 1, 0),
   VLLM_SIM_LOG_LEVEL: env.optional(env.oneOf(["debug", "info", "warn", "error"] as const)),
 };
 

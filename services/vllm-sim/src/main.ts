@@ -63,6 +63,7 @@ try {
       stallRate: config.VLLM_SIM_FAULT_STALL_RATE,
       stallAfterTokens: config.VLLM_SIM_FAULT_STALL_AFTER_TOKENS,
       stallMs: config.VLLM_SIM_FAULT_STALL_MS,
+      schemaViolationRate: config.VLLM_SIM_FAULT_SCHEMA_VIOLATION_RATE,
     },
     random,
   );

@@ -84,6 +84,25 @@ describe("JSON-schema outputs", () => {
     assert.equal(typeof JSON.parse(obj.choices[0]!.message.content), "object");
   });
 
+  test("the schema-violation fault answers JSON that the requested schema rejects, forced or at a rate", async () => {
+    const schema = schemas["sentiment"]!;
+    const validate = ajv.compile(schema);
+    const ask = async (headers: Record<string, string> = {}) => {
+      const res = await sim.post("/v1/chat/completions", { messages: [{ role: "user", content: "Classify." }], response_format: { type: "json_schema", json_schema: { name: "s", schema } } }, headers);
+      assert.equal(res.status, 200);
+      return JSON.parse(((await res.json()) as Chat).choices[0]!.message.content) as unknown;
+    };
+    assert.equal(validate(await ask({ "x-sim-fault": "schema-violation" })), false);
+    assert.ok(validate(await ask()), "without the fault the answer validates");
+    assert.equal((await sim.post("/sim/faults", { schemaViolationRate: 1 })).status, 200);
+    try {
+      for (let i = 0; i < 3; i++) assert.equal(validate(await ask()), false);
+    } finally {
+      await sim.post("/sim/faults", { schemaViolationRate: 0 });
+    }
+    assert.equal((await sim.post("/sim/faults", { schemaViolationRate: 2 })).status, 400);
+  });
+
   test("a bad schema reference is a 400 naming response_format", async () => {
     const res = await sim.post("/v1/chat/completions", {
       messages: [{ role: "user", content: "x" }],

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { createRandom } from "../output/random-source.js";
 import { FaultInjector, type FaultSettings } from "./fault-injector.js";
 
-const base: FaultSettings = { errorRate: 0, errorTypes: ["500"], latencyMs: 0, stallRate: 0, stallAfterTokens: 4, stallMs: 100 };
+const base: FaultSettings = { errorRate: 0, errorTypes: ["500"], latencyMs: 0, stallRate: 0, stallAfterTokens: 4, stallMs: 100, schemaViolationRate: 0 };
 
 test("the error rate and types drive random errors", () => {
   const faults = new FaultInjector({ ...base, errorRate: 0.5, errorTypes: ["429", "503"] }, createRandom(1));

@@ -4,7 +4,7 @@ import type { RandomSource } from "../output/random-source.js";
 
 export const ERROR_KINDS = ["429", "500", "503", "400"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
-export const FORCED_FAULTS = [...ERROR_KINDS, "stall", "slow"] as const;
+export const FORCED_FAULTS = [...ERROR_KINDS, "stall", "slow", "schema-violation"] as const;
 export const FAULT_HEADER = "x-sim-fault";
 
 export interface FaultSettings {
@@ -17,12 +17,15 @@ export interface FaultSettings {
   stallRate: number;
   stallAfterTokens: number;
   stallMs: number;
+  /** Probability that a structured-output request (JSON schema) is answered with JSON that violates it. */
+  schemaViolationRate: number;
 }
 
 export interface FaultDecision {
   error?: ErrorKind;
   delayMs: number;
   stall?: { afterTokens: number; ms: number };
+  schemaViolation?: boolean;
 }
 
 export class FaultSettingsError extends Error {
@@ -72,13 +75,16 @@ export class FaultInjector {
     if (forced === "stall" || (forced === undefined && s.stallRate > 0 && this.random.next() < s.stallRate)) {
       decision.stall = { afterTokens: s.stallAfterTokens, ms: s.stallMs };
     }
+    if (forced === "schema-violation" || (forced === undefined && s.schemaViolationRate > 0 && this.random.next() < s.schemaViolationRate)) {
+      decision.schemaViolation = true;
+    }
     return decision;
   }
 
   static validate(patch: unknown, base: FaultSettings): FaultSettings {
     if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw new FaultSettingsError("body", "must be a JSON object");
     const p = patch as Record<string, unknown>;
-    const known = new Set(["errorRate", "errorTypes", "latencyMs", "stallRate", "stallAfterTokens", "stallMs"]);
+    const known = new Set(["errorRate", "errorTypes", "latencyMs", "stallRate", "stallAfterTokens", "stallMs", "schemaViolationRate"]);
     for (const key of Object.keys(p)) if (!known.has(key)) throw new FaultSettingsError(key, `unknown setting; known: ${[...known].join(", ")}`);
     const next = { ...base };
     if ("errorRate" in p) {
@@ -104,6 +110,10 @@ export class FaultInjector {
       const v = p["stallAfterTokens"];
       if (!Number.isInteger(v) || (v as number) < 0) throw new FaultSettingsError("stallAfterTokens", "must be a non-negative integer");
       next.stallAfterTokens = v as number;
+    }
+    if ("schemaViolationRate" in p) {
+      if (!isRate(p["schemaViolationRate"])) throw new FaultSettingsError("schemaViolationRate", "must be a number from 0 to 1");
+      next.schemaViolationRate = p["schemaViolationRate"];
     }
     if ("stallMs" in p) {
       if (!isDuration(p["stallMs"])) throw new FaultSettingsError("stallMs", "must be a non-negative number");

@@ -7,6 +7,7 @@ import type { CostProfile } from "../engine/cost-model.js";
 import { EngineRequest, type RequestListener } from "../engine/engine-request.js";
 import type { StepLoop } from "../engine/step-loop.js";
 import { randomJsonInstance } from "../output/json-schema-instance.js";
+import { violateSchema } from "../output/schema-violation.js";
 import { OutputSequence } from "../output/output-sequence.js";
 import { createRandom, seedFromTokens, type RandomSource } from "../output/random-source.js";
 import type { TokenText } from "../output/token-text.js";
@@ -55,7 +56,7 @@ function injectedError(kind: ErrorKind, p: GenerationParams, maxModelLen: number
   return new ApiError(Number(kind), INJECTED[kind], null, kind === "429" ? { "retry-after": "1" } : {});
 }
 
-function plannedOutput(p: GenerationParams, mode: OutputMode, random: RandomSource, deps: GenerationDeps): number[] | null {
+function plannedOutput(p: GenerationParams, mode: OutputMode, random: RandomSource, deps: GenerationDeps, violate: boolean): number[] | null {
   if (p.jsonSchema !== undefined) {
     let instance;
     try {
@@ -63,7 +64,7 @@ function plannedOutput(p: GenerationParams, mode: OutputMode, random: RandomSour
     } catch (error) {
       throw badField("response_format", (error as Error).message);
     }
-    return deps.tokenizer.encode(JSON.stringify(instance));
+    return deps.tokenizer.encode(JSON.stringify(violate ? violateSchema(p.jsonSchema, instance) : instance));
   }
   return mode === "echo" ? p.echoIds : null;
 }
@@ -95,7 +96,7 @@ export async function handleGeneration(endpoint: Endpoint, req: IncomingMessage,
   const mode = (modeHeader as OutputMode | undefined) ?? deps.outputMode;
   const seed = params.seed ?? (params.temperature === 0 ? seedFromTokens(params.promptIds) : Math.floor(deps.random.next() * 2 ** 32));
   const random = createRandom(seed);
-  const planned = plannedOutput(params, mode, random, deps);
+  const planned = plannedOutput(params, mode, random, deps, decision.schemaViolation === true);
   const half = Math.ceil(deps.meanOutputTokens / 2);
   const output = new OutputSequence({
     planned,
