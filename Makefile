@@ -24,7 +24,7 @@ proto: node_modules/.package-lock.json
 build: proto typecheck
 
 typecheck: proto
-	npx tsc -p .
+	npx tsc -b
 
 lint: proto
 	npx eslint .

@@ -10,7 +10,7 @@ export const gatewaySchema = {
   GATEWAY_API_KEY: env.optional(env.string()),
   GATEWAY_MAX_NUM_SEQS: env.integer(1, 100_000, 1024),
   GATEWAY_MAX_NUM_BATCHED_TOKENS: env.integer(16, 10_000_000, 8192),
-  GATEWAY_PREFILL_BUDGET_STEPS: env.number(0.1, 100, 2),
+  GATEWAY_PREFILL_BUDGET_STEPS: env.number(0.1, 100, 1),
   GATEWAY_INTERACTIVE_HEADROOM_STEPS: env.number(0, 100, 1),
   GATEWAY_SEQ_BUDGET_FRACTION: env.number(0.01, 1, 1),
   GATEWAY_KV_CACHE_HIGH_WATER: env.number(0.1, 1, 0.95),
