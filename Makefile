@@ -83,7 +83,7 @@ bench-guard: proto
 # inference-gateway: overhead vs straight to vllm-sim (50%/90% of saturation, wall time), SJF vs
 # FCFS on the 80/20 mix (Poisson, bursty) and the 500-prompt batch drop, coalescing on
 # 10 x 50 reviews, prefix affinity vs least-loaded (bench-results/gateway/). ARGS picks parts:
-# overhead mixed batch coalescing affinity; BENCH_TIME_SCALE (default 0.25).
+# overhead mixed batch coalescing affinity; BENCH_TIME_SCALE (default 1; about 15 minutes).
 .PHONY: bench-gateway
 bench-gateway: proto
 	node --import tsx services/inference-gateway/src/bench/gateway-bench.ts $(ARGS)
