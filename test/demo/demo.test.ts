@@ -26,7 +26,10 @@ describe("make demo", () => {
       for (const kind of ["sentiment", "summary", "strengths"]) assert.match(out, new RegExp(`${kind} of ${restaurant}: completed`));
     }
     assert.match(out, /r004: completed/, "the batch covers the fourth restaurant too");
-    assert.match(out, /batch finished in/);
+    for (const restaurant of ["r001", "r002", "r003"]) {
+      assert.match(out, new RegExp(`summary of ${restaurant}: skipped \\(stored result`), "the batch does not summarise a restaurant twice");
+    }
+    assert.match(out, /batch finished in .*; 3 of 10 answered from the stored result/);
     assert.match(out, /prompt tok .* all-reviews tok/);
     assert.match(out, /ingested .*: \d+ rows, \d+ stored, 0 rejected/);
   });
