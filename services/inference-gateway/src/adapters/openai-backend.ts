@@ -34,17 +34,18 @@ export class OpenAiBackend {
 
   constructor(
     readonly url: string,
-    private readonly apiKey: string,
+    apiKey: string,
   ) {
     // Retries and timeouts are the gateway's business (queue, deadlines), not the client's.
     this.client = new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 24 * 3_600_000 });
   }
 
   /**
-   * Streams one completion or chat completion. The `openai` client's streaming cost about 25 ms of
-   * CPU per request here (40 concurrent streams: 1.3-1.6 s to the last first token against 0.3-0.7 s
-   * with fetch), so this path uses fetch with eventsource-parser and merges the deltas that arrive
-   * in one network read; everything else goes through the client.
+   * Streams one completion or chat completion. The request goes through the `openai` client (base
+   * URL, key, headers, its error types); its body is read raw (`asResponse`) with eventsource-parser
+   * so the deltas that arrive in one network read are merged into one chunk, one gRPC message
+   * downstream instead of one per token. The client's own stream iterator cost 2.7 ms of CPU per
+   * 64-token request here against 2.0 ms this way.
    */
   async *generate(request: BackendGeneration, signal: AbortSignal): AsyncGenerator<BackendChunk> {
     const model = request.model || (await this.model(signal));
@@ -69,19 +70,13 @@ export class OpenAiBackend {
     };
     let response: Response;
     try {
-      response = await fetch(`${this.url}/v1/${chat ? "chat/completions" : "completions"}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${this.apiKey}`, ...request.headers },
-        body: JSON.stringify(body),
-        signal,
-      });
+      // vLLM's extra parameters are not in the client's types; the client sends the body as given.
+      const options = { signal, headers: request.headers };
+      response = await (chat ? this.client.chat.completions.create(body as never, options) : this.client.completions.create(body as never, options)).asResponse();
     } catch (error) {
       throw classify(error, signal);
     }
-    if (!response.ok || !response.body) {
-      const detail = await response.text().catch(() => "");
-      throw new BackendError(`backend answered ${response.status}: ${detail.slice(0, 300)}`, kindOf(response.status), response.status);
-    }
+    if (!response.body) throw new BackendError(`${this.url} answered ${response.status} without a body`, "failed", response.status);
     let text = "";
     let finishReason = "stop";
     let usage: TokenCounts | undefined;
