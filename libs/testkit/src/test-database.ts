@@ -27,8 +27,22 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     async drop() {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        // A pool's end() resolves before its sockets have closed; forcing the drop at once would
+        // terminate those sessions and their clients would throw "terminating connection due to
+        // administrator command" into the test. Wait for them to go, force only the stragglers.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name}${attempt >= 30 ? " WITH (FORCE)" : ""}`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "55006" || attempt >= 30) throw error; // 55006: object_in_use
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     },
   };
 }
