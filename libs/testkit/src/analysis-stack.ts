@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vectorsearch } from "@reviewlens/contracts";
+import { toUploadReview, type ReviewRecord } from "@reviewlens/demo-data";
 import { createChannel, createClient } from "nice-grpc";
 import { startServiceProcess, type ServiceProcess } from "./service-process.js";
 
@@ -68,14 +69,7 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
 }
 
 /** A review as the demo generator and review files spell it (snake_case). */
-export interface ReviewRecordLike {
-  review_id: string;
-  restaurant_id: string;
-  text: string;
-  rating: number;
-  created_at: string;
-  images?: Array<{ image_id: string; url: string; caption: string }>;
-}
+export type ReviewRecordLike = ReviewRecord;
 
 /** Streams reviews into vector-search through UploadReviews, in chunks; returns its answer. */
 export async function uploadReviewRecords(vectorSearchAddress: string, records: readonly ReviewRecordLike[], chunk = 200) {
@@ -84,13 +78,7 @@ export async function uploadReviewRecords(vectorSearchAddress: string, records: 
   async function* chunks() {
     for (let i = 0; i < records.length; i += chunk) {
       yield {
-        reviews: records.slice(i, i + chunk).map(({ review_id, restaurant_id, created_at, images, ...rest }) => ({
-          ...rest,
-          reviewId: review_id,
-          restaurantId: restaurant_id,
-          createdAt: created_at,
-          images: (images ?? []).map(({ image_id, ...image }) => ({ ...image, imageId: image_id })),
-        })),
+        reviews: records.slice(i, i + chunk).map(toUploadReview),
       };
     }
   }

@@ -6,7 +6,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createHashingEmbedder } from "@reviewlens/embedder";
-import { generateDataset } from "@reviewlens/demo-data";
+import { generateDataset, toUploadReview } from "@reviewlens/demo-data";
 import { openLanceDbVectorStore } from "../adapters/lancedb-vector-store.js";
 import { openQdrantVectorStore } from "../adapters/qdrant-vector-store.js";
 import { DEFAULT_WEIGHT_POLICY } from "../domain/representative-vector.js";
@@ -46,14 +46,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 const dataset = generateDataset({ seed: 7, restaurants: Math.ceil(maxSize / perRestaurant), reviewsPerRestaurant: perRestaurant, imageShare: 0.2 });
 const records: ReviewRecord[] = dataset.reviews.slice(0, maxSize).map((r) => {
-  const checked = validateReview({
-    reviewId: r.review_id,
-    restaurantId: r.restaurant_id,
-    text: r.text,
-    rating: r.rating,
-    createdAt: r.created_at,
-    images: (r.images ?? []).map((i) => ({ imageId: i.image_id, url: i.url, caption: i.caption })),
-  });
+  const checked = validateReview(toUploadReview(r));
   if (isFieldProblem(checked)) throw new Error(`generated review ${r.review_id} is invalid: ${checked.field} ${checked.message}`);
   return checked;
 });

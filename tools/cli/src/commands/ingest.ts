@@ -1,6 +1,6 @@
 // `reviewlens ingest FILE`: streams reviews through UploadReviews in batches, with progress and a
 // summary of rejected rows (rejected locally by format, or by the server by content).
-import { readReviewFile, type ReviewRecord, type RowError } from "@reviewlens/demo-data";
+import { readReviewFile, toUploadReview, type ReviewRecord, type RowError } from "@reviewlens/demo-data";
 import type { ServiceClients } from "../connection.js";
 import { createProgress, type Progress } from "../progress.js";
 
@@ -27,15 +27,6 @@ async function countRows(path: string): Promise<number> {
   return n;
 }
 
-const toProto = (r: ReviewRecord) => ({
-  reviewId: r.review_id,
-  restaurantId: r.restaurant_id,
-  text: r.text,
-  rating: r.rating,
-  createdAt: r.created_at,
-  images: (r.images ?? []).map((i) => ({ imageId: i.image_id, url: i.url, caption: i.caption })),
-});
-
 export async function ingestFile(clients: ServiceClients, path: string, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const total = await countRows(path);
@@ -58,14 +49,14 @@ export async function ingestFile(clients: ServiceClients, path: string, options:
       }
       if (batch.length >= options.batchSize) {
         sent += batch.length;
-        yield { reviews: batch.map(toProto) };
+        yield { reviews: batch.map(toUploadReview) };
         batch = [];
       }
       progress?.update(rows, `${errors.length} rejected`);
     }
     if (batch.length > 0) {
       sent += batch.length;
-      yield { reviews: batch.map(toProto) };
+      yield { reviews: batch.map(toUploadReview) };
     }
   }
 
