@@ -31,12 +31,15 @@ export interface Waiter {
 export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  private lastInteractiveAt = -Infinity;
 
   constructor(
     readonly queue: PrefillCostQueue<Waiter>,
     private readonly pool: BackendPool,
     private readonly router: BackendRouter,
     private readonly batchWindowMs: number,
+    /** How long after an interactive arrival the other classes keep to the smaller prefill budget. */
+    private readonly interactiveWindowMs: number,
     /** Told why each request went (order, ageing bound or deadline). */
     private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
   ) {}
@@ -44,6 +47,7 @@ export class Dispatcher {
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
     signal.throwIfAborted();
+    if (ticket.priority === "interactive") this.lastInteractiveAt = Date.now();
     return new Promise<Dispatch>((resolve, reject) => {
       let entry: QueueEntry<Waiter> | undefined = undefined;
       const onAbort = () => {
@@ -90,9 +94,10 @@ export class Dispatcher {
   private run() {
     this.timer = undefined;
     this.immediate = undefined;
+    const interactiveActive = Date.now() - this.lastInteractiveAt < this.interactiveWindowMs;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority), entry.item.ticket.prefixKeys);
+      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, interactiveActive), entry.item.ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
       this.queue.take(entry);

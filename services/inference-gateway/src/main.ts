@@ -36,6 +36,7 @@ await runService({
         seqBudgetFraction: config.GATEWAY_SEQ_BUDGET_FRACTION,
         kvCacheHighWater: config.GATEWAY_KV_CACHE_HIGH_WATER,
         interactiveHeadroomSteps: config.GATEWAY_INTERACTIVE_HEADROOM_STEPS,
+        interactivePrefillBudgetSteps: config.GATEWAY_INTERACTIVE_PREFILL_BUDGET_STEPS,
       },
       probeIntervalMs: config.GATEWAY_PROBE_INTERVAL_MS,
       unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,
@@ -48,7 +49,7 @@ await runService({
       },
     });
     const metrics = new GatewayMetrics(meter, { queue: () => queue.snapshot(), backends: () => pool.list() });
-    const dispatcher = new Dispatcher(queue, pool, router, config.GATEWAY_BATCH_WINDOW_MS, (reason, priority) => metrics.dispatched(reason, priority));
+    const dispatcher = new Dispatcher(queue, pool, router, config.GATEWAY_BATCH_WINDOW_MS, config.GATEWAY_INTERACTIVE_WINDOW_MS, (reason, priority) => metrics.dispatched(reason, priority));
     const limits = { maxPromptChars: config.GATEWAY_MAX_PROMPT_CHARS, maxOutputTokens: config.GATEWAY_MAX_OUTPUT_TOKENS, maxEmbedTexts: config.GATEWAY_EMBED_MAX_TEXTS };
     const gateway = new InferenceGateway(
       {

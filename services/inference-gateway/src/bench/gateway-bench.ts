@@ -41,15 +41,33 @@ async function scrape(url: string, name: string, labels: Record<string, string> 
   return sum;
 }
 
-/** The gateway as a target, once it has settled from the previous arm. */
+/**
+ * Empties the simulators' prefix caches: arms replay the same prompts on the same replicas, and the
+ * second arm would otherwise find the first one's prompts cached and prefill far less.
+ */
+async function resetPrefixCaches(stack: SimStack) {
+  for (const sim of stack.sims) {
+    const response = await fetch(`${sim.url}/reset_prefix_cache`, { method: "POST" });
+    if (!response.ok) throw new Error(`reset_prefix_cache on ${sim.url}: HTTP ${response.status}`);
+  }
+}
+
+/** Straight to the simulator, with a cold prefix cache. */
+async function directTarget(stack: SimStack) {
+  await resetPrefixCaches(stack);
+  return stack.direct();
+}
+
+/** The gateway as a target, once it has settled from the previous arm, with a cold prefix cache. */
 async function gatewayTarget(stack: SimStack) {
   await stack.gateway!.settled();
+  await resetPrefixCaches(stack);
   return createGatewayTarget({ address: stack.gateway!.grpcAddress, model: "", ignoreEos: true, defaultPriority: "standard" });
 }
 
 /** Requests/s the simulator completes when everything arrives at once (FCFS, straight to it). */
 async function saturation(stack: SimStack, requests: BenchRequest[], timeScale: number): Promise<number> {
-  const arm = await runArm({ name: "saturation probe", target: stack.direct(), requests, timeScale, log });
+  const arm = await runArm({ name: "saturation probe", target: await directTarget(stack), requests, timeScale, log });
   return arm.metrics["request_throughput"] as number;
 }
 
@@ -64,7 +82,7 @@ async function overhead() {
     for (const load of [0.5, 0.9]) {
       const requests = dataset(90, SEED + Math.round(load * 10));
       const interArrival = interArrivalTimes(requests.length, { requestRate: sat * load, burstiness: 1 }, new RandomSource(SEED + 3));
-      const direct = await runArm({ name: `direct ${load * 100}%`, target: stack.direct(), requests, interArrival, timeScale: 1, log });
+      const direct = await runArm({ name: `direct ${load * 100}%`, target: await directTarget(stack), requests, interArrival, timeScale: 1, log });
       const viaGateway = await runArm({ name: `gateway ${load * 100}%`, target: await gatewayTarget(stack), requests, interArrival, timeScale: 1, log });
       const d50 = direct.metrics["median_e2el_ms"] as number;
       const d99 = direct.metrics["p99_e2el_ms"] as number;
@@ -94,7 +112,7 @@ async function mixedLoad(stack: SimStack) {
   for (const [name, burstiness] of [["a. Poisson", 1], ["b. gamma, burstiness 0.3", 0.3]] as const) {
     log(`\n== 2${name} at 90% of saturation (${(sat * 0.9).toFixed(1)} req/s virtual)`);
     const workload = sjfWorkload({ ...base, requestRate: sat * 0.9, burstiness, seed: SEED + (burstiness === 1 ? 1 : 2) });
-    const fcfs = await runArm({ name: "FCFS (simulator alone)", target: stack.direct(), ...workload, timeScale: TIME_SCALE, log });
+    const fcfs = await runArm({ name: "FCFS (simulator alone)", target: await directTarget(stack), ...workload, timeScale: TIME_SCALE, log });
     const sjf = await runArm({ name: "gateway", target: await gatewayTarget(stack), ...workload, timeScale: TIME_SCALE, log });
     const [fs, fl, gs, gl] = [byKind(fcfs, "small"), byKind(fcfs, "large"), byKind(sjf, "small"), byKind(sjf, "large")];
     rows.push({
@@ -126,7 +144,7 @@ async function batchDrop(stack: SimStack) {
   const requests = timed.map((x) => x.r);
   const interArrival = timed.map((x, i) => x.at - (i === 0 ? 0 : timed[i - 1]!.at));
   const agedBefore = await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" });
-  const fcfs = await runArm({ name: "FCFS (simulator alone)", target: stack.direct(), requests, interArrival, timeScale: TIME_SCALE, log });
+  const fcfs = await runArm({ name: "FCFS (simulator alone)", target: await directTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
   const gw = await runArm({ name: "gateway", target: await gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
   const aged = (await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" })) - agedBefore;
   const summary = (arm: ArmResult) => {
@@ -154,9 +172,9 @@ async function coalescing(stack: SimStack) {
     prompt: instructions + r.prompt,
     promptLen: r.promptLen + tokenizer.encode(instructions).length,
   }));
-  const sequential = await runArm({ name: "sequential", target: stack.direct(), requests: reviews, maxConcurrency: 1, timeScale: TIME_SCALE, log });
+  const sequential = await runArm({ name: "sequential", target: await directTarget(stack), requests: reviews, maxConcurrency: 1, timeScale: TIME_SCALE, log });
   let staticS = 0;
-  for (let i = 0; i < 500; i += 50) staticS += (await runArm({ name: `static batch ${i / 50 + 1}`, target: stack.direct(), requests: reviews.slice(i, i + 50), timeScale: TIME_SCALE })).durationS;
+  for (let i = 0; i < 500; i += 50) staticS += (await runArm({ name: `static batch ${i / 50 + 1}`, target: await directTarget(stack), requests: reviews.slice(i, i + 50), timeScale: TIME_SCALE })).durationS;
   const gw = await runArm({ name: "gateway (all at once)", target: await gatewayTarget(stack), requests: reviews, timeScale: TIME_SCALE, log });
   results["coalescing"] = {
     sequential_s: Math.round(sequential.durationS * 10) / 10,

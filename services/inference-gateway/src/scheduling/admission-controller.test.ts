@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { AdmissionController } from "./admission-controller.js";
 
 const controller = (maxNumSeqs = 4, maxNumBatchedTokens = 1_000) =>
-  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1 });
+  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1 });
 
 test("admits while in-flight prefill is under the budget, overshooting it by at most one step", () => {
   const a = controller(10, 1_000);
@@ -26,6 +26,20 @@ test("the interactive class may fill the headroom beyond a budget the batch clas
   assert.equal(a.hasRoomFor(100, "interactive"), true);
   a.dispatched(900);
   assert.equal(a.hasRoomFor(100, "interactive"), false, "2,100 in flight: past the headroom too");
+});
+
+test("while interactive requests arrive, the other classes keep to the smaller budget", () => {
+  const a = new AdmissionController(
+    { maxNumSeqs: 100, maxNumBatchedTokens: 1_000 },
+    { prefillBudgetSteps: 2, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1 },
+  );
+  a.dispatched(1_500);
+  assert.equal(a.hasRoomFor(100, "batch", false), true, "no interactive traffic: two steps of budget keep vLLM's steps full");
+  assert.equal(a.hasRoomFor(100, "batch", true), false, "interactive traffic: one step, so little prefill waits ahead of it");
+  assert.equal(a.hasRoomFor(100, "standard", true), false);
+  assert.equal(a.hasRoomFor(100, "interactive", true), true, "one step plus its headroom");
+  a.dispatched(600);
+  assert.equal(a.hasRoomFor(100, "interactive", true), false, "2,100 in flight: past one step plus headroom");
 });
 
 test("a prompt larger than the budget goes alone once nothing else prefills", () => {

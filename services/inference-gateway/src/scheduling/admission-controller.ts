@@ -23,6 +23,12 @@ export interface AdmissionOptions {
    * interactive request never waits in the gateway for a batch's prefill to make room.
    */
   interactiveHeadroomSteps: number;
+  /**
+   * While interactive requests are arriving, the prefill budget of the other classes in steps: an
+   * interactive request then finds at most this much prefill ahead of it in vLLM's FCFS queue.
+   * Otherwise `prefillBudgetSteps` applies, which keeps a batch's steps full.
+   */
+  interactivePrefillBudgetSteps: number;
 }
 
 export interface BackendLoadSample {
@@ -42,6 +48,7 @@ export class AdmissionController {
   readonly maxSeqs: number;
   readonly prefillBudget: number;
   private readonly interactiveHeadroom: number;
+  private readonly interactiveBudget: number;
 
   constructor(
     readonly capacity: BackendCapacity,
@@ -51,6 +58,7 @@ export class AdmissionController {
     this.prefillBudget = Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.prefillBudgetSteps));
     this.seqLimit = this.maxSeqs;
     this.interactiveHeadroom = Math.round(capacity.maxNumBatchedTokens * options.interactiveHeadroomSteps);
+    this.interactiveBudget = Math.min(this.prefillBudget, Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.interactivePrefillBudgetSteps)));
     this.kvHighWater = options.kvCacheHighWater;
   }
 
@@ -75,10 +83,11 @@ export class AdmissionController {
    * of each step empty. A prompt larger than that goes alone, once nothing else is prefilling, so it
    * is never shut out.
    */
-  hasRoomFor(cost: number, priority: PriorityClass = "standard"): boolean {
+  hasRoomFor(cost: number, priority: PriorityClass = "standard", interactiveActive = false): boolean {
     if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
     if (this.prefillTokens === 0) return true;
-    const budget = this.prefillBudget + (priority === "interactive" ? this.interactiveHeadroom : 0);
+    const budget =
+      priority === "interactive" ? this.interactiveBudget + this.interactiveHeadroom : interactiveActive ? this.interactiveBudget : this.prefillBudget;
     return this.prefillTokens < budget && this.prefillTokens + cost <= budget + this.capacity.maxNumBatchedTokens;
   }
 
