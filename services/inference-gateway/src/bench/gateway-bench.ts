@@ -13,6 +13,8 @@ import type { BenchRequest, RequestOutput } from "../../../../tools/bench/src/lo
 import { runArm, type ArmResult } from "../../../../tools/bench/src/experiments/experiment-arm.js";
 import { startSimStack, type SimStack } from "../../../../tools/bench/src/experiments/sim-stack.js";
 import { createGatewayTarget } from "../../../../tools/bench/src/targets/gateway-grpc-target.js";
+import { fetchMetricsText } from "../../../../tools/bench/src/scaling/gateway-admin.js";
+import { parsePrometheusText, sumOf } from "../../../../tools/bench/src/scaling/prometheus-text.js";
 import { sjfWorkload } from "../../../../tools/bench/src/experiments/sjf-experiment.js";
 
 // Time scale 1 by default: at a faster scale on two cores the single gateway process relaying every
@@ -31,14 +33,10 @@ const p = (outputs: RequestOutput[], q: number, pick: (o: RequestOutput) => numb
 const finishedAt = (outputs: RequestOutput[]) => Math.max(...outputs.filter((o) => o.success).map((o) => o.startTime + o.latency));
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
+/** Sum of a metric's samples on a /metrics page, over the label sets that carry `labels`. */
 async function scrape(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(url)).text();
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    const m = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (m && m[1] === name && Object.entries(labels).every(([k, v]) => (m[2] ?? "").includes(`${k}="${v}"`))) sum += Number(m[3]);
-  }
-  return sum;
+  const samples = parsePrometheusText(await fetchMetricsText(url));
+  return sumOf(samples, [name], (l) => Object.entries(labels).every(([k, v]) => l[k] === v)) ?? 0;
 }
 
 /**

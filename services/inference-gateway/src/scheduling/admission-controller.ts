@@ -86,9 +86,14 @@ export class AdmissionController {
   hasRoomFor(cost: number, priority: PriorityClass = "standard", interactiveActive = false): boolean {
     if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
     if (this.prefillTokens === 0) return true;
-    const budget =
-      priority === "interactive" ? this.interactiveBudget + this.interactiveHeadroom : interactiveActive ? this.interactiveBudget : this.prefillBudget;
+    const budget = this.prefillBudgetFor(priority, interactiveActive);
     return this.prefillTokens < budget && this.prefillTokens + cost <= budget + this.capacity.maxNumBatchedTokens;
+  }
+
+  /** Interactive requests fill the smaller budget plus their headroom; the others shrink to it while interactive ones arrive. */
+  private prefillBudgetFor(priority: PriorityClass, interactiveActive: boolean): number {
+    if (priority === "interactive") return this.interactiveBudget + this.interactiveHeadroom;
+    return interactiveActive ? this.interactiveBudget : this.prefillBudget;
   }
 
   /** 0 when idle, 1 when a budget is exhausted: the load the router compares across backends. */
@@ -124,8 +129,9 @@ export class AdmissionController {
    * prefilling ones (which wait for a chunk of the step budget by design) mean the backend cannot
    * run more sequences: after two such samples in a row the budget drops to what it runs. No
    * excess: it doubles a sample (up to max_num_seqs), so a budget cut by a transient (another
-   * client's burst) is back within a few probes instead of starving the gateway for a minute. `prefillingAtScrape` is our count when the scrape
-   * started (the larger of then and now is used, since first tokens may arrive meanwhile).
+   * client's burst) is back within a few probes instead of starving the gateway for a minute.
+   * `prefillingAtScrape` is our count when the scrape started (the larger of then and now is used,
+   * since first tokens may arrive meanwhile).
    */
   observe(sample: BackendLoadSample, prefillingAtScrape = this.prefilling): void {
     this.kvFull = sample.kvCacheUsage >= this.kvHighWater;
