@@ -77,8 +77,8 @@ export class BackendPool {
   }
 
   /** Healthy, not draining, with room for a prompt of this cost and class. */
-  withRoomFor(cost: number, priority: PriorityClass, interactiveActive: boolean): PooledBackend[] {
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, interactiveActive));
+  withRoomFor(cost: number, priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, latencySensitive));
   }
 
   get anyHealthy(): boolean {

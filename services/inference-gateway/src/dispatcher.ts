@@ -5,6 +5,7 @@ import { StatusError, Status } from "@reviewlens/runtime";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
+import type { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
 
 export interface DispatchTicket {
@@ -28,18 +29,22 @@ export interface Waiter {
   reject(error: unknown): void;
 }
 
+export interface DispatcherOptions {
+  /** Arrivals within this window are ordered and dispatched together. */
+  batchWindowMs: number;
+  /** Decides which classes keep to the smaller prefill budget. */
+  latencySensitive: LatencySensitiveArrivals;
+}
+
 export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  private lastInteractiveAt = -Infinity;
 
   constructor(
     readonly queue: PrefillCostQueue<Waiter>,
     private readonly pool: BackendPool,
     private readonly router: BackendRouter,
-    private readonly batchWindowMs: number,
-    /** How long after an interactive arrival the other classes keep to the smaller prefill budget. */
-    private readonly interactiveWindowMs: number,
+    private readonly options: DispatcherOptions,
     /** Told why each request went (order, ageing bound or deadline). */
     private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
   ) {}
@@ -47,7 +52,7 @@ export class Dispatcher {
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
     signal.throwIfAborted();
-    if (ticket.priority === "interactive") this.lastInteractiveAt = Date.now();
+    this.options.latencySensitive.arrived(ticket.priority, ticket.cost);
     return new Promise<Dispatch>((resolve, reject) => {
       let entry: QueueEntry<Waiter> | undefined = undefined;
       const onAbort = () => {
@@ -66,7 +71,7 @@ export class Dispatcher {
       };
       entry = this.queue.push({ priority: ticket.priority, cost: ticket.cost, deadlineAt: ticket.deadlineAt, prefillMs: ticket.prefillMs, item: waiter });
       signal.addEventListener("abort", onAbort, { once: true });
-      this.schedule(this.batchWindowMs);
+      this.schedule(this.options.batchWindowMs);
     });
   }
 
@@ -94,10 +99,9 @@ export class Dispatcher {
   private run() {
     this.timer = undefined;
     this.immediate = undefined;
-    const interactiveActive = Date.now() - this.lastInteractiveAt < this.interactiveWindowMs;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, interactiveActive), entry.item.ticket.prefixKeys);
+      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, this.options.latencySensitive.constrains(entry.priority)), entry.item.ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
       this.queue.take(entry);

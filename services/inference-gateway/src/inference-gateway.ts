@@ -15,7 +15,7 @@ import { promptText, type ExecutionEvent, type LlmRequest, type Prompt, type Tok
 import { requestTimings, type RequestTimings } from "./request-timings.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
-import type { PriorityClass } from "./scheduling/priority-class.js";
+import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
 
 export interface GatewayOptions {
@@ -26,6 +26,8 @@ export interface GatewayOptions {
   defaultMaxTokens: number;
   /** Ask the backend's /tokenize for exact prompt lengths instead of estimating. */
   tokenize: boolean;
+  /** Send each request's class as vLLM's `priority` (the backends run `--scheduling-policy priority`). */
+  backendPriority: boolean;
   /** Extra attempts on another replica when a backend fails before anything was delivered. */
   retryAttempts: number;
   /** How long a result stays answerable by its idempotency key. */
@@ -217,7 +219,17 @@ export class InferenceGateway {
       let delivered = false;
       let output = "";
       try {
-        const stream = backend.api.generate({ prompt: request.prompt, model: request.model, sampling: request.sampling, jsonSchema: request.jsonSchema, headers }, signal);
+        const stream = backend.api.generate(
+          {
+            prompt: request.prompt,
+            model: request.model,
+            sampling: request.sampling,
+            jsonSchema: request.jsonSchema,
+            headers,
+            priority: this.options.backendPriority ? vllmPriority(request.priority) : undefined,
+          },
+          signal,
+        );
         for await (const chunk of stream) {
           if (firstTokenAt === undefined) {
             firstTokenAt = performance.now();

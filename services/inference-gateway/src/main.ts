@@ -13,6 +13,7 @@ import { gatewayService } from "./grpc-handlers.js";
 import { startOpenAiFacade } from "./http/openai-facade.js";
 import { InferenceGateway } from "./inference-gateway.js";
 import { BackendRouter } from "./routing/backend-router.js";
+import { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
 import { TokenEstimator } from "./scheduling/token-estimator.js";
 
@@ -27,6 +28,7 @@ await runService({
       agingFloorTokens: config.GATEWAY_AGING_FLOOR_TOKENS,
       crossClassFactor: config.GATEWAY_AGING_CROSS_CLASS_FACTOR,
       deadlineSlackMs: config.GATEWAY_DEADLINE_SLACK_MS,
+      costGranularityTokens: config.GATEWAY_SJF_GRANULARITY_TOKENS,
     });
     const router = new BackendRouter({ policy: config.GATEWAY_ROUTING, affinityMargin: config.GATEWAY_AFFINITY_MARGIN, maxEntries: 200_000 });
     const pool = new BackendPool({
@@ -37,6 +39,7 @@ await runService({
         kvCacheHighWater: config.GATEWAY_KV_CACHE_HIGH_WATER,
         interactiveHeadroomSteps: config.GATEWAY_INTERACTIVE_HEADROOM_STEPS,
         interactivePrefillBudgetSteps: config.GATEWAY_INTERACTIVE_PREFILL_BUDGET_STEPS,
+        shortPromptTokens: config.GATEWAY_SHORT_PROMPT_TOKENS,
       },
       probeIntervalMs: config.GATEWAY_PROBE_INTERVAL_MS,
       unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,
@@ -49,7 +52,20 @@ await runService({
       },
     });
     const metrics = new GatewayMetrics(meter, { queue: () => queue.snapshot(), backends: () => pool.list() });
-    const dispatcher = new Dispatcher(queue, pool, router, config.GATEWAY_BATCH_WINDOW_MS, config.GATEWAY_INTERACTIVE_WINDOW_MS, (reason, priority) => metrics.dispatched(reason, priority));
+    const dispatcher = new Dispatcher(
+      queue,
+      pool,
+      router,
+      {
+        batchWindowMs: config.GATEWAY_BATCH_WINDOW_MS,
+        latencySensitive: new LatencySensitiveArrivals({
+          windowMs: config.GATEWAY_INTERACTIVE_WINDOW_MS,
+          shortPromptTokens: config.GATEWAY_SHORT_PROMPT_TOKENS,
+          backendOrdersClasses: config.GATEWAY_BACKEND_PRIORITY,
+        }),
+      },
+      (reason, priority) => metrics.dispatched(reason, priority),
+    );
     const limits = { maxPromptChars: config.GATEWAY_MAX_PROMPT_CHARS, maxOutputTokens: config.GATEWAY_MAX_OUTPUT_TOKENS, maxEmbedTexts: config.GATEWAY_EMBED_MAX_TEXTS };
     const gateway = new InferenceGateway(
       {
@@ -58,6 +74,7 @@ await runService({
         sloTtftMs: config.GATEWAY_SLO_TTFT_MS,
         defaultMaxTokens: config.GATEWAY_DEFAULT_MAX_TOKENS,
         tokenize: config.GATEWAY_TOKENIZE,
+        backendPriority: config.GATEWAY_BACKEND_PRIORITY,
         retryAttempts: config.GATEWAY_RETRY_ATTEMPTS,
         idempotencyWindowMs: config.GATEWAY_IDEMPOTENCY_WINDOW_MS,
         prefixBlocks: { blockTokens: 16, blockChars: config.GATEWAY_AFFINITY_BLOCK_CHARS, maxBlocks: 128 },

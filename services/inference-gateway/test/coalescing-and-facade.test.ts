@@ -1,78 +1,63 @@
 // Coalescing, cancellation and the OpenAI-compatible facade through a real gateway and vllm-sim.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { inference } from "@reviewlens/contracts";
-import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
+import { waitFor } from "@reviewlens/testkit";
 import OpenAI from "openai";
-import { llmRequest, startStack, words, type Gateway, type Sim } from "./gateway-harness.js";
+import { llmRequest, useSingleSimStack, words } from "./gateway-harness.js";
 
 const API_KEY = "test-gateway-key";
-let sim: Sim;
-let gateway: Gateway;
-let db: TestDatabase;
-
-before(async () => {
-  db = await createTestDatabase("gateway_coalescing");
-  const stack = await startStack([["--time-scale", "0.1"]], { GATEWAY_API_KEY: API_KEY, DATABASE_URL: db.url, GATEWAY_EMBED_MAX_WAIT_MS: "20" });
-  sim = stack.sims[0]!;
-  gateway = stack.gateway;
-});
-
-after(async () => {
-  await gateway?.close();
-  await sim?.process.stop();
-  await db?.drop();
-});
+const stack = useSingleSimStack("gateway_coalescing", ["--time-scale", "0.1"], { GATEWAY_API_KEY: API_KEY, GATEWAY_EMBED_MAX_WAIT_MS: "20" });
 
 test("identical concurrent requests cause one backend request and every caller gets its result", async () => {
-  const before = await sim.metric("vllm:request_success_total");
+  const before = await stack.sim.metric("vllm:request_success_total");
   const request = llmRequest(words(200, "same"), {}, { temperature: 0, maxTokens: 30 });
-  const responses = await Promise.all(Array.from({ length: 5 }, () => gateway.client.complete({ request })));
-  assert.equal((await sim.metric("vllm:request_success_total")) - before, 1);
+  const responses = await Promise.all(Array.from({ length: 5 }, () => stack.gateway.client.complete({ request })));
+  assert.equal((await stack.sim.metric("vllm:request_success_total")) - before, 1);
   assert.equal(new Set(responses.map((r) => r.text)).size, 1);
   assert.equal(responses.filter((r) => r.execution?.coalesced).length, 4);
   assert.ok(responses.every((r) => r.usage?.outputTokens === responses[0]!.usage?.outputTokens));
   // Sampled requests (temperature above 0, no seed) are never shared.
   const sampled = llmRequest(words(50, "other"), {}, { temperature: 0.8, maxTokens: 5 });
-  const mid = await sim.metric("vllm:request_success_total");
-  await Promise.all([1, 2, 3].map(() => gateway.client.complete({ request: sampled })));
-  assert.equal((await sim.metric("vllm:request_success_total")) - mid, 3);
+  const mid = await stack.sim.metric("vllm:request_success_total");
+  await Promise.all([1, 2, 3].map(() => stack.gateway.client.complete({ request: sampled })));
+  assert.equal((await stack.sim.metric("vllm:request_success_total")) - mid, 3);
 });
 
 test("100 concurrent Embed calls reach the backend in a handful of batches", async () => {
-  const batchesBefore = await gateway.metric("gateway_embedding_batches_total");
+  const batchesBefore = await stack.gateway.metric("gateway_embedding_batches_total");
   const texts = Array.from({ length: 100 }, (_, i) => `리뷰 ${i}: 음식이 맛있어요`);
-  const responses = await Promise.all(texts.map((t) => gateway.client.embed({ texts: [t] })));
-  const batches = (await gateway.metric("gateway_embedding_batches_total")) - batchesBefore;
+  const responses = await Promise.all(texts.map((t) => stack.gateway.client.embed({ texts: [t] })));
+  const batches = (await stack.gateway.metric("gateway_embedding_batches_total")) - batchesBefore;
   assert.ok(batches >= 1 && batches <= 5, `${batches} backend calls`);
   assert.ok(responses.every((r) => r.embeddings.length === 1 && r.embeddings[0]!.values.length === r.dimension && r.dimension > 0));
   assert.ok(responses.some((r) => r.batchedWith > 1));
   // The same text gives the same vector whichever batch it travelled in.
-  const again = await gateway.client.embed({ texts: [texts[7]!] });
+  const again = await stack.gateway.client.embed({ texts: [texts[7]!] });
   assert.deepEqual(again.embeddings[0]!.values, responses[7]!.embeddings[0]!.values);
 });
 
 test("cancelling a streaming call drops the simulator's running count", async () => {
   const controller = new AbortController();
-  const stream = gateway.client.generate({ request: llmRequest("tell a long story", {}, { maxTokens: 5_000, ignoreEos: true }) }, { signal: controller.signal });
+  const stream = stack.gateway.client.generate({ request: llmRequest("tell a long story", {}, { maxTokens: 5_000, ignoreEos: true }) }, { signal: controller.signal });
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
   assert.equal(first.done, false);
-  assert.equal(await sim.metric("vllm:num_requests_running"), 1);
+  assert.equal(await stack.sim.metric("vllm:num_requests_running"), 1);
   controller.abort();
   // Messages already received may still be handed out; then the call ends as aborted.
   await assert.rejects(async () => {
     for (let step = await iterator.next(); !step.done; step = await iterator.next());
   }, /abort/i);
-  await waitFor(async () => (await sim.metric("vllm:num_requests_running")) === 0 || undefined, "the simulator to stop the request");
-  await waitFor(async () => (await gateway.metric("gateway_requests_in_flight")) === 0 || undefined, "the gateway to release the slot");
-  await waitFor(async () => (await gateway.metric("gateway_requests_total", { outcome: "cancelled" })) >= 1 || undefined, "the cancellation counted");
+  await waitFor(async () => (await stack.sim.metric("vllm:num_requests_running")) === 0 || undefined, "the simulator to stop the request");
+  await waitFor(async () => (await stack.gateway.metric("gateway_requests_in_flight")) === 0 || undefined, "the gateway to release the slot");
+  await waitFor(async () => (await stack.gateway.metric("gateway_requests_total", { outcome: "cancelled" })) >= 1 || undefined, "the cancellation counted");
 });
 
 test("Generate streams deltas and ends with usage, timings and execution", async () => {
   let text = "";
   let last: inference.GenerateResponse | undefined;
-  for await (const message of gateway.client.generate({ request: llmRequest("stream please", {}, { maxTokens: 12, ignoreEos: true }) })) {
+  for await (const message of stack.gateway.client.generate({ request: llmRequest("stream please", {}, { maxTokens: 12, ignoreEos: true }) })) {
     text += message.textDelta;
     last = message;
   }
@@ -82,23 +67,23 @@ test("Generate streams deltas and ends with usage, timings and execution", async
   assert.equal(last?.finishReason, "length");
   assert.ok(last!.timings!.ttftMs >= last!.timings!.queueMs);
   assert.ok(last!.timings!.e2eMs >= last!.timings!.ttftMs);
-  assert.equal(last?.execution?.backend, sim.url);
+  assert.equal(last?.execution?.backend, stack.sim.url);
 });
 
 test("bad input is refused naming the field and reaches no backend", async () => {
-  const before = await sim.metric("vllm:request_success_total");
-  await assert.rejects(gateway.client.complete({ request: llmRequest("") }), /INVALID_ARGUMENT.*request\.text/);
-  await assert.rejects(gateway.client.complete({ request: llmRequest("x", {}, { temperature: 7 }) }), /request\.sampling\.temperature/);
+  const before = await stack.sim.metric("vllm:request_success_total");
+  await assert.rejects(stack.gateway.client.complete({ request: llmRequest("") }), /INVALID_ARGUMENT.*request\.text/);
+  await assert.rejects(stack.gateway.client.complete({ request: llmRequest("x", {}, { temperature: 7 }) }), /request\.sampling\.temperature/);
   await assert.rejects(
-    gateway.client.complete({ request: { ...llmRequest("x"), jsonSchema: { name: "n", schemaJson: "{not json", strict: true } } }),
+    stack.gateway.client.complete({ request: { ...llmRequest("x"), jsonSchema: { name: "n", schemaJson: "{not json", strict: true } } }),
     /request\.json_schema\.schema_json/,
   );
-  await assert.rejects(gateway.client.embed({ texts: [] }), /INVALID_ARGUMENT.*texts/);
-  assert.equal(await sim.metric("vllm:request_success_total"), before);
+  await assert.rejects(stack.gateway.client.embed({ texts: [] }), /INVALID_ARGUMENT.*texts/);
+  assert.equal(await stack.sim.metric("vllm:request_success_total"), before);
 });
 
 test("the facade works with the openai client: models, completions, streaming chat with usage, structured output, embeddings", async () => {
-  const client = new OpenAI({ baseURL: `${gateway.httpUrl}/v1`, apiKey: API_KEY, maxRetries: 0 });
+  const client = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: API_KEY, maxRetries: 0 });
   const models = await client.models.list();
   assert.equal(models.data[0]?.id, "Qwen/Qwen2.5-7B-Instruct");
 
@@ -135,9 +120,9 @@ test("the facade works with the openai client: models, completions, streaming ch
 });
 
 test("the facade refuses a wrong API key and bad bodies with OpenAI-style errors", async () => {
-  const wrong = new OpenAI({ baseURL: `${gateway.httpUrl}/v1`, apiKey: "wrong", maxRetries: 0 });
+  const wrong = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: "wrong", maxRetries: 0 });
   await assert.rejects(wrong.models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);
-  const client = new OpenAI({ baseURL: `${gateway.httpUrl}/v1`, apiKey: API_KEY, maxRetries: 0 });
+  const client = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: API_KEY, maxRetries: 0 });
   await assert.rejects(
     client.completions.create({ model: "m", prompt: "x", max_tokens: 5, priority: "urgent" } as OpenAI.CompletionCreateParamsNonStreaming),
     (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "priority",

@@ -1,7 +1,8 @@
 // Real vllm-sim and gateway processes on loopback ports for the gateway's integration tests.
 import { inference, common } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
-import { startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
+import { after, before } from "node:test";
+import { createTestDatabase, startServiceProcess, waitFor, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
 import type { Metadata } from "nice-grpc";
 
 // Loading TypeScript and the tokenizer takes seconds, and much longer while the machine is busy.
@@ -124,6 +125,26 @@ export async function startStack(simArgs: string[][], gatewayEnv: Record<string,
     throw error;
   }
   return { sims, gateway };
+}
+
+/**
+ * One simulator and a gateway with its own test database, started before the file's tests and
+ * stopped after them. Read `sim` and `gateway` inside tests (they exist once `before` has run).
+ */
+export function useSingleSimStack(databaseName: string, simArgs: string[], gatewayEnv: Record<string, string>): { readonly sim: Sim; readonly gateway: Gateway } {
+  const stack = {} as { sim: Sim; gateway: Gateway; db: TestDatabase };
+  before(async () => {
+    stack.db = await createTestDatabase(databaseName);
+    const started = await startStack([simArgs], { ...gatewayEnv, DATABASE_URL: stack.db.url });
+    stack.sim = started.sims[0]!;
+    stack.gateway = started.gateway;
+  });
+  after(async () => {
+    await stack.gateway?.close();
+    await stack.sim?.process.stop();
+    await stack.db?.drop();
+  });
+  return stack;
 }
 
 export function llmRequest(text: string, extra: Partial<inference.LlmRequest> = {}, sampling: Partial<inference.SamplingParams> = {}): inference.LlmRequest {

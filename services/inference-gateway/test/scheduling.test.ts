@@ -1,43 +1,27 @@
 // The queue's behaviour through a real gateway in front of a real vllm-sim: one sequence at a time
 // (GATEWAY_MAX_NUM_SEQS=1) so the dispatch order is the order requests finish in.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { common } from "@reviewlens/contracts";
-import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
+import { waitFor } from "@reviewlens/testkit";
 import { Status } from "nice-grpc";
-import { completeWithTrailers, llmRequest, startStack, words, type Gateway, type Sim } from "./gateway-harness.js";
+import { completeWithTrailers, llmRequest, useSingleSimStack, words } from "./gateway-harness.js";
 
-let sim: Sim;
-let gateway: Gateway;
-let db: TestDatabase;
-
-before(async () => {
-  db = await createTestDatabase("gateway_scheduling");
-  const stack = await startStack([["--time-scale", "0.1"]], {
-    GATEWAY_MAX_NUM_SEQS: "1",
-    GATEWAY_MAX_QUEUE: "40",
-    GATEWAY_AGING_FACTOR: "1.5",
-    GATEWAY_AGING_FLOOR_TOKENS: "300",
-    GATEWAY_PREFILL_TOKENS_PER_SECOND: "20000",
-    DATABASE_URL: db.url,
-  });
-  sim = stack.sims[0]!;
-  gateway = stack.gateway;
-});
-
-after(async () => {
-  await gateway?.close();
-  await sim?.process.stop();
-  await db?.drop();
+const stack = useSingleSimStack("gateway_scheduling", ["--time-scale", "0.1"], {
+  GATEWAY_MAX_NUM_SEQS: "1",
+  GATEWAY_MAX_QUEUE: "40",
+  GATEWAY_AGING_FACTOR: "1.5",
+  GATEWAY_AGING_FLOOR_TOKENS: "300",
+  GATEWAY_PREFILL_TOKENS_PER_SECOND: "20000",
 });
 
 /** Occupies the only slot with a generation that runs until `release()` cancels it. */
 async function block(): Promise<{ release(): Promise<void> }> {
   const controller = new AbortController();
   const done = (async () => {
-    for await (const m of gateway.client.generate({ request: llmRequest("blocker", {}, { maxTokens: 30_000, ignoreEos: true }) }, { signal: controller.signal })) void m;
+    for await (const m of stack.gateway.client.generate({ request: llmRequest("blocker", {}, { maxTokens: 30_000, ignoreEos: true }) }, { signal: controller.signal })) void m;
   })().catch(() => undefined);
-  await waitFor(async () => (await gateway.metric("gateway_requests_in_flight")) === 1 || undefined, "the blocker in flight");
+  await waitFor(async () => (await stack.gateway.metric("gateway_requests_in_flight")) === 1 || undefined, "the blocker in flight");
   return {
     async release() {
       controller.abort();
@@ -48,7 +32,7 @@ async function block(): Promise<{ release(): Promise<void> }> {
 
 async function queued(depth: number) {
   await waitFor(async () => {
-    const status = await gateway.client.getStatus({});
+    const status = await stack.gateway.client.getStatus({});
     return status.queues.reduce((n, q) => n + q.depth, 0) >= depth || undefined;
   }, `${depth} queued requests`);
 }
@@ -60,10 +44,10 @@ function finishOrder(names: string[], calls: Array<Promise<unknown>>): Promise<s
 
 test("a small request queued behind large ones is dispatched first", async () => {
   const blocker = await block();
-  const large1 = gateway.client.complete({ request: llmRequest(words(3_000, "a")) });
-  const large2 = gateway.client.complete({ request: llmRequest(words(3_000, "b")) });
+  const large1 = stack.gateway.client.complete({ request: llmRequest(words(3_000, "a")) });
+  const large2 = stack.gateway.client.complete({ request: llmRequest(words(3_000, "b")) });
   await queued(2);
-  const small = gateway.client.complete({ request: llmRequest("a short question") });
+  const small = stack.gateway.client.complete({ request: llmRequest("a short question") });
   await queued(3);
   await blocker.release();
   const order = await finishOrder(["large1", "large2", "small"], [large1, large2, small]);
@@ -72,16 +56,16 @@ test("a small request queued behind large ones is dispatched first", async () =>
 
 test("an old large request goes ahead of newer small ones once the ageing bound is reached", async () => {
   const blocker = await block();
-  const large = gateway.client.complete({ request: llmRequest(words(3_000, "c")) });
+  const large = stack.gateway.client.complete({ request: llmRequest(words(3_000, "c")) });
   await queued(1);
-  const queuedTokens = async () => (await gateway.client.getStatus({})).queues.reduce((n, q) => n + Number(q.queuedPrefillTokens), 0);
+  const queuedTokens = async () => (await stack.gateway.client.getStatus({})).queues.reduce((n, q) => n + Number(q.queuedPrefillTokens), 0);
   const largeCost = await queuedTokens();
   // Small prompts of about 60 estimated tokens each, whatever the estimator has learned so far.
-  const latin = (await gateway.client.getStatus({})).estimator.find((e) => e.script === "latin")!.tokensPerChar;
+  const latin = (await stack.gateway.client.getStatus({})).estimator.find((e) => e.script === "latin")!.tokensPerChar;
   // The first test's prompts are 0.667 Qwen2.5 tokens per character; the estimator learned about that.
   assert.ok(latin > 0.4 && latin < 1, `learned ${latin} tokens per Latin character`);
   const chars = Math.max(4, Math.round(60 / latin));
-  const smalls = Array.from({ length: 30 }, (_, i) => gateway.client.complete({ request: llmRequest(`${String(i).padStart(2, "0")}${"x".repeat(chars - 2)}`) }));
+  const smalls = Array.from({ length: 30 }, (_, i) => stack.gateway.client.complete({ request: llmRequest(`${String(i).padStart(2, "0")}${"x".repeat(chars - 2)}`) }));
   await queued(31);
   const smallCost = ((await queuedTokens()) - largeCost) / 30;
   await blocker.release();
@@ -94,16 +78,16 @@ test("an old large request goes ahead of newer small ones once the ageing bound 
 
 test("a request whose TTFT deadline cannot be met is refused at once with a retry hint", async () => {
   const blocker = await block();
-  const larges = [1, 2, 3].map((i) => gateway.client.complete({ request: llmRequest(words(3_000, `d${i}`)) }));
+  const larges = [1, 2, 3].map((i) => stack.gateway.client.complete({ request: llmRequest(words(3_000, `d${i}`)) }));
   await queued(3);
   // A batch-class request waits for every standard one ahead: about 9,000 prompt tokens at 20,000 tokens/s.
-  const refused = await completeWithTrailers(gateway, llmRequest("later", { ttftDeadlineMs: 50, priority: common.Priority.PRIORITY_BATCH }));
+  const refused = await completeWithTrailers(stack.gateway, llmRequest("later", { ttftDeadlineMs: 50, priority: common.Priority.PRIORITY_BATCH }));
   assert.equal(refused.error?.code, Status.RESOURCE_EXHAUSTED, String(refused.error));
   assert.match(refused.error!.message, /TTFT deadline of 50 ms cannot be met/);
   const pushback = Number(refused.trailer?.get("grpc-retry-pushback-ms"));
   assert.ok(pushback >= 100, `retry hint ${pushback} ms`);
   // Refused while the work ahead still waits (the slot is still held). A deadline the queue can meet is accepted and met.
-  const feasible = gateway.client.complete({ request: llmRequest("patient", { ttftDeadlineMs: 600_000, priority: common.Priority.PRIORITY_BATCH }) });
+  const feasible = stack.gateway.client.complete({ request: llmRequest("patient", { ttftDeadlineMs: 600_000, priority: common.Priority.PRIORITY_BATCH }) });
   await queued(4);
   await blocker.release();
   assert.ok((await feasible).text.length > 0);
@@ -111,11 +95,11 @@ test("a request whose TTFT deadline cannot be met is refused at once with a retr
 });
 
 test("a full queue refuses with RESOURCE_EXHAUSTED and a retry hint, and serves the rest", async () => {
-  const rejectedBefore = await gateway.metric("gateway_requests_total", { outcome: "rejected" });
+  const rejectedBefore = await stack.gateway.metric("gateway_requests_total", { outcome: "rejected" });
   const blocker = await block();
-  const calls = Array.from({ length: 45 }, (_, i) => completeWithTrailers(gateway, llmRequest(`question ${i}`)));
+  const calls = Array.from({ length: 45 }, (_, i) => completeWithTrailers(stack.gateway, llmRequest(`question ${i}`)));
   await queued(40);
-  await waitFor(async () => (await gateway.metric("gateway_requests_total", { outcome: "rejected" })) >= rejectedBefore + 5 || undefined, "5 refusals");
+  await waitFor(async () => (await stack.gateway.metric("gateway_requests_total", { outcome: "rejected" })) >= rejectedBefore + 5 || undefined, "5 refusals");
   await blocker.release();
   const outcomes = await Promise.all(calls);
   const refused = outcomes.filter((r) => r.error);
@@ -125,5 +109,5 @@ test("a full queue refuses with RESOURCE_EXHAUSTED and a retry hint, and serves 
     assert.ok(Number(r.trailer?.get("grpc-retry-pushback-ms")) >= 100);
   }
   assert.equal(outcomes.filter((r) => r.response).length, 40);
-  assert.equal((await gateway.metric("gateway_requests_total", { outcome: "rejected" })) - rejectedBefore, 5);
+  assert.equal((await stack.gateway.metric("gateway_requests_total", { outcome: "rejected" })) - rejectedBefore, 5);
 });

@@ -11,6 +11,8 @@ export interface BackendGeneration {
   jsonSchema?: JsonSchemaFormat | undefined;
   /** Extra request headers (W3C traceparent). */
   headers: Record<string, string>;
+  /** vLLM's `priority` (lower first; needs `--scheduling-policy priority`); omitted when undefined. */
+  priority?: number | undefined;
 }
 
 export type BackendChunk = { type: "text"; text: string } | { type: "end"; finishReason: string; usage: TokenCounts };
@@ -64,6 +66,7 @@ export class OpenAiBackend {
       // vLLM's extra sampling parameters travel in the body as they are.
       ...(s.minTokens ? { min_tokens: s.minTokens } : {}),
       ...(s.ignoreEos ? { ignore_eos: true } : {}),
+      ...(request.priority !== undefined ? { priority: request.priority } : {}),
       ...(request.jsonSchema
         ? { response_format: { type: "json_schema", json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: request.jsonSchema.strict } } }
         : {}),

@@ -50,6 +50,17 @@ async function resetPrefixCaches(stack: SimStack) {
   }
 }
 
+/**
+ * The scheduling parts' two stacks: FCFS arms go straight to a simulator with vLLM's default
+ * (FCFS) policy; gateway arms to the deployment the chart makes, a simulator with
+ * `--scheduling-policy priority` behind a gateway that sends its classes as `priority`. (One
+ * simulator in priority mode would not be FCFS under KV pressure: its preemption victim differs.)
+ */
+interface Stacks {
+  fcfs: SimStack;
+  gateway: SimStack;
+}
+
 /** Straight to the simulator, with a cold prefix cache. */
 async function directTarget(stack: SimStack) {
   await resetPrefixCaches(stack);
@@ -78,7 +89,8 @@ async function overhead() {
     const sat = await saturation(stack, dataset(64, SEED), 1);
     const rows = [];
     for (const load of [0.5, 0.9]) {
-      const requests = dataset(90, SEED + Math.round(load * 10));
+      // 300 requests: the p99 of fewer is a single request's latency.
+      const requests = dataset(300, SEED + Math.round(load * 10));
       const interArrival = interArrivalTimes(requests.length, { requestRate: sat * load, burstiness: 1 }, new RandomSource(SEED + 3));
       const direct = await runArm({ name: `direct ${load * 100}%`, target: await directTarget(stack), requests, interArrival, timeScale: 1, log });
       const viaGateway = await runArm({ name: `gateway ${load * 100}%`, target: await gatewayTarget(stack), requests, interArrival, timeScale: 1, log });
@@ -94,43 +106,55 @@ async function overhead() {
   }
 }
 
-function byKind(arm: ArmResult, kind: string) {
-  const outputs = arm.outputs.filter((o) => o.kind === kind);
-  return { p95_ttft_ms: p(outputs, 95, (o) => o.ttft), p50_ttft_ms: p(outputs, 50, (o) => o.ttft), count: outputs.length };
-}
+const p95Ttft = (outputs: RequestOutput[], kind: string) => p(outputs.filter((o) => o.kind === kind), 95, (o) => o.ttft);
+const change = (after: number, before: number) => Math.round((after / before - 1) * 1000) / 1000;
+const underSla = (outputs: RequestOutput[]) => ratio(outputs.filter((o) => o.success && o.ttft < 2).length, outputs.length);
 
-// 2a / 2b: the 80/20 mix at 90% of saturation, Poisson and gamma (burstiness 0.3).
-async function mixedLoad(stack: SimStack) {
+/** Workloads per scenario: one 300-request sample's p95 swings by a third with its seed, so three are pooled. */
+const MIXED_SEEDS = [1, 11, 21];
+
+// 2a / 2b: the 80/20 mix at 90% of saturation, Poisson and gamma (burstiness 0.3); each seed's
+// workload goes to FCFS and to the gateway back to back, and the p95s are over all three.
+async function mixedLoad(stacks: Stacks) {
   const base = { numPrompts: 300, smallShare: 0.8, smallInputLen: 200, largeInputLen: 3_000, outputLen: 64, seed: SEED, timeScale: TIME_SCALE, simArgs: [], log };
   const burst = sjfWorkload({ ...base, requestRate: Infinity, burstiness: 1 });
-  const sat = await saturation(stack, burst.requests, TIME_SCALE);
+  const sat = await saturation(stacks.fcfs, burst.requests, TIME_SCALE);
   // Warm the gateway up (JIT, the estimator's tokens-per-character) so the arms measure steady state.
-  await runArm({ name: "gateway warm-up (not recorded)", target: await gatewayTarget(stack), requests: burst.requests.slice(0, 60), timeScale: TIME_SCALE, log });
+  await runArm({ name: "gateway warm-up (not recorded)", target: await gatewayTarget(stacks.gateway), requests: burst.requests.slice(0, 60), timeScale: TIME_SCALE, log });
   const rows = [];
   for (const [name, burstiness] of [["a. Poisson", 1], ["b. gamma, burstiness 0.3", 0.3]] as const) {
-    log(`\n== 2${name} at 90% of saturation (${(sat * 0.9).toFixed(1)} req/s virtual)`);
-    const workload = sjfWorkload({ ...base, requestRate: sat * 0.9, burstiness, seed: SEED + (burstiness === 1 ? 1 : 2) });
-    const fcfs = await runArm({ name: "FCFS (simulator alone)", target: await directTarget(stack), ...workload, timeScale: TIME_SCALE, log });
-    const sjf = await runArm({ name: "gateway", target: await gatewayTarget(stack), ...workload, timeScale: TIME_SCALE, log });
-    const [fs, fl, gs, gl] = [byKind(fcfs, "small"), byKind(fcfs, "large"), byKind(sjf, "small"), byKind(sjf, "large")];
+    log(`\n== 2${name} at 90% of saturation (${(sat * 0.9).toFixed(1)} req/s virtual), ${MIXED_SEEDS.length} workloads`);
+    const fcfs: ArmResult[] = [];
+    const gateway: ArmResult[] = [];
+    const seeds = MIXED_SEEDS.map((offset) => SEED + offset + (burstiness === 1 ? 0 : 1));
+    for (const seed of seeds) {
+      const workload = sjfWorkload({ ...base, requestRate: sat * 0.9, burstiness, seed });
+      fcfs.push(await runArm({ name: `FCFS (simulator alone), seed ${seed}`, target: await directTarget(stacks.fcfs), ...workload, timeScale: TIME_SCALE, log }));
+      gateway.push(await runArm({ name: `gateway, seed ${seed}`, target: await gatewayTarget(stacks.gateway), ...workload, timeScale: TIME_SCALE, log }));
+    }
+    const [f, g] = [fcfs.flatMap((a) => a.outputs), gateway.flatMap((a) => a.outputs)];
+    const throughput = (arms: ArmResult[]) => arms.reduce((n, a) => n + (a.metrics["completed"] as number), 0) / arms.reduce((t, a) => t + a.durationS, 0);
     rows.push({
       workload: name,
-      fcfs_small_p95_ttft_ms: fs.p95_ttft_ms,
-      gateway_small_p95_ttft_ms: gs.p95_ttft_ms,
-      small_p95_change: ratio(gs.p95_ttft_ms, fs.p95_ttft_ms) - 1,
-      fcfs_large_p95_ttft_ms: fl.p95_ttft_ms,
-      gateway_large_p95_ttft_ms: gl.p95_ttft_ms,
-      large_p95_change: ratio(gl.p95_ttft_ms, fl.p95_ttft_ms) - 1,
-      throughput_ratio: ratio(sjf.metrics["request_throughput"] as number, fcfs.metrics["request_throughput"] as number),
-      fcfs_slo_compliance: ratio(fcfs.outputs.filter((o) => o.success && o.ttft < 2).length, fcfs.outputs.length),
-      gateway_slo_compliance: ratio(sjf.outputs.filter((o) => o.success && o.ttft < 2).length, sjf.outputs.length),
+      seeds,
+      fcfs_small_p95_ttft_ms: p95Ttft(f, "small"),
+      gateway_small_p95_ttft_ms: p95Ttft(g, "small"),
+      small_p95_change: change(p95Ttft(g, "small"), p95Ttft(f, "small")),
+      small_p95_change_per_seed: fcfs.map((a, i) => change(p95Ttft(gateway[i]!.outputs, "small"), p95Ttft(a.outputs, "small"))),
+      fcfs_large_p95_ttft_ms: p95Ttft(f, "large"),
+      gateway_large_p95_ttft_ms: p95Ttft(g, "large"),
+      large_p95_change: change(p95Ttft(g, "large"), p95Ttft(f, "large")),
+      large_p95_change_per_seed: fcfs.map((a, i) => change(p95Ttft(gateway[i]!.outputs, "large"), p95Ttft(a.outputs, "large"))),
+      throughput_ratio: ratio(throughput(gateway), throughput(fcfs)),
+      fcfs_slo_compliance: underSla(f),
+      gateway_slo_compliance: underSla(g),
     });
   }
   results["mixed"] = { saturationRequestsPerS: sat, rows };
 }
 
 // 2c: 500 large batch-class prompts dropped at once while interactive requests arrive at 10/s.
-async function batchDrop(stack: SimStack) {
+async function batchDrop(stacks: Stacks) {
   log("\n== 2c. 500 large batch prompts at once + interactive small requests at 10/s");
   const large = randomDataset({ numPrompts: 500, inputLen: 3_000, outputLen: 64, rangeRatio: 0.1, prefixLen: 0 }, new RandomSource(SEED + 30), tokenizer).map((r) => ({ ...r, kind: "batch", priority: "batch" as const }));
   const interactiveCount = 400;
@@ -141,10 +165,10 @@ async function batchDrop(stack: SimStack) {
   const timed = [...large.map((r) => ({ r, at: 0 })), ...small.map((r, i) => ({ r, at: (t += gaps[i]!) }))].sort((a, b) => a.at - b.at);
   const requests = timed.map((x) => x.r);
   const interArrival = timed.map((x, i) => x.at - (i === 0 ? 0 : timed[i - 1]!.at));
-  const agedBefore = await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" });
-  const fcfs = await runArm({ name: "FCFS (simulator alone)", target: await directTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
-  const gw = await runArm({ name: "gateway", target: await gatewayTarget(stack), requests, interArrival, timeScale: TIME_SCALE, log });
-  const aged = (await scrape(stack.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" })) - agedBefore;
+  const agedBefore = await scrape(stacks.gateway.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" });
+  const fcfs = await runArm({ name: "FCFS (simulator alone)", target: await directTarget(stacks.fcfs), requests, interArrival, timeScale: TIME_SCALE, log });
+  const gw = await runArm({ name: "gateway", target: await gatewayTarget(stacks.gateway), requests, interArrival, timeScale: TIME_SCALE, log });
+  const aged = (await scrape(stacks.gateway.gateway!.metricsUrl, "gateway_dispatches_total", { reason: "aged" })) - agedBefore;
   const summary = (arm: ArmResult) => {
     const inter = arm.outputs.filter((o) => o.kind === "interactive" && o.success);
     const batch = arm.outputs.filter((o) => o.kind === "batch");
@@ -162,7 +186,7 @@ async function batchDrop(stack: SimStack) {
 }
 
 // 3. 10 restaurants x 50 reviews: sequential, static batches of 50, and the gateway.
-async function coalescing(stack: SimStack) {
+async function coalescing(stacks: Stacks) {
   log("\n== 3. 10 restaurants x 50 reviews: sequential vs static batches of 50 vs the gateway");
   const instructions = "Classify the sentiment of the review below as positive, negative or neutral and answer in JSON. ";
   const reviews = randomDataset({ numPrompts: 500, inputLen: 150, outputLen: 40, rangeRatio: 0.3, prefixLen: 0 }, new RandomSource(SEED + 40), tokenizer).map((r) => ({
@@ -170,10 +194,10 @@ async function coalescing(stack: SimStack) {
     prompt: instructions + r.prompt,
     promptLen: r.promptLen + tokenizer.encode(instructions).length,
   }));
-  const sequential = await runArm({ name: "sequential", target: await directTarget(stack), requests: reviews, maxConcurrency: 1, timeScale: TIME_SCALE, log });
+  const sequential = await runArm({ name: "sequential", target: await directTarget(stacks.fcfs), requests: reviews, maxConcurrency: 1, timeScale: TIME_SCALE, log });
   let staticS = 0;
-  for (let i = 0; i < 500; i += 50) staticS += (await runArm({ name: `static batch ${i / 50 + 1}`, target: await directTarget(stack), requests: reviews.slice(i, i + 50), timeScale: TIME_SCALE })).durationS;
-  const gw = await runArm({ name: "gateway (all at once)", target: await gatewayTarget(stack), requests: reviews, timeScale: TIME_SCALE, log });
+  for (let i = 0; i < 500; i += 50) staticS += (await runArm({ name: `static batch ${i / 50 + 1}`, target: await directTarget(stacks.fcfs), requests: reviews.slice(i, i + 50), timeScale: TIME_SCALE })).durationS;
+  const gw = await runArm({ name: "gateway (all at once)", target: await gatewayTarget(stacks.gateway), requests: reviews, timeScale: TIME_SCALE, log });
   results["coalescing"] = {
     sequential_s: Math.round(sequential.durationS * 10) / 10,
     static_batch_50_s: Math.round(staticS * 10) / 10,
@@ -244,13 +268,16 @@ const save = () => {
 };
 if (want("overhead")) await overhead().finally(save);
 if (want("mixed") || want("batch") || want("coalescing")) {
-  const stack = await startSimStack({ timeScale: TIME_SCALE, gateway: true });
+  const stacks: Partial<Stacks> = {};
   try {
-    if (want("mixed")) await mixedLoad(stack).finally(save);
-    if (want("batch")) await batchDrop(stack).finally(save);
-    if (want("coalescing")) await coalescing(stack).finally(save);
+    stacks.fcfs = await startSimStack({ timeScale: TIME_SCALE, gateway: false });
+    stacks.gateway = await startSimStack({ timeScale: TIME_SCALE, gateway: true, simArgs: ["--scheduling-policy", "priority"], gatewayEnv: { GATEWAY_BACKEND_PRIORITY: "true" } });
+    const ready = stacks as Stacks;
+    if (want("mixed")) await mixedLoad(ready).finally(save);
+    if (want("batch")) await batchDrop(ready).finally(save);
+    if (want("coalescing")) await coalescing(ready).finally(save);
   } finally {
-    await stack.stop();
+    await Promise.all([stacks.fcfs?.stop(), stacks.gateway?.stop()]);
   }
 }
 if (want("affinity")) await affinity().finally(save);

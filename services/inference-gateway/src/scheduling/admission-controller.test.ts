@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { AdmissionController } from "./admission-controller.js";
 
 const controller = (maxNumSeqs = 4, maxNumBatchedTokens = 1_000) =>
-  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1 });
+  new AdmissionController({ maxNumSeqs, maxNumBatchedTokens }, { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1, shortPromptTokens: 0 });
 
 test("admits while in-flight prefill is under the budget, overshooting it by at most one step", () => {
   const a = controller(10, 1_000);
@@ -31,15 +31,35 @@ test("the interactive class may fill the headroom beyond a budget the batch clas
 test("while interactive requests arrive, the other classes keep to the smaller budget", () => {
   const a = new AdmissionController(
     { maxNumSeqs: 100, maxNumBatchedTokens: 1_000 },
-    { prefillBudgetSteps: 2, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1 },
+    { prefillBudgetSteps: 2, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1, shortPromptTokens: 0 },
   );
   a.dispatched(1_500);
   assert.equal(a.hasRoomFor(100, "batch", false), true, "no interactive traffic: two steps of budget keep vLLM's steps full");
   assert.equal(a.hasRoomFor(100, "batch", true), false, "interactive traffic: one step, so little prefill waits ahead of it");
   assert.equal(a.hasRoomFor(100, "standard", true), false);
-  assert.equal(a.hasRoomFor(100, "interactive", true), true, "one step plus its headroom");
+  assert.equal(a.hasRoomFor(100, "interactive", true), true, "the full budget plus its headroom");
+  a.dispatched(1_000);
+  assert.equal(a.hasRoomFor(100, "batch", false), false, "2,500 in flight: past the full budget");
+  assert.equal(a.hasRoomFor(100, "interactive", true), true, "interactive requests still have headroom beyond the full budget");
   a.dispatched(600);
-  assert.equal(a.hasRoomFor(100, "interactive", true), false, "2,100 in flight: past one step plus headroom");
+  assert.equal(a.hasRoomFor(100, "interactive", true), false, "3,100 in flight: past the full budget plus headroom");
+});
+
+test("a short prompt needs only room within the overshoot, not a free budget", () => {
+  const a = new AdmissionController(
+    { maxNumSeqs: 10, maxNumBatchedTokens: 1_000 },
+    { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 0, interactivePrefillBudgetSteps: 1, shortPromptTokens: 64 },
+  );
+  a.dispatched(1_200);
+  assert.equal(a.hasRoomFor(65), false, "a prompt above the threshold waits for the budget");
+  assert.equal(a.hasRoomFor(64), true, "a short one goes ahead");
+  a.dispatched(750);
+  assert.equal(a.hasRoomFor(50), true, "2,000 of budget plus overshoot: 1,950 + 50 fits");
+  assert.equal(a.hasRoomFor(51), false);
+  assert.equal(a.isShortPrompt(64), true);
+  assert.equal(a.isShortPrompt(65), false);
+  for (let i = 0; i < 8; i++) a.dispatched(0);
+  assert.equal(a.hasRoomFor(1), false, "max_num_seqs still holds");
 });
 
 test("a prompt larger than the budget goes alone once nothing else prefills", () => {

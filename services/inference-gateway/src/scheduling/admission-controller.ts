@@ -19,16 +19,23 @@ export interface AdmissionOptions {
   /** KV-cache usage (0-1) above which no new sequence is admitted. */
   kvCacheHighWater: number;
   /**
-   * Steps of prefill budget beyond the others' that the interactive class may fill, so an
+   * Steps of prefill budget beyond the full budget that the interactive class may fill, so an
    * interactive request never waits in the gateway for a batch's prefill to make room.
    */
   interactiveHeadroomSteps: number;
   /**
-   * While interactive requests are arriving, the prefill budget of the other classes in steps: an
-   * interactive request then finds at most this much prefill ahead of it in vLLM's FCFS queue.
+   * While interactive requests or short prompts are arriving, the prefill budget of the other
+   * classes in steps: such a request then finds at most this much prefill ahead of it in vLLM's
+   * FCFS queue, and vLLM's steps stay short enough for it.
    * Otherwise `prefillBudgetSteps` applies, which keeps a batch's steps full.
    */
   interactivePrefillBudgetSteps: number;
+  /**
+   * Prompts of at most this many tokens need no free prefill budget, only room within its one-step
+   * overshoot: one barely lengthens a step, and holding it back behind large prompts is what would
+   * cost it its TTFT. 0 turns this off.
+   */
+  shortPromptTokens: number;
 }
 
 export interface BackendLoadSample {
@@ -48,7 +55,8 @@ export class AdmissionController {
   readonly maxSeqs: number;
   readonly prefillBudget: number;
   private readonly interactiveHeadroom: number;
-  private readonly interactiveBudget: number;
+  private readonly latencyBudget: number;
+  private readonly shortPromptTokens: number;
 
   constructor(
     readonly capacity: BackendCapacity,
@@ -58,8 +66,9 @@ export class AdmissionController {
     this.prefillBudget = Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.prefillBudgetSteps));
     this.seqLimit = this.maxSeqs;
     this.interactiveHeadroom = Math.round(capacity.maxNumBatchedTokens * options.interactiveHeadroomSteps);
-    this.interactiveBudget = Math.min(this.prefillBudget, Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.interactivePrefillBudgetSteps)));
+    this.latencyBudget = Math.min(this.prefillBudget, Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.interactivePrefillBudgetSteps)));
     this.kvHighWater = options.kvCacheHighWater;
+    this.shortPromptTokens = options.shortPromptTokens;
   }
 
   get inFlightSequences(): number {
@@ -80,20 +89,30 @@ export class AdmissionController {
    * under the budget, overshooting it by at most one step. A refill reaches the backend one step
    * late (the next step is scheduled the moment a first token comes out), so the budget must be
    * full, not nearly full, for the step after next to be; an exact fit would leave up to one prompt
-   * of each step empty. A prompt larger than that goes alone, once nothing else is prefilling, so it
-   * is never shut out.
+   * of each step empty. A short prompt needs only room within the overshoot. A prompt larger than
+   * that goes alone, once nothing else is prefilling, so it is never shut out.
+   * `latencySensitive`: this class keeps to the smaller budget now (see LatencySensitiveArrivals).
    */
-  hasRoomFor(cost: number, priority: PriorityClass = "standard", interactiveActive = false): boolean {
+  hasRoomFor(cost: number, priority: PriorityClass = "standard", latencySensitive = false): boolean {
     if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
     if (this.prefillTokens === 0) return true;
-    const budget = this.prefillBudgetFor(priority, interactiveActive);
-    return this.prefillTokens < budget && this.prefillTokens + cost <= budget + this.capacity.maxNumBatchedTokens;
+    const budget = this.prefillBudgetFor(priority, latencySensitive);
+    const withinOvershoot = this.prefillTokens + cost <= budget + this.capacity.maxNumBatchedTokens;
+    return withinOvershoot && (this.prefillTokens < budget || this.isShortPrompt(cost));
   }
 
-  /** Interactive requests fill the smaller budget plus their headroom; the others shrink to it while interactive ones arrive. */
-  private prefillBudgetFor(priority: PriorityClass, interactiveActive: boolean): number {
-    if (priority === "interactive") return this.interactiveBudget + this.interactiveHeadroom;
-    return interactiveActive ? this.interactiveBudget : this.prefillBudget;
+  isShortPrompt(cost: number): boolean {
+    return cost <= this.shortPromptTokens;
+  }
+
+  /**
+   * Interactive requests may fill their headroom beyond the full budget (the others' budget when
+   * they do not shrink, as under backend priority); the others shrink to the smaller budget while
+   * latency-sensitive requests arrive.
+   */
+  private prefillBudgetFor(priority: PriorityClass, latencySensitive: boolean): number {
+    if (priority === "interactive") return this.prefillBudget + this.interactiveHeadroom;
+    return latencySensitive ? this.latencyBudget : this.prefillBudget;
   }
 
   /** 0 when idle, 1 when a budget is exhausted: the load the router compares across backends. */

@@ -18,6 +18,12 @@ function drain(q: PrefillCostQueue<string>): string[] {
   return order;
 }
 
+test("costs within one granularity unit go first come first served, larger units after", () => {
+  const { q } = queue({ agingFactor: 100, costGranularityTokens: 512 });
+  for (const [item, cost] of [["a-300", 300], ["b-260", 260], ["c-3000", 3_000], ["d-200", 200], ["e-2000", 2_000], ["f-511", 511]] as const) q.push({ item, priority: "standard", cost });
+  assert.deepEqual(drain(q), ["a-300", "b-260", "d-200", "f-511", "e-2000", "c-3000"]);
+});
+
 test("higher classes go first, shortest prefill first within a class", () => {
   const { q } = queue({ agingFactor: 100 });
   const push = (item: string, priority: PriorityClass, cost: number) => q.push({ item, priority, cost });

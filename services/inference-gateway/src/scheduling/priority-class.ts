@@ -23,6 +23,14 @@ export function priorityToProto(priority: PriorityClass): common.Priority {
       : common.Priority.PRIORITY_STANDARD;
 }
 
+/**
+ * vLLM's `priority` for a class under `--scheduling-policy priority` (lower is served first). 0 is
+ * vLLM's default, so other clients of the same backend rank with the standard class.
+ */
+export function vllmPriority(priority: PriorityClass): number {
+  return priority === "interactive" ? -1 : priority === "batch" ? 1 : 0;
+}
+
 /** Parses a class name as the HTTP facade receives it; undefined when it is not one. */
 export function parsePriorityClass(raw: string): PriorityClass | undefined {
   const name = raw.trim().toLowerCase();
