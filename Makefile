@@ -88,6 +88,11 @@ bench-guard: proto
 bench-gateway: proto
 	node --import tsx services/inference-gateway/src/bench/gateway-bench.ts $(ARGS)
 
+# Admission policies in a discrete-event model (seconds, no processes): a guide before bench-gateway.
+.PHONY: bench-policy-model
+bench-policy-model: proto
+	node --import tsx services/inference-gateway/src/bench/policy-model-bench.ts
+
 # The load generator's experiments and the autoscaling benchmark (bench-results/<name>/, virtual
 # time of vllm-sim's qwen2.5-7b-h100 profile). ARGS adds flags, e.g. ARGS="--time-scale 1".
 .PHONY: bench-batching bench-sjf bench-tpot bench-autoscaling bench-index
