@@ -53,8 +53,9 @@ async function resetPrefixCaches(stack: SimStack) {
 /**
  * The scheduling parts' two stacks: FCFS arms go straight to a simulator with vLLM's default
  * (FCFS) policy; gateway arms to the deployment the chart makes, a simulator with
- * `--scheduling-policy priority` behind a gateway that sends its classes as `priority`. (One
- * simulator in priority mode would not be FCFS under KV pressure: its preemption victim differs.)
+ * `--scheduling-policy priority` behind a gateway that sends its classes as `priority`. (A
+ * simulator in priority mode is not vLLM's default under KV pressure: it picks its preemption victim
+ * by arrival, not by position in the running list.)
  */
 interface Stacks {
   fcfs: SimStack;
