@@ -3,6 +3,7 @@
 // one backend. A policy's TTFT percentiles over a dozen workloads take seconds instead of the
 // minutes a wall-clock run needs, so policies can be compared before the real benchmark measures
 // the chosen one. Not modelled: the gateway's CPU (relaying tokens), HTTP, the estimator's error.
+import { Heap } from "heap-js";
 import { qwen25_7b_h100 } from "../../../vllm-sim/src/engine/profiles.js";
 import { EngineCore } from "../../../vllm-sim/src/engine/engine-core.js";
 import { EngineRequest } from "../../../vllm-sim/src/engine/engine-request.js";
@@ -46,27 +47,24 @@ export interface ModelBackend {
 
 export const H100_BACKEND: ModelBackend = { maxNumBatchedTokens: 8_192, maxNumSeqs: 256, hopMs: 0.75, batchWindowMs: 2 };
 
+interface ModelEvent {
+  at: number;
+  seq: number;
+  run: () => void;
+}
+
 /** Events in virtual time, earliest first, ties in the order they were scheduled. */
 class EventQueue {
-  private readonly events: Array<{ at: number; seq: number; run: () => void }> = [];
+  private readonly events = new Heap<ModelEvent>((a, b) => a.at - b.at || a.seq - b.seq);
   private seq = 0;
   now = 0;
 
   at(at: number, run: () => void): void {
-    const event = { at, seq: this.seq++, run };
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const e = this.events[mid]!;
-      if (e.at < at || (e.at === at && e.seq < event.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.events.splice(lo, 0, event);
+    this.events.push({ at, seq: this.seq++, run });
   }
 
   drain(): void {
-    for (let event = this.events.shift(); event; event = this.events.shift()) {
+    for (let event = this.events.pop(); event; event = this.events.pop()) {
       this.now = event.at;
       event.run();
     }
