@@ -37,6 +37,8 @@ export const simSchema = {
   VLLM_SIM_FAULT_STALL_AFTER_TOKENS: env.integer(0, 1_000_000, 8),
   VLLM_SIM_FAULT_STALL_MS: env.number(0, 1e9, 5000),
   VLLM_SIM_FAULT_SCHEMA_VIOLATION_RATE: env.number(0, 1, 0),
+  /** Model load before /health passes, in virtual seconds (wall: times the time scale). */
+  VLLM_SIM_STARTUP_DELAY_SECONDS: env.number(0, 86_400, 0),
   VLLM_SIM_LOG_LEVEL: env.optional(env.oneOf(["debug", "info", "warn", "error"] as const)),
 };
 

@@ -8,6 +8,7 @@ import { EngineCore } from "./engine/engine-core.js";
 import { StepLoop } from "./engine/step-loop.js";
 import { EmbeddingsEndpoint } from "./http/embeddings-handler.js";
 import { FaultInjector, type ErrorKind } from "./http/fault-injector.js";
+import { ModelLoad } from "./http/model-load.js";
 import { createSimServer } from "./http/sim-server.js";
 import { VllmMetrics } from "./metrics/vllm-metrics.js";
 import { createRandom } from "./output/random-source.js";
@@ -72,6 +73,10 @@ try {
   process.exit(2);
 }
 
+const modelLoad = new ModelLoad(config.VLLM_SIM_STARTUP_DELAY_SECONDS * 1_000 * config.VLLM_SIM_TIME_SCALE);
+void modelLoad.whenLoaded().then(() => {
+  if (modelLoad.wallMs > 0) logger.info({ startupDelaySeconds: config.VLLM_SIM_STARTUP_DELAY_SECONDS, wallMs: modelLoad.wallMs }, "model loaded; /health passes");
+});
 const server = createSimServer({
   loop,
   core,
@@ -88,6 +93,7 @@ const server = createSimServer({
   embeddings: new EmbeddingsEndpoint(config.VLLM_SIM_EMBEDDING_DIMENSION, tokenizer, "hashing-ngram"),
   logger,
   startedAt: Date.now(),
+  modelLoad,
 });
 server.listen(config.VLLM_SIM_PORT, config.VLLM_SIM_HOST);
 await once(server, "listening");
@@ -102,6 +108,7 @@ logger.info(
     kvBlocks: core.scheduler.kv.numBlocks,
     maxNumSeqs: config.VLLM_SIM_MAX_NUM_SEQS,
     maxNumBatchedTokens: config.VLLM_SIM_MAX_NUM_BATCHED_TOKENS,
+    startupDelaySeconds: config.VLLM_SIM_STARTUP_DELAY_SECONDS,
   },
   "listening",
 );

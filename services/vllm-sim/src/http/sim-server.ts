@@ -8,6 +8,7 @@ import { ApiError, badField, sendError, sendJson } from "./api-error.js";
 import type { EmbeddingsEndpoint } from "./embeddings-handler.js";
 import { FaultSettingsError } from "./fault-injector.js";
 import { answerGenerationError, handleGeneration, type GenerationDeps } from "./generation-handler.js";
+import type { ModelLoad } from "./model-load.js";
 import { readJsonBody } from "./request-body.js";
 import { detokenize, tokenize } from "./tokenize-handler.js";
 
@@ -17,6 +18,8 @@ export interface SimServerDeps extends GenerationDeps {
   embeddings: EmbeddingsEndpoint;
   logger: Logger;
   startedAt: number;
+  /** Absent: loaded from the start. */
+  modelLoad?: ModelLoad;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -92,6 +95,11 @@ export function createSimServer(deps: SimServerDeps): Server {
   return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const url = new URL(req.url ?? "/", "http://sim");
     const route = routes[`${req.method} ${url.pathname}`];
+    if (deps.modelLoad?.refuses(url.pathname)) {
+      // vLLM's /health fails until the engine is up; the model's routes cannot answer either.
+      sendError(res, new ApiError(503, "the model is still loading (start-up delay); retry shortly"));
+      return;
+    }
     if (!route) {
       const known = Object.keys(routes).some((r) => r.endsWith(` ${url.pathname}`));
       sendError(res, new ApiError(known ? 405 : 404, known ? `${req.method} is not allowed on ${url.pathname}` : `no route ${url.pathname}`));
