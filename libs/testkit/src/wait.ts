@@ -1,5 +1,10 @@
 // Polls a condition until it holds or the time is up (tests never sleep blindly).
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+// The time-out is a guard against hangs, never a speed assertion: on a machine busy with other work a
+// child process alone can take a minute to start, so no wait gives up before HANG_GUARD_MS.
+const HANG_GUARD_MS = 120_000;
+
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = HANG_GUARD_MS, everyMs = 50): Promise<T> {
+  timeoutMs = Math.max(timeoutMs, HANG_GUARD_MS);
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
