@@ -53,7 +53,8 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
     });
     void exited.then((code) => reject(new Error(`${options.entry} exited with ${code} before it was ready:\n${stderr.join("\n")}`)));
   });
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  // A hang guard, not a speed bound: loading TypeScript through tsx takes minutes on a busy machine.
+  const timeoutMs = Math.max(options.timeoutMs ?? 0, 180_000);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${options.entry} not ready within ${timeoutMs} ms:\n${stderr.join("\n")}`)), timeoutMs);
