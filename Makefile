@@ -67,10 +67,16 @@ bench-vector: proto
 	node --import tsx services/vector-search/src/bench/vector-benchmark.ts $(ARGS)
 
 # vllm-sim: step time vs the profile formula, saturated 1024/128 throughput, SSE rate and CPU at
-# time scale 1 (bench-results/vllm-sim/). BENCH_QUICK=1 for a shorter run.
-.PHONY: bench-sim
+# time scale 1 (bench-results/vllm-sim/), then the profiles against the published vLLM H100 runs
+# (reference-points.md). BENCH_QUICK=1 for a shorter run; BENCH_SIM_PROFILE=qwen2.5-7b-h200 for the H200.
+.PHONY: bench-sim calibrate-sim
 bench-sim:
 	node --import tsx services/vllm-sim/src/bench/bench-sim.ts
+	node --import tsx tools/bench/src/main.ts calibrate
+
+# Refit vLLM's overhead terms to the published runs (tools/bench/src/calibration, a few minutes).
+calibrate-sim:
+	node --import tsx tools/bench/src/main.ts calibrate --fit
 
 # Never analysing twice: lock overhead per analysis (Redis on loopback vs in-process, p50/p99) and the
 # simulated day of scheduler runs and duplicate client calls (LLM calls saved by each layer), in

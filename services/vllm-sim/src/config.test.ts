@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { effectiveProfile, readSimConfig } from "./config.js";
+import { qwen25_7b_h200 } from "./engine/profiles.js";
 
 test("flags override environment variables, which override defaults", () => {
   const config = readSimConfig(["--time-scale", "0.5", "--max-num-seqs", "7"], { VLLM_SIM_TIME_SCALE: "0.1", VLLM_SIM_PORT: "9999" });
@@ -20,4 +21,14 @@ test("profile constants are overridable and max_model_len never exceeds the KV c
   assert.equal(profile.stepBaseMs, 2);
   assert.equal(profile.perDecodeSeqMs, 0.0077);
   assert.equal(profile.maxModelLen, 4096);
+});
+
+test("the fitted overhead terms are overridable and the H200 profile is selectable", () => {
+  const profile = effectiveProfile(readSimConfig(["--profile", "qwen2.5-7b-h200", "--step-overhead-ms", "0", "--per-context-token-overhead-ms", "1e-5"], {}));
+  assert.equal(profile.name, "qwen2.5-7b-h200");
+  assert.equal(profile.stepBaseMs, 4.17);
+  assert.equal(profile.stepOverheadMs, 0);
+  assert.equal(profile.perContextTokenOverheadMs, 1e-5);
+  assert.equal(profile.perDecodeSeqOverheadMs, qwen25_7b_h200.perDecodeSeqOverheadMs);
+  assert.throws(() => readSimConfig(["--profile", "qwen2.5-7b-a100"], {}), /VLLM_SIM_PROFILE/);
 });

@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { serveCommand, runServe, type ServeOptions } from "./serve-command.js";
 import { UsageError } from "./usage-error.js";
 import { experimentCommands } from "./experiments/experiment-commands.js";
+import { calibrateCommand } from "./calibration/calibrate-command.js";
 
 export async function runBenchCommand(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
   let code = 0;
@@ -20,7 +21,7 @@ export async function runBenchCommand(argv: string[], out: (s: string) => void =
         code = result.completed > 0 ? 0 : 1;
       }),
   );
-  for (const command of experimentCommands(out)) program.addCommand(command.exitOverride());
+  for (const command of [...experimentCommands(out), calibrateCommand(out)]) program.addCommand(command.exitOverride());
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;

@@ -1,21 +1,30 @@
-// make bench-sim: the simulator's figures, written to bench-results/vllm-sim/ (JSON + report.md).
+// make bench-sim: the simulator's figures, written to bench-results/vllm-sim/ (JSON + report.md;
+// BENCH_SIM_PROFILE=qwen2.5-7b-h200 writes bench-results/vllm-sim-h200/). `make bench-sim` then
+// runs `bench calibrate`: the profiles against the published vLLM runs, one row per reference.
 //  1. step time at batch 1/64/128/256 from the engine's step log against the profile formula, and
 //     the wall-clock overhead of the simulator at time scale 1;
-//  2. the profile against the raw H100 measurements it was fitted to;
+//  2. the profile's kernel terms against the raw GPU measurements they were fitted to;
 //  3. saturated throughput for random 1024-token prompts with 128-token outputs (virtual time);
 //  4. sustained SSE streaming at time scale 1: tokens/s delivered and the simulator's CPU.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
-import { stepDurationMs } from "../engine/cost-model.js";
-import { qwen25_7b_h100 as profile } from "../engine/profiles.js";
+import { kernelDurationMs, stepDurationMs, type CostProfile } from "../engine/cost-model.js";
+import { profiles } from "../engine/profiles.js";
 import type { StepRecord } from "../engine/step-log.js";
 import { createRandom } from "../output/random-source.js";
 import { cpuSeconds, runSseLoad } from "./sse-load.js";
 
-const outDir = join(repoRoot, "bench-results", "vllm-sim");
+const profileName = process.env["BENCH_SIM_PROFILE"] ?? "qwen2.5-7b-h100";
+const profile: CostProfile =
+  profiles[profileName] ??
+  (() => {
+    throw new Error(`BENCH_SIM_PROFILE must be one of ${Object.keys(profiles).join(", ")}, got ${profileName}`);
+  })();
+const gpu = profileName.split("-").at(-1)!;
+const outDir = join(repoRoot, "bench-results", gpu === "h100" ? "vllm-sim" : `vllm-sim-${gpu}`);
 // The shared calibration folder sits beside the repository (../shared), as the project's docs say.
-const calibrationFile = process.env["CALIBRATION_FILE"] ?? join(repoRoot, "..", "shared", "calibration", "h100-qwen2.5-7b.json");
+const calibrationFile = process.env["CALIBRATION_FILE"] ?? join(repoRoot, "..", "shared", "calibration", `${gpu}-qwen2.5-7b.json`);
 const quick = process.env["BENCH_QUICK"] === "1";
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
@@ -60,8 +69,10 @@ async function complete(sim: Sim, prompt: number[], maxTokens: number): Promise<
   await res.arrayBuffer();
 }
 
+const decodeFormulaMs = (batch: number, context: number) => stepDurationMs(profile, { decodeSeqs: batch, decodeContextTokens: context, prefillTokens: 0, prefillAttention: 0 });
+
 async function stepTimes() {
-  const sim = await startSim(["--time-scale", "1"]);
+  const sim = await startSim(["--time-scale", "1", "--profile", profile.name]);
   const promptLen = 512;
   const outputLen = 64;
   const rows = [];
@@ -80,7 +91,7 @@ async function stepTimes() {
       decode.forEach((r, k) => {
         const previous = decode[k - 1];
         if (previous && r.index === previous.index + 1 && r.decodeContextTokens - previous.decodeContextTokens !== batch) contextMismatches++;
-        const expected = (profile.stepBaseMs + profile.perDecodeSeqMs * batch + profile.perContextTokenMs * r.decodeContextTokens) * profile.overheadFactor;
+        const expected = decodeFormulaMs(batch, r.decodeContextTokens);
         maxAbsErrorMs = Math.max(maxAbsErrorMs, Math.abs(r.durationMs - expected));
       });
       const first = decode[0];
@@ -90,7 +101,7 @@ async function stepTimes() {
         promptLen,
         decodeSteps: decode.length,
         firstDecodeStepMs: first?.durationMs,
-        formulaMs: first ? (profile.stepBaseMs + profile.perDecodeSeqMs * batch + profile.perContextTokenMs * first.decodeContextTokens) * profile.overheadFactor : undefined,
+        formulaMs: first ? decodeFormulaMs(batch, first.decodeContextTokens) : undefined,
         maxAbsErrorMs,
         contextMismatches,
         virtualMs,
@@ -115,22 +126,22 @@ function calibrationFit() {
   };
   const raw = { ...profile, overheadFactor: 1 };
   const decode = data.decode.map((p) => {
-    const model = stepDurationMs(raw, { decodeSeqs: p.batch, decodeContextTokens: p.batch * p.context, prefillTokens: 0, prefillAttention: 0 });
+    const model = kernelDurationMs(raw, { decodeSeqs: p.batch, decodeContextTokens: p.batch * p.context, prefillTokens: 0, prefillAttention: 0 });
     return { ...p, modelMs: model, relError: model / p.ms - 1 };
   });
   const prefill = data.prefill.map((p) => {
-    const model = stepDurationMs(raw, { decodeSeqs: 0, decodeContextTokens: 0, prefillTokens: p.tokens, prefillAttention: p.tokens * p.tokens });
+    const model = kernelDurationMs(raw, { decodeSeqs: 0, decodeContextTokens: 0, prefillTokens: p.tokens, prefillAttention: p.tokens * p.tokens });
     return { ...p, modelMs: model, relError: model / p.ms - 1 };
   });
   const worst = (rows: Array<{ relError: number }>) => Math.max(...rows.map((r) => Math.abs(r.relError)));
-  log(`profile vs H100 points: decode max |rel error| ${(worst(decode) * 100).toFixed(1)}%, prefill ${(worst(prefill) * 100).toFixed(1)}%`);
+  log(`profile kernels vs ${gpu.toUpperCase()} points: decode max |rel error| ${(worst(decode) * 100).toFixed(1)}%, prefill ${(worst(prefill) * 100).toFixed(1)}%`);
   return { decode, prefill, decodeMaxRelError: worst(decode), prefillMaxRelError: worst(prefill) };
 }
 
 async function saturatedThroughput(promptLen: number, outputLen: number) {
   // Real time: at faster scales the client cannot send requests fast enough to saturate the engine.
   const timeScale = 1;
-  const sim = await startSim(["--time-scale", String(timeScale)]);
+  const sim = await startSim(["--time-scale", String(timeScale), "--profile", profile.name]);
   const requests = quick ? 600 : 2000;
   try {
     const since = await lastStepIndex(sim);
@@ -155,11 +166,10 @@ async function saturatedThroughput(promptLen: number, outputLen: number) {
       meanRunningWhileSaturated: sum(saturated, (r) => r.running) / Math.max(1, saturated.length),
       meanStepMsWhileSaturated: satMs / Math.max(1, saturated.length),
       preemptions: sum(run, (r) => r.preempted),
-      publishedH100Llama8BTokPerS: 6500,
       wallMs,
       timeScale,
     };
-    log(`saturated ${promptLen}/${outputLen}: ${result.overallOutputTokPerS.toFixed(0)} output tok/s over the whole batch, ${result.saturatedOutputTokPerS.toFixed(0)} while requests queue (published 8B/H100 ShareGPT ~6,500)`);
+    log(`saturated ${promptLen}/${outputLen}: ${result.overallOutputTokPerS.toFixed(0)} output tok/s over the whole batch, ${result.saturatedOutputTokPerS.toFixed(0)} while requests queue`);
     return result;
   } finally {
     await sim.process.stop();
@@ -167,7 +177,7 @@ async function saturatedThroughput(promptLen: number, outputLen: number) {
 }
 
 async function streaming() {
-  const sim = await startSim(["--time-scale", "1"]);
+  const sim = await startSim(["--time-scale", "1", "--profile", profile.name]);
   const rows = [];
   const body = { prompt: "How was the food at this restaurant?", max_tokens: 256, ignore_eos: true };
   try {
@@ -206,7 +216,7 @@ function report(results: Record<string, unknown> & { stepTimes: Array<Record<str
   const lines = [
     "# vllm-sim benchmark",
     "",
-    `Run ${String(results["startedAt"])}, profile ${profile.name} (overhead factor ${profile.overheadFactor}).`,
+    `Run ${String(results["startedAt"])}, profile ${profile.name} (kernel factor ${profile.overheadFactor}; vLLM overhead ${profile.stepOverheadMs} ms per step, ${profile.perDecodeSeqOverheadMs} ms per sequence, ${profile.perContextTokenOverheadMs} ms per context token). On a shared 2-core machine.`,
     "",
     "## Step time (decode, 512-token prompts) vs the profile formula",
     "Lag: how much later than its ideal wall time a step's tokens were computed (the simulator's own overhead).",
@@ -220,13 +230,13 @@ function report(results: Record<string, unknown> & { stepTimes: Array<Record<str
     ),
     "",
     "## Saturated throughput (2000 requests sent at once, ignore_eos)",
-    "Whole batch: output tokens / virtual makespan (as vLLM's throughput benchmark). While queued: only steps with waiting requests.",
+    "Whole batch: output tokens / virtual makespan (as vLLM's throughput benchmark). While queued: only steps with waiting requests. The published vLLM runs, side by side with the simulator, are in reference-points.md (`bench calibrate`).",
     "",
-    "| prompt / output tokens | output tok/s, whole batch | output tok/s while queued | mean batch while queued | mean step ms | vs ~6,500 (8B, H100, ShareGPT) |",
-    "|---|---|---|---|---|---|",
+    "| prompt / output tokens | output tok/s, whole batch | output tok/s while queued | mean batch while queued | mean step ms |",
+    "|---|---|---|---|---|",
     ...results.saturated.map(
       (r) =>
-        `| ${f(r["promptLen"], 0)} / ${f(r["outputLen"], 0)} | ${f(r["overallOutputTokPerS"], 0)} | ${f(r["saturatedOutputTokPerS"], 0)} | ${f(r["meanRunningWhileSaturated"], 0)} | ${f(r["meanStepMsWhileSaturated"], 1)} | ${f((r["overallOutputTokPerS"] ?? 0) / 6500, 2)} |`,
+        `| ${f(r["promptLen"], 0)} / ${f(r["outputLen"], 0)} | ${f(r["overallOutputTokPerS"], 0)} | ${f(r["saturatedOutputTokPerS"], 0)} | ${f(r["meanRunningWhileSaturated"], 0)} | ${f(r["meanStepMsWhileSaturated"], 1)} |`,
     ),
     "",
     "## SSE streaming at time scale 1",
@@ -244,7 +254,7 @@ const results = {
   profile,
   calibration: calibrationFit(),
   stepTimes: await stepTimes(),
-  // The issue's workload, and ShareGPT's mean lengths (about 220 prompt and 200 output tokens) for the published figure.
+  // The random 1024/128 workload, and ShareGPT's mean lengths (about 220 prompt and 200 output tokens) at fixed lengths.
   saturated: [await saturatedThroughput(1024, 128), await saturatedThroughput(220, 200)],
   streaming: await streaming(),
 };

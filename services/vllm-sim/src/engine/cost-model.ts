@@ -1,4 +1,5 @@
-// Step duration of a batched forward pass, from the H100 measurements in ../shared/calibration.
+// Step duration of a batched forward pass: the GPU's kernels (measured, ../shared/calibration) plus
+// vLLM's CPU work around them (fitted to published vLLM runs, tools/bench/src/calibration).
 
 export interface CostProfile {
   readonly name: string;
@@ -12,8 +13,14 @@ export interface CostProfile {
   readonly perPrefillTokenMs: number;
   /** e: per prefill token times its context length, the quadratic attention term (ms). */
   readonly perPrefillAttentionMs: number;
-  /** Multiplies every step for what the measurement left out (norms, rotary, sampling, scheduler). */
+  /** Multiplies the kernel terms (1 = the measured kernels as they are). */
   readonly overheadFactor: number;
+  /** s: vLLM's fixed CPU work per step that the GPU waits for (scheduling, input preparation, launch) (ms). */
+  readonly stepOverheadMs: number;
+  /** r: CPU work per decoding sequence per step (sampling, detokenisation, output processing) (ms). */
+  readonly perDecodeSeqOverheadMs: number;
+  /** k: per context token of the decoding sequences, what vLLM's paged attention costs beyond the dense kernel measured (ms). */
+  readonly perContextTokenOverheadMs: number;
   /** KV cache capacity in tokens. */
   readonly kvCapacityTokens: number;
   readonly maxModelLen: number;
@@ -29,8 +36,8 @@ export interface StepShape {
   prefillAttention: number;
 }
 
-/** t = (a + b*decoding_seqs + c*sum(decode_context) + d*prefill_tokens + e*sum(prefill_tokens*context)) * overhead */
-export function stepDurationMs(p: CostProfile, s: StepShape): number {
+/** The GPU's part: (a + b*decoding_seqs + c*sum(decode_context) + d*prefill_tokens + e*sum(prefill_tokens*context)) * overhead. */
+export function kernelDurationMs(p: CostProfile, s: StepShape): number {
   return (
     (p.stepBaseMs +
       p.perDecodeSeqMs * s.decodeSeqs +
@@ -39,4 +46,13 @@ export function stepDurationMs(p: CostProfile, s: StepShape): number {
       p.perPrefillAttentionMs * s.prefillAttention) *
     p.overheadFactor
   );
+}
+
+/** vLLM's part: s + r*decoding_seqs + k*sum(decode_context), not overlapped with the kernels (vLLM V0's step loop). */
+export function overheadDurationMs(p: CostProfile, s: StepShape): number {
+  return p.stepOverheadMs + p.perDecodeSeqOverheadMs * s.decodeSeqs + p.perContextTokenOverheadMs * s.decodeContextTokens;
+}
+
+export function stepDurationMs(p: CostProfile, s: StepShape): number {
+  return kernelDurationMs(p, s) + overheadDurationMs(p, s);
 }
