@@ -59,8 +59,17 @@ export type CallerEvent =
   | { type: "delta"; text: string }
   | { type: "done"; finishReason: string; usage: TokenCounts; timings: RequestTimings; execution: ExecutionInfo };
 
+/** One text's vector, its share of the backend call's prompt tokens and the model that made it. */
+interface EmbeddedText {
+  vector: number[];
+  promptTokens: number;
+  model: string;
+}
+
 export interface EmbedResult {
   vectors: number[][];
+  /** The embedding model as the backend names it. */
+  model: string;
   promptTokens: number;
   batchedWith: number;
 }
@@ -77,7 +86,7 @@ const tracer = trace.getTracer("inference-gateway");
 
 export class InferenceGateway {
   private readonly shared = new SharedExecutions<ExecutionEvent>();
-  private readonly embedBatchers = new Map<string, MicroBatcher<string, number[]>>();
+  private readonly embedBatchers = new Map<string, MicroBatcher<string, EmbeddedText>>();
   private readonly recent: Array<{ at: number; metSlo: boolean }> = [];
   private completedCount = 0;
   private rejectedCount = 0;
@@ -130,19 +139,22 @@ export class InferenceGateway {
     }
   }
 
-  async embed(texts: string[], model: string, signal: AbortSignal): Promise<EmbedResult> {
-    let batcher = this.embedBatchers.get(model);
+  /** `dimensions` asks the backend for shorter vectors (vLLM: matryoshka models only; it refuses otherwise). */
+  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number): Promise<EmbedResult> {
+    const key = `${model}\n${dimensions ?? ""}`;
+    let batcher = this.embedBatchers.get(key);
     if (!batcher) {
-      batcher = new MicroBatcher<string, number[]>({
+      batcher = new MicroBatcher<string, EmbeddedText>({
         ...this.options.embeddingBatch,
-        execute: (items, s) => this.embedBatch(items, model, s),
+        execute: (items, s) => this.embedBatch(items, model, s, dimensions),
       });
-      this.embedBatchers.set(model, batcher);
+      this.embedBatchers.set(key, batcher);
     }
     const { results, batchedWith } = await batcher.submit(texts, signal);
     if (batchedWith > texts.length) this.deps.metrics.coalescedRequest("embedding");
-    const promptTokens = texts.reduce((n, t) => n + this.deps.estimator.estimate(t), 0);
-    return { vectors: results, promptTokens, batchedWith };
+    // Exact when the call had the backend call to itself; a share of the batch's count otherwise.
+    const promptTokens = Math.round(results.reduce((n, r) => n + r.promptTokens, 0));
+    return { vectors: results.map((r) => r.vector), model: results[0]?.model ?? model, promptTokens, batchedWith };
   }
 
   async models(signal: AbortSignal): Promise<Array<{ id: string; maxModelLen?: number }>> {
@@ -324,13 +336,16 @@ export class InferenceGateway {
     }
   }
 
-  private async embedBatch(texts: string[], model: string, signal: AbortSignal): Promise<number[][]> {
+  private async embedBatch(texts: string[], model: string, signal: AbortSignal, dimensions: number | undefined): Promise<EmbeddedText[]> {
     this.deps.metrics.embeddingBatch();
     const backend = this.pickAny();
     try {
-      const { vectors } = await backend.api.embed(texts, model, signal);
+      const { vectors, promptTokens, model: served } = await backend.api.embed(texts, model, signal, dimensions);
       this.deps.pool.succeeded(backend);
-      return vectors;
+      // The backend counts the whole batch; each text gets a share in proportion to its estimate.
+      const estimates = texts.map((t) => Math.max(1, this.deps.estimator.estimate(t)));
+      const total = estimates.reduce((a, b) => a + b, 0);
+      return vectors.map((vector, i) => ({ vector, promptTokens: (promptTokens * estimates[i]!) / total, model: served }));
     } catch (error) {
       if (error instanceof BackendError && error.kind !== "rejected") this.deps.pool.failed(backend, error.message);
       throw toStatus(error, backend);

@@ -8,10 +8,22 @@ import type { Metadata } from "nice-grpc";
 // Loading TypeScript and the tokenizer takes seconds, and much longer while the machine is busy.
 const STARTUP_TIMEOUT_MS = 120_000;
 
+/** The sum of a Prometheus metric's samples over the label sets that include `labels`. */
+async function metricSum(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    if (Object.entries(labels).every(([k, v]) => (match[2] ?? "").includes(`${k}="${v}"`))) sum += Number(match[3]);
+  }
+  return sum;
+}
+
 export interface Sim {
   readonly process: ServiceProcess;
   readonly url: string;
-  metric(name: string): Promise<number>;
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
 }
 
 export async function startSim(args: string[] = []): Promise<Sim> {
@@ -26,16 +38,8 @@ export async function startSim(args: string[] = []): Promise<Sim> {
   return {
     process: proc,
     url,
-    /** The sum of a metric's samples over all label sets (vLLM's names). */
-    async metric(name: string) {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      let sum = 0;
-      for (const line of text.split("\n")) {
-        const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
-        if (match && match[1] === name) sum += Number(match[3]);
-      }
-      return sum;
-    },
+    /** The sum of a metric's samples over the label sets that have `labels` (vLLM's names). */
+    metric: (name, labels) => metricSum(`${url}/metrics`, name, labels),
   };
 }
 
@@ -63,16 +67,7 @@ export async function startGateway(env: Record<string, string>, options: { waitH
     httpUrl: `http://127.0.0.1:${httpPort}`,
     httpHeaders: env["GATEWAY_API_KEY"] ? { authorization: `Bearer ${env["GATEWAY_API_KEY"]}` } : {},
     client,
-    async metric(name, labels = {}) {
-      const text = await (await fetch(metricsUrl)).text();
-      let sum = 0;
-      for (const line of text.split("\n")) {
-        const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
-        if (!match || match[1] !== name) continue;
-        if (Object.entries(labels).every(([k, v]) => (match[2] ?? "").includes(`${k}="${v}"`))) sum += Number(match[3]);
-      }
-      return sum;
-    },
+    metric: (name, labels) => metricSum(metricsUrl, name, labels),
     async close() {
       channel.close();
       await proc.stop();

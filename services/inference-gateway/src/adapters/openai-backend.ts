@@ -113,15 +113,15 @@ export class OpenAiBackend {
     yield { type: "end", finishReason, usage };
   }
 
-  async embed(texts: string[], model: string, signal: AbortSignal): Promise<{ vectors: number[][]; promptTokens: number }> {
+  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number): Promise<{ vectors: number[][]; promptTokens: number; model: string }> {
     try {
       const response = await this.client.embeddings.create(
-        { model: model || (await this.model(signal)), input: texts, encoding_format: "float" },
+        { model: model || (await this.model(signal)), input: texts, encoding_format: "float", ...(dimensions !== undefined ? { dimensions } : {}) },
         { signal },
       );
       const vectors = new Array<number[]>(texts.length);
       for (const item of response.data) vectors[item.index] = item.embedding;
-      return { vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
+      return { vectors, promptTokens: response.usage?.prompt_tokens ?? 0, model: response.model };
     } catch (error) {
       throw classify(error, signal);
     }

@@ -38,6 +38,23 @@ interface CompletionBody {
   analysis_type?: string;
 }
 
+interface EmbeddingsBody {
+  input?: unknown;
+  model?: string;
+  encoding_format?: unknown;
+  dimensions?: number;
+}
+
+/**
+ * `encoding_format` as OpenAI and vLLM answer it: a list of floats, or base64 of little-endian
+ * float32 values (what the openai SDK asks for by default and decodes).
+ */
+function embeddingEncoder(format: unknown): (vector: number[]) => number[] | string {
+  if (format === undefined || format === null || format === "float") return (vector) => vector;
+  if (format === "base64") return (vector) => Buffer.from(Float32Array.from(vector).buffer).toString("base64");
+  throw new InvalidArgumentError("encoding_format", "must be float or base64");
+}
+
 const completionSchema = {
   type: "object",
   properties: {
@@ -192,7 +209,7 @@ export async function startOpenAiFacade(
     const created = Math.floor(Date.now() / 1_000);
     const events = gateway.run(llm, signal, body.stream === true);
     const choice = (text: string, finishReason: string | null) =>
-      chat ? { index: 0, delta: text ? { content: text } : {}, finish_reason: finishReason } : { index: 0, text, finish_reason: finishReason, logprobs: null };
+      chat ? { index: 0, delta: text ? { content: text } : {}, logprobs: null, finish_reason: finishReason } : { index: 0, text, finish_reason: finishReason, logprobs: null };
     const object = chat ? "chat.completion.chunk" : "text_completion";
     const usageOf = (done: Extract<CallerEvent, { type: "done" }>) => ({
       prompt_tokens: done.usage.promptTokens,
@@ -207,7 +224,7 @@ export async function startOpenAiFacade(
         if (event.type === "delta") text += event.text;
         else {
           const message = chat
-            ? { index: 0, message: { role: "assistant", content: text }, finish_reason: event.finishReason }
+            ? { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: event.finishReason }
             : { index: 0, text, finish_reason: event.finishReason, logprobs: null };
           return { id, object: chat ? "chat.completion" : "text_completion", created, model, choices: [message], usage: usageOf(event), reviewlens: extension(event) };
         }
@@ -222,7 +239,7 @@ export async function startOpenAiFacade(
     const raw = reply.raw;
     raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const send = (data: object) => raw.write(`data: ${JSON.stringify({ id, object, created, model, ...data })}\n\n`);
-    if (chat) send({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] });
+    if (chat) send({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] });
     try {
       for (let step = first; !step.done; step = await iterator.next()) {
         const event = step.value;
@@ -244,15 +261,19 @@ export async function startOpenAiFacade(
   app.post("/v1/completions", { schema: { body: { ...completionSchema, required: ["prompt"] } } }, completions(false));
   app.post("/v1/chat/completions", { schema: { body: { ...completionSchema, required: ["messages"] } } }, completions(true));
 
-  app.post<{ Body: { input?: unknown; model?: string } }>("/v1/embeddings", async (request, reply) => {
-    const input = typeof request.body?.input === "string" ? [request.body.input] : request.body?.input;
+  app.post<{ Body: EmbeddingsBody }>("/v1/embeddings", async (request, reply) => {
+    const body = request.body ?? {};
+    const input = typeof body.input === "string" ? [body.input] : body.input;
     checkEmbedInput(input, "input", options.limits);
-    const result = await gateway.embed(input, request.body.model ?? "", clientSignal(request, reply));
-    const model = await modelName(request.body.model ?? "", AbortSignal.timeout(5_000)).catch(() => "default");
+    const encode = embeddingEncoder(body.encoding_format);
+    if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && body.dimensions >= 1)) {
+      throw new InvalidArgumentError("dimensions", "must be a positive integer");
+    }
+    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions);
     return {
       object: "list",
-      model,
-      data: result.vectors.map((embedding, index) => ({ object: "embedding", index, embedding })),
+      model: result.model,
+      data: result.vectors.map((vector, index) => ({ object: "embedding", index, embedding: encode(vector) })),
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
     };
   });
