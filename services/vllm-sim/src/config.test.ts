@@ -32,3 +32,16 @@ test("the fitted overhead terms are overridable and the H200 profile is selectab
   assert.equal(profile.perDecodeSeqOverheadMs, qwen25_7b_h200.perDecodeSeqOverheadMs);
   assert.throws(() => readSimConfig(["--profile", "qwen2.5-7b-a100"], {}), /VLLM_SIM_PROFILE/);
 });
+
+test("admission caps are unset by default and read from flags; endpoints to leave out are checked by name", () => {
+  const defaults = readSimConfig([], {});
+  assert.equal(defaults.VLLM_SIM_MAX_NUM_QUEUED_REQS, undefined);
+  assert.equal(defaults.VLLM_SIM_MAX_NUM_QUEUED_TOKENS, undefined);
+  assert.deepEqual(defaults.VLLM_SIM_DISABLE_ENDPOINTS, []);
+  const set = readSimConfig(["--max-num-queued-reqs", "0", "--max-num-queued-tokens", "32000", "--disable-endpoints", "metrics, tokenize"], {});
+  assert.equal(set.VLLM_SIM_MAX_NUM_QUEUED_REQS, 0);
+  assert.equal(set.VLLM_SIM_MAX_NUM_QUEUED_TOKENS, 32000);
+  assert.deepEqual(set.VLLM_SIM_DISABLE_ENDPOINTS, ["metrics", "tokenize"]);
+  assert.throws(() => readSimConfig(["--disable-endpoints", "metrics,models"], {}), /VLLM_SIM_DISABLE_ENDPOINTS \(--disable-endpoints\).*metrics, tokenize, health/);
+  assert.throws(() => readSimConfig(["--max-num-queued-reqs=-1"], {}), /VLLM_SIM_MAX_NUM_QUEUED_REQS \(--max-num-queued-reqs\)/);
+});

@@ -1,10 +1,24 @@
 // Simulator settings: every `--flag value` also reads from VLLM_SIM_FLAG (flags win), validated once.
 import { parseArgs } from "node:util";
-import { env, readConfig, type ConfigOf } from "@reviewlens/runtime";
+import { env, readConfig, type ConfigOf, type Field } from "@reviewlens/runtime";
 import type { CostProfile } from "./engine/cost-model.js";
 import { profiles } from "./engine/profiles.js";
 
 const optionalNumber = (min: number, max: number) => env.optional(env.number(min, max));
+
+/** Endpoints a simulator can leave out, to stand in for OpenAI-compatible servers that are not vLLM. */
+export const OPTIONAL_ENDPOINTS = ["metrics", "tokenize", "health"] as const;
+export type OptionalEndpoint = (typeof OPTIONAL_ENDPOINTS)[number];
+
+const endpointList: Field<OptionalEndpoint[]> = {
+  expected: `a comma-separated list drawn from ${OPTIONAL_ENDPOINTS.join(", ")}`,
+  required: false,
+  fallback: [],
+  parse(raw) {
+    const parts = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    return parts.every((p) => (OPTIONAL_ENDPOINTS as readonly string[]).includes(p)) ? (parts as OptionalEndpoint[]) : undefined;
+  },
+};
 
 export const simSchema = {
   VLLM_SIM_PORT: env.port(8000),
@@ -14,6 +28,9 @@ export const simSchema = {
   VLLM_SIM_TIME_SCALE: env.number(1e-6, 1e6, 1),
   VLLM_SIM_MAX_NUM_BATCHED_TOKENS: env.integer(1, 1_048_576, 8192),
   VLLM_SIM_MAX_NUM_SEQS: env.integer(1, 65_536, 1024),
+  // vLLM's engine-side admission (PR #49445): unset = unbounded, as in vLLM.
+  VLLM_SIM_MAX_NUM_QUEUED_REQS: env.optional(env.integer(0, 100_000_000)),
+  VLLM_SIM_MAX_NUM_QUEUED_TOKENS: env.optional(env.integer(0, 1e12)),
   VLLM_SIM_SCHEDULING_POLICY: env.oneOf(["fcfs", "priority"] as const, "fcfs"),
   VLLM_SIM_BLOCK_SIZE: env.integer(1, 1024, 16),
   VLLM_SIM_ENABLE_PREFIX_CACHING: env.boolean(true),
@@ -42,6 +59,7 @@ export const simSchema = {
   VLLM_SIM_FAULT_SCHEMA_VIOLATION_RATE: env.number(0, 1, 0),
   /** Model load before /health passes, in virtual seconds (wall: times the time scale). */
   VLLM_SIM_STARTUP_DELAY_SECONDS: env.number(0, 86_400, 0),
+  VLLM_SIM_DISABLE_ENDPOINTS: endpointList,
   VLLM_SIM_LOG_LEVEL: env.optional(env.oneOf(["debug", "info", "warn", "error"] as const)),
 };
 

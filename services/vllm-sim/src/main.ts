@@ -9,6 +9,7 @@ import { StepLoop } from "./engine/step-loop.js";
 import { EmbeddingsEndpoint } from "./http/embeddings-handler.js";
 import { FaultInjector, type ErrorKind } from "./http/fault-injector.js";
 import { ModelLoad } from "./http/model-load.js";
+import { QueueAdmission } from "./http/queue-admission.js";
 import { createSimServer } from "./http/sim-server.js";
 import { VllmMetrics } from "./metrics/vllm-metrics.js";
 import { createRandom } from "./output/random-source.js";
@@ -89,6 +90,15 @@ const server = createSimServer({
   outputMode: config.VLLM_SIM_OUTPUT,
   meanOutputTokens: config.VLLM_SIM_MEAN_OUTPUT_TOKENS,
   random,
+  admission: new QueueAdmission(
+    { maxNumQueuedReqs: config.VLLM_SIM_MAX_NUM_QUEUED_REQS, maxNumQueuedTokens: config.VLLM_SIM_MAX_NUM_QUEUED_TOKENS },
+    core,
+    (reason) => {
+      metrics.onAdmissionRejected(reason);
+      logger.debug({ reason }, "admission rejected a request");
+    },
+  ),
+  disabledEndpoints: config.VLLM_SIM_DISABLE_ENDPOINTS,
   metrics: metrics.registry,
   embeddings: new EmbeddingsEndpoint(config.VLLM_SIM_EMBEDDING_DIMENSION, tokenizer, "hashing-ngram"),
   logger,
@@ -109,6 +119,9 @@ logger.info(
     maxNumSeqs: config.VLLM_SIM_MAX_NUM_SEQS,
     maxNumBatchedTokens: config.VLLM_SIM_MAX_NUM_BATCHED_TOKENS,
     startupDelaySeconds: config.VLLM_SIM_STARTUP_DELAY_SECONDS,
+    maxNumQueuedReqs: config.VLLM_SIM_MAX_NUM_QUEUED_REQS,
+    maxNumQueuedTokens: config.VLLM_SIM_MAX_NUM_QUEUED_TOKENS,
+    disabledEndpoints: config.VLLM_SIM_DISABLE_ENDPOINTS.length > 0 ? config.VLLM_SIM_DISABLE_ENDPOINTS : undefined,
   },
   "listening",
 );

@@ -36,6 +36,7 @@ export class EngineCore {
   private dirty: EngineRequest[] = [];
   private stepIndex = 0;
   private finishedInStep = 0;
+  private prefillBacklog = 0;
   inStep = false;
 
   constructor(
@@ -62,12 +63,23 @@ export class EngineCore {
     return this.scheduler.kv.usage;
   }
 
+  /** Requests in the engine, waiting or running (what vLLM's --max-num-queued-reqs counts). */
+  get numUnfinished(): number {
+    return this.scheduler.running.length + this.scheduler.waiting.length;
+  }
+
+  /** Prompt tokens of requests before their first token (what vLLM's --max-num-queued-tokens counts). */
+  get numPrefillBacklogTokens(): number {
+    return this.prefillBacklog;
+  }
+
   get hasWork(): boolean {
     return this.scheduler.running.length > 0 || this.scheduler.waiting.length > 0;
   }
 
   submit(request: EngineRequest, nowMs: number): void {
     request.arrivalMs = nowMs;
+    this.prefillBacklog += request.numPromptTokens;
     this.scheduler.add(request);
   }
 
@@ -148,6 +160,7 @@ export class EngineCore {
     request.numOutput++;
     if (Number.isNaN(request.firstTokenMs)) {
       request.firstTokenMs = nowMs;
+      this.prefillBacklog -= request.numPromptTokens;
       this.observer.onFirstToken(request);
     } else {
       this.observer.onInterTokenLatency(nowMs - request.lastTokenMs);
@@ -163,6 +176,7 @@ export class EngineCore {
     request.status = "finished";
     request.finishReason = reason;
     request.finishedMs = nowMs;
+    if (Number.isNaN(request.firstTokenMs)) this.prefillBacklog -= request.numPromptTokens;
     this.scheduler.free(request);
     this.finishedInStep++;
     this.observer.onRequestFinished(request);

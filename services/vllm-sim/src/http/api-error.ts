@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     readonly param: string | null = null,
     readonly headers: Record<string, string> = {},
+    /** The body's `type`; by default the class name for the status. */
+    readonly type: string = TYPES[status] ?? "Error",
   ) {
     super(message);
   }
@@ -35,7 +37,7 @@ export function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(
     res,
     error.status,
-    { error: { message: error.message, type: TYPES[error.status] ?? "Error", param: error.param, code: error.status } },
+    { error: { message: error.message, type: error.type, param: error.param, code: error.status } },
     error.headers,
   );
 }

@@ -14,6 +14,7 @@ import type { TokenText } from "../output/token-text.js";
 import { ApiError, badField, sendError, sendJson } from "./api-error.js";
 import { FAULT_HEADER, type ErrorKind, type FaultInjector } from "./fault-injector.js";
 import { parseGenerationParams, type Endpoint, type GenerationParams } from "./generation-params.js";
+import type { QueueAdmission } from "./queue-admission.js";
 import { readJsonBody } from "./request-body.js";
 import { responseShape } from "./response-shape.js";
 import { StreamResponder, usageOf } from "./stream-responder.js";
@@ -33,6 +34,7 @@ export interface GenerationDeps {
   meanOutputTokens: number;
   /** Seeds requests that give no seed and sample (temperature > 0). */
   random: RandomSource;
+  admission: QueueAdmission;
 }
 
 function contextLengthError(p: GenerationParams, maxModelLen: number, maxTokens: number): ApiError {
@@ -90,6 +92,8 @@ export async function handleGeneration(endpoint: Endpoint, req: IncomingMessage,
     await new Promise((resolve) => setTimeout(resolve, decision.delayMs * loop.timeScale));
     if (res.destroyed || req.destroyed) return;
   }
+  // Last before the engine, as vLLM checks before the stream starts: a refused stream is a plain 503.
+  deps.admission.check();
 
   const modeHeader = req.headers[OUTPUT_HEADER];
   if (modeHeader !== undefined && modeHeader !== "echo" && modeHeader !== "random") throw badField(OUTPUT_HEADER, "must be echo or random");

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "@reviewlens/runtime";
 import type { Registry } from "prom-client";
+import type { OptionalEndpoint } from "../config.js";
 import type { EngineCore } from "../engine/engine-core.js";
 import { ApiError, badField, sendError, sendJson } from "./api-error.js";
 import type { EmbeddingsEndpoint } from "./embeddings-handler.js";
@@ -20,7 +21,15 @@ export interface SimServerDeps extends GenerationDeps {
   startedAt: number;
   /** Absent: loaded from the start. */
   modelLoad?: ModelLoad;
+  /** Routes left out, so the simulator answers like a server that has none (404). */
+  disabledEndpoints: readonly OptionalEndpoint[];
 }
+
+const OPTIONAL_ROUTES: Record<OptionalEndpoint, string[]> = {
+  metrics: ["GET /metrics"],
+  tokenize: ["POST /tokenize", "POST /detokenize"],
+  health: ["GET /health"],
+};
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -82,6 +91,12 @@ export function createSimServer(deps: SimServerDeps): Server {
         kvBlocks: core.scheduler.kv.numBlocks,
         steps: core.steps.total,
         profile,
+        admission: {
+          ...deps.admission.limits,
+          unfinished: core.numUnfinished,
+          prefillBacklogTokens: core.numPrefillBacklogTokens,
+        },
+        disabledEndpoints: deps.disabledEndpoints,
         scheduler: {
           maxNumBatchedTokens: core.config.maxNumBatchedTokens,
           maxNumSeqs: core.config.maxNumSeqs,
@@ -91,6 +106,7 @@ export function createSimServer(deps: SimServerDeps): Server {
         },
       }),
   };
+  for (const endpoint of deps.disabledEndpoints) for (const route of OPTIONAL_ROUTES[endpoint]) delete routes[route];
 
   return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const url = new URL(req.url ?? "/", "http://sim");

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { EngineObserver } from "../engine/engine-core.js";
 import type { EngineRequest } from "../engine/engine-request.js";
 import type { StepRecord } from "../engine/step-log.js";
+import { ADMISSION_REJECT_REASONS, type AdmissionRejectReason } from "../http/queue-admission.js";
 
 export interface EngineGauges {
   readonly numRunning: number;
@@ -47,6 +48,7 @@ export class VllmMetrics implements EngineObserver {
   private readonly decodeTime;
   private readonly requestPromptTokens;
   private readonly requestGenerationTokens;
+  private readonly admissionRejections;
 
   constructor(modelName: string, maxModelLen: number, gauges: EngineGauges) {
     const labelNames = ["model_name", "engine"] as const;
@@ -94,6 +96,18 @@ export class VllmMetrics implements EngineObserver {
     const tokenBuckets = oneTwoFive(maxModelLen);
     this.requestPromptTokens = histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.", tokenBuckets);
     this.requestGenerationTokens = histogram("vllm:request_generation_tokens", "Number of generation tokens processed.", tokenBuckets);
+    // vLLM PR #55812's counter: one per refused admission attempt, labelled by the cap that fired, no `engine` label.
+    this.admissionRejections = new Counter({
+      name: "vllm:admission_rejections_total",
+      help: "Requests rejected by admission control (max_num_queued_reqs / max_num_queued_tokens).",
+      labelNames: ["model_name", "reason"],
+      registers,
+    });
+    for (const reason of ADMISSION_REJECT_REASONS) this.admissionRejections.inc({ model_name: modelName, reason }, 0);
+  }
+
+  onAdmissionRejected(reason: AdmissionRejectReason): void {
+    this.admissionRejections.inc({ model_name: this.labels.model_name, reason });
   }
 
   onStep(step: StepRecord): void {
