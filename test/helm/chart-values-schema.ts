@@ -225,6 +225,8 @@ export function chartValuesSchemas(): Record<string, Schema> {
             maxNumSeqs: integer(1),
             maxNumBatchedTokens: integer(256),
             gpuMemoryUtilization: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+            maxNumQueuedReqs: nullable(integer(0, undefined, "--max-num-queued-reqs; empty: unbounded")),
+            maxNumQueuedTokens: nullable(integer(0, undefined, "--max-num-queued-tokens; empty: unbounded")),
           },
           { required: ["name"] },
         ),

@@ -68,6 +68,25 @@ for (const version of helmVersions) {
       }
     });
 
+    describe("vLLM's engine-side admission flags", () => {
+      const vllmArgs = (args: string[]) => {
+        const deployment = charts.render("vllm", args).find((o) => o.kind === "Deployment")!;
+        return (deployment.spec as { template: { spec: { containers: Array<{ args: string[] }> } } }).template.spec.containers[0]!.args;
+      };
+      it("are left out by default (no empty argument) and passed when set", () => {
+        const defaults = vllmArgs([]);
+        assert.ok(!defaults.some((a) => a.startsWith("--max-num-queued") || a === ""), defaults.join(" "));
+        const set = vllmArgs(["--set", "model.maxNumQueuedReqs=2048", "--set", "model.maxNumQueuedTokens=1048576"]);
+        assert.ok(set.includes("--max-num-queued-reqs=2048"), set.join(" "));
+        assert.ok(set.includes("--max-num-queued-tokens=1048576"), set.join(" "));
+      });
+      it("refuse a negative cap", () => {
+        const r = charts.helm(["template", "rl", join(charts.dir, "vllm"), "--set", "model.maxNumQueuedReqs=-1"]);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /maxNumQueuedReqs/);
+      });
+    });
+
     describe("bad values are refused with a message", () => {
       const refused = (chart: string, args: string[], message: RegExp) => {
         const r = charts.helm(["template", "rl", join(charts.dir, chart), ...args]);

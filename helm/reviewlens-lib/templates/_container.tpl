@@ -13,7 +13,11 @@ Context: (dict "root" $ "extraArgs" (list ...)).
   {{- with $args }}
   args:
     {{- range . }}
-    - {{ tpl (toString .) $root | quote }}
+    {{- $arg := tpl (toString .) $root }}
+    {{- /* An argument that renders empty is an optional flag left unset. */}}
+    {{- if $arg }}
+    - {{ $arg | quote }}
+    {{- end }}
     {{- end }}
   {{- end }}
   {{- with $v.ports }}

@@ -15,6 +15,8 @@ export interface PooledBackend {
   consecutiveFailures: number;
   lastError: string;
   lastLoad: BackendLoadSample;
+  /** Requests it refused with 503/429 (its own admission): requeued, never counted as failures. */
+  admissionRejections: number;
   /** Load the router compares: the fuller admission budget plus waiting beyond our own prefills. */
   readonly load: number;
 }
@@ -37,6 +39,7 @@ class Backend implements PooledBackend {
   consecutiveFailures = 0;
   lastError = "";
   lastLoad: BackendLoadSample = { running: 0, waiting: 0, kvCacheUsage: 0 };
+  admissionRejections = 0;
   readonly admission: AdmissionController;
   readonly drained: Promise<void>;
   private resolveDrained!: () => void;
@@ -124,6 +127,18 @@ export class BackendPool {
   }
 
   /**
+   * It refused a request with 503/429 (vLLM's --max-num-queued-reqs/-tokens): backpressure, not a
+   * failure. It stays healthy and in rotation; it gets nothing new until room appears or the
+   * backoff passes, when the dispatcher runs again. Call after finished() for that request.
+   */
+  pushedBack(backend: PooledBackend, retryAfterMs?: number): number {
+    backend.admissionRejections++;
+    const pauseMs = backend.admission.pushedBack(retryAfterMs);
+    setTimeout(() => this.options.onChange(), pauseMs + 1).unref();
+    return pauseMs;
+  }
+
+  /**
    * A request to it failed for a reason of the backend's own (not the caller's). `unreachable`
    * (connection refused or cut) takes it out at once; the probes put it back when it answers.
    */
@@ -148,8 +163,12 @@ export class BackendPool {
     try {
       const prefilling = backend.admission.prefillingRequests;
       await backend.probe.health(this.stopped.signal);
-      backend.lastLoad = await backend.probe.load(this.stopped.signal);
-      backend.admission.observe(backend.lastLoad, prefilling);
+      // A server without vLLM's gauges (not vLLM) is routed on the gateway's in-flight accounting alone.
+      const load = await backend.probe.load(this.stopped.signal);
+      if (load) {
+        backend.lastLoad = load;
+        backend.admission.observe(load, prefilling);
+      }
       backend.consecutiveFailures = 0;
       this.setHealthy(backend, true);
       this.options.onChange();

@@ -27,6 +27,7 @@ export class GatewayMetrics {
   private readonly tpot: Histogram;
   private readonly queueTime: Histogram;
   private readonly e2e: Histogram;
+  private readonly backpressureRefusals: Counter;
 
   constructor(meter: Meter, sources: MetricsSources) {
     this.requests = meter.createCounter("gateway_requests", { description: "LLM requests by priority class and outcome" });
@@ -43,6 +44,9 @@ export class GatewayMetrics {
     this.ttft = meter.createHistogram("gateway_ttft_seconds", { description: "arrival to first token", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
     this.tpot = meter.createHistogram("gateway_tpot_seconds", { description: "time per output token after the first", advice: { explicitBucketBoundaries: TPOT_BUCKETS } });
     this.queueTime = meter.createHistogram("gateway_queue_time_seconds", { description: "wait in the gateway's queue", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
+    this.backpressureRefusals = meter.createCounter("gateway_backend_admission_rejections", {
+      description: "requests a backend's own admission refused (503/429; vLLM's max_num_queued_reqs/_tokens), requeued, by backend and reason",
+    });
     this.e2e = meter.createHistogram("gateway_e2e_seconds", { description: "arrival to last token", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
 
     meter.createObservableGauge("gateway_queue_depth", { description: "requests waiting in the gateway by priority class" }).addCallback((r) => {
@@ -90,6 +94,10 @@ export class GatewayMetrics {
 
   dispatched(reason: string, priority: PriorityClass) {
     this.dispatches.add(1, { reason, priority });
+  }
+
+  backpressure(backend: string, reason: string) {
+    this.backpressureRefusals.add(1, { backend, reason });
   }
 
   embeddingBatch() {

@@ -1,7 +1,8 @@
 // gRPC handlers: proto <-> the gateway's request and events; bad input is INVALID_ARGUMENT naming the field.
 import { context as otelContext } from "@opentelemetry/api";
-import type { inference } from "@reviewlens/contracts";
+import { inference } from "@reviewlens/contracts";
 import { InvalidArgumentError } from "@reviewlens/runtime";
+import type { BackendSignal } from "./adapters/vllm-server-probe.js";
 import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
 import { priorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
@@ -43,6 +44,12 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
     limits,
   );
 }
+
+const SIGNALS: Record<BackendSignal, inference.BackendSignal> = {
+  "load-metrics": inference.BackendSignal.BACKEND_SIGNAL_LOAD_METRICS,
+  tokenize: inference.BackendSignal.BACKEND_SIGNAL_TOKENIZE,
+  health: inference.BackendSignal.BACKEND_SIGNAL_HEALTH,
+};
 
 function finalFields(event: Extract<CallerEvent, { type: "done" }>) {
   return {
@@ -95,6 +102,10 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
           numRequestsWaiting: b.lastLoad.waiting,
           kvCacheUsage: b.lastLoad.kvCacheUsage,
           lastError: b.draining ? `draining${b.lastError ? `; ${b.lastError}` : ""}` : b.lastError,
+          admissionRejections: b.admissionRejections,
+          backoffRemainingMs: b.admission.pausedMs(),
+          scrapedAdmissionRejections: b.probe.scrapedAdmissionRejections ?? 0,
+          missingSignals: [...b.probe.missing].map((m) => SIGNALS[m]),
         })),
         estimator: s.estimator.map((e) => ({ script: e.script, tokensPerChar: e.tokensPerChar, samples: e.samples })),
         requestsCompleted: s.requestsCompleted,

@@ -17,6 +17,7 @@ import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
 import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
+import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
 
 export interface GatewayOptions {
   maxQueueLength: number;
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   backendPriority: boolean;
   /** Extra attempts on another replica when a backend fails before anything was delivered. */
   retryAttempts: number;
+  /** How long a request refused by backends' own admission (503/429) is requeued before RESOURCE_EXHAUSTED. */
+  backpressureMaxWaitMs: number;
   /** How long a result stays answerable by its idempotency key. */
   idempotencyWindowMs: number;
   prefixBlocks: PrefixBlockOptions;
@@ -202,6 +205,8 @@ export class InferenceGateway {
     const requestId = randomUUID();
     const prefixKeys = prefixBlockKeys(exact?.tokens.length ? exact.tokens : prompt, this.options.prefixBlocks);
     const prefillMs = (cost / this.options.prefillTokensPerSecond) * 1_000;
+    let failures = 0;
+    let pushedBackSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const deadlineAt = request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined;
       const { backend, matchedBlocks } = await dispatcher.wait({ priority: request.priority, cost, deadlineAt, prefillMs, prefixKeys }, signal);
@@ -230,6 +235,7 @@ export class InferenceGateway {
       let firstTokenAt: number | undefined;
       let delivered = false;
       let output = "";
+      let pushedBack: BackendError | undefined;
       try {
         const stream = backend.api.generate(
           {
@@ -279,17 +285,38 @@ export class InferenceGateway {
         span.setStatus({ code: SpanStatusCode.ERROR, message: signal.aborted ? "cancelled" : String(error) });
         span.end();
         if (signal.aborted) throw signal.reason;
-        if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message, error.kind === "connection");
-        const retryable = error instanceof BackendError && error.kind !== "rejected" && !delivered;
-        if (retryable && attempt < this.options.retryAttempts && pool.anyHealthy) {
-          this.deps.logger.warn({ backend: backend.id, err: error, attempt }, "backend failed before the first token; retrying on a healthy replica");
-          continue;
+        // Its own admission refused it before any token: it is full, not broken (handled below).
+        if (error instanceof BackendError && error.kind === "overloaded" && !delivered) pushedBack = error;
+        else {
+          if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message, error.kind === "connection");
+          const retryable = error instanceof BackendError && error.kind !== "rejected" && !delivered;
+          if (retryable && failures < this.options.retryAttempts && pool.anyHealthy) {
+            failures++;
+            this.deps.logger.warn({ backend: backend.id, err: error, attempt }, "backend failed before the first token; retrying on a healthy replica");
+            continue;
+          }
+          throw toStatus(error, backend);
         }
-        throw toStatus(error, backend);
       } finally {
         pool.finished(backend, cost, firstTokenAt !== undefined);
         dispatcher.schedule(0);
       }
+      if (pushedBack === undefined) continue;
+      const reason = backpressureReason(pushedBack.httpStatus, pushedBack.message);
+      const pauseMs = pool.pushedBack(backend, pushedBack.retryAfterMs);
+      this.deps.metrics.backpressure(backend.id, reason);
+      const now = performance.now();
+      pushedBackSince ??= now;
+      if (!canWaitForRoom({ now, since: pushedBackSince, pauseMs, maxWaitMs: this.options.backpressureMaxWaitMs, deadlineAt })) {
+        throw new StatusError(
+          Status.RESOURCE_EXHAUSTED,
+          `backend ${backend.id} is at its admission limit (${reason}) and the request cannot wait longer for room; retry later`,
+          { "grpc-retry-pushback-ms": String(clampPushback(pauseMs)) },
+        );
+      }
+      // Back through normal admission (a full queue or an unmeetable deadline refuses it now).
+      this.admit(request, cost);
+      this.deps.logger.debug({ backend: backend.id, reason, pauseMs }, "backend refused at its admission limit; requeued");
     }
   }
 
@@ -319,10 +346,13 @@ export class InferenceGateway {
   }
 
   private async tokenize(request: LlmRequest, signal: AbortSignal) {
-    const backend = this.pickAny();
+    const withTokenizer = this.healthyBackends().filter((b) => !b.probe.missing.has("tokenize"));
+    if (withTokenizer.length === 0) return undefined;
+    const backend = this.pickAny(withTokenizer);
     try {
       const model = request.model || (await backend.api.model(signal));
       const result = await backend.probe.tokenize(request.prompt, model, signal);
+      if (!result) return undefined; // a server without /tokenize: the estimate stands in
       if (result.maxModelLen && result.count + request.sampling.maxTokens > result.maxModelLen) {
         throw new InvalidArgumentError(
           "request.prompt",
@@ -353,11 +383,14 @@ export class InferenceGateway {
   }
 
   /** The least-loaded healthy backend, for calls that bypass the queue (embeddings, /tokenize, models). */
-  private pickAny(): PooledBackend {
-    const healthy = this.deps.pool.list().filter((b) => b.healthy && !b.draining);
-    const choice = this.deps.router.choose(healthy, []);
+  private pickAny(among = this.healthyBackends()): PooledBackend {
+    const choice = this.deps.router.choose(among, []);
     if (!choice) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
     return choice.backend;
+  }
+
+  private healthyBackends(): PooledBackend[] {
+    return this.deps.pool.list().filter((b) => b.healthy && !b.draining);
   }
 
   private completed(request: LlmRequest, timings: RequestTimings, usage: TokenCounts, execution: ExecutionInfo) {

@@ -21,9 +21,15 @@ export type BackendChunk = { type: "text"; text: string } | { type: "end"; finis
 export class BackendError extends Error {
   constructor(
     message: string,
-    /** connection: unreachable or reset; overloaded: 429/503; rejected: 4xx (the request is at fault); failed: other 5xx. */
+    /**
+     * connection: unreachable or reset; overloaded: 429/503, the backend's own admission refusing
+     * (vLLM's --max-num-queued-reqs/-tokens), backpressure and not a failure; rejected: 4xx (the
+     * request is at fault); failed: other 5xx.
+     */
     readonly kind: "connection" | "overloaded" | "rejected" | "failed",
     readonly httpStatus?: number,
+    /** The backend's Retry-After, when it sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "BackendError";
@@ -155,13 +161,22 @@ function kindOf(status: number): BackendError["kind"] {
   return status === 429 || status === 503 ? "overloaded" : status >= 400 && status < 500 ? "rejected" : "failed";
 }
 
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const raw = headers?.get("retry-after");
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  const ms = Number.isFinite(seconds) ? seconds * 1_000 : Date.parse(raw) - Date.now();
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 60_000) : undefined;
+}
+
 function classify(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (error instanceof BackendError) return error;
   if (error instanceof APIConnectionError) return new BackendError(`backend unreachable: ${error.message}`, "connection");
   if (error instanceof APIError) {
     const status = error.status ?? 0;
-    return new BackendError(`backend answered ${status}: ${error.message}`, kindOf(status), status);
+    return new BackendError(`backend answered ${status}: ${error.message}`, kindOf(status), status, retryAfterMs(error.headers));
   }
   // A stream cut mid-way (replica killed) surfaces as a plain network error.
   return new BackendError(`backend stream failed: ${error instanceof Error ? error.message : String(error)}`, "connection");

@@ -134,3 +134,39 @@ test("load is the fuller of the two budgets", () => {
   a.prefilled(500);
   assert.equal(a.load(), 0.25);
 });
+
+test("a backend that refused at its admission limit gets nothing until one of ours leaves it or the backoff passes", () => {
+  let now = 0;
+  const a = new AdmissionController(
+    { maxNumSeqs: 8, maxNumBatchedTokens: 1_000 },
+    { prefillBudgetSteps: 1, seqBudgetFraction: 1, kvCacheHighWater: 0.95, interactiveHeadroomSteps: 1, interactivePrefillBudgetSteps: 1, shortPromptTokens: 0, backpressureBackoffMs: 100, backpressureMaxBackoffMs: 300, clock: () => now },
+  );
+  for (const cost of [10, 10, 10]) a.dispatched(cost);
+  a.prefilled(10);
+  a.prefilled(10);
+  // The third one came back 503 before its first token: it leaves, then the backend is paused.
+  a.finished(10, false);
+  assert.equal(a.pushedBack(), 100);
+  assert.equal(a.pausedMs(), 100);
+  assert.equal(a.hasRoomFor(1), false);
+  assert.equal(a.sequenceLimit, 2, "the budget drops to what the backend holds of ours");
+  now = 100;
+  assert.equal(a.pausedMs(), 0, "the backoff has passed");
+  assert.equal(a.hasRoomFor(1), false, "the two it holds fill the reduced budget");
+  a.finished(10, true);
+  assert.equal(a.hasRoomFor(1), true, "one of ours left it: room under its cap");
+  a.dispatched(10);
+  assert.equal(a.hasRoomFor(1), false);
+  a.prefilled(10);
+  assert.equal(a.sequenceLimit, 3, "a first token grows the cut budget by one");
+  assert.equal(a.hasRoomFor(1), true);
+  // Refusals in a row double the pause up to the maximum; the backend's Retry-After wins.
+  assert.equal(a.pushedBack(), 100);
+  assert.equal(a.pushedBack(), 200);
+  assert.equal(a.pushedBack(), 300);
+  assert.equal(a.pushedBack(), 300);
+  assert.equal(a.pushedBack(50), 50);
+  // One of ours leaving it ends the pause at once.
+  a.finished(10, true);
+  assert.equal(a.pausedMs(), 0);
+});

@@ -36,6 +36,11 @@ export interface AdmissionOptions {
    * cost it its TTFT. 0 turns this off.
    */
   shortPromptTokens: number;
+  /** First pause after the backend refuses with 503/429 (its own admission); doubles per refusal in a row. */
+  backpressureBackoffMs?: number;
+  backpressureMaxBackoffMs?: number;
+  /** Milliseconds now (tests pass their own). */
+  clock?: () => number;
 }
 
 export interface BackendLoadSample {
@@ -57,6 +62,13 @@ export class AdmissionController {
   private readonly interactiveHeadroom: number;
   private readonly latencyBudget: number;
   private readonly shortPromptTokens: number;
+  private readonly clock: () => number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private backoffMs = 0;
+  private pausedUntil = 0;
+  /** The sequence budget was cut by a refusal: it grows back by one per first token. */
+  private cutByBackpressure = false;
 
   constructor(
     readonly capacity: BackendCapacity,
@@ -69,6 +81,9 @@ export class AdmissionController {
     this.latencyBudget = Math.min(this.prefillBudget, Math.max(1, Math.round(capacity.maxNumBatchedTokens * options.interactivePrefillBudgetSteps)));
     this.kvHighWater = options.kvCacheHighWater;
     this.shortPromptTokens = options.shortPromptTokens;
+    this.clock = options.clock ?? (() => performance.now());
+    this.backoffBaseMs = options.backpressureBackoffMs ?? 100;
+    this.backoffMaxMs = Math.max(this.backoffBaseMs, options.backpressureMaxBackoffMs ?? 2_000);
   }
 
   get inFlightSequences(): number {
@@ -94,6 +109,7 @@ export class AdmissionController {
    * `latencySensitive`: this class keeps to the smaller budget now (see LatencySensitiveArrivals).
    */
   hasRoomFor(cost: number, priority: PriorityClass = "standard", latencySensitive = false): boolean {
+    if (this.pausedMs() > 0) return false;
     if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
     if (this.prefillTokens === 0) return true;
     const budget = this.prefillBudgetFor(priority, latencySensitive);
@@ -126,16 +142,47 @@ export class AdmissionController {
     this.prefilling++;
   }
 
-  /** The first output token arrived: the prompt left the backend's prefill work. */
+  /** The first output token arrived: the prompt left the backend's prefill work (room for vLLM's token cap). */
   prefilled(cost: number): void {
     this.prefillTokens = Math.max(0, this.prefillTokens - cost);
     this.prefilling = Math.max(0, this.prefilling - 1);
+    this.pausedUntil = 0;
+    this.backoffMs = 0;
+    if (this.cutByBackpressure) {
+      this.seqLimit = Math.min(this.maxSeqs, this.seqLimit + 1);
+      this.cutByBackpressure = this.seqLimit < this.maxSeqs;
+    }
   }
 
   /** The request ended; `prefilledAlready` says whether prefilled() was called for it. */
   finished(cost: number, prefilledAlready: boolean): void {
-    if (!prefilledAlready) this.prefilled(cost);
+    if (!prefilledAlready) this.prefillTokens = Math.max(0, this.prefillTokens - cost);
+    if (!prefilledAlready) this.prefilling = Math.max(0, this.prefilling - 1);
     this.seqs = Math.max(0, this.seqs - 1);
+    // One of ours left the backend: a slot under its request cap is free again.
+    this.pausedUntil = 0;
+  }
+
+  /**
+   * The backend refused a request with 503/429 (vLLM's engine-side admission): it is full, not
+   * broken. Call after finished() for that request. Nothing new goes to it until one of ours leaves
+   * it (finished/prefilled: room under its caps) or the backoff passes (another client's requests
+   * may be the ones filling it); the sequence budget drops to what it holds now, so the gateway
+   * does not refill it past the cap at once, and grows back by one per first token (a backend
+   * without metrics has no other way to show room). `retryAfterMs`: the backend's own hint, if any.
+   * Returns the pause in milliseconds.
+   */
+  pushedBack(retryAfterMs?: number): number {
+    this.backoffMs = retryAfterMs ?? Math.min(this.backoffMaxMs, this.backoffMs === 0 ? this.backoffBaseMs : this.backoffMs * 2);
+    this.pausedUntil = this.clock() + this.backoffMs;
+    this.seqLimit = Math.max(1, Math.min(this.seqLimit, this.seqs));
+    this.cutByBackpressure = this.seqLimit < this.maxSeqs;
+    return this.backoffMs;
+  }
+
+  /** Milliseconds left of a push-back pause (0: open). */
+  pausedMs(): number {
+    return this.pausedUntil === 0 ? 0 : Math.max(0, this.pausedUntil - this.clock());
   }
 
   /** Our requests waiting for their first token now (sample it when a scrape starts). */
