@@ -14,6 +14,8 @@ test("flags override environment variables, which override defaults", () => {
 test("a bad value names both the flag and the variable", () => {
   assert.throws(() => readSimConfig(["--time-scale", "fast"], {}), /VLLM_SIM_TIME_SCALE \(--time-scale\)/);
   assert.throws(() => readSimConfig(["--no-such-flag", "1"], {}), /no-such-flag/);
+  assert.throws(() => readSimConfig(["--output", "poetic"], {}), /VLLM_SIM_OUTPUT \(--output\)/);
+  assert.equal(readSimConfig([], { VLLM_SIM_OUTPUT: "grounded" }).VLLM_SIM_OUTPUT, "grounded");
 });
 
 test("profile constants are overridable and max_model_len never exceeds the KV capacity", () => {

@@ -46,7 +46,7 @@ export const simSchema = {
   VLLM_SIM_STEP_OVERHEAD_MS: optionalNumber(0, 1e5),
   VLLM_SIM_PER_DECODE_SEQ_OVERHEAD_MS: optionalNumber(0, 1e5),
   VLLM_SIM_PER_CONTEXT_TOKEN_OVERHEAD_MS: optionalNumber(0, 1e5),
-  VLLM_SIM_OUTPUT: env.oneOf(["random", "echo"] as const, "random"),
+  VLLM_SIM_OUTPUT: env.oneOf(["random", "echo", "grounded"] as const, "random"),
   VLLM_SIM_MEAN_OUTPUT_TOKENS: env.integer(1, 1_000_000, 128),
   VLLM_SIM_SEED: env.optional(env.integer(0, Number.MAX_SAFE_INTEGER)),
   VLLM_SIM_EMBEDDING_DIMENSION: env.integer(1, 8192, 384),

@@ -29,7 +29,8 @@ say("Reviewlens demo");
 say(
   realModel
     ? `Model endpoint: ${realModel} (VLLM_URLS is set: answers come from that model).`
-    : "Model endpoint: the built-in vLLM simulator (qwen2.5-7b-h100 profile). Its answers are random schema-valid JSON,\n" +
+    : "Model endpoint: the built-in vLLM simulator (qwen2.5-7b-h100 profile). Its answers are schema-valid JSON made of\n" +
+        "phrases of the reviews in each prompt, with labels from a small word list (its grounded mode),\n" +
         "not a language model's judgement: set VLLM_URLS to a real vLLM endpoint for real answers. Timings are the simulator's.",
 );
 say(`Embedded default: LanceDB vector store, PGlite metrics store, in-process locks, data in ${work}`);

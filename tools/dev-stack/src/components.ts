@@ -53,11 +53,13 @@ export function stackComponents(ports: StackPorts = defaultPorts, env: Record<st
   const withEnv = (c: Component): Component => ({ ...c, env: { ...env, ...c.env } });
   return [
     // The vLLM simulator in real time (time scale 1), where the gateway's VLLM_URLS points by default.
+    // Grounded answers (phrases of the prompt's reviews) so a person can read them; load tests start
+    // the simulator themselves, in random mode.
     {
       name: "vllm-sim",
       entry: "services/vllm-sim/src/main.ts",
       httpPort: ports.sim,
-      env: { VLLM_SIM_PORT: String(ports.sim), VLLM_SIM_HOST: "127.0.0.1", VLLM_SIM_TIME_SCALE: "1", VLLM_SIM_PROFILE: "qwen2.5-7b-h100" },
+      env: { VLLM_SIM_PORT: String(ports.sim), VLLM_SIM_HOST: "127.0.0.1", VLLM_SIM_TIME_SCALE: "1", VLLM_SIM_PROFILE: "qwen2.5-7b-h100", VLLM_SIM_OUTPUT: "grounded" },
     },
     grpcService("inference-gateway", "inference-gateway", ports.gatewayGrpc, ports.gatewayMetrics, {
       GATEWAY_HTTP_PORT: String(ports.gatewayHttp),

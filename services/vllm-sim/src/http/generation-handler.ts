@@ -1,12 +1,15 @@
 // POST /v1/completions and /v1/chat/completions: validate, apply injected faults, plan the output
-// (echo, random words or a JSON-schema instance), hand the request to the engine, answer as it runs.
+// (echo, random words, or a JSON-schema instance: random or grounded in the prompt), hand the request
+// to the engine, answer as it runs.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Qwen25Tokenizer } from "@reviewlens/tokenizer";
 import type { CostProfile } from "../engine/cost-model.js";
 import { EngineRequest, type RequestListener } from "../engine/engine-request.js";
 import type { StepLoop } from "../engine/step-loop.js";
+import { groundedJsonInstance } from "../output/grounded-json-instance.js";
 import { randomJsonInstance } from "../output/json-schema-instance.js";
+import { groundedText, groundPrompt } from "../output/prompt-grounding.js";
 import { violateSchema } from "../output/schema-violation.js";
 import { OutputSequence } from "../output/output-sequence.js";
 import { createRandom, seedFromTokens, type RandomSource } from "../output/random-source.js";
@@ -19,7 +22,8 @@ import { readJsonBody } from "./request-body.js";
 import { responseShape } from "./response-shape.js";
 import { StreamResponder, usageOf } from "./stream-responder.js";
 
-export type OutputMode = "random" | "echo";
+export const OUTPUT_MODES = ["random", "echo", "grounded"] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
 export const OUTPUT_HEADER = "x-sim-output";
 
 export interface GenerationDeps {
@@ -59,15 +63,18 @@ function injectedError(kind: ErrorKind, p: GenerationParams, maxModelLen: number
 }
 
 function plannedOutput(p: GenerationParams, mode: OutputMode, random: RandomSource, deps: GenerationDeps, violate: boolean): number[] | null {
+  const grounding = mode === "grounded" ? groundPrompt(p.userText ?? deps.tokenizer.decode(p.promptIds)) : undefined;
   if (p.jsonSchema !== undefined) {
     let instance;
     try {
-      instance = randomJsonInstance(p.jsonSchema, { random, words: deps.words });
+      const options = { random, words: deps.words };
+      instance = grounding ? groundedJsonInstance(p.jsonSchema, options, grounding) : randomJsonInstance(p.jsonSchema, options);
     } catch (error) {
       throw badField("response_format", (error as Error).message);
     }
     return deps.tokenizer.encode(JSON.stringify(violate ? violateSchema(p.jsonSchema, instance) : instance));
   }
+  if (grounding) return deps.tokenizer.encode(groundedText(grounding));
   return mode === "echo" ? p.echoIds : null;
 }
 
@@ -96,7 +103,7 @@ export async function handleGeneration(endpoint: Endpoint, req: IncomingMessage,
   deps.admission.check();
 
   const modeHeader = req.headers[OUTPUT_HEADER];
-  if (modeHeader !== undefined && modeHeader !== "echo" && modeHeader !== "random") throw badField(OUTPUT_HEADER, "must be echo or random");
+  if (modeHeader !== undefined && !OUTPUT_MODES.includes(modeHeader as OutputMode)) throw badField(OUTPUT_HEADER, `must be ${OUTPUT_MODES.join(", ")}`);
   const mode = (modeHeader as OutputMode | undefined) ?? deps.outputMode;
   const seed = params.seed ?? (params.temperature === 0 ? seedFromTokens(params.promptIds) : Math.floor(deps.random.next() * 2 ** 32));
   const random = createRandom(seed);

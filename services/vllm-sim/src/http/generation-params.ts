@@ -12,6 +12,8 @@ export interface GenerationParams {
   promptText: string | null;
   /** What the echo output mode repeats: the prompt, or the last user message of a chat. */
   echoIds: number[];
+  /** What the grounded output mode answers from: every user message of a chat, or the prompt text (null for token ids). */
+  userText: string | null;
   maxTokens: number | undefined;
   minTokens: number;
   ignoreEos: boolean;
@@ -167,6 +169,7 @@ export function parseGenerationParams(endpoint: Endpoint, body: Body, ctx: Param
   let promptIds: number[];
   let promptText: string | null;
   let echoIds: number[];
+  let userText: string | null;
   if (endpoint === "chat") {
     const messages = body["messages"];
     if (!Array.isArray(messages) || messages.length === 0) throw badField("messages", "must be a non-empty list");
@@ -175,15 +178,18 @@ export function parseGenerationParams(endpoint: Endpoint, body: Body, ctx: Param
     promptIds = tokenizer.encode(promptText);
     const lastUser = [...chat].reverse().find((m) => m.role === "user");
     echoIds = tokenizer.encode(lastUser?.content ?? "");
+    userText = chat.filter((m) => m.role === "user").map((m) => m.content).join("\n");
   } else {
     ({ ids: promptIds, text: promptText } = completionPrompt(body, tokenizer));
     echoIds = promptIds;
+    userText = promptText;
   }
   return {
     endpoint,
     promptIds,
     promptText,
     echoIds,
+    userText,
     maxTokens,
     minTokens,
     ignoreEos: optionalBoolean(body, "ignore_eos") ?? false,

@@ -3,9 +3,10 @@
 // integers with (exclusive) bounds and multipleOf, strings with lengths and common formats,
 // $ref into $defs/definitions, anyOf/oneOf/allOf and nullable types. `pattern` is not honoured.
 // Hand-written rather than json-schema-faker: it needs a per-request seeded source and bounded sizes.
+// The grounded output mode subclasses the generator and replaces only the choices of content.
 import type { RandomSource } from "./random-source.js";
 
-type Schema = Record<string, unknown>;
+export type Schema = Record<string, unknown>;
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export interface InstanceOptions {
@@ -20,22 +21,22 @@ export function randomJsonInstance(schema: unknown, options: InstanceOptions): J
   return new InstanceGenerator(asSchema(schema), options).generate(asSchema(schema), 0);
 }
 
-function asSchema(value: unknown): Schema {
+export function asSchema(value: unknown): Schema {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Schema) : {};
 }
 
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
-class InstanceGenerator {
+export class InstanceGenerator {
   constructor(
-    private readonly root: Schema,
-    private readonly o: InstanceOptions,
+    protected readonly root: Schema,
+    protected readonly o: InstanceOptions,
   ) {}
 
   generate(input: Schema, depth: number): JsonValue {
     const schema = this.resolve(input);
     if ("const" in schema) return schema["const"] as JsonValue;
-    if (Array.isArray(schema["enum"]) && schema["enum"].length > 0) return this.pick(schema["enum"] as JsonValue[]);
+    if (Array.isArray(schema["enum"]) && schema["enum"].length > 0) return this.pickEnum(schema["enum"] as JsonValue[]);
     if (Array.isArray(schema["allOf"])) return this.generate(this.mergeAll(schema), depth);
     const branches = (schema["anyOf"] ?? schema["oneOf"]) as unknown[] | undefined;
     if (Array.isArray(branches) && branches.length > 0) return this.generate(this.preferNonNull(branches.map(asSchema)), depth);
@@ -57,7 +58,7 @@ class InstanceGenerator {
     }
   }
 
-  private resolve(schema: Schema): Schema {
+  protected resolve(schema: Schema): Schema {
     let current = schema;
     for (let hops = 0; typeof current["$ref"] === "string" && hops < 32; hops++) {
       const ref = current["$ref"] as string;
@@ -93,7 +94,7 @@ class InstanceGenerator {
     return this.pick(nonNull.length > 0 && this.o.random.next() < 0.9 ? nonNull : branches);
   }
 
-  private typeOf(schema: Schema): string {
+  protected typeOf(schema: Schema): string {
     const type = schema["type"];
     if (typeof type === "string") return type;
     if (Array.isArray(type) && type.length > 0) {
@@ -106,15 +107,18 @@ class InstanceGenerator {
     return "string";
   }
 
-  private object(schema: Schema, depth: number): JsonValue {
-    const out: { [key: string]: JsonValue } = {};
+  protected object(schema: Schema, depth: number): JsonValue {
+    const made = new Map<string, JsonValue>();
     const properties = asSchema(schema["properties"]);
     const required = new Set(Array.isArray(schema["required"]) ? (schema["required"] as string[]) : []);
-    for (const [key, sub] of Object.entries(properties)) {
+    for (const key of this.propertyOrder(properties)) {
       const include = required.has(key) || (depth < MAX_DEPTH && this.o.random.next() < 0.7);
-      if (include) out[key] = this.generate(asSchema(sub), depth + 1);
+      if (include) made.set(key, this.property(key, asSchema(properties[key]), depth + 1));
     }
-    for (const key of required) if (!(key in out)) out[key] = this.generate(this.additional(schema), depth + 1);
+    // The answer lists properties in the schema's order, whatever order they were made in.
+    const out: { [key: string]: JsonValue } = {};
+    for (const key of Object.keys(properties)) if (made.has(key)) out[key] = made.get(key)!;
+    for (const key of required) if (!(key in out)) out[key] = this.property(key, this.additional(schema), depth + 1);
     const additional = schema["additionalProperties"];
     const minProperties = num(schema["minProperties"]) ?? 0;
     const allowsExtra = additional !== false && Object.keys(properties).length === 0;
@@ -123,17 +127,26 @@ class InstanceGenerator {
     return out;
   }
 
+  /** The order properties are generated in (the schema's by default). */
+  protected propertyOrder(properties: Schema): string[] {
+    return Object.keys(properties);
+  }
+
+  /** One property's value. */
+  protected property(_key: string, schema: Schema, depth: number): JsonValue {
+    return this.generate(schema, depth);
+  }
+
   private additional(schema: Schema): Schema {
     const additional = schema["additionalProperties"];
     return typeof additional === "object" && additional !== null ? (additional as Schema) : { type: "string", maxLength: 20 };
   }
 
-  private array(schema: Schema, depth: number): JsonValue {
+  protected array(schema: Schema, depth: number): JsonValue {
     const prefix = Array.isArray(schema["prefixItems"]) ? (schema["prefixItems"] as unknown[]) : Array.isArray(schema["items"]) ? (schema["items"] as unknown[]) : [];
     const items = Array.isArray(schema["items"]) ? {} : asSchema(schema["items"]);
     const min = Math.max(num(schema["minItems"]) ?? 0, prefix.length > 0 ? prefix.length : 0);
-    const max = Math.max(min, Math.min(num(schema["maxItems"]) ?? min + 3, min + 3));
-    const length = depth >= MAX_DEPTH ? min : this.o.random.int(Math.max(min, max > 0 ? 1 : 0), max);
+    const length = depth >= MAX_DEPTH ? min : this.arrayLength(items, min, num(schema["maxItems"]));
     const unique = schema["uniqueItems"] === true;
     const seen = new Set<string>();
     const out: JsonValue[] = [];
@@ -148,7 +161,13 @@ class InstanceGenerator {
     return out;
   }
 
-  private bounds(schema: Schema, integer: boolean): [number, number] {
+  /** How many items an array gets: at least `min`, at most `maxItems`; here at most 3 more than `min`. */
+  protected arrayLength(_items: Schema, min: number, maxItems: number | undefined): number {
+    const max = Math.max(min, Math.min(maxItems ?? min + 3, min + 3));
+    return this.o.random.int(Math.max(min, max > 0 ? 1 : 0), max);
+  }
+
+  protected bounds(schema: Schema, integer: boolean): [number, number] {
     const step = integer ? 1 : 0.01;
     const exMin = num(schema["exclusiveMinimum"]);
     const exMax = num(schema["exclusiveMaximum"]);
@@ -168,7 +187,7 @@ class InstanceGenerator {
     return this.o.random.int(min, Math.max(min, max));
   }
 
-  private number(schema: Schema): number {
+  protected number(schema: Schema): number {
     const [min, max] = this.bounds(schema, false);
     const multipleOf = num(schema["multipleOf"]);
     if (multipleOf && multipleOf > 0) return this.multiple(min, max, multipleOf);
@@ -183,7 +202,7 @@ class InstanceGenerator {
     return Number((this.o.random.int(lo, Math.max(lo, hi)) * m).toPrecision(12));
   }
 
-  private string(schema: Schema): string {
+  protected string(schema: Schema): string {
     const r = this.o.random;
     switch (schema["format"]) {
       case "date":
@@ -206,11 +225,16 @@ class InstanceGenerator {
     return text.slice(0, target);
   }
 
-  private word(): string {
+  protected word(): string {
     return this.pick(this.o.words);
   }
 
-  private pick<T>(values: readonly T[]): T {
+  /** One of an enum's values. */
+  protected pickEnum(values: JsonValue[]): JsonValue {
+    return this.pick(values);
+  }
+
+  protected pick<T>(values: readonly T[]): T {
     return values[Math.floor(this.o.random.next() * values.length)]!;
   }
 }

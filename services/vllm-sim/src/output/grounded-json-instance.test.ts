@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Ajv } from "ajv";
+import { groundedJsonInstance } from "./grounded-json-instance.js";
+import { groundPrompt } from "./prompt-grounding.js";
+import { createRandom } from "./random-source.js";
+import { schemas } from "./schema-fixtures.js";
+
+const ajv = new Ajv({ strict: false });
+const reviews: Record<string, string> = {
+  R1: "국물이 정말 진하고 깊어요. 직원분들이 친절하세요.",
+  R2: "너무 비싸요. 직원이 불친절했어요.",
+  R3: "맛은 보통이에요.",
+  R4: "국물이 정말 진하고 깊어요. 가성비가 좋아요. 또 올게요!",
+};
+const refs = Object.keys(reviews);
+const promptWith = (instruction: string) =>
+  `<reviews>\n${refs.map((r) => `<review ref="${r}">${reviews[r]}</review>`).join("\n")}\n</reviews>\n${instruction}`;
+const perRef = (answer: object) => ({ type: "object", properties: Object.fromEntries(refs.map((r) => [r, answer])), required: refs, additionalProperties: false });
+
+function answer<T>(schema: object, instruction = "Answer for every review above by its ref.", seed = 1): T {
+  const value = groundedJsonInstance(schema, { random: createRandom(seed), words: ["filler"] }, groundPrompt(promptWith(instruction)));
+  const validate = ajv.compile(schema);
+  assert.ok(validate(value), `${JSON.stringify(value)}: ${ajv.errorsText(validate.errors)}`);
+  return value as T;
+}
+
+const phrasesOf = (ref: string) => reviews[ref]!.split(/(?<=[.!?])\s+/);
+const phraseOfAny = (text: string, among = refs) => among.some((r) => phrasesOf(r).includes(text));
+
+test("labels keyed by ref follow that review's cue words, in long or compact enums", () => {
+  const long = answer<Record<string, { label: string; confidence: number }>>(
+    perRef({ type: "object", properties: { label: { enum: ["positive", "negative", "neutral"] }, confidence: { type: "number", minimum: 0, maximum: 1 } }, required: ["label", "confidence"] }),
+  );
+  assert.deepEqual(refs.map((r) => long[r]!.label), ["positive", "negative", "neutral", "positive"]);
+  const compact = answer<Record<string, string>>(perRef({ enum: ["p", "n", "u"] }));
+  assert.deepEqual(refs.map((r) => compact[r]), ["p", "n", "u", "p"]);
+});
+
+test("claims keyed by ref are that review's own phrases, the praised ones when praise is asked for, with aspects by topic words", () => {
+  const claims = answer<Record<string, { claims: Array<{ aspect: string; claim: string }> }>>(
+    perRef({
+      type: "object",
+      properties: {
+        claims: {
+          type: "array",
+          maxItems: 3,
+          items: { type: "object", properties: { aspect: { enum: ["taste", "service", "price_value"] }, claim: { type: "string", minLength: 1, maxLength: 40 } }, required: ["aspect", "claim"] },
+        },
+      },
+      required: ["claims"],
+    }),
+    "Extract the praised claims of every review above by its ref.",
+  );
+  for (const r of refs) for (const c of claims[r]!.claims) assert.ok(phrasesOf(r).some((p) => p.startsWith(c.claim)), `${r}: "${c.claim}" begins a phrase of ${r}`);
+  // A field of 40 characters holds a phrase's key words: the predicate and end punctuation left out.
+  assert.deepEqual(claims["R1"]!.claims, [
+    { aspect: "taste", claim: "국물이 정말 진하고" },
+    { aspect: "service", claim: "직원분들이 친절하세요" },
+  ]);
+  assert.deepEqual(claims["R2"]!.claims, [], "R2 praises nothing");
+  assert.deepEqual(claims["R4"]!.claims.map((c) => c.claim), ["국물이 정말 진하고", "가성비가 좋아요", "또 올게요"]);
+  assert.deepEqual(claims["R4"]!.claims.slice(0, 2).map((c) => c.aspect), ["taste", "price_value"]);
+  assert.equal(claims["R4"]!.claims[0]!.aspect, claims["R1"]!.claims[0]!.aspect, "the same phrase, the same aspect");
+});
+
+test("a summary is made of the prompt's phrases; its citations are the prompt's refs that hold them; an aspect no phrase names stays empty", () => {
+  const evidence = { type: "array", items: { type: "string", enum: refs }, maxItems: 8 };
+  const part = { type: "object", properties: { summary: { type: "string", maxLength: 240 }, evidence, sentiment: { type: "number", minimum: -1, maximum: 1 } }, required: ["summary", "evidence", "sentiment"] };
+  type Part = { summary: string; evidence: string[]; sentiment: number };
+  const summary = answer<{ overall: Part; aspects: Record<string, Part> }>(
+    {
+      type: "object",
+      properties: {
+        overall: { type: "object", properties: { summary: { type: "string", maxLength: 400 }, evidence }, required: ["summary", "evidence"] },
+        aspects: { type: "object", properties: { service: part, parking: part }, required: ["service", "parking"] },
+      },
+      required: ["overall", "aspects"],
+    },
+    "Summarise these reviews. Aspects: service, parking.",
+  );
+  assert.equal(summary.overall.summary, "국물이 정말 진하고 깊어요. 직원분들이 친절하세요.", "the phrase two reviews share first");
+  assert.deepEqual(summary.overall.evidence, ["R1", "R4"]);
+  const service = summary.aspects["service"]!;
+  for (const sentence of service.summary.split(/(?<=[.!?])\s+/)) assert.ok(phraseOfAny(sentence) && /직원/.test(sentence), sentence);
+  assert.deepEqual(service.evidence, ["R1", "R2"]);
+  assert.equal(service.sentiment, 0, "one friendly and one unfriendly sentence balance");
+  assert.deepEqual(summary.aspects["parking"], { summary: "", evidence: [], sentiment: 0 });
+});
+
+test("an object that holds a ref is about that review: one item per review, each labelled from its own text", () => {
+  const list = answer<Array<{ r: string; l: string }>>({
+    type: "array",
+    items: { type: "object", properties: { l: { enum: ["positive", "negative", "neutral"] }, r: { type: "string", enum: refs } }, required: ["r", "l"] },
+  });
+  assert.deepEqual(list, [
+    { l: "positive", r: "R1" },
+    { l: "negative", r: "R2" },
+    { l: "neutral", r: "R3" },
+    { l: "positive", r: "R4" },
+  ]);
+});
+
+test("the same phrase always gets the same label when no cue decides", () => {
+  const schema = { type: "object", properties: { topic: { enum: ["a", "b", "c", "d", "e"] }, text: { type: "string", maxLength: 40 } }, required: ["topic", "text"] };
+  const labelFor = (instruction: string) => groundedJsonInstance(schema, { random: createRandom(7), words: ["w"] }, groundPrompt(instruction)) as { topic: string; text: string };
+  const first = labelFor("한강 뷰.");
+  assert.equal(first.text, "한강 뷰");
+  for (let seed = 0; seed < 5; seed++) assert.deepEqual(groundedJsonInstance(schema, { random: createRandom(seed), words: ["w"] }, groundPrompt("한강 뷰.")), first);
+});
+
+test("every construct of random mode still validates in grounded mode", () => {
+  for (const [i, schema] of schemas.entries()) {
+    const validate = ajv.compile(schema);
+    for (let seed = 0; seed < 20; seed++) {
+      const value = groundedJsonInstance(schema, { random: createRandom(seed), words: ["w", "filler"] }, groundPrompt(promptWith("Answer.")));
+      assert.ok(validate(value), `schema ${i} seed ${seed}: ${JSON.stringify(value)} ${ajv.errorsText(validate.errors)}`);
+    }
+  }
+});
