@@ -27,6 +27,8 @@ export interface BackendPoolOptions {
   probeIntervalMs: number;
   /** Consecutive failed probes or requests that take a replica out. */
   unhealthyAfter: number;
+  /** The gateway asks /tokenize (GATEWAY_TOKENIZE): find out once per replica whether it has one. */
+  checkTokenize?: boolean;
   connect(url: string): { api: OpenAiBackend; probe: VllmServerProbe };
   /** Called whenever capacity may have appeared (a backend became healthy, a probe adapted budgets). */
   onChange(): void;
@@ -40,6 +42,7 @@ class Backend implements PooledBackend {
   lastError = "";
   lastLoad: BackendLoadSample = { running: 0, waiting: 0, kvCacheUsage: 0 };
   admissionRejections = 0;
+  tokenizeChecked = false;
   readonly admission: AdmissionController;
   readonly drained: Promise<void>;
   private resolveDrained!: () => void;
@@ -172,11 +175,23 @@ export class BackendPool {
       backend.consecutiveFailures = 0;
       this.setHealthy(backend, true);
       this.options.onChange();
+      if (this.options.checkTokenize && !backend.tokenizeChecked) void this.checkTokenize(backend);
     } catch (error) {
       if (this.stopped.signal.aborted) return;
       backend.lastError = error instanceof Error ? error.message : String(error);
       // A replica never seen healthy stays out; a healthy one gets `unhealthyAfter` chances.
       if (!backend.healthy || ++backend.consecutiveFailures >= this.options.unhealthyAfter) this.setHealthy(backend, false);
+    }
+  }
+
+  /** Finds out once whether it has /tokenize (for GetStatus; requests ask it either way), apart from its health. */
+  private async checkTokenize(backend: Backend) {
+    backend.tokenizeChecked = true;
+    try {
+      const model = await backend.api.model(this.stopped.signal);
+      await backend.probe.tokenize({ kind: "text", text: "ping" }, model, this.stopped.signal);
+    } catch {
+      backend.tokenizeChecked = false; // try again at the next probe
     }
   }
 

@@ -45,6 +45,7 @@ await runService({
       },
       probeIntervalMs: config.GATEWAY_PROBE_INTERVAL_MS,
       unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,
+      checkTokenize: config.GATEWAY_TOKENIZE,
       connect: (url) => ({ api: new OpenAiBackend(url, config.VLLM_API_KEY), probe: new VllmServerProbe(url, config.GATEWAY_PROBE_TIMEOUT_MS) }),
       // Called only once probes run, after the dispatcher below exists.
       onChange: () => dispatcher.schedule(0),
