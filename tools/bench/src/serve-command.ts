@@ -7,7 +7,8 @@ import { buildResult, formatSummary, type BenchResult } from "./load/bench-resul
 import type { PercentileMetric } from "./load/bench-metrics.js";
 import { parseGoodput } from "./load/goodput.js";
 import { loadQwenTokenizer } from "./load/qwen-tokenizer.js";
-import { randomDataset } from "./load/random-dataset.js";
+import { promptsOfLengths, randomDataset } from "./load/random-dataset.js";
+import { sampleShareGptLengths } from "./load/sharegpt-lengths.js";
 import { RandomSource } from "./load/random-source.js";
 import type { BenchPriority, BenchRequest } from "./load/request-output.js";
 import { reviewDataset } from "./load/review-dataset.js";
@@ -27,7 +28,7 @@ export interface ServeOptions {
   grpcAddress: string;
   model: string;
   tokenizer: string;
-  datasetName: "random" | "reviews";
+  datasetName: "random" | "reviews" | "sharegpt";
   numPrompts: number;
   requestRate: number;
   burstiness: number;
@@ -39,6 +40,7 @@ export interface ServeOptions {
   reviewsRestaurants: number;
   reviewsPerPrompt: number;
   reviewsOutputLen: number;
+  sharegptOutputLen?: number;
   seed: number;
   goodput?: string[];
   percentileMetrics: string;
@@ -74,7 +76,7 @@ export function serveCommand(): Command {
     .option("--grpc-address <addr>", "gateway gRPC address for --backend reviewlens-grpc", "127.0.0.1:50051")
     .option("--model <name>", "model name sent with each request", "Qwen/Qwen2.5-7B-Instruct")
     .option("--tokenizer <name>", "tokenizer the prompts are built with (Qwen2.5's is built in)", "Qwen/Qwen2.5-7B-Instruct")
-    .addOption(new Option("--dataset-name <name>", "random tokens or seeded Korean reviews").choices(["random", "reviews"]).default("random"))
+    .addOption(new Option("--dataset-name <name>", "random tokens, seeded Korean reviews, or ShareGPT-shaped lengths (no download)").choices(["random", "reviews", "sharegpt"]).default("random"))
     .option("--num-prompts <n>", "number of requests", positiveInt("--num-prompts"), 1000)
     .addOption(new Option("--request-rate <r>", "requests per second (inf: all at once)").argParser(positive("--request-rate")).default(Infinity, "inf"))
     .option("--burstiness <b>", "gamma shape of arrivals: 1 Poisson, <1 burstier, >1 smoother", positive("--burstiness"), 1)
@@ -86,6 +88,7 @@ export function serveCommand(): Command {
     .option("--reviews-restaurants <n>", "restaurants in the review data set", positiveInt("--reviews-restaurants"), 10)
     .option("--reviews-per-prompt <n>", "reviews per sentiment prompt", positiveInt("--reviews-per-prompt"), 5)
     .option("--reviews-output-len <n>", "max output tokens of a review prompt", positiveInt("--reviews-output-len"), 128)
+    .option("--sharegpt-output-len <n>", "every ShareGPT-shaped request's output length instead of the drawn one", positiveInt("--sharegpt-output-len"))
     .option("--seed <n>", "random seed", nonNegativeInt("--seed"), 0)
     .option("--goodput <slo...>", "SLOs as KEY:MS (ttft, tpot, e2el)")
     .option("--percentile-metrics <list>", "metrics to report percentiles of", "ttft,tpot,itl,e2el")
@@ -128,8 +131,17 @@ export async function buildRequests(o: ServeOptions): Promise<BenchRequest[]> {
   const requests =
     o.datasetName === "reviews"
       ? reviewDataset({ numPrompts: o.numPrompts, seed: o.seed, restaurants: o.reviewsRestaurants, reviewsPerPrompt: o.reviewsPerPrompt, outputLen: o.reviewsOutputLen }, tokenizer)
-      : randomDataset({ numPrompts: o.numPrompts, inputLen: o.randomInputLen, outputLen: o.randomOutputLen, rangeRatio: o.randomRangeRatio, prefixLen: o.randomPrefixLen }, new RandomSource(o.seed), tokenizer);
+      : o.datasetName === "sharegpt"
+        ? shareGptDataset(o, tokenizer)
+        : randomDataset({ numPrompts: o.numPrompts, inputLen: o.randomInputLen, outputLen: o.randomOutputLen, rangeRatio: o.randomRangeRatio, prefixLen: o.randomPrefixLen }, new RandomSource(o.seed), tokenizer);
   return requests.map((r) => ({ ...r, priority: o.priority }));
+}
+
+/** ShareGPT-shaped lengths (load/sharegpt-lengths.ts) as prompts of random words; --sharegpt-output-len fixes the outputs, as in vLLM. */
+function shareGptDataset(o: ServeOptions, tokenizer: ReturnType<typeof loadQwenTokenizer>): BenchRequest[] {
+  const random = new RandomSource(o.seed);
+  const lengths = sampleShareGptLengths(o.numPrompts, random).map((l) => ({ input: l.input, output: o.sharegptOutputLen ?? l.output }));
+  return promptsOfLengths(lengths, random, tokenizer);
 }
 
 /** Runs one benchmark; prints progress (stderr) and the summary (out); saves JSON when asked. */

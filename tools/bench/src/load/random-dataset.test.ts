@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { loadQwenTokenizer } from "./qwen-tokenizer.js";
-import { randomDataset } from "./random-dataset.js";
+import { promptsOfLengths, randomDataset } from "./random-dataset.js";
 import { RandomSource } from "./random-source.js";
 import { reviewDataset } from "./review-dataset.js";
+import { sampleShareGptLengths } from "./sharegpt-lengths.js";
 
 it("random prompts have exactly their sampled length plus the shared prefix", () => {
   const tokenizer = loadQwenTokenizer();
@@ -27,4 +28,15 @@ it("review prompts carry Korean reviews and count their tokens", () => {
     assert.match(r.prompt, /[가-힣]/);
     assert.equal(r.promptLen, tokenizer.encode(r.prompt).length);
   }
+});
+
+it("ShareGPT-shaped prompts have exactly their drawn token lengths and keep their output lengths", () => {
+  const tokenizer = loadQwenTokenizer();
+  const lengths = sampleShareGptLengths(30, new RandomSource(4));
+  const requests = promptsOfLengths(lengths, new RandomSource(5), tokenizer);
+  requests.forEach((r, i) => {
+    assert.equal(tokenizer.encode(r.prompt).length, r.promptLen);
+    assert.ok(Math.abs(r.promptLen - lengths[i]!.input) <= 2, `prompt ${r.promptLen} for ${lengths[i]!.input}`);
+    assert.equal(r.outputLen, lengths[i]!.output);
+  });
 });

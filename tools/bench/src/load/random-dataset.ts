@@ -55,12 +55,17 @@ export function wordTokenPool(tokenizer: PromptTokenizer, random: RandomSource):
 }
 
 export function randomDataset(options: RandomDatasetOptions, random: RandomSource, tokenizer: PromptTokenizer): BenchRequest[] {
+  return promptsOfLengths(sampleLengths(options, random), random, tokenizer, options.prefixLen);
+}
+
+/** Prompts of random whole-word tokens with exactly these token lengths (plus the shared prefix), each with its output length. */
+export function promptsOfLengths(lengths: ReadonlyArray<{ input: number; output: number }>, random: RandomSource, tokenizer: PromptTokenizer, prefixLen = 0): BenchRequest[] {
   const pool = wordTokenPool(tokenizer, random);
   const n = pool.length;
   const word = (k: number) => pool[((k % n) + n) % n]!;
-  const prefixIds = Array.from({ length: options.prefixLen }, () => word(random.int(0, n - 1)));
-  const prefix = options.prefixLen > 0 ? textOfLength(prefixIds, options.prefixLen, tokenizer, (i) => word(i * 7919)).text : "";
-  return sampleLengths(options, random).map(({ input, output }, i) => {
+  const prefixIds = Array.from({ length: prefixLen }, () => word(random.int(0, n - 1)));
+  const prefix = prefixLen > 0 ? textOfLength(prefixIds, prefixLen, tokenizer, (i) => word(i * 7919)).text : "";
+  return lengths.map(({ input, output }, i) => {
     const offset = random.int(0, n - 1);
     const ids = Array.from({ length: input }, (_, j) => word(offset + i + j * 17));
     const body = textOfLength(ids, input, tokenizer, (k) => word(offset + k * 31));
