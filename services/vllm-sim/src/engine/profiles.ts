@@ -1,15 +1,14 @@
 import type { CostProfile } from "./cost-model.js";
 
 /**
- * What vLLM adds to the kernels, fitted to five published vLLM 0.5.5-0.6.2 runs of an 8B model on
- * one H100 (tools/bench/src/calibration; `make calibrate-sim` refits it, its test replays every
- * point): 0.375 ms per step, nothing per decoding sequence beyond the kernels, and 120 ns per
- * context token of the decoding sequences (6.5x the dense attention kernel measured: vLLM V0's
- * paged attention and the block tables it rebuilds every step). The points put the batch-dependent
- * cost on context tokens rather than sequences because the long-prompt point needs it there.
- * Software, not hardware, so the H200 profile shares it.
+ * What vLLM adds to the kernels, fitted to published vLLM 0.5.5-0.6.2 runs of an 8B model on one
+ * H100 (tools/bench/src/calibration; `make calibrate-sim` refits it, its test replays every point):
+ * 1.875 ms per step (scheduling, input preparation), 6.25 us per decoding sequence (sampling,
+ * detokenisation, output processing) and 72.5 ns per context token of the decoding sequences (3.9x
+ * the dense attention kernel measured: vLLM V0's paged attention and the block tables it rebuilds
+ * every step; the long-prompt point needs it). Software, not hardware, so the H200 profile shares it.
  */
-export const VLLM_OVERHEAD = { stepOverheadMs: 0.375, perDecodeSeqOverheadMs: 0, perContextTokenOverheadMs: 1.2e-4 } as const;
+export const VLLM_OVERHEAD = { stepOverheadMs: 1.875, perDecodeSeqOverheadMs: 0.00625, perContextTokenOverheadMs: 7.25e-5 } as const;
 
 /**
  * Qwen2.5-7B-Instruct on one H100 80GB (calibration/h100-qwen2.5-7b.json, fits in its README):

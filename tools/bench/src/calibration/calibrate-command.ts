@@ -30,7 +30,7 @@ export function referenceTable(h100: Comparison[], h200: Comparison[]): string {
   h100.forEach((c, k) => {
     const p = c.point;
     const g = h200[k]!;
-    const tpotKind = p.compareTpot === "median" ? " (median)" : "";
+    const tpotKind = p.compareTpot === "median" ? " (median)" : p.compareTpot === "asyncRun" ? " (async run)" : "";
     lines.push(
       `| [${p.id}](${p.source.url}) | ${workloadText(p)} | ${p.vllm}; ${p.engine} | ${f0(p.reported.outputTokPerS)} / ${f0(c.sim.outputTokPerS)} / ${f2(c.throughputRatio)} | ${f1(referenceTpotMs(p))} / ${f1(c.simTpotMs)} / ${f2(c.tpotRatio)}${tpotKind} | ${verdict(c)} | ${f0(g.sim.outputTokPerS)} (${f2(g.sim.outputTokPerS / c.sim.outputTokPerS)}), ${f1(g.simTpotMs)} (${f2(g.simTpotMs / c.simTpotMs)}) |`,
     );
