@@ -18,7 +18,7 @@ export function instrumentRunner(inner: AnalysisRunner, meter: Meter): AnalysisR
     advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] },
   });
   const tokens = meter.createCounter("analysis_tokens", {
-    description: "Tokens of analyses: prompt and output sent, and the prompt tokens all reviews would have cost (kind=all_reviews_prompt)",
+    description: "Tokens of analyses: prompt and output sent, of the prompt those the prefix cache served (kind=cached_prompt), and the prompt tokens all reviews would have cost (kind=all_reviews_prompt)",
   });
   const warnings = meter.createCounter("analysis_warnings", { description: "Warnings of analyses (removed citations, unlabelled or cut reviews)" });
   return {
@@ -32,6 +32,7 @@ export function instrumentRunner(inner: AnalysisRunner, meter: Meter): AnalysisR
         if (outcome.report.status === common.AnalysisStatus.ANALYSIS_STATUS_COMPLETED) {
           const usage = outcome.report.usage;
           tokens.add(usage?.promptTokens ?? 0, { ...labels, kind: "prompt" });
+          tokens.add(usage?.cachedPromptTokens ?? 0, { ...labels, kind: "cached_prompt" });
           tokens.add(usage?.outputTokens ?? 0, { ...labels, kind: "output" });
           tokens.add(usage?.allReviewsPromptTokens ?? 0, { ...labels, kind: "all_reviews_prompt" });
           warnings.add(outcome.report.warnings.length, labels);

@@ -24,7 +24,7 @@ function skippedReport(analyzedAt: Date, ageSeconds: number, processingMs: numbe
   return {
     status: common.AnalysisStatus.ANALYSIS_STATUS_SKIPPED,
     resultAge: { analyzedAt: analyzedAt.toISOString(), ageSeconds },
-    usage: { promptTokens: 0, outputTokens: 0, totalTokens: 0, allReviewsPromptTokens: 0 },
+    usage: { promptTokens: 0, outputTokens: 0, totalTokens: 0, allReviewsPromptTokens: 0, cachedPromptTokens: 0, allReviewsCachedPromptTokens: 0 },
     timings: undefined,
     reviewsConsidered: 0,
     llmRequests: 0,
@@ -49,6 +49,9 @@ export function guardedRunner(guard: Pick<AnalysisGuard, "run">, stats: Restaura
           return {
             result: done.result,
             tokensUsed: done.report.usage?.totalTokens ?? 0,
+            promptTokens: done.report.usage?.promptTokens ?? 0,
+            cachedPromptTokens: done.report.usage?.cachedPromptTokens ?? 0,
+            outputTokens: done.report.usage?.outputTokens ?? 0,
             reviewsConsidered: done.report.reviewsConsidered,
             batchSize: done.report.batchSize,
             warningCount: done.report.warnings.length,

@@ -7,6 +7,7 @@ export * from "./dependency-errors.js";
 export * from "./guarded-runner.js";
 export * from "./llm-gateway.js";
 export * from "./per-review-task.js";
+export * from "./prefix-cache-estimate.js";
 export * from "./prompt-batcher.js";
 export * from "./prompt-tokenizer.js";
 export * from "./review-context.js";

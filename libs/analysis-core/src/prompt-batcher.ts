@@ -1,5 +1,6 @@
 // Packs reviews into prompts by token count (not review count): long reviews make smaller batches,
 // and no prompt exceeds its budget, checked with the exact tokenizer on the rendered prompt.
+import { PrefixCacheEstimate } from "./prefix-cache-estimate.js";
 import { chatPromptTokens, type ChatTurn, type PromptTokenizer } from "./prompt-tokenizer.js";
 import { refFor, reviewBlock } from "./review-delimiting.js";
 
@@ -82,11 +83,33 @@ export function planBatches<R extends BatchReview>(reviews: R[], options: Batchi
   return { batches, truncated };
 }
 
-/** Prompt tokens a set of reviews would cost when packed the same way (the all-reviews comparison). */
-export function plannedPromptTokens(texts: string[], options: BatchingOptions): number {
+export interface PlannedUsage {
+  promptTokens: number;
+  /** What a warm prefix cache would serve: the instructions every such prompt shares, and the
+   * block-aligned prefixes the prompts share with each other. */
+  cachedPromptTokens: number;
+}
+
+/** What prompts would cost that are never sent, counted like sent ones (the all-reviews comparison). */
+export function plannedUsage(prompts: ChatTurn[][], tokenizer: PromptTokenizer, warm: ChatTurn[][] = []): PlannedUsage {
+  const cache = new PrefixCacheEstimate();
+  const ids = (messages: ChatTurn[]) => tokenizer.encode(tokenizer.renderChat(messages, true));
+  for (const messages of warm) cache.add(ids(messages));
+  let promptTokens = 0;
+  let cachedPromptTokens = 0;
+  for (const messages of prompts) {
+    const tokens = ids(messages);
+    promptTokens += tokens.length;
+    cachedPromptTokens += cache.add(tokens);
+  }
+  return { promptTokens, cachedPromptTokens };
+}
+
+/** What a set of reviews would cost packed the same way; the instructions alone are warm in the cache. */
+export function plannedPromptTokens(texts: string[], options: BatchingOptions): PlannedUsage {
   const plan = planBatches(
     texts.map((text, i) => ({ reviewId: String(i), text })),
     options,
   );
-  return plan.batches.reduce((sum, b) => sum + b.promptTokens, 0);
+  return plannedUsage(plan.batches.map((b) => b.messages), options.tokenizer, [options.render([])]);
 }

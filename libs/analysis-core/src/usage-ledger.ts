@@ -4,9 +4,13 @@ import type { common, inference } from "@reviewlens/contracts";
 export interface UsageTotals {
   llmRequests: number;
   promptTokens: number;
+  /** Of promptTokens, served from the backend's prefix cache (the rest the GPU computed). */
+  cachedPromptTokens: number;
   outputTokens: number;
   /** What sending every review of the restaurant would have cost in prompt tokens (same packing). */
   allReviewsPromptTokens: number;
+  /** Of allReviewsPromptTokens, what a prefix cache would have served (shared block-aligned prefixes). */
+  allReviewsCachedPromptTokens: number;
   queueMs: number;
   ttftMs: number;
   prefillMs: number;
@@ -18,8 +22,10 @@ export class UsageLedger {
   private totals: UsageTotals = {
     llmRequests: 0,
     promptTokens: 0,
+    cachedPromptTokens: 0,
     outputTokens: 0,
     allReviewsPromptTokens: 0,
+    allReviewsCachedPromptTokens: 0,
     queueMs: 0,
     ttftMs: 0,
     prefillMs: 0,
@@ -32,6 +38,7 @@ export class UsageLedger {
     const t = this.totals;
     t.llmRequests += 1;
     t.promptTokens += response.usage?.promptTokens ?? 0;
+    t.cachedPromptTokens += response.usage?.cachedPromptTokens ?? 0;
     t.outputTokens += response.usage?.outputTokens ?? 0;
     t.queueMs += response.timings?.queueMs ?? 0;
     t.ttftMs += response.timings?.ttftMs ?? 0;
@@ -40,8 +47,9 @@ export class UsageLedger {
     t.e2eMs += response.timings?.e2eMs ?? 0;
   }
 
-  addAllReviewsPromptTokens(tokens: number): void {
-    this.totals.allReviewsPromptTokens += tokens;
+  addAllReviewsPromptTokens(tokens: { promptTokens: number; cachedPromptTokens: number }): void {
+    this.totals.allReviewsPromptTokens += tokens.promptTokens;
+    this.totals.allReviewsCachedPromptTokens += tokens.cachedPromptTokens;
   }
 
   noteBatchSize(reviews: number): void {
@@ -63,6 +71,8 @@ export class UsageLedger {
       outputTokens: t.outputTokens,
       totalTokens: t.promptTokens + t.outputTokens,
       allReviewsPromptTokens: t.allReviewsPromptTokens,
+      cachedPromptTokens: t.cachedPromptTokens,
+      allReviewsCachedPromptTokens: t.allReviewsCachedPromptTokens,
     };
   }
 

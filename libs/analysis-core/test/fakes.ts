@@ -24,7 +24,7 @@ export class ScriptedGateway implements LlmGateway {
     return {
       text,
       finishReason: "stop",
-      usage: { promptTokens: 100, outputTokens: 10, totalTokens: 110, allReviewsPromptTokens: 0 },
+      usage: { promptTokens: 100, outputTokens: 10, totalTokens: 110, allReviewsPromptTokens: 0, cachedPromptTokens: 60, allReviewsCachedPromptTokens: 0 },
       timings: { queueMs: 1, ttftMs: 5, prefillMs: 4, decodeMs: 20, tpotMs: 2, e2eMs: 25, tokensPerSecond: 500 },
       execution: undefined,
     };

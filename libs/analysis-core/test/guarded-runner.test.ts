@@ -44,7 +44,7 @@ function analysis(calls: { n: number }): (signal: AbortSignal) => Promise<Analys
   return async () => {
     calls.n++;
     const ledger = new UsageLedger();
-    ledger.record({ usage: { promptTokens: 300, outputTokens: 40, totalTokens: 340, allReviewsPromptTokens: 0 }, timings: undefined });
+    ledger.record({ usage: { promptTokens: 300, outputTokens: 40, totalTokens: 340, allReviewsPromptTokens: 0, cachedPromptTokens: 250, allReviewsCachedPromptTokens: 0 }, timings: undefined });
     ledger.noteBatchSize(7);
     return { result: { labels: ["positive"] }, report: completedReport({ ledger, reviewsConsidered: 12, processingMs: 5, warnings: ["w"] }), errorCount: 2 };
   };
@@ -61,8 +61,8 @@ describe("guardedRunner", () => {
     const first = await runner.run(key, analysis(calls), signal);
     assert.equal(first.report.status, common.AnalysisStatus.ANALYSIS_STATUS_COMPLETED);
     assert.deepEqual(
-      store.rows.map((r) => [r.status, r.tokensUsed, r.reviewsConsidered, r.batchSize, r.warningCount, r.errorCount]),
-      [["completed", 340, 12, 7, 1, 2]],
+      store.rows.map((r) => [r.status, r.tokensUsed, r.promptTokens, r.cachedPromptTokens, r.outputTokens, r.reviewsConsidered, r.batchSize, r.warningCount, r.errorCount]),
+      [["completed", 340, 300, 250, 40, 12, 7, 1, 2]],
     );
     const second = await runner.run(key, analysis(calls), signal);
     assert.equal(calls.n, 1, "no second run");

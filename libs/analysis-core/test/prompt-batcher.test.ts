@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { chatPromptTokens, planBatches, plannedPromptTokens, reviewsSection, type ChatTurn } from "../src/index.js";
 import { charTokenizer } from "./fakes.js";
+import { PrefixCacheEstimate } from "../src/prefix-cache-estimate.js";
 
 const render = (blocks: string[]): ChatTurn[] => [
   { role: "system", content: "Label each review." },
@@ -47,10 +48,43 @@ describe("planBatches", () => {
     const texts = Array.from({ length: 50 }, () => "나".repeat(60));
     const all = plannedPromptTokens(texts, options);
     const some = plannedPromptTokens(texts.slice(0, 10), options);
-    assert.ok(all > some * 4, `${all} vs ${some}`);
+    assert.ok(all.promptTokens > some.promptTokens * 4, `${all.promptTokens} vs ${some.promptTokens}`);
+  });
+
+  it("counts the shared instructions of never-sent prompts as cached in whole 16-token blocks", () => {
+    const texts = Array.from({ length: 50 }, (_, i) => String.fromCodePoint(0x4e00 + i).padEnd(60, "나"));
+    const plan = planBatches(texts.map((text, i) => ({ reviewId: String(i), text })), options);
+    const all = plannedPromptTokens(texts, options);
+    assert.equal(all.promptTokens, plan.batches.reduce((n, b) => n + b.promptTokens, 0));
+    // The char tokenizer's tokens are characters. The warm instructions share the system turn and
+    // "<|user|><reviews>\n" with the first prompt; later prompts share with it up to their own first
+    // review's text (`<review ref="R1">`).
+    const blocks = (n: number) => Math.floor(n / 16) * 16;
+    const instructions = charTokenizer.renderChat(render([])).indexOf("\n</reviews>");
+    const head = instructions + '<review ref="R1">'.length;
+    assert.ok(plan.batches.length > 2);
+    assert.equal(all.cachedPromptTokens, blocks(instructions) + (plan.batches.length - 1) * blocks(head));
   });
 
   it("refuses a budget the instructions alone exceed", () => {
     assert.throws(() => planBatches([review(1, 10)], { ...options, maxPromptTokens: 40 }), /no room for reviews/);
+  });
+});
+
+describe("PrefixCacheEstimate", () => {
+  it("serves whole blocks of the longest prefix shared with an earlier prompt, never the last token", () => {
+    const cache = new PrefixCacheEstimate(4);
+    const seq = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+    assert.equal(cache.add(seq(10)), 0);
+    assert.equal(cache.add(seq(10)), 8, "the same 10 tokens: two full blocks, the last token is computed");
+    assert.equal(cache.add(seq(8)), 4, "8 tokens: the second block holds the last token");
+    assert.equal(cache.add([...seq(6), 99, 98, 97]), 4, "diverging inside the second block");
+    assert.equal(cache.add([1, ...seq(9)]), 0, "a different first block shares nothing");
+  });
+
+  it("keeps a block's place in the chain: equal blocks after different prefixes do not hit", () => {
+    const cache = new PrefixCacheEstimate(2);
+    cache.add([1, 2, 3, 4, 5]);
+    assert.equal(cache.add([9, 9, 3, 4, 5]), 0);
   });
 });

@@ -48,6 +48,10 @@ export interface GuardRequest {
 export interface AnalysisRun<R> {
   readonly result: R;
   readonly tokensUsed?: number;
+  /** Prompt tokens, of which cachedPromptTokens the backend's prefix cache served, and output tokens. */
+  readonly promptTokens?: number;
+  readonly cachedPromptTokens?: number;
+  readonly outputTokens?: number;
   readonly reviewsConsidered?: number;
   readonly batchSize?: number;
   readonly warningCount?: number;
@@ -168,6 +172,9 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       status,
       processingTimeMs: processingMs,
       tokensUsed: run?.tokensUsed ?? 0,
+      promptTokens: run?.promptTokens ?? 0,
+      cachedPromptTokens: run?.cachedPromptTokens ?? 0,
+      outputTokens: run?.outputTokens ?? 0,
       reviewsConsidered: run?.reviewsConsidered ?? 0,
       batchSize: run?.batchSize ?? 0,
       cacheHit: status === "skipped",

@@ -67,6 +67,18 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "prompt, cached prompt and output tokens per analysis; cached prompt tokens per LLM request",
+    // Existing rows keep their values; their new counts are 0 (unknown before this version).
+    sql: `
+      ALTER TABLE analysis_metrics
+        ADD COLUMN prompt_tokens integer NOT NULL DEFAULT 0,
+        ADD COLUMN cached_prompt_tokens integer NOT NULL DEFAULT 0,
+        ADD COLUMN output_tokens integer NOT NULL DEFAULT 0;
+      ALTER TABLE vllm_metrics ADD COLUMN cached_prompt_tokens integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 // Serialises concurrent migrators (two services starting at once against one PostgreSQL).

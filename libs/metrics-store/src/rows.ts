@@ -9,6 +9,10 @@ export interface AnalysisMetricsRow {
   readonly status: AnalysisOutcome;
   readonly processingTimeMs: number;
   readonly tokensUsed: number;
+  /** Prompt tokens of the analysis' LLM requests, of which cachedPromptTokens came from the prefix cache. */
+  readonly promptTokens?: number;
+  readonly cachedPromptTokens?: number;
+  readonly outputTokens?: number;
   readonly reviewsConsidered: number;
   readonly batchSize: number;
   readonly cacheHit: boolean;
@@ -31,6 +35,8 @@ export interface VllmMetricsRow {
   readonly decodeMs: number;
   readonly e2eMs: number;
   readonly promptTokens: number;
+  /** Of promptTokens, served from the backend's prefix cache (usage.prompt_tokens_details.cached_tokens). */
+  readonly cachedPromptTokens?: number;
   readonly outputTokens: number;
   readonly tpotMs: number;
   readonly tokensPerS: number;

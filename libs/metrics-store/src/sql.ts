@@ -26,6 +26,9 @@ export async function insertAnalysisMetrics(db: Queryable, rows: readonly KeyedA
     status: r.status,
     processing_time_ms: r.processingTimeMs,
     tokens_used: r.tokensUsed,
+    prompt_tokens: r.promptTokens ?? 0,
+    cached_prompt_tokens: r.cachedPromptTokens ?? 0,
+    output_tokens: r.outputTokens ?? 0,
     reviews_considered: r.reviewsConsidered,
     batch_size: r.batchSize,
     cache_hit: r.cacheHit,
@@ -35,10 +38,12 @@ export async function insertAnalysisMetrics(db: Queryable, rows: readonly KeyedA
   }));
   await db.query(
     `INSERT INTO analysis_metrics (row_id, restaurant_id, analysis_type, status, processing_time_ms, tokens_used,
-       reviews_considered, batch_size, cache_hit, error_count, warning_count, created_at)
+       prompt_tokens, cached_prompt_tokens, output_tokens, reviews_considered, batch_size, cache_hit, error_count,
+       warning_count, created_at)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(row_id uuid, restaurant_id text, analysis_type text,
-       status text, processing_time_ms double precision, tokens_used integer, reviews_considered integer,
-       batch_size integer, cache_hit boolean, error_count integer, warning_count integer, created_at timestamptz)
+       status text, processing_time_ms double precision, tokens_used integer, prompt_tokens integer,
+       cached_prompt_tokens integer, output_tokens integer, reviews_considered integer, batch_size integer,
+       cache_hit boolean, error_count integer, warning_count integer, created_at timestamptz)
      ON CONFLICT (row_id) DO NOTHING`,
     [JSON.stringify(json)],
   );
@@ -67,6 +72,7 @@ export async function insertVllmMetrics(db: Queryable, rows: readonly StampedVll
     decode_ms: r.decodeMs,
     e2e_ms: r.e2eMs,
     prompt_tokens: r.promptTokens,
+    cached_prompt_tokens: r.cachedPromptTokens ?? 0,
     output_tokens: r.outputTokens,
     tpot_ms: r.tpotMs,
     tokens_per_s: r.tokensPerS,
@@ -75,12 +81,13 @@ export async function insertVllmMetrics(db: Queryable, rows: readonly StampedVll
   }));
   await db.query(
     `INSERT INTO vllm_metrics (request_id, restaurant_id, analysis_type, priority, backend, queue_ms, ttft_ms,
-       prefill_ms, decode_ms, e2e_ms, prompt_tokens, output_tokens, tpot_ms, tokens_per_s, met_slo, created_at)
+       prefill_ms, decode_ms, e2e_ms, prompt_tokens, cached_prompt_tokens, output_tokens, tpot_ms, tokens_per_s,
+       met_slo, created_at)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(request_id text, restaurant_id text, analysis_type text,
        priority text, backend text, queue_ms double precision, ttft_ms double precision,
        prefill_ms double precision, decode_ms double precision, e2e_ms double precision, prompt_tokens integer,
-       output_tokens integer, tpot_ms double precision, tokens_per_s double precision, met_slo boolean,
-       created_at timestamptz)
+       cached_prompt_tokens integer, output_tokens integer, tpot_ms double precision, tokens_per_s double precision,
+       met_slo boolean, created_at timestamptz)
      ON CONFLICT (request_id) DO NOTHING`,
     [JSON.stringify(json)],
   );

@@ -18,6 +18,7 @@ export function vllmRow(i: number, extra: Partial<VllmMetricsRow> = {}): VllmMet
     decodeMs: 200,
     e2eMs: 300 + i,
     promptTokens: 1000 + i,
+    cachedPromptTokens: 512,
     outputTokens: 100,
     tpotMs: 2,
     tokensPerS: 500,
@@ -42,7 +43,7 @@ export function metricsStoreContract(open: OpenStore): void {
       const versions = await store.query<{ version: number; n: string }>(
         "SELECT version, count(*) OVER () AS n FROM schema_migrations",
       );
-      assert.deepEqual(versions.map((v) => v.version), [1]);
+      assert.deepEqual(versions.map((v) => v.version), [1, 2]);
       const tables = await store.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
@@ -64,6 +65,9 @@ export function metricsStoreContract(open: OpenStore): void {
       status: "skipped",
       processingTimeMs: 1.5,
       tokensUsed: 0,
+      promptTokens: 900,
+      cachedPromptTokens: 600,
+      outputTokens: 40,
       reviewsConsidered: 0,
       batchSize: 0,
       cacheHit: true,
@@ -78,12 +82,14 @@ export function metricsStoreContract(open: OpenStore): void {
       const [row] = await reopened.query<Record<string, unknown>>("SELECT * FROM vllm_metrics WHERE request_id = 'req-7'");
       assert.equal(row?.["ttft_ms"], 107);
       assert.equal(row?.["prompt_tokens"], 1007);
+      assert.equal(row?.["cached_prompt_tokens"], 512);
       assert.equal(row?.["met_slo"], false);
       assert.equal(row?.["priority"], "batch");
       const [analysis] = await reopened.query<Record<string, unknown>>("SELECT * FROM analysis_metrics WHERE restaurant_id = 'r-close'");
       assert.equal(analysis?.["status"], "skipped");
       assert.equal(analysis?.["cache_hit"], true);
       assert.equal(analysis?.["warning_count"], 2);
+      assert.deepEqual([analysis?.["prompt_tokens"], analysis?.["cached_prompt_tokens"], analysis?.["output_tokens"]], [900, 600, 40]);
     } finally {
       await reopened.close();
     }

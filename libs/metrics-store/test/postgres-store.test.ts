@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import pg from "pg";
-import { migrate, openMetricsStore } from "../src/index.js";
+import { migrate, migrations, openMetricsStore } from "../src/index.js";
 import { metricsStoreContract } from "./metrics-store-contract.js";
 import { captureLogger, createTestDatabase, type TestDatabase } from "@reviewlens/testkit";
 
@@ -19,12 +19,33 @@ test("concurrent migrators on one database apply each migration once", async () 
   const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: fresh.url, max: 2 }));
   try {
     const applied = await Promise.all(pools.map((p) => migrate(p)));
-    assert.deepEqual(applied.map((a) => a.length).sort(), [0, 0, 1]);
+    assert.deepEqual(applied.map((a) => a.length).sort(), [0, 0, migrations.length]);
     const { rows } = await pools[0]!.query("SELECT version FROM schema_migrations");
-    assert.equal(rows.length, 1);
+    assert.equal(rows.length, migrations.length);
     assert.deepEqual(await migrate(pools[0]!), []);
   } finally {
     await Promise.all(pools.map((p) => p.end()));
+    await fresh.drop();
+  }
+});
+
+test("version 2 adds the token columns and keeps the rows written before it", async () => {
+  const fresh = await createTestDatabase("metrics_v2");
+  const pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
+  try {
+    assert.deepEqual(await migrate(pool, migrations.filter((m) => m.version === 1)), [1]);
+    await pool.query(
+      `INSERT INTO analysis_metrics (row_id, restaurant_id, analysis_type, status, tokens_used)
+       VALUES ('00000000-0000-4000-8000-000000000001', 'r-old', 'sentiment', 'completed', 1234)`,
+    );
+    await pool.query("INSERT INTO vllm_metrics (request_id, priority, backend, prompt_tokens) VALUES ('old-1', 'batch', 'b', 777)");
+    assert.deepEqual(await migrate(pool), [2]);
+    const { rows: analyses } = await pool.query("SELECT tokens_used, prompt_tokens, cached_prompt_tokens, output_tokens FROM analysis_metrics");
+    assert.deepEqual(analyses, [{ tokens_used: 1234, prompt_tokens: 0, cached_prompt_tokens: 0, output_tokens: 0 }]);
+    const { rows: requests } = await pool.query("SELECT prompt_tokens, cached_prompt_tokens FROM vllm_metrics");
+    assert.deepEqual(requests, [{ prompt_tokens: 777, cached_prompt_tokens: 0 }]);
+  } finally {
+    await pool.end();
     await fresh.drop();
   }
 });

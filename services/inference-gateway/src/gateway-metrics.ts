@@ -23,6 +23,7 @@ export class GatewayMetrics {
   private readonly dispatches: Counter;
   private readonly promptTokens: Counter;
   private readonly outputTokens: Counter;
+  private readonly cachedPromptTokens: Counter;
   private readonly ttft: Histogram;
   private readonly tpot: Histogram;
   private readonly queueTime: Histogram;
@@ -41,6 +42,7 @@ export class GatewayMetrics {
     this.embeddingBatches = meter.createCounter("gateway_embedding_batches", { description: "backend embedding calls" });
     this.promptTokens = meter.createCounter("gateway_prompt_tokens", { description: "prompt tokens of completed requests" });
     this.outputTokens = meter.createCounter("gateway_output_tokens", { description: "output tokens of completed requests" });
+    this.cachedPromptTokens = meter.createCounter("gateway_cached_prompt_tokens", { description: "prompt tokens of completed requests the backend served from its prefix cache" });
     this.ttft = meter.createHistogram("gateway_ttft_seconds", { description: "arrival to first token", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
     this.tpot = meter.createHistogram("gateway_tpot_seconds", { description: "time per output token after the first", advice: { explicitBucketBoundaries: TPOT_BUCKETS } });
     this.queueTime = meter.createHistogram("gateway_queue_time_seconds", { description: "wait in the gateway's queue", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
@@ -76,7 +78,7 @@ export class GatewayMetrics {
     this.requests.add(1, { priority, outcome });
   }
 
-  completed(priority: PriorityClass, timings: RequestTimings, tokens: { promptTokens: number; outputTokens: number }, metSlo: boolean) {
+  completed(priority: PriorityClass, timings: RequestTimings, tokens: { promptTokens: number; outputTokens: number; cachedPromptTokens: number }, metSlo: boolean) {
     const attrs: Attributes = { priority };
     this.outcome(priority, "completed");
     if (metSlo) this.goodput.add(1, attrs);
@@ -86,6 +88,7 @@ export class GatewayMetrics {
     this.e2e.record(timings.e2eMs / 1_000, attrs);
     this.promptTokens.add(tokens.promptTokens, attrs);
     this.outputTokens.add(tokens.outputTokens, attrs);
+    this.cachedPromptTokens.add(tokens.cachedPromptTokens, attrs);
   }
 
   coalescedRequest(kind: "identical" | "embedding") {

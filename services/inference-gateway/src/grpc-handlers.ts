@@ -54,7 +54,12 @@ const SIGNALS: Record<BackendSignal, inference.BackendSignal> = {
 function finalFields(event: Extract<CallerEvent, { type: "done" }>) {
   return {
     finishReason: event.finishReason,
-    usage: { promptTokens: event.usage.promptTokens, outputTokens: event.usage.outputTokens, totalTokens: event.usage.promptTokens + event.usage.outputTokens },
+    usage: {
+      promptTokens: event.usage.promptTokens,
+      outputTokens: event.usage.outputTokens,
+      totalTokens: event.usage.promptTokens + event.usage.outputTokens,
+      cachedPromptTokens: event.usage.cachedPromptTokens,
+    },
     timings: event.timings,
     execution: { ...event.execution, priority: priorityToProto(event.execution.priority) },
   };

@@ -410,6 +410,7 @@ export class InferenceGateway {
       decodeMs: timings.decodeMs,
       e2eMs: timings.e2eMs,
       promptTokens: usage.promptTokens,
+      cachedPromptTokens: usage.cachedPromptTokens,
       outputTokens: usage.outputTokens,
       tpotMs: timings.tpotMs,
       tokensPerS: timings.tokensPerSecond,

@@ -43,6 +43,8 @@ export interface LlmRequest {
 export interface TokenCounts {
   promptTokens: number;
   outputTokens: number;
+  /** Of promptTokens, served from the backend's prefix cache (0 when the backend does not say). */
+  cachedPromptTokens: number;
 }
 
 /** Absolute times (performance.now() ms) of one backend execution. */

@@ -67,6 +67,7 @@ interface Row {
   decode_ms: number;
   e2e_ms: number;
   prompt_tokens: number;
+  cached_prompt_tokens: number;
   output_tokens: number;
   tpot_ms: number;
   met_slo: boolean;
@@ -98,6 +99,7 @@ test("one vllm_metrics row per response, matching what the response reported", a
     assert.equal(row.priority, ["interactive", "standard", "batch"][i % 3]);
     assert.equal(row.backend, response.execution!.backend);
     assert.equal(row.prompt_tokens, response.usage!.promptTokens);
+    assert.equal(row.cached_prompt_tokens, response.usage!.cachedPromptTokens);
     assert.equal(row.output_tokens, 6 + i);
     assert.equal(row.met_slo, response.execution!.metSlo);
     for (const [column, reported] of [
@@ -111,6 +113,22 @@ test("one vllm_metrics row per response, matching what the response reported", a
       assert.ok(Math.abs(row[column] - reported) < 1e-6, `${column}: ${row[column]} vs ${reported}`);
     }
   });
+});
+
+test("the prompt tokens the backend served from its prefix cache reach the response and the row", async () => {
+  const shared = `${"Label the sentiment of each review below and answer in JSON. ".repeat(20)}`;
+  const first = await gateway.client.complete({ request: llmRequest(`${shared} first`, { restaurantId: "cache" }) });
+  const second = await gateway.client.complete({ request: llmRequest(`${shared} second`, { restaurantId: "cache" }) });
+  assert.equal(first.usage!.cachedPromptTokens, 0, "a new prompt computes every token");
+  const cached = second.usage!.cachedPromptTokens;
+  // Whole 16-token blocks of the shared prefix, not the differing tail.
+  assert.ok(cached > 0 && cached % 16 === 0 && cached < second.usage!.promptTokens, `${cached} of ${second.usage!.promptTokens}`);
+  const stored = await waitFor(async () => {
+    const found = await rows([first.execution!.requestId, second.execution!.requestId]);
+    return found.size === 2 ? found : undefined;
+  }, "both rows written");
+  assert.equal(stored.get(second.execution!.requestId)!.cached_prompt_tokens, cached);
+  assert.equal(stored.get(first.execution!.requestId)!.cached_prompt_tokens, 0);
 });
 
 test("stopping PostgreSQL during load fails no request, and the rows arrive after it is back", async () => {

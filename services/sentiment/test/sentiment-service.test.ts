@@ -57,6 +57,9 @@ describe("sentiment service over the simulator", () => {
   it("keeps the schema and the other reviews' labels when a review tries to inject instructions", async () => {
     const { result, report } = await client.analyzeRestaurant({ restaurantId: "r001", options: { topK: 41, force: true, priority: common.Priority.PRIORITY_STANDARD } });
     checkResult(result!, report!, "r001");
+    // Its prompts, sent together, share the instructions: the backend computes them once.
+    assert.ok(report!.llmRequests > 1 && report!.usage!.cachedPromptTokens > 0, `${report!.usage!.cachedPromptTokens} cached of ${report!.usage!.promptTokens}`);
+    assert.ok(report!.usage!.cachedPromptTokens < report!.usage!.promptTokens);
     assert.equal(result!.failedReviews.length, 0, "every review, the injection included, got a schema-valid label");
     assert.ok(result!.reviews.some((r) => r.reviewId === "inject-1"));
   });
@@ -86,13 +89,15 @@ describe("sentiment service over the simulator", () => {
     await db.connect();
     try {
       const rows = await waitFor(async () => {
-        const r = await db.query<{ status: string; tokens_used: number; reviews_considered: number; batch_size: number }>(
-          "SELECT status, tokens_used, reviews_considered, batch_size FROM analysis_metrics WHERE restaurant_id = 'r004' AND analysis_type = 'sentiment' ORDER BY created_at",
+        const r = await db.query<{ status: string; tokens_used: number; prompt_tokens: number; cached_prompt_tokens: number; output_tokens: number; reviews_considered: number; batch_size: number }>(
+          "SELECT status, tokens_used, prompt_tokens, cached_prompt_tokens, output_tokens, reviews_considered, batch_size FROM analysis_metrics WHERE restaurant_id = 'r004' AND analysis_type = 'sentiment' ORDER BY created_at",
         );
         return r.rows.length >= 2 ? r.rows : undefined;
       }, "two analysis_metrics rows");
       assert.deepEqual(rows.map((r) => r.status), ["completed", "skipped"]);
       assert.equal(Number(rows[0]!.tokens_used), first.report!.usage!.totalTokens);
+      const u = first.report!.usage!;
+      assert.deepEqual([rows[0]!.prompt_tokens, rows[0]!.cached_prompt_tokens, rows[0]!.output_tokens].map(Number), [u.promptTokens, u.cachedPromptTokens, u.outputTokens]);
       assert.equal(Number(rows[0]!.reviews_considered), first.report!.reviewsConsidered);
       assert.equal(Number(rows[0]!.batch_size), first.report!.batchSize);
     } finally {

@@ -34,6 +34,7 @@ export const simSchema = {
   VLLM_SIM_SCHEDULING_POLICY: env.oneOf(["fcfs", "priority"] as const, "fcfs"),
   VLLM_SIM_BLOCK_SIZE: env.integer(1, 1024, 16),
   VLLM_SIM_ENABLE_PREFIX_CACHING: env.boolean(true),
+  VLLM_SIM_ENABLE_PROMPT_TOKENS_DETAILS: env.boolean(true),
   VLLM_SIM_LONG_PREFILL_TOKEN_THRESHOLD: env.integer(0, 1_048_576, 0),
   VLLM_SIM_KV_CAPACITY_TOKENS: env.optional(env.integer(16, 1e9)),
   VLLM_SIM_MAX_MODEL_LEN: env.optional(env.integer(16, 1e7)),

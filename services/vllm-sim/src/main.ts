@@ -86,6 +86,7 @@ const server = createSimServer({
   words: text.wordTexts.map((w) => w.trim()),
   profile,
   priorityScheduling: config.VLLM_SIM_SCHEDULING_POLICY === "priority",
+  promptTokensDetails: config.VLLM_SIM_ENABLE_PROMPT_TOKENS_DETAILS,
   faults,
   outputMode: config.VLLM_SIM_OUTPUT,
   meanOutputTokens: config.VLLM_SIM_MEAN_OUTPUT_TOKENS,

@@ -131,6 +131,25 @@ test("a repeated prefix produces prefix-cache hits", async () => {
   assert.equal(last.queries - start.queries, 650);
 });
 
+test("usage reports each request's cached prompt tokens, hits among prompts sent together included", async () => {
+  const s = realTime;
+  type Usage = { usage: { prompt_tokens: number; prompt_tokens_details: { cached_tokens: number } | null } };
+  const shared = prompt(160);
+  const first = await s.json<Usage>("/v1/completions", { prompt: [...shared, ...prompt(5)], max_tokens: 1 });
+  assert.deepEqual(first.usage.prompt_tokens_details, { cached_tokens: 0 });
+  // Four prompts over one new 160-token prefix, sent together: the first scheduled computes it, the
+  // others hit its blocks in the same step (vLLM V1 caches blocks when it schedules them).
+  const fresh = prompt(160);
+  const together = await Promise.all([0, 1, 2, 3].map(() => s.json<Usage>("/v1/completions", { prompt: [...fresh, ...prompt(7)], max_tokens: 1 })));
+  const cached = together.map((r) => r.usage.prompt_tokens_details!.cached_tokens).sort((a, b) => a - b);
+  assert.deepEqual(cached, [0, 160, 160, 160]);
+  for (const r of together) assert.equal(r.usage.prompt_tokens, 167);
+  // The streamed usage chunk carries the same details.
+  const streamed = await s.post("/v1/completions", { prompt: [...shared, ...prompt(5)], max_tokens: 1, stream: true, stream_options: { include_usage: true } });
+  const usage = (await readSse(streamed)).events.map((e) => (e as Usage).usage).find((u) => u);
+  assert.deepEqual(usage?.prompt_tokens_details, { cached_tokens: 160 });
+});
+
 test("a client disconnect aborts its request and frees its slot", async () => {
   const s = oneSlot;
   const aborts = () => s.metrics().then((m) => sample(m, "vllm:request_success_total", 'finished_reason="abort"'));

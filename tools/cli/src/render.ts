@@ -43,35 +43,48 @@ export function renderResult(row: AnalysisRow): string {
   return lines.join("\n");
 }
 
-/** The timing and token table: tokens sent versus what all reviews would have cost. */
+const saving = (sent: number, all: number) => (all > 0 ? pct(1 - sent / all) : "-");
+
+/**
+ * The timing and token table: tokens sent versus what all reviews would have cost, on all prompt
+ * tokens and on computed ones (those the backend's prefix cache did not serve).
+ */
 export function renderAccounting(rows: AnalysisRow[]): string {
   const table = new Table({
-    head: ["analysis", "restaurant", "status", "reviews", "LLM calls", "prompt tok", "output tok", "all-reviews tok", "saved", "queue ms", "TTFT ms", "time ms"],
+    head: ["analysis", "restaurant", "status", "reviews", "LLM calls", "prompt tok", "cached", "output tok", "all-reviews tok", "cached", "saved", "saved computed", "queue ms", "TTFT ms", "time ms"],
     style: { head: [], border: [], compact: true },
   });
-  let prompt = 0;
-  let all = 0;
+  const sum = { prompt: 0, cached: 0, output: 0, all: 0, allCached: 0 };
   for (const r of rows) {
     const u = r.report?.usage;
     const t = r.report?.timings;
-    const saved = u && u.allReviewsPromptTokens > 0 ? 1 - u.promptTokens / u.allReviewsPromptTokens : undefined;
-    prompt += u?.promptTokens ?? 0;
-    all += u?.allReviewsPromptTokens ?? 0;
+    const prompt = u?.promptTokens ?? 0;
+    const cached = u?.cachedPromptTokens ?? 0;
+    const all = u?.allReviewsPromptTokens ?? 0;
+    const allCached = u?.allReviewsCachedPromptTokens ?? 0;
+    sum.prompt += prompt;
+    sum.cached += cached;
+    sum.output += u?.outputTokens ?? 0;
+    sum.all += all;
+    sum.allCached += allCached;
     table.push([
       r.kind,
       r.restaurantId,
       statusName(r.report?.status),
       r.report?.reviewsConsidered ?? 0,
       r.report?.llmRequests ?? 0,
-      u?.promptTokens ?? 0,
+      prompt,
+      cached,
       u?.outputTokens ?? 0,
-      u?.allReviewsPromptTokens ?? 0,
-      saved === undefined ? "-" : pct(saved),
+      all,
+      allCached,
+      saving(prompt, all),
+      saving(prompt - cached, all - allCached),
       Math.round(t?.queueMs ?? 0),
       Math.round(t?.ttftMs ?? 0),
       Math.round(r.report?.processingMs ?? 0),
     ]);
   }
-  table.push(["total", "", "", "", "", prompt, "", all, all > 0 ? pct(1 - prompt / all) : "-", "", "", ""]);
+  table.push(["total", "", "", "", "", sum.prompt, sum.cached, sum.output, sum.all, sum.allCached, saving(sum.prompt, sum.all), saving(sum.prompt - sum.cached, sum.all - sum.allCached), "", "", ""]);
   return table.toString();
 }

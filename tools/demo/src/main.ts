@@ -95,7 +95,7 @@ try {
   const skipped = rows.slice(batchFrom).filter((r) => r.report?.status === common.AnalysisStatus.ANALYSIS_STATUS_SKIPPED).length;
   say(`batch finished in ${((Date.now() - batchStarted) / 1000).toFixed(2)} s; ${skipped} of ${ids.length} answered from the stored result (SKIP, no LLM call)`);
   say();
-  say("== timing and tokens (prompt tokens sent with TOP-K selection vs sending every review)");
+  say("== timing and tokens (prompt tokens sent with TOP-K selection vs sending every review; cached: served by the prefix cache, not computed)");
   say(renderAccounting(rows));
   const failed = rows.filter((r) => r.report?.status === common.AnalysisStatus.ANALYSIS_STATUS_FAILED);
   if (failed.length > 0) {

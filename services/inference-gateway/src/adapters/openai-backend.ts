@@ -99,7 +99,11 @@ export class OpenAiBackend {
         const delta = chat ? choice?.delta?.content : choice?.text;
         if (delta) text += delta;
         if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+        if (chunk.usage) {
+          // vLLM sends prompt_tokens_details only with --enable-prompt-tokens-details; without it nothing counts as cached.
+          const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
+          usage = { promptTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, cachedPromptTokens: cached };
+        }
       },
     });
     const decoder = new TextDecoder();
@@ -153,7 +157,7 @@ export class OpenAiBackend {
 
 interface StreamChunk {
   choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+  usage?: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
   error?: { message?: string };
 }
 

@@ -215,6 +215,7 @@ export async function startOpenAiFacade(
       prompt_tokens: done.usage.promptTokens,
       completion_tokens: done.usage.outputTokens,
       total_tokens: done.usage.promptTokens + done.usage.outputTokens,
+      prompt_tokens_details: { cached_tokens: done.usage.cachedPromptTokens },
     });
     const extension = (done: Extract<CallerEvent, { type: "done" }>) => ({ timings: done.timings, execution: done.execution });
 

@@ -118,6 +118,19 @@ test("prefix caching reuses full blocks of an earlier prompt, never the last tok
   assert.deepEqual(b.blocks.slice(0, 2), a.blocks.slice(0, 2));
 });
 
+test("a prompt scheduled in the same step as another over the same prefix hits the blocks that step computes", () => {
+  const { s, step, events } = harness(config(), 100);
+  const a = req(10);
+  const b = req(10);
+  s.add(a);
+  s.add(b);
+  assert.deepEqual(step(), [[a.id, 10], [b.id, 2]]);
+  assert.equal(a.numCachedPromptTokens, 0);
+  assert.equal(b.numCachedPromptTokens, 8);
+  assert.equal(events.hits, 8);
+  assert.deepEqual(b.blocks.slice(0, 2), a.blocks.slice(0, 2));
+});
+
 test("freed blocks stay cached until evicted, least recently freed first", () => {
   const pool = new KvBlockPool(3);
   const x = pool.allocate();

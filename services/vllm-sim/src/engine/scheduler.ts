@@ -70,6 +70,7 @@ export class Scheduler {
       }
       if (!scheduled) continue;
       plan.add(request, n);
+      this.cacheBlocks(request, request.numComputed + n);
       budget -= n;
       i++;
     }
@@ -92,15 +93,24 @@ export class Scheduler {
       request.status = "running";
       running.push(request);
       plan.add(request, n);
+      this.cacheBlocks(request, request.numComputed + n);
       budget -= n;
     }
   }
 
-  /** After a step: the computed tokens are in the cache; full blocks become reusable by hash. */
+  /** After a step: the scheduled tokens are computed. */
   markComputed(request: EngineRequest, numTokens: number): void {
     request.numComputed += numTokens;
+  }
+
+  /**
+   * Full blocks of the tokens a step will compute become reusable by hash when they are scheduled,
+   * as vLLM V1's allocate_slots caches them: a request scheduled later in the same step already hits
+   * them (prompts sent together over a shared prefix compute it once).
+   */
+  private cacheBlocks(request: EngineRequest, numTokens: number): void {
     if (!this.config.enablePrefixCaching) return;
-    const full = Math.floor(request.numComputed / this.config.blockSize);
+    const full = Math.floor(Math.min(numTokens, request.tokens.length) / this.config.blockSize);
     for (let b = request.numCommittedBlocks; b < full; b++) this.kv.commit(request.blocks[b]!, this.blockHash(request, b));
     if (full > request.numCommittedBlocks) request.numCommittedBlocks = full;
   }

@@ -33,6 +33,8 @@ export interface GenerationDeps {
   words: readonly string[];
   profile: CostProfile;
   priorityScheduling: boolean;
+  /** usage.prompt_tokens_details.cached_tokens in every usage (vLLM's --enable-prompt-tokens-details). */
+  promptTokensDetails: boolean;
   faults: FaultInjector;
   outputMode: OutputMode;
   meanOutputTokens: number;
@@ -130,13 +132,13 @@ export async function handleGeneration(endpoint: Endpoint, req: IncomingMessage,
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
     res.flushHeaders();
     const stall = decision.stall ? { afterTokens: decision.stall.afterTokens, wallMs: decision.stall.ms * loop.timeScale } : undefined;
-    listener = new StreamResponder(res, shape, output, params.includeUsage, echoText, stall);
+    listener = new StreamResponder(res, shape, output, params.includeUsage, echoText, stall, deps.promptTokensDetails);
   } else {
     listener = {
       onProgress(request) {
         if (request.status !== "finished" || res.destroyed) return;
         const text = (echoText ?? "") + output.text;
-        sendJson(res, 200, shape.whole(text, request.finishReason ?? "abort", output.stopReason, usageOf(request)));
+        sendJson(res, 200, shape.whole(text, request.finishReason ?? "abort", output.stopReason, usageOf(request, deps.promptTokensDetails)));
       },
     };
   }

@@ -7,7 +7,8 @@ export interface Usage {
   prompt_tokens: number;
   total_tokens: number;
   completion_tokens: number;
-  prompt_tokens_details: null;
+  /** vLLM's, with prefix caching: prompt tokens served from the cache (not computed again). */
+  prompt_tokens_details: { cached_tokens: number } | null;
 }
 
 export interface ResponseShape {

@@ -10,12 +10,13 @@ export interface StallPlan {
   wallMs: number;
 }
 
-export function usageOf(request: EngineRequest): Usage {
+/** `promptTokensDetails`: report cached_tokens (vLLM's --enable-prompt-tokens-details), else null. */
+export function usageOf(request: EngineRequest, promptTokensDetails: boolean): Usage {
   return {
     prompt_tokens: request.numPromptTokens,
     total_tokens: request.numPromptTokens + request.numOutput,
     completion_tokens: request.numOutput,
-    prompt_tokens_details: null,
+    prompt_tokens_details: promptTokensDetails ? { cached_tokens: request.numCachedPromptTokens } : null,
   };
 }
 
@@ -33,6 +34,7 @@ export class StreamResponder implements RequestListener {
     private readonly includeUsage: boolean,
     private readonly echoText: string | null,
     private readonly stall: StallPlan | undefined,
+    private readonly promptTokensDetails: boolean,
   ) {}
 
   onProgress(request: EngineRequest): void {
@@ -61,7 +63,7 @@ export class StreamResponder implements RequestListener {
     if (finished) {
       const reason = request.finishReason ?? "abort";
       out += shape.open + JSON.stringify(deltas[lastIndex] ?? "") + shape.last(reason, this.output.stopReason);
-      if (this.includeUsage) out += shape.usageChunk(usageOf(request));
+      if (this.includeUsage) out += shape.usageChunk(usageOf(request, this.promptTokensDetails));
       out += "data: [DONE]\n\n";
     }
     this.send(out, finished);

@@ -1,7 +1,7 @@
 // An LLM gateway that counts what the analyses send instead of running a model: usage is the exact
 // prompt tokens of each request, and the answer is the smallest JSON its schema accepts (no claims,
 // empty summaries), so no request is retried and no follow-up step adds prompts.
-import { chatPromptTokens, checkAnswer, type ChatTurn, type LlmGateway, type PromptTokenizer } from "@reviewlens/analysis-core";
+import { checkAnswer, PrefixCacheEstimate, type ChatTurn, type LlmGateway, type PromptTokenizer } from "@reviewlens/analysis-core";
 import type { inference } from "@reviewlens/contracts";
 
 type Schema = Record<string, unknown>;
@@ -37,6 +37,8 @@ export interface SentPrompt {
 
 export class PromptCountingGateway implements LlmGateway {
   readonly sent: SentPrompt[] = [];
+  /** What vLLM's prefix cache would serve of this gateway's prompts (cold at the start). */
+  private readonly cache = new PrefixCacheEstimate();
 
   constructor(private readonly tokenizer: PromptTokenizer) {}
 
@@ -48,9 +50,11 @@ export class PromptCountingGateway implements LlmGateway {
     const text = JSON.stringify(smallestInstance(schema));
     const checked = checkAnswer(text, schema);
     if (!checked.ok) throw new Error(`no smallest answer for schema ${request.jsonSchema.name}: ${checked.error}`);
-    const promptTokens = chatPromptTokens(this.tokenizer, messages);
+    const ids = this.tokenizer.encode(this.tokenizer.renderChat(messages, true));
+    const promptTokens = ids.length;
+    const cachedPromptTokens = this.cache.add(ids);
     this.sent.push({ analysisType: request.analysisType, restaurantId: request.restaurantId, messages, promptTokens });
     const outputTokens = this.tokenizer.count(text);
-    return { text, finishReason: "stop", usage: { promptTokens, outputTokens, totalTokens: promptTokens + outputTokens, allReviewsPromptTokens: 0 }, timings: undefined, execution: undefined };
+    return { text, finishReason: "stop", usage: { promptTokens, outputTokens, totalTokens: promptTokens + outputTokens, allReviewsPromptTokens: 0, cachedPromptTokens, allReviewsCachedPromptTokens: 0 }, timings: undefined, execution: undefined };
   }
 }
