@@ -1,49 +1,70 @@
 # syntax=docker/dockerfile:1
 # One image for every Reviewlens component: the service is chosen by the command (the Helm charts
-# set it) or by a per-service build target, e.g. `docker build --target inference-gateway .`.
-# TypeScript runs through tsx, as in `make up`, so there is no emit step.
+# set it: `node dist/<name>.mjs`) or by a per-service build target, e.g.
+# `docker build --target inference-gateway .`. `make image` builds it with buildah (no registry:
+# scripts/build-base-image.sh makes node:20-slim locally); `docker build .` builds the same image.
+#
+# The services are bundled with esbuild at build time (scripts/bundle-services.mjs): tsx, which
+# `make up` uses, is a devDependency and compiles every file on each start; the bundle runs on plain
+# Node with production dependencies only.
 
-# Only the manifests, so `npm ci` is cached until a package.json or the lockfile changes.
+# Only the manifests, so the `npm ci` layers are cached until a package.json or the lockfile changes.
 FROM node:20-slim AS manifests
 WORKDIR /src
 COPY . .
 RUN mkdir /out && cp package.json package-lock.json /out/ \
  && find libs services tools -maxdepth 2 -name package.json -exec cp --parents {} /out/ \;
 
+# Every dependency (tsx, esbuild, the proto generators): generate the contracts and bundle.
 FROM node:20-slim AS build
-WORKDIR /app
+# Behind a TLS-intercepting proxy, the path of its CA bundle (mounted into the build); empty: none.
+ARG NODE_EXTRA_CA_CERTS
+WORKDIR /src
 COPY --from=manifests /out/ ./
-# tsx and the proto generators are devDependencies and are needed at run time / build time.
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
-RUN npm run proto && npm cache clean --force
+RUN npm run proto && node scripts/bundle-services.mjs /out
+
+# The production dependencies of the libraries and services the bundles import (not the tools'
+# nor the test kit's), then scripts/prune-image-deps.mjs drops what they never load.
+FROM node:20-slim AS deps
+ARG NODE_EXTRA_CA_CERTS
+WORKDIR /deps
+COPY --from=manifests /out/ ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+      $(for w in libs/* services/*; do [ "$w" = libs/testkit ] || echo "--workspace=$w"; done) \
+ && rm -rf node_modules/@reviewlens node_modules/.package-lock.json
+COPY scripts/prune-image-deps.mjs /tmp/
+RUN node /tmp/prune-image-deps.mjs
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     SERVICE=inference-gateway
 WORKDIR /app
-COPY --from=build --chown=root:root /app /app
+COPY --from=deps /deps/node_modules ./node_modules
+COPY --from=build /out/ ./
 RUN mkdir -p /data && chown node:node /data
 # The node image's unprivileged user (uid 1000), as the charts' securityContext expects.
 USER node
-# Run with a read-only root file system: tsx caches under /tmp and data goes to DATA_DIR, both volumes.
-CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
+# Runs with a read-only root file system: data goes to DATA_DIR, and /tmp; both are volumes.
+CMD ["sh", "-c", "exec node dist/${SERVICE}.mjs"]
 
 FROM runtime AS inference-gateway
-CMD ["node", "--import", "tsx", "services/inference-gateway/src/main.ts"]
+CMD ["node", "dist/inference-gateway.mjs"]
 FROM runtime AS vector-search
-CMD ["node", "--import", "tsx", "services/vector-search/src/main.ts"]
+CMD ["node", "dist/vector-search.mjs"]
 FROM runtime AS sentiment
-CMD ["node", "--import", "tsx", "services/sentiment/src/main.ts"]
+CMD ["node", "dist/sentiment.mjs"]
 FROM runtime AS summarization
-CMD ["node", "--import", "tsx", "services/summarization/src/main.ts"]
+CMD ["node", "dist/summarization.mjs"]
 FROM runtime AS vllm-sim
-CMD ["node", "--import", "tsx", "services/vllm-sim/src/main.ts"]
+CMD ["node", "dist/vllm-sim.mjs"]
 FROM runtime AS watchdog
-CMD ["node", "--import", "tsx", "services/watchdog/src/main.ts"]
+CMD ["node", "dist/watchdog.mjs"]
 FROM runtime AS scheduler
-CMD ["node", "--import", "tsx", "services/scheduler/src/main.ts"]
+CMD ["node", "dist/scheduler.mjs"]
 
 # The default target: any service through SERVICE (or the command the chart sets).
 FROM runtime

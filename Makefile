@@ -8,11 +8,12 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help setup proto build typecheck lint test test-only up demo bench k8s-tools helm-deps helm-lint
+.PHONY: help setup proto build typecheck lint test test-only up demo bench k8s-tools helm-deps helm-lint image test-containers
 
 help:
 	@echo "make demo    start the stack on the embedded default and run the main job"
 	@echo "make test    install, build, type-check, lint and run every test"
+	@echo "make image   build the container image (podman/buildah, no registry needed)"
 	@echo "make up      run the whole stack locally (Ctrl-C stops it)"
 	@echo "make bench   run the benchmarks (JSON + HTML reports in bench-results/)"
 
@@ -32,6 +33,17 @@ lint: proto
 
 test: build lint k8s-tools
 	bash scripts/test-servers.sh bash scripts/run-tests.sh
+	$(MAKE) --no-print-directory test-containers
+
+# The image (README "Run in containers"): the local base image once, then the Dockerfile, with
+# buildah; installs podman, buildah, runc and debootstrap as root when missing. Prints the size.
+image:
+	@bash scripts/build-image.sh
+
+# Every component from the image in its own container
+# (test/containers), against throwaway Redis and PostgreSQL; one test file at a time.
+test-containers: image proto k8s-tools
+	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
 
 # Tests only, assuming `make build` ran (TESTS=path narrows the run).
 test-only:

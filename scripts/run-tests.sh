@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test file of the repository with Node's test runner (TypeScript through tsx).
 # Arguments narrow the run to paths containing them, e.g. scripts/run-tests.sh services/vllm-sim
+# Without arguments, test/containers/ is left out: it needs the image (make test-containers).
 #
 # Files that stop and restart the shared test Redis or PostgreSQL (outage tests) run last, one at
 # a time, so no other test file sees their outage.
@@ -11,6 +12,10 @@ if [ $# -gt 0 ]; then
   filtered=()
   for f in "${files[@]}"; do for p in "$@"; do [[ $f == *"$p"* ]] && filtered+=("$f") && break; done; done
   files=("${filtered[@]}")
+else
+  kept=()
+  for f in "${files[@]}"; do [[ $f == test/containers/* ]] || kept+=("$f"); done
+  files=("${kept[@]}")
 fi
 outage_pattern='stopRedis|pgCtl\(|TEST_PG_CTL|TEST_REDIS_SERVER_CMD'
 shared=()

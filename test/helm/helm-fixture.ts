@@ -92,3 +92,6 @@ export const everythingEnabled = [
   "--set", "inference-gateway.ingress.host=reviewlens.example.com",
   "--set", "vector-search.dataDir.existingClaim=reviewlens-vectors",
 ];
+
+/** The image's command path for a service entry (scripts/bundle-services.mjs): services/x/src/main.ts -> dist/x.mjs. */
+export const bundleOf = (entry: string) => `dist/${entry.split("/")[1]}.mjs`;

@@ -1,16 +1,18 @@
 // What the cluster runs is what the tests start: each Deployment's rendered command, args and env
-// start the real program here (ports moved to 0, peers to a closed loopback port, data to a temp
+// start the real program here (the image's bundles, made by scripts/bundle-services.mjs in a
+// temporary copy of the image's /app) (ports moved to 0, peers to a closed loopback port, data to a temp
 // dir, the API server to a kubeconfig for a closed loopback port), its probes' targets answer (gRPC
 // health `liveness` SERVING, the HTTP probe paths 200), and SIGTERM ends it with exit code 0.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
-import { runToExit, startServiceProcess } from "@reviewlens/testkit";
+import { repoRoot, runToExit, startServiceProcess } from "@reviewlens/testkit";
 import { byKind, openChartWorkspace, type K8sObject } from "./helm-fixture.js";
 
 interface Container {
@@ -32,6 +34,8 @@ const localArgs = (args: string[]) =>
 let rendered: Rendered[];
 let cronJobs: Rendered[];
 let dataDir: string;
+/** The image's /app: the bundles and the descriptor set, with the repository's node_modules. */
+let app: string;
 before(() => {
   const charts = openChartWorkspace();
   try {
@@ -50,6 +54,9 @@ before(() => {
     charts.close();
   }
   dataDir = mkdtempSync(join(tmpdir(), "reviewlens-helm-data-"));
+  app = join(dataDir, "app");
+  execFileSync(process.execPath, [join(repoRoot, "scripts", "bundle-services.mjs"), app], { stdio: ["ignore", "ignore", "inherit"] });
+  symlinkSync(join(repoRoot, "node_modules"), join(app, "node_modules"));
   // The watchdog's Kubernetes actuator needs a cluster to start; it only calls it to stop vLLM.
   writeFileSync(
     join(dataDir, "kubeconfig"),
@@ -92,14 +99,16 @@ describe("each rendered Deployment starts the real program", () => {
       const r = rendered.find((x) => x.name === name);
       assert.ok(r);
       const { command, args = [], env = [] } = r.container;
-      assert.deepEqual(command.slice(0, 3), ["node", "--import", "tsx"]);
+      assert.deepEqual(command, ["node", `dist/${name}.mjs`]);
       const local = localEnv(env);
       const service = await startServiceProcess({
-        entry: command[3] as string,
+        entry: command[1] as string,
+        nodeArgs: [],
+        cwd: app,
         args: localArgs(args),
         env: { ...local, GRPC_PORT: "0", METRICS_PORT: "0", GATEWAY_HTTP_PORT: "0", WATCHDOG_METRICS_PORT: "0", HOST: "127.0.0.1", VLLM_SIM_HOST: "127.0.0.1", DATA_DIR: join(dataDir, name), KUBECONFIG: join(dataDir, "kubeconfig"), LOG_LEVEL: "info" },
         readyWhen: (line) => typeof line["grpcPort"] === "number" || typeof line["port"] === "number" || typeof line["metricsPort"] === "number",
-        timeoutMs: 120_000, // generous: this machine is shared and tsx compiles each program on start
+        timeoutMs: 120_000, // generous: this machine is shared
       });
       try {
         const probes = r.container;
@@ -132,9 +141,9 @@ describe("each rendered scheduler CronJob runs the real scheduler", () => {
     assert.ok(cronJobs.length >= 1);
     for (const job of cronJobs) {
       const { command, args = [], env = [] } = job.container;
-      assert.deepEqual(command.slice(0, 3), ["node", "--import", "tsx"]);
+      assert.deepEqual(command, ["node", "dist/scheduler.mjs"]);
       // The run timeout bounds the attempt; the chart's own is 30 minutes.
-      const result = await runToExit(command[3] as string, { ...localEnv(env), SCHEDULER_RUN_TIMEOUT_MS: "30000" }, localArgs(args));
+      const result = await runToExit(command[1] as string, { ...localEnv(env), SCHEDULER_RUN_TIMEOUT_MS: "30000" }, localArgs(args), { nodeArgs: [], cwd: app });
       assert.equal(result.code, 3, `${job.name}: ${result.stderr}`);
       assert.match(result.stderr, /UNAVAILABLE/);
     }

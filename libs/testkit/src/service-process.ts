@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
+const tsxArgs = ["--import", "tsx"];
+
 export interface ServiceProcess {
   readonly child: ChildProcess;
   readonly grpcPort: number;
@@ -20,8 +22,12 @@ export interface ServiceProcess {
 }
 
 export interface StartOptions {
-  /** Entry file relative to the repository root, e.g. services/sentiment/src/main.ts. */
+  /** Entry file relative to the repository root (or to `cwd`), e.g. services/sentiment/src/main.ts. */
   entry: string;
+  /** Node's arguments before the entry: TypeScript through tsx by default; [] runs an image bundle. */
+  nodeArgs?: string[];
+  /** Working directory, the repository root by default. */
+  cwd?: string;
   env?: Record<string, string>;
   args?: string[];
   /** A log line predicate that means "ready"; default: a line with grpcPort. */
@@ -30,8 +36,8 @@ export interface StartOptions {
 }
 
 export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry, ...(options.args ?? [])], {
-    cwd: repoRoot,
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? tsxArgs), options.entry, ...(options.args ?? [])], {
+    cwd: options.cwd ?? repoRoot,
     env: { ...process.env, GRPC_PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -88,9 +94,9 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
 }
 
 /** Runs a command to completion and returns its exit code and output. */
-export async function runToExit(entry: string, env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-    cwd: repoRoot,
+export async function runToExit(entry: string, env: Record<string, string>, args: string[] = [], options: Pick<StartOptions, "nodeArgs" | "cwd"> = {}) {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? tsxArgs), entry, ...args], {
+    cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

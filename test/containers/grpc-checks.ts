@@ -1,0 +1,44 @@
+// What every service must answer on its port, asked from outside its container.
+import * as grpc from "@grpc/grpc-js";
+import { createChannel, createClient } from "nice-grpc";
+import { HealthDefinition } from "nice-grpc-server-health";
+import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
+import { ServerReflectionService } from "nice-grpc-server-reflection";
+import { createRequire } from "node:module";
+
+export const { SERVING } = HealthCheckResponse_ServingStatus;
+
+export async function healthStatus(address: string, service = ""): Promise<HealthCheckResponse_ServingStatus> {
+  const channel = createChannel(address);
+  try {
+    return (await createClient(HealthDefinition, channel).check({ service }, { signal: AbortSignal.timeout(3_000) })).status;
+  } finally {
+    channel.close();
+  }
+}
+
+export const isServing = async (address: string) => (await healthStatus(address)) === SERVING;
+
+const { ServerReflectionRequest } = createRequire(import.meta.url)("nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js") as {
+  ServerReflectionRequest: new () => { setListServices(v: string): void };
+};
+
+/** The service names that server reflection lists at `address`. */
+export async function reflectedServices(address: string): Promise<string[]> {
+  const Client = grpc.makeGenericClientConstructor(ServerReflectionService as never, "ServerReflection");
+  const client = new Client(address, grpc.credentials.createInsecure());
+  try {
+    const stream = (client as any).serverReflectionInfo() as grpc.ClientDuplexStream<any, any>;
+    const names = new Promise<string[]>((resolve, reject) => {
+      stream.once("data", (r: any) => resolve(r.getListServicesResponse().getServiceList().map((s: any) => s.getName() as string)));
+      stream.once("error", reject);
+    });
+    const list = new ServerReflectionRequest();
+    list.setListServices("*");
+    stream.write(list);
+    stream.end();
+    return await names;
+  } finally {
+    client.close();
+  }
+}

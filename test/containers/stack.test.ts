@@ -1,0 +1,219 @@
+// The stack in containers (issue 17): every component from the image in its own container, with a
+// read-only root file system, the chart's volumes (/tmp, /data) and uid 1000, wired as `make up`
+// wires it (tools/dev-stack) but to real PostgreSQL and Redis on loopback. The CLI runs the main job
+// from the host; then each container is stopped (SIGTERM) during a running analysis.
+import assert from "node:assert/strict";
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ClientError, Status } from "nice-grpc";
+import { analyze, ServiceClients } from "@reviewlens/cli";
+import { common } from "@reviewlens/contracts";
+import { freePorts } from "@reviewlens/demo";
+import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
+import { defaultPorts, stackComponents, type StackPorts } from "@reviewlens/dev-stack";
+import { createTestDatabase, runToExit, type TestDatabase } from "@reviewlens/testkit";
+import { bundleOf, byKind, openChartWorkspace } from "../helm/helm-fixture.js";
+import { isServing, reflectedServices } from "./grpc-checks.js";
+import { containerState, image, lastLogLines, podman, podmanAsync, waitForContainer } from "./podman.js";
+
+interface Running {
+  name: string;
+  container: string;
+  /** Where readiness is asked: a gRPC address, or the simulator's HTTP /health. */
+  ready: () => Promise<boolean>;
+  grpcAddress?: string;
+  metricsUrl: string;
+}
+
+const prefix = `rl-ct-${process.pid}`;
+const work = mkdtempSync(join(tmpdir(), "reviewlens-containers-"));
+let ports: StackPorts & { watchdogMetrics: number };
+let database: TestDatabase;
+/** terminationGracePeriodSeconds of each chart's pod (helm template of the umbrella chart). */
+const grace = new Map<string, number>();
+const running = new Map<string, Running>();
+
+/** A host directory for a volume the service (uid 1000) writes. */
+function volume(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, 1000, 1000);
+  return dir;
+}
+
+/** `podman run` as the charts run a pod: read-only root, /tmp and /data volumes, uid 1000, no capabilities. */
+function runArgs(name: string, env: Record<string, string>, command: string[], extra: string[] = []): string[] {
+  return [
+    "run", "--name", `${prefix}-${name}`, "--network", "host", "--read-only", "--read-only-tmpfs=false",
+    "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+    "-v", `${volume(`${name}-tmp`)}:/tmp`, "-v", `${volume(`${name}-data`)}:/data`,
+    ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+    ...extra, image, ...command,
+  ];
+}
+
+const services = ["vllm-sim", "inference-gateway", "vector-search", "sentiment", "summarization"] as const;
+
+before(async () => {
+  podman(["image", "exists", image]);
+  const charts = openChartWorkspace();
+  try {
+    for (const d of [...byKind(charts.render("reviewlens", ["-f", "k8s/examples/values-no-gpu.yaml", "--set", "watchdog.enabled=true"]), "Deployment")]) {
+      grace.set(d.metadata.name.replace(/^rl-/, ""), (d.spec as any).template.spec.terminationGracePeriodSeconds as number);
+    }
+  } finally {
+    charts.close();
+  }
+  ports = await freePorts([...(Object.keys(defaultPorts) as Array<keyof StackPorts>), "watchdogMetrics"]);
+  database = await createTestDatabase("containers");
+  const production = { DATABASE_URL: database.url, REDIS_URL: process.env["TEST_REDIS_URL"] ?? "" };
+  const components = stackComponents(ports, { DATA_DIR: "/data", LOG_LEVEL: "info", VLLM_SIM_HOST: "127.0.0.1", HOST: "127.0.0.1" });
+  for (const c of components) {
+    const env = c.name === "sentiment" || c.name === "summarization" ? { ...c.env, ...production } : c.env;
+    podman([...runArgs(c.name, env, ["node", bundleOf(c.entry)], ["-d", "--stop-timeout", String(grace.get(c.name))])]);
+    const grpcAddress = c.grpcPort ? `127.0.0.1:${c.grpcPort}` : undefined;
+    running.set(c.name, {
+      name: c.name,
+      container: `${prefix}-${c.name}`,
+      grpcAddress,
+      metricsUrl: c.httpPort ? `http://127.0.0.1:${c.httpPort}/metrics` : `http://127.0.0.1:${c.metricsPort}/metrics`,
+      ready: grpcAddress ? () => isServing(grpcAddress) : async () => (await fetch(`http://127.0.0.1:${c.httpPort}/health`)).status === 200,
+    });
+  }
+  // The watchdog in dry run, judging by the gateway's and the simulator's metrics every second.
+  podman([
+    ...runArgs("watchdog", { WATCHDOG_METRICS_PORT: String(ports.watchdogMetrics), HOST: "127.0.0.1" }, [
+      "node", "dist/watchdog.mjs", "--dry-run", "--actuator=none", "--gpu-signal=none", "--check-interval=1", "--idle-limit=2", "--min-runtime=0",
+      `--gateway-metrics-url=http://127.0.0.1:${ports.gatewayMetrics}/metrics`, `--vllm-metrics-url=http://127.0.0.1:${ports.sim}/metrics`,
+    ], ["-d"]),
+  ]);
+  for (const r of running.values()) await waitForContainer(r.container, r.ready, "SERVING");
+});
+
+after(async () => {
+  const names = podman(["ps", "-a", "--format", "{{.Names}}"], true).stdout.split("\n").filter((n) => n.startsWith(prefix));
+  if (names.length > 0) podman(["rm", "-f", "-t", "0", ...names], true);
+  await database?.drop().catch(() => undefined);
+  rmSync(work, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) =>
+  runToExit("tools/cli/bin/reviewlens.js", {}, [
+    "--gateway", `127.0.0.1:${ports.gatewayGrpc}`, "--vector-search", `127.0.0.1:${ports.vectorSearchGrpc}`,
+    "--sentiment", `127.0.0.1:${ports.sentimentGrpc}`, "--summarization", `127.0.0.1:${ports.summarizationGrpc}`, "--timeout", "240000", ...args,
+  ]);
+
+describe("the stack in containers", () => {
+  it("runs every container as uid 1000 on a read-only root file system; the services write only their volumes", () => {
+    for (const name of [...services, "watchdog"]) {
+      const container = `${prefix}-${name}`;
+      assert.equal(podman(["exec", container, "id", "-u"]).stdout.trim(), "1000", name);
+      const write = podman(["exec", container, "touch", "/app/written"], true);
+      assert.notEqual(write.code, 0, `${name} could write /app`);
+      assert.match(write.stderr, /Read-only file system/);
+      assert.equal(podman(["inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}", container]).stdout.trim(), "true");
+    }
+    // The embedded vector store is in the data volume.
+    assert.ok(readdirSync(join(work, "vector-search-data")).length > 0, "vector-search wrote its store to /data");
+  });
+
+  it("runs the main job from the host CLI: ingest, the three analyses, a batch with a SKIP", async () => {
+    const file = join(work, "reviews.jsonl");
+    writeFileSync(file, toJsonLines(generateDataset({ restaurants: 3, maxReviews: 30 }).reviews));
+    const ingest = await cli(["ingest", file]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    assert.match(ingest.stdout, /\d+ stored, 0 rejected/);
+    for (const kind of ["sentiment", "summary", "strengths"]) {
+      const r = await cli(["analyze", kind, "r001"]);
+      assert.equal(r.code, 0, `${kind}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`${kind} of r001: completed`));
+    }
+    const batch = await cli(["analyze", "summary", "r001", "r002"]);
+    assert.equal(batch.code, 0, batch.stderr);
+    assert.match(batch.stdout, /summary of r001: skipped \(stored result/, "r001 was summarised a moment ago: SKIP");
+    assert.match(batch.stdout, /summary of r002: completed/);
+  });
+
+  it("runs the scheduler's one-shot run in a container, which analyses what is due and exits 0", () => {
+    const run = podman(
+      runArgs("scheduler", {
+        SENTIMENT_ADDR: `127.0.0.1:${ports.sentimentGrpc}`, SUMMARIZATION_ADDR: `127.0.0.1:${ports.summarizationGrpc}`,
+        VECTOR_SEARCH_ADDR: `127.0.0.1:${ports.vectorSearchGrpc}`, DATABASE_URL: database.url, SCHEDULER_BUDGET: "3",
+      }, ["node", "dist/scheduler.mjs", "--analyses=sentiment"]),
+      true,
+    );
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.equal(containerState(`${prefix}-scheduler`).exitCode, 0);
+  });
+
+  it("answers health (SERVING) and server reflection on every service's port", async () => {
+    for (const r of running.values()) {
+      assert.ok(await r.ready(), `${r.name} ready`);
+      if (r.grpcAddress) {
+        const names = await reflectedServices(r.grpcAddress);
+        assert.ok(names.includes("grpc.health.v1.Health"), `${r.name}: ${names.join(", ")}`);
+        assert.ok(names.some((n) => n.startsWith("reviewlens.")), `${r.name} lists its own service: ${names.join(", ")}`);
+      }
+    }
+  });
+
+  it("the watchdog decides in dry run: the idle stack would be stopped, nothing is called", async () => {
+    const container = `${prefix}-watchdog`;
+    await waitForContainer(container, async () => /dry run: would stop/.test(lastLogLines(container, 200)), "deciding a stop");
+    assert.equal(containerState(container).status, "running");
+  });
+
+  it("a container stopped (SIGTERM) during a running analysis exits 0 within the chart's grace period; the analysis completes or fails UNAVAILABLE", async () => {
+    const clients = new ServiceClients({
+      gateway: `127.0.0.1:${ports.gatewayGrpc}`, vectorSearch: `127.0.0.1:${ports.vectorSearchGrpc}`,
+      sentiment: `127.0.0.1:${ports.sentimentGrpc}`, summarization: `127.0.0.1:${ports.summarizationGrpc}`, tls: false, timeoutMs: 240_000,
+    });
+    try {
+      for (const name of ["sentiment", "summarization", "vector-search", "inference-gateway", "vllm-sim"] as const) {
+        const r = running.get(name)!;
+        const kind = name === "sentiment" ? "sentiment" : "summary";
+        const started = Date.now();
+        const analysis = analyze(clients, kind, ["r003"], { force: true, priority: common.Priority.PRIORITY_INTERACTIVE }).then(
+          (rows) => ({ outcome: "completed" as const, rows }),
+          (error: unknown) => ({ outcome: "failed" as const, error }),
+        );
+        // Stop once the analysis is under way: the simulator has a request, or it already finished.
+        await waitForContainer(r.container, async () => {
+          const sim = await (await fetch(`http://127.0.0.1:${ports.sim}/metrics`)).text();
+          return /vllm:num_requests_running\{[^}]*\} [1-9]/.test(sim) || Date.now() - started > 30_000;
+        }, "busy");
+        const stop = await podmanAsync(["stop", "-t", String(grace.get(name)), r.container]);
+        assert.equal(stop.code, 0, stop.stderr);
+        const state = containerState(r.container);
+        assert.equal(state.exitCode, 0, `${name} exited ${state.exitCode} (137 = killed after the grace period):\n${lastLogLines(r.container)}`);
+        const result = await analysis;
+        if (result.outcome === "failed") {
+          assert.ok(result.error instanceof ClientError, `${name}: ${String(result.error)}`);
+          assert.equal(result.error.code, Status.UNAVAILABLE, `${name}: ${result.error.message}`);
+        } else {
+          // A batch reports per restaurant: completed, or failed because a dependency went away.
+          assert.equal(result.rows.length, 1);
+        }
+        podman(["start", r.container]);
+        await waitForContainer(r.container, r.ready, "SERVING again");
+      }
+    } finally {
+      clients.close();
+    }
+  });
+});
+
+describe("errors a person can act on", () => {
+  it("a container missing a required variable exits 2 and names it in podman logs; a crash loop fails with its last log lines", async () => {
+    const container = `${prefix}-no-actuator`;
+    podman(runArgs("no-actuator", {}, ["node", "dist/watchdog.mjs", `--vllm-metrics-url=http://127.0.0.1:${ports.sim}/metrics`], ["-d", "--restart=always"]));
+    // The helper every test waits with: it reports the crash and the container's own words.
+    await assert.rejects(waitForContainer(container, async () => false, "SERVING", 600_000), (e: Error) => /restarts|exited/.test(e.message) && /ACTUATOR/.test(e.message));
+    podman(["rm", "-f", "-t", "0", container], true);
+    const once = podman(runArgs("no-actuator-once", {}, ["node", "dist/watchdog.mjs", `--vllm-metrics-url=http://127.0.0.1:${ports.sim}/metrics`]), true);
+    assert.equal(once.code, 2);
+    assert.match(lastLogLines(`${prefix}-no-actuator-once`), /ACTUATOR/);
+  });
+});
