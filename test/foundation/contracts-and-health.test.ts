@@ -9,6 +9,7 @@ import { protoRoot } from "@reviewlens/contracts";
 import { healthFileDescriptorSet } from "@reviewlens/runtime";
 import { runToExit, waitFor } from "@reviewlens/testkit";
 import { createRequire } from "node:module";
+import { GrpcReflection } from "grpc-js-reflection-client";
 import { ServerReflectionService } from "nice-grpc-server-reflection";
 import { startStack, type Stack } from "./stack.js";
 
@@ -109,6 +110,30 @@ describe("the four services", () => {
       const files = responses[1].getFileDescriptorResponse().getFileDescriptorProtoList();
       assert.ok(files.length >= 1, `${fullName} is described by at least one file descriptor`);
       client.close();
+    }
+  });
+
+  it("answer a grpc.reflection.v1alpha client (grpc-js-reflection-client) and a v1 one: every listed service is described", async () => {
+    const expectedMethods: Record<string, string[]> = {
+      "grpc.health.v1.Health": ["Check", "Watch"],
+      "grpc.reflection.v1.ServerReflection": ["ServerReflectionInfo"],
+      "grpc.reflection.v1alpha.ServerReflection": ["ServerReflectionInfo"],
+    };
+    for (const [key, fullName] of Object.entries(serviceNames)) {
+      const address = stack[key as keyof typeof serviceNames].address;
+      for (const version of ["v1alpha", "v1"]) {
+        const client = new GrpcReflection(address, grpc.credentials.createInsecure(), {}, version);
+        const listed = await client.listServices();
+        assert.deepEqual([...listed].sort(), [fullName, ...Object.keys(expectedMethods)].sort(), `${key} over ${version}`);
+        for (const name of listed) {
+          const methods = (await client.listMethods(name)).map((m) => m.name);
+          assert.ok(methods.length > 0, `${key} over ${version} describes ${name}`);
+          for (const m of expectedMethods[name] ?? []) assert.ok(methods.includes(m), `${name} has ${m}: ${methods}`);
+        }
+        const ownMethods = (await client.listMethods(fullName)).map((m) => m.name);
+        const contract = ours.reviewlens[fullName.split(".")[1]!].v1[fullName.split(".").at(-1)!].service as Record<string, unknown>;
+        assert.deepEqual(ownMethods.sort(), Object.keys(contract).sort(), `${fullName}'s methods as in proto/`);
+      }
     }
   });
 

@@ -11,7 +11,15 @@ import { callLoggingMiddleware } from "./call-logging.js";
 import { errorMappingMiddleware } from "./error-mapping.js";
 import { healthFileDescriptorSet } from "./health-descriptor.js";
 import type { Logger } from "./logger.js";
+import { reflectionFileDescriptorSet } from "./reflection-descriptor.js";
 import { rpcMetricsMiddleware } from "./rpc-metrics.js";
+
+const ServerReflectionV1AlphaService = {
+  serverReflectionInfo: {
+    ...ServerReflectionService.serverReflectionInfo,
+    path: "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+  },
+} as unknown as typeof ServerReflectionService; // only the path differs from v1
 
 /** The health service name a liveness probe asks for: SERVING while the process runs. */
 export const LIVENESS_SERVICE = "liveness";
@@ -52,11 +60,17 @@ export class GrpcServer {
       .use(callLoggingMiddleware(options.logger))
       .use(errorMappingMiddleware(options.logger));
     this.server.add(HealthDefinition, HealthServiceImpl(this.health));
-    const descriptors = Buffer.concat([readFileSync(descriptorSetPath), healthFileDescriptorSet()]);
-    this.server.add(
-      ServerReflectionService,
-      ServerReflection(descriptors, [...this.serviceNames, "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection"]),
-    );
+    const descriptors = Buffer.concat([readFileSync(descriptorSetPath), healthFileDescriptorSet(), reflectionFileDescriptorSet()]);
+    const reflection = ServerReflection(descriptors, [
+      ...this.serviceNames,
+      "grpc.health.v1.Health",
+      "grpc.reflection.v1.ServerReflection",
+      "grpc.reflection.v1alpha.ServerReflection",
+    ]);
+    this.server.add(ServerReflectionService, reflection);
+    // v1alpha is v1 under another package name (the same messages on the wire); many tools still
+    // speak only v1alpha, and grpc-go and grpc-java servers register both.
+    this.server.add(ServerReflectionV1AlphaService, reflection);
     for (const { definition, implementation } of options.services) {
       // The generic definitions and their implementations line up by construction (ts-proto).
       this.server.add(definition as never, implementation as never);
