@@ -24,6 +24,7 @@ describe("watchdog configuration", () => {
     assert.equal(c.dryRun, false);
     assert.equal(c.adaptiveThreshold, false);
     assert.deepEqual(c.nvidiaSmi, ["nvidia-smi"]);
+    assert.equal(c.nvidiaSmiFormat, "csv");
     assert.equal(c.metricsPort, 9465);
     assert.deepEqual(c.actuator, { kind: "command", command: "docker stop vllm" });
   });
@@ -50,6 +51,12 @@ describe("watchdog configuration", () => {
     assert.equal(c.dryRun, true);
     assert.equal(c.gatewayMetricsUrl, "http://127.0.0.1:1/metrics");
     assert.deepEqual(c.vllmMetricsUrls, ["http://127.0.0.1:2/metrics", "http://127.0.0.1:3/metrics"]);
+  });
+
+  it("reads nvidia-smi's XML with --gpu-signal=nvidia-smi-xml and refuses an unknown signal", () => {
+    const c = loadConfig(["--gpu-signal=nvidia-smi-xml"], base);
+    assert.deepEqual([c.nvidiaSmi, c.nvidiaSmiFormat], [["nvidia-smi"], "xml"]);
+    assert.match(problems(["--gpu-signal=dcgm"]).join("\n"), /--gpu-signal \(GPU_SIGNAL\)/);
   });
 
   it("reads the environment names of the design notes", () => {

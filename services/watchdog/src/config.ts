@@ -11,7 +11,7 @@ export const schema = {
   DRY_RUN: env.boolean(false),
   GATEWAY_METRICS_URL: env.optional(env.url()),
   VLLM_METRICS_URLS: env.optional(env.urlList()),
-  GPU_SIGNAL: env.oneOf(["nvidia-smi", "none"], "nvidia-smi"),
+  GPU_SIGNAL: env.oneOf(["nvidia-smi", "nvidia-smi-xml", "none"], "nvidia-smi"),
   NVIDIA_SMI: env.string("nvidia-smi"),
   SIGNAL_TIMEOUT: env.number(0.01, 600, 5),
   ADAPTIVE_THRESHOLD: env.boolean(false),
@@ -85,6 +85,8 @@ export interface WatchdogConfig {
   vllmMetricsUrls: string[];
   /** Program and leading arguments; undefined when GPU_SIGNAL=none. */
   nvidiaSmi?: string[] | undefined;
+  /** csv: the --query-gpu query; xml: `-q -x` (GPU_SIGNAL=nvidia-smi-xml). */
+  nvidiaSmiFormat: "csv" | "xml";
   /** Per read, never longer than a check interval. */
   signalTimeoutMs: number;
   hourlyPriceDollars?: number | undefined;
@@ -150,6 +152,7 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
     gatewayMetricsUrl: c.GATEWAY_METRICS_URL,
     vllmMetricsUrls: c.VLLM_METRICS_URLS ?? [],
     nvidiaSmi: c.GPU_SIGNAL === "none" ? undefined : nvidiaSmi,
+    nvidiaSmiFormat: c.GPU_SIGNAL === "nvidia-smi-xml" ? "xml" : "csv",
     signalTimeoutMs: Math.min(c.SIGNAL_TIMEOUT, c.CHECK_INTERVAL) * 1000,
     hourlyPriceDollars: c.HOURLY_PRICE,
     actuator,

@@ -35,7 +35,7 @@ const metricsEndpoint = await startMetricsEndpoint({ host: config.host, port: co
 const logger = createLogger("watchdog", config.logLevel);
 const threshold = config.adaptiveThreshold ? adaptiveThreshold({ initialPercent: config.idleThresholdPercent }) : fixedThreshold(config.idleThresholdPercent);
 const watchdog = new Watchdog({
-  gpu: config.nvidiaSmi ? createNvidiaSmiGpuSignal(config.nvidiaSmi, config.signalTimeoutMs) : undefined,
+  gpu: config.nvidiaSmi ? createNvidiaSmiGpuSignal(config.nvidiaSmi, config.signalTimeoutMs, config.nvidiaSmiFormat) : undefined,
   gateway: config.gatewayMetricsUrl ? createPrometheusLoadSignal(config.gatewayMetricsUrl, GATEWAY_LOAD_METRICS, config.signalTimeoutMs) : undefined,
   vllm: config.vllmMetricsUrls.map((url) => createPrometheusLoadSignal(url, VLLM_LOAD_METRICS, config.signalTimeoutMs)),
   policy: new IdlePolicy({ idleLimit: config.idleLimit, minRuntimeMs: config.minRuntimeMs, threshold }, systemClock.now()),

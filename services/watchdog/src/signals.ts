@@ -5,10 +5,22 @@ export type Reading<T> = { readonly known: true; readonly value: T } | { readonl
 export const known = <T>(value: T): Reading<T> => ({ known: true, value });
 export const unknown = <T = never>(reason: string): Reading<T> => ({ known: false, reason });
 
-/** One GPU of the node, as nvidia-smi reports it. */
+/** One GPU of the node, as nvidia-smi reports it (the optional parts when the query has them). */
 export interface GpuSample {
   readonly utilizationPercent: number;
   readonly memoryUsedMiB: number;
+  readonly memoryTotalMiB?: number;
+  readonly name?: string;
+  readonly uuid?: string;
+  /** The compute processes on it (read from `nvidia-smi -q -x`). */
+  readonly processes?: readonly GpuProcess[];
+}
+
+/** A process holding GPU memory. */
+export interface GpuProcess {
+  readonly pid: number;
+  readonly processName: string;
+  readonly usedMemoryMiB: number;
 }
 
 /**

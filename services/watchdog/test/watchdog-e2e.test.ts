@@ -1,10 +1,11 @@
 // End to end on loopback: the real watchdog process against the real gateway and simulator, nvidia-smi replaced
-// by a script on PATH, and RunPod's REST API replaced by a local server that records the stop call.
+// by a script on PATH that replays a real H200's outputs, and RunPod's REST API replaced by a local server that records the stop call.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startRecordingServer, startServiceProcess, waitFor, type RecordingServer, type ServiceProcess } from "@reviewlens/testkit";
 import { createFakeNvidiaSmi, type FakeNvidiaSmi } from "./fake-nvidia-smi.js";
 import { startLoad, startStack, type Stack } from "./loopback-stack.js";
+import { nvidiaSmiFixtures } from "./nvidia-smi-fixtures.js";
 
 const POD = "pod-e2e";
 // Long enough that a loaded 2-core CI machine answers a scrape and an nvidia-smi run within one check.
@@ -71,13 +72,14 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
   it("never stops under load, then stops exactly once after the idle limit", async () => {
     const wd = await startWatchdog(stack);
     try {
-      // A busy GPU with no requests keeps it up.
-      await wd.gpu.setUtilization(60, 3);
+      // A busy GPU with no requests keeps it up: the real H200 samples while its matmul ran (from the
+      // third on: the first two were taken before it started).
+      await wd.gpu.replay({ ...nvidiaSmiFixtures.busy, samples: nvidiaSmiFixtures.busy.samples.slice(2) });
       await checksLater(wd, IDLE_LIMIT + 3);
       assert.equal(wd.stops(), 0, "stopped while the GPU was busy");
 
-      // Requests at a low utilisation: in flight and finished requests keep it up.
-      await wd.gpu.setUtilization(2, 0);
+      // Requests on an idle GPU (the real samples after the matmul exited): in flight and finished requests keep it up.
+      await wd.gpu.replay(nvidiaSmiFixtures.after);
       const load = startLoad(stack, 2);
       await checksLater(wd, IDLE_LIMIT + 5);
       const lastRequestAt = await load.stop();

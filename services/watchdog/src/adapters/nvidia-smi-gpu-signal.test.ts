@@ -1,34 +1,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { createFakeNvidiaSmi } from "../../test/fake-nvidia-smi.js";
-import { createNvidiaSmiGpuSignal, parseNvidiaSmiCsv } from "./nvidia-smi-gpu-signal.js";
+import { nvidiaSmiFixtures } from "../../test/nvidia-smi-fixtures.js";
+import { createNvidiaSmiGpuSignal } from "./nvidia-smi-gpu-signal.js";
 
 const signal = () => new AbortController().signal;
-
-describe("parseNvidiaSmiCsv", () => {
-  it("reads one GPU per line", () => {
-    assert.deepEqual(parseNvidiaSmiCsv("0, 15000\n97, 70000\n"), {
-      known: true,
-      value: [
-        { utilizationPercent: 0, memoryUsedMiB: 15000 },
-        { utilizationPercent: 97, memoryUsedMiB: 70000 },
-      ],
-    });
-  });
-
-  for (const [what, text] of [
-    ["no GPU", ""],
-    ["[N/A]", "[N/A], 1024\n"],
-    ["[Not Supported]", "[Not Supported], [Not Supported]\n"],
-    ["a driver message", "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"],
-    ["a missing column", "5\n"],
-    ["a percentage above 100", "140, 10\n"],
-  ] as const) {
-    it(`is unknown, never idle, on ${what}`, () => {
-      assert.equal(parseNvidiaSmiCsv(text).known, false);
-    });
-  }
-});
 
 describe("nvidia-smi GPU signal (a fake nvidia-smi script on PATH)", async () => {
   const fake = await createFakeNvidiaSmi();
@@ -39,6 +15,27 @@ describe("nvidia-smi GPU signal (a fake nvidia-smi script on PATH)", async () =>
     await fake.setUtilization(3, 88);
     const reading = await gpu.read(signal());
     assert.deepEqual(reading, { known: true, value: [{ utilizationPercent: 3, memoryUsedMiB: 1024 }, { utilizationPercent: 88, memoryUsedMiB: 1024 }] });
+  });
+
+  it("replays the real H200 matmul run query by query, then the run after it", async () => {
+    const utilisation = async () => {
+      const r = await gpu.read(signal());
+      assert.ok(r.known, r.known ? "" : r.reason);
+      return r.value.map((g) => [g.utilizationPercent, g.memoryUsedMiB]);
+    };
+    await fake.replay(nvidiaSmiFixtures.busy);
+    const seen = [];
+    for (let i = 0; i < nvidiaSmiFixtures.busy.samples.length + 1; i++) seen.push(await utilisation());
+    assert.deepEqual(seen, [[[0, 0]], [[0, 0]], ...Array(9).fill([[100, 1011]])], "the last sample holds");
+    await fake.replay(nvidiaSmiFixtures.after);
+    assert.deepEqual(await utilisation(), [[0, 0]]);
+  });
+
+  it("reads -q -x (GPU_SIGNAL=nvidia-smi-xml) from the real H200's XML", async () => {
+    await fake.setXml(nvidiaSmiFixtures.xml);
+    const reading = await createNvidiaSmiGpuSignal([`${fake.dir}/nvidia-smi`], 5_000, "xml").read(signal());
+    assert.ok(reading.known);
+    assert.deepEqual(reading.value.map((g) => [g.name, g.utilizationPercent, g.memoryUsedMiB, g.processes?.length]), [["NVIDIA H200", 0, 0, 0]]);
   });
 
   it("is unknown when nvidia-smi fails, with its message", async () => {
