@@ -7,6 +7,7 @@ import { metricsStoreOptions, metricsStoreSchema, openMetricsStore, type Metrics
 import { allReady, createServiceClient, env, grpcDependency, type Logger } from "@reviewlens/runtime";
 import { instrumentRunner } from "./analysis-metrics.js";
 import type { AnalysisRunner } from "./analysis-runner.js";
+import { withGenAiClientTelemetry } from "./genai-client-telemetry.js";
 import { guardedRunner } from "./guarded-runner.js";
 
 export const analysisServiceSchema = {
@@ -32,7 +33,7 @@ export async function openAnalysisDependencies({ config, logger, meter }: Analys
   const runner: AnalysisRunner = instrumentRunner(guardedRunner(guard, vectors.client), meter);
   return {
     vectors: vectors.client,
-    gateway: gateway.client,
+    gateway: withGenAiClientTelemetry(gateway.client, meter, config.GATEWAY_ADDR),
     runner,
     // Without the lock store analyses are refused (LOCK_UNAVAILABLE=fail), so it is part of readiness;
     // the metrics store is not: its outage delays rows, it does not fail analyses.

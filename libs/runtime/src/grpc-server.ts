@@ -21,6 +21,19 @@ const ServerReflectionV1AlphaService = {
   },
 } as unknown as typeof ServerReflectionService; // only the path differs from v1
 
+// Health checks (readiness probes, every few seconds from every peer) and reflection are not
+// traced: as single-span traces they were most of what reached the tracing backend. Their
+// rpc_server_* metrics stay.
+const UNTRACED_PATHS = ["/grpc.health.v1.Health/", "/grpc.reflection.v1.ServerReflection/", "/grpc.reflection.v1alpha.ServerReflection/"];
+
+function tracingExceptProbes(): ServerMiddleware {
+  const traced = openTelemetryServerMiddleware();
+  return async function* tracing(call, context) {
+    if (UNTRACED_PATHS.some((p) => call.method.path.startsWith(p))) return yield* call.next(call.request, context);
+    return yield* traced(call, context);
+  };
+}
+
 /** The health service name a liveness probe asks for: SERVING while the process runs. */
 export const LIVENESS_SERVICE = "liveness";
 
@@ -54,7 +67,7 @@ export class GrpcServer {
     this.server = createServer({
       "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? 16 * 1024 * 1024,
     })
-      .use(openTelemetryServerMiddleware())
+      .use(tracingExceptProbes())
       .use(this.drainGuard())
       .use(rpcMetricsMiddleware(options.meter))
       .use(callLoggingMiddleware(options.logger))

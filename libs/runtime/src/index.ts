@@ -9,3 +9,4 @@ export * from "./telemetry.js";
 export * from "./dependency-health.js";
 export * from "./health-descriptor.js";
 export * from "./tls.js";
+export * from "./genai-conventions.js";

@@ -2,7 +2,7 @@
 // honest overload, the prefill-cost queue, dispatch, identical-request coalescing, retries before
 // anything was delivered, timings, metrics, tracing and the vllm_metrics row.
 import { createHash, randomUUID } from "node:crypto";
-import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace, type Context } from "@opentelemetry/api";
+import { context as otelContext, propagation, SpanStatusCode, trace, type Context } from "@opentelemetry/api";
 import { InvalidArgumentError, StatusError, Status, type Logger } from "@reviewlens/runtime";
 import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
@@ -11,6 +11,7 @@ import { SharedExecutions } from "./coalescing/shared-executions.js";
 import { MicroBatcher } from "./coalescing/micro-batcher.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
+import type { GenAiTelemetry } from "./genai-telemetry.js";
 import { promptText, type ExecutionEvent, type LlmRequest, type Prompt, type TokenCounts } from "./llm-request.js";
 import { requestTimings, type RequestTimings } from "./request-timings.js";
 import type { BackendRouter } from "./routing/backend-router.js";
@@ -45,6 +46,8 @@ export interface GatewayDeps {
   router: BackendRouter;
   estimator: TokenEstimator;
   metrics: GatewayMetrics;
+  /** GenAI spans and server histograms (OpenTelemetry GenAI conventions). */
+  genAi: GenAiTelemetry;
   logger: Logger;
   /** Writes one vllm_metrics row (buffered by the metrics store). */
   record(row: VllmMetricsRow): void;
@@ -84,8 +87,6 @@ function templateOverhead(prompt: Prompt): number {
   const hasSystem = prompt.messages.some((m) => m.role === "system");
   return 5 * prompt.messages.length + 3 + (hasSystem ? 0 : 25);
 }
-
-const tracer = trace.getTracer("inference-gateway");
 
 export class InferenceGateway {
   private readonly shared = new SharedExecutions<ExecutionEvent>();
@@ -138,6 +139,7 @@ export class InferenceGateway {
       const outcome = signal.aborted ? "cancelled" : error instanceof StatusError && error.status === Status.RESOURCE_EXHAUSTED ? "rejected" : "failed";
       if (outcome === "rejected") this.rejectedCount++;
       metrics.outcome(request.priority, outcome);
+      this.deps.genAi.failed(request, performance.now() - arrivedAt, error, outcome === "cancelled");
       throw error;
     }
   }
@@ -211,22 +213,14 @@ export class InferenceGateway {
       const deadlineAt = request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined;
       const { backend, matchedBlocks } = await dispatcher.wait({ priority: request.priority, cost, deadlineAt, prefillMs, prefixKeys }, signal);
       const dispatchedAt = performance.now();
-      const span = tracer.startSpan(
-        `${request.prompt.kind === "chat" ? "chat" : "text_completion"} ${request.model || "default"}`,
+      const span = this.deps.genAi.startGeneration(
+        request,
+        backend.id,
         {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            "gen_ai.operation.name": request.prompt.kind === "chat" ? "chat" : "text_completion",
-            "gen_ai.system": "vllm",
-            "gen_ai.request.model": request.model || "default",
-            "gen_ai.request.max_tokens": request.sampling.maxTokens,
-            ...(request.sampling.temperature !== undefined ? { "gen_ai.request.temperature": request.sampling.temperature } : {}),
-            "server.address": backend.id,
-            "reviewlens.gateway.priority": request.priority,
-            "reviewlens.gateway.queue_ms": dispatchedAt - arrivedAt,
-            "reviewlens.gateway.prefix_blocks_matched": matchedBlocks,
-            "reviewlens.gateway.attempt": attempt,
-          },
+          "reviewlens.gateway.priority": request.priority,
+          "reviewlens.gateway.queue_ms": dispatchedAt - arrivedAt,
+          "reviewlens.gateway.prefix_blocks_matched": matchedBlocks,
+          "reviewlens.gateway.attempt": attempt,
         },
         parent,
       );
@@ -265,12 +259,7 @@ export class InferenceGateway {
           const finishedAt = performance.now();
           pool.succeeded(backend);
           if (!exact) estimator.observe(prompt, chunk.usage.promptTokens, overhead);
-          span.setAttributes({
-            "gen_ai.usage.input_tokens": chunk.usage.promptTokens,
-            "gen_ai.usage.output_tokens": chunk.usage.outputTokens,
-            "gen_ai.response.finish_reasons": [chunk.finishReason],
-          });
-          span.end();
+          this.deps.genAi.endGeneration(span, chunk);
           if (output) yield { type: "delta", text: output };
           yield {
             type: "done",
@@ -398,6 +387,7 @@ export class InferenceGateway {
     this.recent.push({ at: performance.now(), metSlo: execution.metSlo });
     if (this.recent.length > 100_000) this.recent.shift();
     this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo);
+    this.deps.genAi.completed(request, timings);
     this.deps.record({
       requestId: execution.requestId,
       restaurantId: request.restaurantId || undefined,

@@ -1,5 +1,6 @@
 // Composition root of the inference gateway: config, backends, queue, dispatcher, metrics store,
 // gRPC service, OpenAI-compatible HTTP facade, readiness (a healthy backend) and SIGTERM drain.
+import { trace } from "@opentelemetry/api";
 import { inference } from "@reviewlens/contracts";
 import { metricsStoreOptions, openMetricsStore } from "@reviewlens/metrics-store";
 import { runService } from "@reviewlens/runtime";
@@ -9,6 +10,7 @@ import { BackendPool } from "./backend-pool.js";
 import { gatewaySchema } from "./config.js";
 import { Dispatcher, type Waiter } from "./dispatcher.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
+import { GenAiTelemetry } from "./genai-telemetry.js";
 import { gatewayService } from "./grpc-handlers.js";
 import { startOpenAiFacade } from "./http/openai-facade.js";
 import { InferenceGateway } from "./inference-gateway.js";
@@ -84,7 +86,16 @@ await runService({
         prefixBlocks: { blockTokens: 16, blockChars: config.GATEWAY_AFFINITY_BLOCK_CHARS, maxBlocks: 128 },
         embeddingBatch: { maxBatchSize: config.GATEWAY_EMBED_MAX_BATCH, maxWaitMs: config.GATEWAY_EMBED_MAX_WAIT_MS },
       },
-      { pool, dispatcher, router, estimator: new TokenEstimator(), metrics, logger, record: (row) => store.recordVllmMetrics(row) },
+      {
+        pool,
+        dispatcher,
+        router,
+        estimator: new TokenEstimator(),
+        metrics,
+        genAi: new GenAiTelemetry(meter, trace.getTracer("inference-gateway")),
+        logger,
+        record: (row) => store.recordVllmMetrics(row),
+      },
     );
     for (const url of config.VLLM_URLS) pool.add(url);
     pool.start();

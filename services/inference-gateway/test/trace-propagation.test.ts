@@ -1,12 +1,17 @@
-// The gateway continues its caller's trace and hands it on to the backend: the HTTP request to the
-// simulator carries a W3C traceparent whose parent is the gateway's GenAI span, itself a child of
-// the caller's span. A recording proxy between the gateway and the real simulator sees the headers.
+// The gateway's traces and GenAI telemetry. It continues its caller's trace and hands it on to the
+// backend: the HTTP request to the simulator carries a W3C traceparent whose parent is the gateway's
+// GenAI span, itself a child of the caller's span. A recording proxy between the gateway and the real
+// simulator sees the headers. That span and the gen_ai.server.* histograms follow the OpenTelemetry
+// GenAI conventions; health checks and reflection make no spans.
 import assert from "node:assert/strict";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { startOtlpReceiver, waitFor, type OtlpReceiver } from "@reviewlens/testkit";
-import { Metadata } from "nice-grpc";
+import * as grpc from "@grpc/grpc-js";
+import { GrpcReflection } from "grpc-js-reflection-client";
+import { createChannel, createClient, Metadata } from "nice-grpc";
+import { HealthDefinition } from "nice-grpc-server-health";
 import { llmRequest, startGateway, startSim, type Gateway, type Sim } from "./gateway-harness.js";
 
 interface Seen {
@@ -36,6 +41,7 @@ let receiver: OtlpReceiver;
 let sim: Sim;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let gateway: Gateway;
+let completedCalls = 0;
 
 before(async () => {
   receiver = await startOtlpReceiver();
@@ -58,6 +64,7 @@ test("the backend request carries the caller's trace, parented by the gateway's 
   const metadata = Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01` });
   const response = await gateway.client.complete({ request: llmRequest("트레이스 전파 확인") }, { metadata });
   assert.ok(response.usage!.outputTokens > 0);
+  completedCalls++;
 
   const generation = proxy.seen.find((s) => s.method === "POST" && /\/v1\/(chat\/)?completions/.test(s.url));
   assert.ok(generation, "the gateway sent the generation through the proxy");
@@ -70,7 +77,19 @@ test("the backend request carries the caller's trace, parented by the gateway's 
   const parent = await waitFor(() => receiver.spans.find((s) => s.spanId === match[2]), "the backend request's parent span to be exported", 15_000);
   assert.equal(parent.service, "inference-gateway");
   assert.equal(parent.traceId, traceId);
-  assert.equal(parent.attributes["gen_ai.operation.name"] !== undefined, true, "it is the GenAI span");
+  assert.equal(parent.attributes["gen_ai.operation.name"], "text_completion", "it is the GenAI span");
+  // Today's GenAI conventions: gen_ai.provider.name replaced gen_ai.system (only behind the opt-in).
+  assert.equal(parent.attributes["gen_ai.provider.name"], "vllm");
+  assert.equal(parent.attributes["gen_ai.system"], undefined);
+  assert.equal(parent.kind, 3, "a CLIENT span");
+  assert.equal(Number(parent.attributes["gen_ai.usage.input_tokens"]), response.usage!.promptTokens);
+  assert.equal(Number(parent.attributes["gen_ai.usage.output_tokens"]), response.usage!.outputTokens);
+  assert.deepEqual(parent.attributes["gen_ai.response.finish_reasons"], [response.finishReason]);
+  assert.match(String(parent.attributes["gen_ai.response.id"]), /^cmpl-[0-9a-f]+$/, "the backend's completion id");
+  const served = ((await (await fetch(`${sim.url}/v1/models`)).json()) as { data: Array<{ id: string }> }).data[0]!.id;
+  assert.equal(parent.attributes["gen_ai.response.model"], served);
+  assert.equal(parent.attributes["server.address"], "127.0.0.1");
+  assert.equal(Number(parent.attributes["server.port"]), Number(new URL(proxy.url).port), "the backend it called (here the proxy)");
   // Walk up to the caller: every span on the way belongs to the gateway and this trace.
   let span = parent;
   for (let hops = 0; span.parentSpanId !== callerSpanId; hops++) {
@@ -86,4 +105,63 @@ test("probes (/health, /metrics) carry no trace: only generations are traced to 
   const probes = proxy.seen.filter((s) => s.method === "GET" && (s.url === "/health" || s.url === "/metrics"));
   assert.ok(probes.length > 0, "the gateway probed the backend through the proxy");
   assert.ok(probes.every((p) => p.headers["traceparent"] === undefined));
+});
+
+// The conventions' ExplicitBucketBoundaries (gen-ai-metrics.md of open-telemetry/semantic-conventions-genai).
+const CONVENTION_BUCKETS: Record<string, number[]> = {
+  gen_ai_server_time_to_first_token: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+  gen_ai_server_time_per_output_token: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5],
+  gen_ai_server_request_duration: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+};
+
+const metricsText = async () => (await fetch(`http://127.0.0.1:${gateway.process.metricsPort}/metrics`)).text();
+/** The Prometheus series of `metric` (the exporter may add a unit suffix) whose labels include `labels`. */
+function series(text: string, metric: string, labels: Record<string, string> = {}) {
+  return text
+    .split("\n")
+    .map((line) => /^([a-z_]+?)(?:_seconds)?(_bucket|_count|_sum)?\{([^}]*)\} (\S+)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && m[1] === metric)
+    .filter((m) => Object.entries(labels).every(([k, v]) => m[3]!.includes(`${k}="${v}"`)))
+    .map((m) => ({ part: m[2] ?? "", labels: m[3]!, value: Number(m[4]) }));
+}
+
+test("the gen_ai.server.* histograms are on /metrics in seconds, with the conventions' buckets and one count per request", async () => {
+  const text = await metricsText();
+  for (const [metric, buckets] of Object.entries(CONVENTION_BUCKETS)) {
+    const labels = { gen_ai_operation_name: "text_completion", gen_ai_provider_name: "vllm" };
+    const found = series(text, metric, labels);
+    const les = found.filter((s) => s.part === "_bucket").map((s) => /le="([^"]+)"/.exec(s.labels)![1]!).filter((le) => le !== "+Inf");
+    assert.deepEqual(les.map(Number), buckets, `${metric}'s bucket boundaries`);
+    assert.equal(found.find((s) => s.part === "_count")?.value, completedCalls, `${metric} counted each completed request once`);
+  }
+  assert.match(text, /gen_ai_server_time_to_first_token(_seconds)?_bucket\{[^}]*\}/);
+});
+
+test("a request cancelled mid-generation is timed in gen_ai.server.request.duration with error.type=cancelled", async () => {
+  const abort = new AbortController();
+  const stream = gateway.client.generate({ request: llmRequest("취소될 요청", {}, { maxTokens: 2000, ignoreEos: true }) }, { signal: abort.signal });
+  await assert.rejects(async () => {
+    for await (const chunk of stream) if (chunk) abort.abort();
+  });
+  const cancelled = await waitFor(async () => series(await metricsText(), "gen_ai_server_request_duration", { "error_type": "cancelled" }).find((s) => s.part === "_count" && s.value >= 1), "the cancelled request's duration");
+  assert.match(cancelled.labels, /gen_ai_operation_name="text_completion"/);
+  const ttft = series(await metricsText(), "gen_ai_server_time_to_first_token").find((s) => s.part === "_count");
+  assert.equal(ttft?.value, completedCalls, "a failed request adds no time to first token (successful responses only)");
+});
+
+test("health checks and reflection make no spans; their calls are still counted on /metrics", async () => {
+  const channel = createChannel(gateway.process.address);
+  const health = createClient(HealthDefinition, channel);
+  for (let i = 0; i < 3; i++) await health.check({ service: "" });
+  channel.close();
+  const reflection = new GrpcReflection(gateway.process.address, grpc.credentials.createInsecure());
+  assert.ok((await reflection.listServices()).includes("grpc.health.v1.Health"));
+  // A traced call after them: once its span is exported, theirs would have been too (spans are exported in the order they end).
+  await gateway.client.getStatus({});
+  await waitFor(() => receiver.spans.find((s) => s.service === "inference-gateway" && s.name.endsWith("InferenceGatewayService/GetStatus")), "the GetStatus span", 15_000);
+  const probes = receiver.spans.filter((s) => /grpc\.health|ServerReflection/.test(s.name));
+  assert.deepEqual(probes.map((s) => s.name), []);
+  const text = await metricsText();
+  assert.match(text, /rpc_server_calls_total\{[^}]*method="\/grpc\.health\.v1\.Health\/Check"[^}]*\} [3-9]/);
+  assert.match(text, /rpc_server_calls_total\{[^}]*method="\/grpc\.reflection\.v1alpha\.ServerReflection\/ServerReflectionInfo"/);
 });

@@ -15,7 +15,9 @@ export interface BackendGeneration {
   priority?: number | undefined;
 }
 
-export type BackendChunk = { type: "text"; text: string } | { type: "end"; finishReason: string; usage: TokenCounts };
+export type BackendChunk =
+  | { type: "text"; text: string }
+  | { type: "end"; finishReason: string; usage: TokenCounts; responseId?: string | undefined; responseModel?: string | undefined };
 
 /** A backend failure, classified for retries and status mapping. */
 export class BackendError extends Error {
@@ -90,10 +92,14 @@ export class OpenAiBackend {
     let finishReason = "stop";
     let usage: TokenCounts | undefined;
     let failure: BackendError | undefined;
+    let responseId: string | undefined;
+    let responseModel: string | undefined;
     const parser = createParser({
       onEvent: (event) => {
         if (event.data === "[DONE]") return;
         const chunk = JSON.parse(event.data) as StreamChunk;
+        responseId ??= chunk.id;
+        responseModel ??= chunk.model;
         if (chunk.error) failure = new BackendError(`backend failed mid-stream: ${chunk.error.message ?? JSON.stringify(chunk.error)}`, "failed");
         const choice = chunk.choices?.[0];
         const delta = chat ? choice?.delta?.content : choice?.text;
@@ -120,7 +126,7 @@ export class OpenAiBackend {
       throw classify(error, signal);
     }
     if (!usage) throw new BackendError(`${this.url} ended the stream without usage`, "connection");
-    yield { type: "end", finishReason, usage };
+    yield { type: "end", finishReason, usage, responseId, responseModel };
   }
 
   async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number): Promise<{ vectors: number[][]; promptTokens: number; model: string }> {
@@ -156,6 +162,8 @@ export class OpenAiBackend {
 }
 
 interface StreamChunk {
+  id?: string;
+  model?: string;
   choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
   usage?: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
   error?: { message?: string };

@@ -1,0 +1,114 @@
+// The gateway's GenAI telemetry by the OpenTelemetry GenAI conventions: the client span of each
+// backend generation, and the model-server histograms of each request it serves.
+import { SpanKind, type Attributes, type Context, type Histogram, type Meter, type Span, type Tracer } from "@opentelemetry/api";
+import {
+  genAiConventions,
+  OPERATION_DURATION_BUCKETS,
+  providerAttributes,
+  serverAttributes,
+  Status,
+  StatusError,
+  TIME_PER_OUTPUT_TOKEN_BUCKETS,
+  TIME_TO_FIRST_TOKEN_BUCKETS,
+  type GenAiConventions,
+} from "@reviewlens/runtime";
+import type { LlmRequest, TokenCounts } from "./llm-request.js";
+import type { RequestTimings } from "./request-timings.js";
+
+/** The backends speak vLLM's OpenAI-compatible API; not a well-known value of the conventions, so a custom one. */
+export const GATEWAY_GEN_AI_PROVIDER = "vllm";
+
+const operationOf = (request: LlmRequest) => (request.prompt.kind === "chat" ? "chat" : "text_completion");
+
+/** What every GenAI signal of a request carries: operation, provider, and the model when the caller named one. */
+function requestAttributes(request: LlmRequest, conventions: GenAiConventions): Attributes {
+  return {
+    "gen_ai.operation.name": operationOf(request),
+    ...providerAttributes(GATEWAY_GEN_AI_PROVIDER, conventions),
+    ...(request.model ? { "gen_ai.request.model": request.model } : {}),
+  };
+}
+
+/** The end of a backend's stream, as far as the span needs it. */
+export interface GenerationEnd {
+  finishReason: string;
+  usage: TokenCounts;
+  responseId?: string | undefined;
+  responseModel?: string | undefined;
+}
+
+export class GenAiTelemetry {
+  private readonly ttft: Histogram;
+  private readonly tpot: Histogram;
+  private readonly duration: Histogram;
+
+  constructor(
+    meter: Meter,
+    private readonly tracer: Tracer,
+    private readonly conventions: GenAiConventions = genAiConventions(),
+  ) {
+    this.ttft = meter.createHistogram("gen_ai.server.time_to_first_token", {
+      description: "Time to generate first token for successful responses (arrival at the gateway to first token).",
+      unit: "s",
+      advice: { explicitBucketBoundaries: TIME_TO_FIRST_TOKEN_BUCKETS },
+    });
+    this.tpot = meter.createHistogram("gen_ai.server.time_per_output_token", {
+      description: "Time per output token generated after the first token for successful responses.",
+      unit: "s",
+      advice: { explicitBucketBoundaries: TIME_PER_OUTPUT_TOKEN_BUCKETS },
+    });
+    this.duration = meter.createHistogram("gen_ai.server.request.duration", {
+      description: "Generative AI server request duration such as time-to-last byte or last output token.",
+      unit: "s",
+      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
+    });
+  }
+
+  /** The client span of one generation on `backendUrl`; `extra` adds the gateway's own attributes. */
+  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): Span {
+    return this.tracer.startSpan(
+      request.model ? `${operationOf(request)} ${request.model}` : operationOf(request),
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          ...requestAttributes(request, this.conventions),
+          "gen_ai.request.max_tokens": request.sampling.maxTokens,
+          ...(request.sampling.temperature !== undefined ? { "gen_ai.request.temperature": request.sampling.temperature } : {}),
+          ...(request.sampling.topP !== undefined ? { "gen_ai.request.top_p": request.sampling.topP } : {}),
+          ...(request.sampling.seed !== undefined ? { "gen_ai.request.seed": request.sampling.seed } : {}),
+          ...(request.sampling.stop.length > 0 ? { "gen_ai.request.stop_sequences": request.sampling.stop } : {}),
+          ...(request.jsonSchema ? { "gen_ai.output.type": "json" } : {}),
+          ...serverAttributes(backendUrl),
+          ...extra,
+        },
+      },
+      parent,
+    );
+  }
+
+  /** Usage and response attributes, then the span ends. */
+  endGeneration(span: Span, end: GenerationEnd): void {
+    span.setAttributes({
+      "gen_ai.usage.input_tokens": end.usage.promptTokens,
+      "gen_ai.usage.output_tokens": end.usage.outputTokens,
+      "gen_ai.response.finish_reasons": [end.finishReason],
+      ...(end.responseId ? { "gen_ai.response.id": end.responseId } : {}),
+      ...(end.responseModel ? { "gen_ai.response.model": end.responseModel } : {}),
+    });
+    span.end();
+  }
+
+  /** A request the gateway answered: the three server histograms. */
+  completed(request: LlmRequest, timings: RequestTimings): void {
+    const attributes = requestAttributes(request, this.conventions);
+    this.ttft.record(timings.ttftMs / 1_000, attributes);
+    if (timings.tpotMs > 0) this.tpot.record(timings.tpotMs / 1_000, attributes);
+    this.duration.record(timings.e2eMs / 1_000, attributes);
+  }
+
+  /** A request that ended in an error: its duration with `error.type` (the gRPC status name, `cancelled`, or `_OTHER`). */
+  failed(request: LlmRequest, durationMs: number, error: unknown, cancelled: boolean): void {
+    const type = cancelled ? "cancelled" : error instanceof StatusError ? (Status[error.status] ?? String(error.status)) : "_OTHER";
+    this.duration.record(durationMs / 1_000, { ...requestAttributes(request, this.conventions), "error.type": type });
+  }
+}
