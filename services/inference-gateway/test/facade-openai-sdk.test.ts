@@ -103,6 +103,51 @@ test("an unknown encoding_format is a 400 naming the field, from the facade as f
   }
 });
 
+test("a field the facade cannot carry is refused by name; at its default value it is accepted", async () => {
+  const client = facade();
+  const messages = [{ role: "user" as const, content: "hi" }];
+  const refused = async (body: Record<string, unknown>, param: string, endpoint: "chat" | "completions" | "embeddings" = "chat") => {
+    const call =
+      endpoint === "chat"
+        ? client.chat.completions.create({ model: MODEL, messages, max_tokens: 4, ...body } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+        : endpoint === "completions"
+          ? client.completions.create({ model: MODEL, prompt: "hi", max_tokens: 4, ...body } as OpenAI.CompletionCreateParamsNonStreaming)
+          : client.embeddings.create({ model: MODEL, input: "hi", ...body } as OpenAI.EmbeddingCreateParams);
+    await assert.rejects(call, (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === param, `${JSON.stringify(body)} is refused naming ${param}`);
+  };
+  const before = await stack.sim.metric("vllm:request_success_total");
+  await refused({ frequency_penalty: 0.5 }, "frequency_penalty");
+  await refused({ top_k: 5 }, "top_k");
+  await refused({ logprobs: true }, "logprobs");
+  await refused({ n: 2 }, "n");
+  await refused({ tools: [{ type: "function", function: { name: "f", parameters: {} } }] }, "tools");
+  await refused({ stream: true, stream_options: { include_usage: true, continuous_usage_stats: true } }, "stream_options.continuous_usage_stats");
+  await refused({ messages: [{ role: "user", content: [{ type: "text", text: "look" }, { type: "image_url", image_url: { url: "data:," } }] }] }, "messages[0].content[1]");
+  await refused({ messages: [{ role: "user", content: "x", name: "bob" }] }, "messages[0].name");
+  await refused({ response_format: { type: "grammar" } }, "response_format.type");
+  await refused({ echo: true }, "echo", "completions");
+  await refused({ suffix: " end" }, "suffix", "completions");
+  await refused({ truncate_prompt_tokens: 8 }, "truncate_prompt_tokens", "embeddings");
+  assert.equal(await stack.sim.metric("vllm:request_success_total"), before, "nothing refused reached the simulator");
+
+  // Defaults, a user id, json_object and text parts answer as the simulator answers them.
+  const accepted = {
+    model: MODEL,
+    messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Reply" }, { type: "text" as const, text: "in JSON" }] }],
+    max_tokens: 300,
+    temperature: 0,
+    n: 1,
+    frequency_penalty: 0,
+    presence_penalty: 0,
+    logprobs: false,
+    user: "user-42",
+    response_format: { type: "json_object" as const },
+  };
+  const [viaFacade, viaSim] = await onBoth((c) => c.chat.completions.create(accepted));
+  assert.equal(typeof JSON.parse(viaFacade.choices[0]!.message.content ?? ""), "object");
+  assertSameAnswer(viaFacade, viaSim);
+});
+
 test("errors surface as the SDK's error classes: wrong key, bad body, overload", async () => {
   const wrongKey = new OpenAI({ baseURL: facadeUrl(stack), apiKey: "wrong", maxRetries: 0 });
   await assert.rejects(wrongKey.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "x" }] }), (e: unknown) => e instanceof OpenAI.AuthenticationError && e.status === 401);

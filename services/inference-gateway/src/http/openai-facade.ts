@@ -6,10 +6,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { InvalidArgumentError, StatusError, Status } from "@reviewlens/runtime";
 import type { BackendPool } from "../backend-pool.js";
 import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
-import type { LlmRequest, Prompt } from "../llm-request.js";
+import type { JsonSchemaFormat, LlmRequest, Prompt } from "../llm-request.js";
 import { parsePriorityClass, type PriorityClass } from "../scheduling/priority-class.js";
 import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "../request-validation.js";
 import { registerAdminRoutes } from "./admin-routes.js";
+import { checkFacadeFields } from "./facade-fields.js";
 
 export interface FacadeOptions {
   apiKey?: string | undefined;
@@ -29,7 +30,7 @@ interface CompletionBody {
   stop?: string | string[];
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
-  response_format?: { type: string; json_schema?: { name?: string; schema?: Record<string, unknown>; strict?: boolean } };
+  response_format?: { type?: string; json_schema?: { name?: string; schema?: Record<string, unknown>; strict?: boolean } };
   priority?: string;
   ttft_deadline_ms?: number;
   min_tokens?: number;
@@ -101,16 +102,30 @@ function errorReply(error: unknown): { status: number; headers: Record<string, s
   return { status: 500, headers: {}, body: { error: { message: error instanceof Error ? error.message : String(error), type: "server_error", param: null, code: null } } };
 }
 
+/** `response_format` as vLLM reads it: json_object is any JSON object, text is no constraint. */
+function jsonSchemaOf(format: CompletionBody["response_format"]): JsonSchemaFormat | undefined {
+  if (format === undefined || format === null) return undefined;
+  switch (format.type) {
+    case "text":
+      return undefined;
+    case "json_object":
+      return { name: "json_object", schema: { type: "object" }, strict: false };
+    case "json_schema":
+      if (!format.json_schema?.schema) throw new InvalidArgumentError("response_format.json_schema.schema", "is required");
+      return { name: format.json_schema.name ?? "output", schema: format.json_schema.schema, strict: format.json_schema.strict ?? false };
+    default:
+      throw new InvalidArgumentError("response_format.type", "must be text, json_object or json_schema");
+  }
+}
+
 function toPrompt(body: CompletionBody, chat: boolean): Prompt | undefined {
   if (chat) {
     if (!Array.isArray(body.messages)) throw new InvalidArgumentError("messages", "must be an array of {role, content}");
     return {
       kind: "chat",
       messages: body.messages.map((m, i) => {
-        // OpenAI content parts: only text parts mean anything to a text model.
-        const content = Array.isArray(m.content)
-          ? (m.content as Array<{ type?: string; text?: string }>).map((p) => (p.type === "text" ? (p.text ?? "") : "")).join("")
-          : m.content;
+        // Text parts (checkFacadeFields let no others through), joined with newlines as vLLM joins them.
+        const content = Array.isArray(m.content) ? (m.content as Array<{ text: string }>).map((p) => p.text).join("\n") : m.content;
         if (typeof content !== "string") throw new InvalidArgumentError(`messages[${i}].content`, "must be a string or text parts");
         return { role: String(m.role), content };
       }),
@@ -125,8 +140,6 @@ function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyReque
   const priorityRaw = body.priority ?? (headers["x-priority"] as string | undefined);
   const priority = priorityRaw === undefined ? options.defaultPriority : parsePriorityClass(priorityRaw);
   if (!priority) throw new InvalidArgumentError("priority", "must be interactive, standard or batch");
-  const format = body.response_format;
-  if (format && format.type === "json_schema" && !format.json_schema?.schema) throw new InvalidArgumentError("response_format.json_schema.schema", "is required");
   const deadlineHeader = headers["x-ttft-deadline-ms"] as string | undefined;
   return checkLlmRequest(
     {
@@ -141,10 +154,7 @@ function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyReque
         minTokens: body.min_tokens,
         ignoreEos: body.ignore_eos,
       },
-      jsonSchema:
-        format?.type === "json_schema" && format.json_schema?.schema
-          ? { name: format.json_schema.name ?? "output", schema: format.json_schema.schema, strict: format.json_schema.strict ?? false }
-          : undefined,
+      jsonSchema: jsonSchemaOf(body.response_format),
       priority,
       ttftDeadlineMs: body.ttft_deadline_ms ?? (deadlineHeader ? Number(deadlineHeader) : undefined),
       idempotencyKey: (headers["idempotency-key"] as string | undefined) || undefined,
@@ -202,6 +212,7 @@ export async function startOpenAiFacade(
 
   const completions = (chat: boolean) => async (request: FastifyRequest<{ Body: CompletionBody }>, reply: FastifyReply) => {
     const body = request.body;
+    checkFacadeFields(chat ? "chat" : "completion", body);
     const llm = toLlmRequest(body, chat, request.headers, options);
     const signal = clientSignal(request, reply);
     const model = await modelName(llm.model, signal);
@@ -263,7 +274,8 @@ export async function startOpenAiFacade(
   app.post("/v1/chat/completions", { schema: { body: { ...completionSchema, required: ["messages"] } } }, completions(true));
 
   app.post<{ Body: EmbeddingsBody }>("/v1/embeddings", async (request, reply) => {
-    const body = request.body ?? {};
+    const body = request.body;
+    checkFacadeFields("embeddings", body);
     const input = typeof body.input === "string" ? [body.input] : body.input;
     checkEmbedInput(input, "input", options.limits);
     const encode = embeddingEncoder(body.encoding_format);

@@ -1,0 +1,106 @@
+// LangChain JS (`@langchain/openai` 1.5) against the facade, each call compared with the same call
+// made straight to vllm-sim: chat and completion models (whole and streamed with usage), structured
+// output through `withStructuredOutput`, `OpenAIEmbeddings` (its default base64 and explicit float),
+// errors as LangChain stamps them, and cancellation.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AIMessageChunk } from "@langchain/core/messages";
+import { ChatOpenAI, OpenAI as OpenAICompletions, OpenAIEmbeddings } from "@langchain/openai";
+import { z } from "zod";
+import { API_KEY, MODEL, assertBackendStopped, backendCounts, facadeUrl, fillGateway, simUrl, useFacadeStack } from "./facade-client-stack.js";
+
+const stack = useFacadeStack("gateway_facade_langchain");
+type Target = { baseURL: string; apiKey: string };
+const facade = (): Target => ({ baseURL: facadeUrl(stack), apiKey: API_KEY });
+const direct = (): Target => ({ baseURL: simUrl(stack), apiKey: "EMPTY" });
+/** The same call through the facade and straight to the simulator, at the same time. */
+const onBoth = <T>(call: (t: Target) => Promise<T>) => Promise.all([call(facade()), call(direct())]);
+
+const chat = (t: Target, fields: ConstructorParameters<typeof ChatOpenAI>[0] = {}) =>
+  new ChatOpenAI({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, maxTokens: 16, temperature: 0, ...fields });
+const embeddings = (t: Target, fields: ConstructorParameters<typeof OpenAIEmbeddings>[0] = {}) =>
+  new OpenAIEmbeddings({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, ...fields });
+
+test("ChatOpenAI.invoke and the completions OpenAI model give the simulator's text, usage and finish reason", async () => {
+  const [m1, m2] = await onBoth((t) => chat(t).invoke("맛집 추천해 주세요"));
+  assert.ok(String(m1.content).length > 0);
+  assert.equal(m1.usage_metadata?.output_tokens, 16);
+  assert.deepEqual([m1.content, m1.usage_metadata, m1.response_metadata["finish_reason"]], [m2.content, m2.usage_metadata, m2.response_metadata["finish_reason"]]);
+
+  const completions = (t: Target) => new OpenAICompletions({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, maxTokens: 12, temperature: 0 });
+  const [c1, c2] = await onBoth((t) => completions(t).invoke("The best noodle soup in town is"));
+  assert.ok(c1.length > 0);
+  assert.equal(c1, c2);
+});
+
+test("ChatOpenAI.stream streams the simulator's text and ends with its usage (streamUsage is on by default)", async () => {
+  const [s1, s2] = await onBoth(async (t) => {
+    let whole: AIMessageChunk | undefined;
+    let chunks = 0;
+    for await (const chunk of await chat(t, { maxTokens: 20 }).stream("국물이 진한 곳")) {
+      chunks++;
+      whole = whole ? whole.concat(chunk) : chunk;
+    }
+    return { chunks, content: whole?.content, usage: whole?.usage_metadata, finishReason: whole?.response_metadata["finish_reason"] };
+  });
+  assert.ok(s1.chunks > 1);
+  assert.equal(s1.usage?.output_tokens, 20);
+  assert.deepEqual({ ...s1, chunks: 0 }, { ...s2, chunks: 0 });
+});
+
+test("withStructuredOutput (json_schema by default) gives the simulator's object", async () => {
+  const Verdict = z.object({ label: z.enum(["positive", "negative", "mixed"]), score: z.number().int().min(1).max(5), dishes: z.array(z.string()) });
+  const [o1, o2] = await onBoth((t) => chat(t, { maxTokens: 200 }).withStructuredOutput(Verdict, { name: "verdict" }).invoke("Classify: 국물이 진하고 맛있어요"));
+  assert.ok(["positive", "negative", "mixed"].includes(o1.label));
+  assert.deepEqual(o1, o2);
+});
+
+test("OpenAIEmbeddings: the default (base64 through the SDK), explicit float and dimensions give the simulator's vectors", async () => {
+  const [query, simQuery] = await onBoth((t) => embeddings(t).embedQuery("국물"));
+  assert.equal(query.length, 384);
+  assert.deepEqual(query, simQuery);
+
+  const [floats, simFloats] = await onBoth((t) => embeddings(t, { encodingFormat: "float" }).embedDocuments(["국물", "면발"]));
+  assert.deepEqual(floats, simFloats);
+  // base64 carries float32: the float list rounded to float32 is the default answer.
+  assert.deepEqual(Array.from(Float32Array.from(floats[0]!)), query);
+
+  const [short, simShort] = await onBoth((t) => embeddings(t, { dimensions: 48 }).embedQuery("국물"));
+  assert.equal(short.length, 48);
+  assert.deepEqual(short, simShort);
+});
+
+const fields = (error: unknown) => ({ status: (error as { status?: number }).status, code: (error as { lc_error_code?: string }).lc_error_code });
+
+test("errors carry the HTTP status and LangChain's error codes: wrong key, bad body, overload", async () => {
+  const wrong = await chat({ ...facade(), apiKey: "wrong" }).invoke("x").catch((e: unknown) => e);
+  assert.deepEqual(fields(wrong), { status: 401, code: "MODEL_AUTHENTICATION" });
+
+  // top_p above 1: both refuse it.
+  const [bad, simBad] = await onBoth((t) => chat(t, { topP: 5 }).invoke("x").catch((e: unknown) => e));
+  assert.equal(fields(bad).status, 400);
+  assert.equal(fields(simBad).status, 400);
+
+  const release = await fillGateway(stack);
+  try {
+    const overloaded = await chat(facade(), { maxTokens: 4 }).invoke("one more").catch((e: unknown) => e);
+    assert.deepEqual(fields(overloaded), { status: 429, code: "MODEL_RATE_LIMIT" });
+  } finally {
+    await release();
+  }
+});
+
+test("aborting a stream through its signal stops the simulator's work on it", async () => {
+  const before = await backendCounts(stack);
+  const controller = new AbortController();
+  const maxTokens = 20_000;
+  const model = chat(facade(), { maxTokens, modelKwargs: { ignore_eos: true } });
+  let received = 0;
+  await assert.rejects(async () => {
+    for await (const chunk of await model.stream("a very long story", { signal: controller.signal })) {
+      if (String(chunk.content).length > 0 && ++received === 3) controller.abort();
+    }
+  }, /abort/i);
+  assert.equal(received, 3);
+  await assertBackendStopped(stack, before, maxTokens);
+});
