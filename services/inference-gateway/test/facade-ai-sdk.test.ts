@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, NoObjectGeneratedError, Output, embed, embedMany, generateText, streamText } from "ai";
 import { z } from "zod";
-import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, fillGateway, simUrl, useFacadeStack } from "./facade-client-stack.js";
+import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
 
 const stack = useFacadeStack("gateway_facade_ai_sdk");
 // `includeUsage` asks for usage on streams; `supportsStructuredOutputs` sends the JSON schema
@@ -97,14 +97,9 @@ test("errors surface as APICallError: wrong key 401, bad body 400, overload 429 
   assert.equal(statusOf(bad), 400);
   assert.equal(statusOf(simBad), 400);
 
-  const release = await fillGateway(stack);
-  try {
-    const overloaded = await generateText({ model: facade().chatModel(MODEL), prompt: "one more", maxOutputTokens: 4, maxRetries: 0 }).catch((e: unknown) => e);
-    assert.equal(statusOf(overloaded), 429);
-    assert.equal((overloaded as APICallError).isRetryable, true);
-  } finally {
-    await release();
-  }
+  const overloaded = await whileGatewayFull(stack, () => generateText({ model: facade().chatModel(MODEL), prompt: "one more", maxOutputTokens: 4, maxRetries: 0 }).catch((e: unknown) => e));
+  assert.equal(statusOf(overloaded), 429);
+  assert.equal((overloaded as APICallError).isRetryable, true);
 });
 
 test("aborting streamText stops the simulator's work on it", async () => {

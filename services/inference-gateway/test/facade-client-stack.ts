@@ -26,10 +26,19 @@ export const facadeUrl = (stack: FacadeStack) => `${stack.gateway.httpUrl}/v1`;
 export const simUrl = (stack: FacadeStack) => `${stack.sim.url}/v1`;
 
 /**
- * Puts one endless generation in flight and one in the queue, so the next request meets a full
- * queue. Returns what ends both.
+ * Makes `call` while one endless generation is in flight and one waits in the queue, so it meets
+ * a full queue; ends both afterwards.
  */
-export async function fillGateway(stack: FacadeStack): Promise<() => Promise<void>> {
+export async function whileGatewayFull<T>(stack: FacadeStack, call: () => Promise<T>): Promise<T> {
+  const release = await fillGateway(stack);
+  try {
+    return await call();
+  } finally {
+    await release();
+  }
+}
+
+async function fillGateway(stack: FacadeStack): Promise<() => Promise<void>> {
   const controller = new AbortController();
   const long = () =>
     stack.gateway.client.complete({ request: llmRequest("keep going", {}, { maxTokens: 20_000, ignoreEos: true }) }, { signal: controller.signal }).catch(() => undefined);

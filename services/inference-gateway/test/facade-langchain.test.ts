@@ -7,7 +7,7 @@ import { test } from "node:test";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import { ChatOpenAI, OpenAI as OpenAICompletions, OpenAIEmbeddings } from "@langchain/openai";
 import { z } from "zod";
-import { API_KEY, MODEL, assertBackendStopped, backendCounts, facadeUrl, fillGateway, simUrl, useFacadeStack } from "./facade-client-stack.js";
+import { API_KEY, MODEL, assertBackendStopped, backendCounts, facadeUrl, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
 
 const stack = useFacadeStack("gateway_facade_langchain");
 type Target = { baseURL: string; apiKey: string };
@@ -81,13 +81,8 @@ test("errors carry the HTTP status and LangChain's error codes: wrong key, bad b
   assert.equal(fields(bad).status, 400);
   assert.equal(fields(simBad).status, 400);
 
-  const release = await fillGateway(stack);
-  try {
-    const overloaded = await chat(facade(), { maxTokens: 4 }).invoke("one more").catch((e: unknown) => e);
-    assert.deepEqual(fields(overloaded), { status: 429, code: "MODEL_RATE_LIMIT" });
-  } finally {
-    await release();
-  }
+  const overloaded = await whileGatewayFull(stack, () => chat(facade(), { maxTokens: 4 }).invoke("one more").catch((e: unknown) => e));
+  assert.deepEqual(fields(overloaded), { status: 429, code: "MODEL_RATE_LIMIT" });
 });
 
 test("aborting a stream through its signal stops the simulator's work on it", async () => {

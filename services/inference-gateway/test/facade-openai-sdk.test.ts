@@ -7,7 +7,7 @@ import { test } from "node:test";
 import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
-import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, fillGateway, simUrl, useFacadeStack } from "./facade-client-stack.js";
+import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
 
 const stack = useFacadeStack("gateway_facade_openai_sdk");
 const facade = () => new OpenAI({ baseURL: facadeUrl(stack), apiKey: API_KEY, maxRetries: 0 });
@@ -159,16 +159,13 @@ test("errors surface as the SDK's error classes: wrong key, bad body, overload",
     );
   }
 
-  const release = await fillGateway(stack);
-  try {
-    const error = await facade()
+  const error = await whileGatewayFull(stack, () =>
+    facade()
       .chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "one more" }], max_tokens: 4 })
-      .then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof OpenAI.RateLimitError, String(error));
-    assert.ok(Number(error.headers.get("retry-after")) >= 1);
-  } finally {
-    await release();
-  }
+      .then(() => undefined, (e: unknown) => e),
+  );
+  assert.ok(error instanceof OpenAI.RateLimitError, String(error));
+  assert.ok(Number(error.headers.get("retry-after")) >= 1);
 });
 
 test("aborting a stream stops the simulator's work on it", async () => {
