@@ -30,7 +30,7 @@ describe("make demo", () => {
       assert.match(out, new RegExp(`summary of ${restaurant}: skipped \\(stored result`), "the batch does not summarise a restaurant twice");
     }
     assert.match(out, /batch finished in .*; 3 of 4 answered from the stored result/, "the three restaurants analysed first, of the four");
-    assert.match(out, /prompt tok +cached +output tok +all-reviews tok +cached +saved +saved computed/);
+    assert.match(out, /prompt tok[\s│]+cached[\s│]+output tok[\s│]+all-reviews tok[\s│]+cached[\s│]+saved[\s│]+saved computed/);
     assert.match(out, /ingested .*: \d+ rows, \d+ stored, 0 rejected/);
   });
 });
