@@ -1,3 +1,5 @@
+export * from "./api-key.js";
+export * from "./api-key-auth.js";
 export * from "./config.js";
 export * from "./errors.js";
 export * from "./grpc-client.js";

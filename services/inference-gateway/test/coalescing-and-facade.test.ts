@@ -85,6 +85,14 @@ test("bad input is refused naming the field and reaches no backend", async () =>
 test("the facade refuses a wrong API key and bad bodies with OpenAI-style errors", async () => {
   const wrong = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: "wrong", maxRetries: 0 });
   await assert.rejects(wrong.models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);
+  // The key is compared as a whole (constant time, on digests): a prefix, an extension, one changed
+  // character or another scheme is refused; only the exact key passes.
+  const statusWith = async (authorization: string | undefined) =>
+    (await fetch(`${stack.gateway.httpUrl}/v1/models`, { headers: authorization === undefined ? {} : { authorization } })).status;
+  for (const authorization of [undefined, `Bearer ${API_KEY.slice(0, -1)}`, `Bearer ${API_KEY}x`, `Bearer ${API_KEY.slice(0, -1)}X`, `Basic ${API_KEY}`, API_KEY]) {
+    assert.equal(await statusWith(authorization), 401, String(authorization));
+  }
+  assert.equal(await statusWith(`Bearer ${API_KEY}`), 200);
   const client = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: API_KEY, maxRetries: 0 });
   await assert.rejects(
     client.completions.create({ model: "m", prompt: "x", max_tokens: 5, priority: "urgent" } as OpenAI.CompletionCreateParamsNonStreaming),

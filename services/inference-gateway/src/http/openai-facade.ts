@@ -3,7 +3,7 @@
 // Standard OpenAI clients and LLM benchmark tools drive the gateway through it.
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { InvalidArgumentError, StatusError, Status } from "@reviewlens/runtime";
+import { apiKeyChecker, bearerKey, InvalidArgumentError, StatusError, Status } from "@reviewlens/runtime";
 import type { BackendPool } from "../backend-pool.js";
 import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
 import type { JsonSchemaFormat, LlmRequest, Prompt } from "../llm-request.js";
@@ -197,9 +197,9 @@ export async function startOpenAiFacade(
   });
 
   if (options.apiKey) {
-    const expected = `Bearer ${options.apiKey}`;
+    const matches = apiKeyChecker(options.apiKey);
     app.addHook("onRequest", async (request, reply) => {
-      if (request.headers.authorization !== expected) {
+      if (!matches(bearerKey(request.headers.authorization))) {
         return reply.status(401).send({ error: { message: "a valid API key is required (Authorization: Bearer ...)", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
       }
     });
