@@ -4,41 +4,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { metrics } from "@opentelemetry/api";
 import { inference } from "@reviewlens/contracts";
 import { GrpcReflection } from "grpc-js-reflection-client";
 import { ClientError, createChannel, createClient, Metadata, Status, type Channel } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
-import { createLogger, createServiceClient, GrpcServer } from "../src/index.js";
+import { createServiceClient } from "../src/index.js";
+import { startInProcessServer } from "./in-process-server.js";
 
 const KEY = "grpc-key-7f3a9c";
 
-const implementation: inference.InferenceGatewayServiceImplementation = {
-  async *generate() {
-    yield { textDelta: "streamed", finishReason: "stop" };
-  },
-  async complete() {
-    return inference.CompleteResponse.fromPartial({ text: "done", finishReason: "stop" });
-  },
-  async embed() {
-    return inference.EmbedResponse.fromPartial({});
-  },
-  async getStatus() {
-    return inference.GetStatusResponse.fromPartial({ requestsCompleted: 7 });
-  },
-};
-
-async function startServer(apiKey: string | undefined) {
-  const server = new GrpcServer({
-    logger: createLogger("api-key-test", "silent"),
-    meter: metrics.getMeter("api-key-test"),
-    services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation }],
-    apiKey,
-  });
-  const port = await server.listen("127.0.0.1", 0);
-  server.setReady(true);
-  return { server, address: `127.0.0.1:${port}` };
-}
+const startServer = (apiKey: string | undefined) => startInProcessServer(apiKey ? { apiKey } : {});
 
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -78,9 +53,11 @@ describe("gRPC API key", () => {
   });
 
   it("refuses a call without a key with UNAUTHENTICATED saying what to send", async () => {
+    const handled = secured.handled;
     const error = await refusal(plainClient(secured.address).complete({}));
     assert.equal(error.code, Status.UNAUTHENTICATED);
     assert.match(error.details, /authorization: Bearer <key>/);
+    assert.equal(secured.handled, handled, "the handler never ran");
   });
 
   it("refuses a wrong, a shorter, a longer key and one without the Bearer scheme", async () => {
