@@ -12,6 +12,7 @@ import { callLoggingMiddleware } from "./call-logging.js";
 import { errorMappingMiddleware } from "./error-mapping.js";
 import { healthFileDescriptorSet } from "./health-descriptor.js";
 import { isHealthOrReflection } from "./infrastructure-methods.js";
+import { malformedRequestMiddleware, withTolerantDecoding } from "./malformed-requests.js";
 import type { Logger } from "./logger.js";
 import { reflectionFileDescriptorSet } from "./reflection-descriptor.js";
 import { rpcMetricsMiddleware } from "./rpc-metrics.js";
@@ -75,8 +76,9 @@ export class GrpcServer {
       .use(rpcMetricsMiddleware(options.meter))
       .use(callLoggingMiddleware(options.logger))
       .use(apiKeyAuthMiddleware(options.apiKey))
-      .use(errorMappingMiddleware(options.logger));
-    this.server.add(HealthDefinition, HealthServiceImpl(this.health));
+      .use(errorMappingMiddleware(options.logger))
+      .use(malformedRequestMiddleware());
+    this.server.add(withTolerantDecoding(HealthDefinition), HealthServiceImpl(this.health));
     const descriptors = Buffer.concat([readFileSync(descriptorSetPath), healthFileDescriptorSet(), reflectionFileDescriptorSet()]);
     const reflection = ServerReflection(descriptors, [
       ...this.serviceNames,
@@ -84,13 +86,13 @@ export class GrpcServer {
       "grpc.reflection.v1.ServerReflection",
       "grpc.reflection.v1alpha.ServerReflection",
     ]);
-    this.server.add(ServerReflectionService, reflection);
+    this.server.add(withTolerantDecoding(ServerReflectionService), reflection);
     // v1alpha is v1 under another package name (the same messages on the wire); many tools still
     // speak only v1alpha, and grpc-go and grpc-java servers register both.
-    this.server.add(ServerReflectionV1AlphaService, reflection);
+    this.server.add(withTolerantDecoding(ServerReflectionV1AlphaService), reflection);
     for (const { definition, implementation } of options.services) {
       // The generic definitions and their implementations line up by construction (ts-proto).
-      this.server.add(definition as never, implementation as never);
+      this.server.add(withTolerantDecoding(definition) as never, implementation as never);
     }
     this.health.setStatus("healthy", LIVENESS_SERVICE);
     this.setReady(false);
