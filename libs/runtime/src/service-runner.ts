@@ -57,7 +57,7 @@ export async function runService<S extends Schema>(options: ServiceDefinitionOpt
   });
   const logger = createLogger(options.name, config.LOG_LEVEL);
   const parts = await options.build({ config, logger, meter: telemetry.meter });
-  const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services, apiKey: parts.apiKey });
+  const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services, apiKey: parts.apiKey, maxReceiveMessageBytes: config.GRPC_MAX_MESSAGE_BYTES });
   const grpcPort = await server.listen(
     config.HOST,
     config.GRPC_PORT,

@@ -6,11 +6,14 @@ import { join } from "node:path";
 import { vectorsearch } from "@reviewlens/contracts";
 import { toUploadReview, type ReviewRecord } from "@reviewlens/demo-data";
 import { createChannel, createClient } from "nice-grpc";
+import { startRecordingProxy, type RecordingProxy } from "./recording-proxy.js";
 import { startServiceProcess, type ServiceProcess } from "./service-process.js";
 
 export interface AnalysisStack {
   sim: ServiceProcess;
   simUrl: string;
+  /** With `recordBackend`: the proxy between the gateway and the simulator, and what it forwarded. */
+  backend: RecordingProxy | undefined;
   gateway: ServiceProcess;
   vectorSearch: ServiceProcess;
   sentiment: ServiceProcess;
@@ -26,11 +29,16 @@ export interface AnalysisStackOptions {
   env?: Record<string, string>;
   /** Added to the analysis services' environment only. */
   analysisEnv?: Record<string, string>;
+  /** Added to the gateway's environment only. */
+  gatewayEnv?: Record<string, string>;
+  /** Put a recording proxy between the gateway and the simulator (the requests the simulator received). */
+  recordBackend?: boolean;
 }
 
 export async function startAnalysisStack(options: AnalysisStackOptions = {}): Promise<AnalysisStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "reviewlens-analyses-"));
   const started: ServiceProcess[] = [];
+  let backend: RecordingProxy | undefined;
   const start = async (entry: string, env: Record<string, string>, extra: Partial<Parameters<typeof startServiceProcess>[0]> = {}) => {
     // Generous start-up time: the machine is shared and loading the tokenizer takes seconds.
     const p = await startServiceProcess({ entry, env: { DATA_DIR: dataDir, READINESS_INTERVAL_MS: "200", ...options.env, ...env }, timeoutMs: 120_000, ...extra });
@@ -41,13 +49,15 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
     const sim = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
     const simPort = Number(sim.logs.find((l) => typeof l["port"] === "number")!["port"]);
     const simUrl = `http://127.0.0.1:${simPort}`;
-    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0" });
+    if (options.recordBackend) backend = await startRecordingProxy(simUrl);
+    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: backend?.url ?? simUrl, GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
     const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
     const [sentiment, summarization] = await Promise.all([start("services/sentiment/src/main.ts", peers), start("services/summarization/src/main.ts", peers)]);
     return {
       sim,
       simUrl,
+      backend,
       gateway,
       vectorSearch,
       sentiment,
@@ -57,12 +67,14 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
         await Promise.all([sentiment.stop(), summarization.stop()]);
         await vectorSearch.stop();
         await gateway.stop();
+        await backend?.close();
         await sim.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await Promise.all(started.map((p) => p.stop()));
+    await backend?.close();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }

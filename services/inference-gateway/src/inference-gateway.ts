@@ -16,6 +16,7 @@ import { promptText, type ExecutionEvent, type LlmRequest, type Prompt, type Tok
 import { requestTimings, type RequestTimings } from "./request-timings.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
+import { checkEstimateFitsContext } from "./scheduling/context-window.js";
 import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
 import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
@@ -200,8 +201,10 @@ export class InferenceGateway {
     if (!pool.anyHealthy) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
     const prompt = promptText(request.prompt);
     const overhead = templateOverhead(request.prompt);
+    const estimate = estimator.estimate(prompt, overhead);
+    checkEstimateFitsContext(estimate, request.sampling.maxTokens, pool.contextTokens());
     const exact = this.options.tokenize ? await this.tokenize(request, signal) : undefined;
-    const cost = exact?.count ?? estimator.estimate(prompt, overhead);
+    const cost = exact?.count ?? estimate;
     this.admit(request, cost);
 
     const requestId = randomUUID();
