@@ -26,3 +26,18 @@ export class StatusError extends Error {
 }
 
 export { Status };
+
+/**
+ * A client's value quoted for an error message, cut to `max` characters: a message never echoes a
+ * huge input back (gRPC carries it in a trailer, where a large one breaks the call).
+ */
+export function quoted(value: string, max = 64): string {
+  return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}... (${value.length} characters)`;
+}
+
+/** Longest error message a service sends; longer ones are cut (a safety net behind `quoted`). */
+export const MAX_ERROR_MESSAGE_CHARS = 1_000;
+
+export function capErrorMessage(message: string): string {
+  return message.length <= MAX_ERROR_MESSAGE_CHARS ? message : `${message.slice(0, MAX_ERROR_MESSAGE_CHARS)}... (message cut at ${MAX_ERROR_MESSAGE_CHARS} characters)`;
+}

@@ -1,7 +1,7 @@
 // gRPC handlers: proto <-> domain translation and request checks; the work is in ReviewIndex.
 import type { Meter } from "@opentelemetry/api";
 import { common, vectorsearch } from "@reviewlens/contracts";
-import { InvalidArgumentError } from "@reviewlens/runtime";
+import { InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import type { QueryExpander } from "./adapters/gateway-query-expander.js";
 import { searchImages } from "./domain/image-search.js";
 import { MAX_EXPANSIONS } from "./domain/query-expansion.js";
@@ -62,7 +62,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
   async function knownRestaurant(restaurantId: string, field: string, signal: AbortSignal) {
     if (restaurantId.trim() === "") throw new InvalidArgumentError(field, "must not be empty");
     const [state] = await index.restaurantStates([restaurantId], signal);
-    if (!state || state.reviewCount === 0) throw new InvalidArgumentError(field, `unknown restaurant ${JSON.stringify(restaurantId)}: no reviews are stored for it`);
+    if (!state || state.reviewCount === 0) throw new InvalidArgumentError(field, `unknown restaurant ${quoted(restaurantId)}: no reviews are stored for it`);
     return state;
   }
 
