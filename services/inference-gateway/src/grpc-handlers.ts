@@ -5,7 +5,7 @@ import { InvalidArgumentError } from "@reviewlens/runtime";
 import type { BackendSignal } from "./adapters/vllm-server-probe.js";
 import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
-import { priorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
+import { checkedPriorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
 import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "./request-validation.js";
 
 export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits): LlmRequest {
@@ -34,7 +34,7 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
         ignoreEos: s?.ignoreEos || undefined,
       },
       jsonSchema: message.jsonSchema && schema ? { name: message.jsonSchema.name || "output", schema, strict: message.jsonSchema.strict } : undefined,
-      priority: priorityFromProto(message.priority),
+      priority: checkedPriorityFromProto(message.priority, "request.priority"),
       ttftDeadlineMs: message.ttftDeadlineMs || undefined,
       idempotencyKey: message.idempotencyKey || undefined,
       restaurantId: message.restaurantId || undefined,
@@ -84,6 +84,7 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
     },
     async embed(request, context) {
       checkEmbedInput(request.texts, "texts", limits);
+      checkedPriorityFromProto(request.priority, "priority");
       const result = await gateway.embed(request.texts, request.model, context.signal);
       return {
         embeddings: result.vectors.map((values) => ({ values })),
