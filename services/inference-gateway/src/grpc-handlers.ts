@@ -6,7 +6,7 @@ import type { BackendSignal } from "./adapters/vllm-server-probe.js";
 import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
 import { checkedPriorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
-import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "./request-validation.js";
+import { checkEmbedInput, checkLlmRequest, GRPC_FIELD_NAMES, type RequestLimits } from "./request-validation.js";
 
 export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits): LlmRequest {
   if (!message) throw new InvalidArgumentError("request", "is required");
@@ -40,7 +40,7 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
       restaurantId: message.restaurantId || undefined,
       analysisType: message.analysisType || undefined,
     },
-    "request.",
+    GRPC_FIELD_NAMES,
     limits,
   );
 }

@@ -102,4 +102,21 @@ test("the facade refuses a wrong API key and bad bodies with OpenAI-style errors
     client.chat.completions.create({ model: "m", messages: [{ role: "wizard" as "user", content: "x" }] }),
     (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "messages[0].role",
   );
+  // Sampling fields are named as the OpenAI API names them, not as the gateway's gRPC contract does.
+  for (const [body, param] of [[{ temperature: 9 }, "temperature"], [{ top_p: 0 }, "top_p"], [{ max_tokens: 10 ** 9 }, "max_tokens"], [{ max_completion_tokens: 10 ** 9 }, "max_completion_tokens"]] as const) {
+    await assert.rejects(
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], ...body }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === param,
+      param,
+    );
+  }
+  // Refusals before any handler (no body, an unknown route) are OpenAI error objects too.
+  const raw = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${stack.gateway.httpUrl}${path}`, { ...init, headers: { ...stack.gateway.httpHeaders, ...(init.headers as Record<string, string>) } });
+    return { status: response.status, error: ((await response.json()) as { error: { type: string } }).error };
+  };
+  const empty = await raw("/v1/completions", { method: "POST", headers: { "content-type": "application/json" } });
+  assert.deepEqual([empty.status, empty.error.type], [400, "invalid_request_error"]);
+  const nowhere = await raw("/v1/nowhere");
+  assert.deepEqual([nowhere.status, nowhere.error.type], [404, "invalid_request_error"]);
 });
