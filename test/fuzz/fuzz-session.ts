@@ -1,0 +1,45 @@
+// One fuzz session: start the stack, run every RPC's properties, the fixed checks and the facade,
+// stop the stack; returns the counts and failures. Shared by the seeded run in `make test` and the
+// long run of `make fuzz`.
+import { analysisSpecs } from "./analysis-specs.js";
+import { fuzzFacade } from "./facade-fuzz.js";
+import { duplicateIdsInOneRequest, runFixedChecks } from "./fixed-checks.js";
+import type { FuzzSummary } from "./fuzz-counts.js";
+import { createRecorder, runSpecs, type RunsPerCategory } from "./fuzz-runner.js";
+import { startFuzzStack } from "./fuzz-stack.js";
+import { gatewaySpecs } from "./gateway-specs.js";
+import { vectorSearchSpecs } from "./vector-search-specs.js";
+
+export const ALL_SPECS = [...gatewaySpecs, ...vectorSearchSpecs, ...analysisSpecs];
+
+export interface SessionOptions {
+  seed: number;
+  runs: RunsPerCategory;
+  /** Share of the valid runs for RPCs that run whole analyses (they cost LLM calls). */
+  analysisShare: number;
+  log?(line: string): void;
+}
+
+export async function runFuzzSession(options: SessionOptions): Promise<FuzzSummary> {
+  const started = performance.now();
+  const log = options.log ?? (() => undefined);
+  const stack = await startFuzzStack(options.seed);
+  const recorder = createRecorder();
+  try {
+    log("stack up");
+    const ctx = { restaurants: stack.restaurants, reviewIds: stack.reviews.filter((r) => stack.restaurants.includes(r.restaurant_id)).map((r) => r.review_id) };
+    await runSpecs(stack, recorder, ALL_SPECS, ctx, { seed: options.seed, runs: options.runs, analysisShare: options.analysisShare, log });
+    await runFixedChecks(stack, recorder, ALL_SPECS);
+    log("oversize and context checks done");
+    await duplicateIdsInOneRequest(stack, recorder, stack.restaurants[0]!);
+    await fuzzFacade(stack, recorder, options.runs, options.seed);
+    log("facade done");
+    const problems = await stack.problems();
+    if (problems.length > 0) recorder.fail("stack", "valid", "at the end of the run", problems);
+  } catch (error) {
+    recorder.fail("fuzz session", "valid", "", [String(error instanceof Error ? error.stack : error)]);
+  } finally {
+    await stack.stop();
+  }
+  return { seed: options.seed, runs: { ...options.runs }, durationSeconds: (performance.now() - started) / 1_000, counts: recorder.counts, failures: recorder.failures };
+}
