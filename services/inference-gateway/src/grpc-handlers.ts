@@ -6,7 +6,7 @@ import type { BackendSignal } from "./adapters/vllm-server-probe.js";
 import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
 import { checkedPriorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
-import { checkEmbedInput, checkLlmRequest, GRPC_FIELD_NAMES, type RequestLimits } from "./request-validation.js";
+import { checkEmbedInput, checkLlmRequest, checkModelName, GRPC_FIELD_NAMES, type RequestLimits } from "./request-validation.js";
 
 export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits): LlmRequest {
   if (!message) throw new InvalidArgumentError("request", "is required");
@@ -84,6 +84,7 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
     },
     async embed(request, context) {
       checkEmbedInput(request.texts, "texts", limits);
+      checkModelName(request.model, "model");
       checkedPriorityFromProto(request.priority, "priority");
       const result = await gateway.embed(request.texts, request.model, context.signal);
       return {

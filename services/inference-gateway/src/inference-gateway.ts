@@ -429,6 +429,7 @@ function clampPushback(ms: number): number {
 /** Maps a backend failure to the gRPC status the caller gets. */
 function toStatus(error: unknown, backend: PooledBackend): unknown {
   if (!(error instanceof BackendError)) return error;
-  if (error.kind === "rejected") return new StatusError(Status.INVALID_ARGUMENT, `request: the backend refused it: ${error.message}`);
+  // The backend's message may quote the request (a model name, a prompt): a short excerpt is enough.
+  if (error.kind === "rejected") return new StatusError(Status.INVALID_ARGUMENT, `request: the backend refused it: ${error.message.slice(0, 300)}`);
   return new StatusError(Status.UNAVAILABLE, `backend ${backend.id} failed: ${error.message}`);
 }

@@ -15,6 +15,7 @@ export type UncheckedLlmRequest = Omit<LlmRequest, "prompt"> & { prompt: Prompt 
 
 /** How each surface names the fields a refusal points at: proto paths, or the OpenAI API's names. */
 export interface RequestFieldNames {
+  model: string;
   prompt: string;
   text: string;
   messages: string;
@@ -29,6 +30,7 @@ export interface RequestFieldNames {
 }
 
 export const GRPC_FIELD_NAMES: RequestFieldNames = {
+  model: "request.model",
   prompt: "request.prompt",
   text: "request.text",
   messages: "request.messages",
@@ -43,6 +45,7 @@ export const GRPC_FIELD_NAMES: RequestFieldNames = {
 };
 
 export const OPENAI_FIELD_NAMES: RequestFieldNames = {
+  model: "model",
   prompt: "prompt",
   text: "prompt",
   messages: "messages",
@@ -56,7 +59,15 @@ export const OPENAI_FIELD_NAMES: RequestFieldNames = {
   ttftDeadline: "ttft_deadline_ms",
 };
 
+/** Model names (Hugging Face IDs, served names) are short; a longer one is a mistake. */
+export const MAX_MODEL_NAME_CHARS = 256;
+
+export function checkModelName(model: string, field: string): void {
+  if (model.length > MAX_MODEL_NAME_CHARS) throw new InvalidArgumentError(field, `must be at most ${MAX_MODEL_NAME_CHARS} characters, got ${model.length}`);
+}
+
 export function checkLlmRequest(request: UncheckedLlmRequest, names: RequestFieldNames, limits: RequestLimits): LlmRequest {
+  checkModelName(request.model, names.model);
   const prompt = request.prompt;
   if (!prompt) throw new InvalidArgumentError(names.prompt, "set text or chat");
   if (prompt.kind === "text") {

@@ -145,11 +145,13 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
     async searchSimilarReviews(request, { signal }) {
       const k = topK(request.topK, "top_k", DEFAULT_SEARCH_K, MAX_SEARCH_K);
       const filter = reviewFilter(request.filter);
-      let vector: number[];
-      if (request.query?.$case === "text") vector = await embedOne(queryText(request.query.value, "text", limits.maxTextChars), signal);
-      else if (request.query?.$case === "vector") vector = queryVector(request.query.value.values, "vector.values", dimension);
+      const query = request.query;
+      if (query?.$case === "text") queryText(query.value, "text", limits.maxTextChars);
+      else if (query?.$case === "vector") queryVector(query.value.values, "vector.values", dimension);
       else throw new InvalidArgumentError("query", "set text or vector");
+      // Every check before the embedding: a refused search costs the gateway nothing.
       if (filter.restaurantId) await knownRestaurant(filter.restaurantId, "filter.restaurant_id", signal);
+      const vector = query.$case === "text" ? await embedOne(query.value, signal) : query.value.values;
       return { results: (await index.search(vector, filter, k, signal)).map(toScored) };
     },
 

@@ -8,7 +8,7 @@ import type { BackendPool } from "../backend-pool.js";
 import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
 import type { JsonSchemaFormat, LlmRequest, Prompt } from "../llm-request.js";
 import { parsePriorityClass, type PriorityClass } from "../scheduling/priority-class.js";
-import { checkEmbedInput, checkLlmRequest, OPENAI_FIELD_NAMES, type RequestLimits } from "../request-validation.js";
+import { checkEmbedInput, checkLlmRequest, checkModelName, OPENAI_FIELD_NAMES, type RequestLimits } from "../request-validation.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { checkFacadeFields } from "./facade-fields.js";
 
@@ -287,6 +287,10 @@ export async function startOpenAiFacade(
     checkFacadeFields("embeddings", body);
     const input = typeof body.input === "string" ? [body.input] : body.input;
     checkEmbedInput(input, "input", options.limits);
+    if (body.model !== undefined) {
+      if (typeof body.model !== "string") throw new InvalidArgumentError("model", "must be a string");
+      checkModelName(body.model, "model");
+    }
     const encode = embeddingEncoder(body.encoding_format);
     if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && body.dimensions >= 1)) {
       throw new InvalidArgumentError("dimensions", "must be a positive integer");
