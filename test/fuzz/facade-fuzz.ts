@@ -96,6 +96,8 @@ const mutation: fc.Arbitrary<{ request: FacadeRequest; param: string }> = fc.nat
     [post("/v1/completions", { ...completion, priority: "urgent" }), "priority"],
     [post("/v1/completions", { ...completion, n: 3 }), "n"],
     [post("/v1/completions", { ...completion, frobnicate: true }), "frobnicate"],
+    [post("/v1/completions", { ...completion, model: hugeString(300, "m") }), "model"],
+    [post("/v1/embeddings", { input: "x", model: hugeString(300, "m") }), "model"],
     [post("/v1/chat/completions", { ...chat, messages: [] }), "messages"],
     [post("/v1/chat/completions", { ...chat, messages: [{ role: "wizard", content: "x" }] }), "messages[0].role"],
     [post("/v1/chat/completions", { ...chat, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }), "messages[0].content[0]"],

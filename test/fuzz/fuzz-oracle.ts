@@ -2,6 +2,7 @@
 // NOT_FOUND or OUT_OF_RANGE with a message that starts with the field at fault ("reviews[2].rating:
 // ..."), never INTERNAL or UNKNOWN; a message never echoes a huge input back.
 import { status as Status } from "@grpc/grpc-js";
+import { MAX_ERROR_MESSAGE_CHARS } from "@reviewlens/runtime";
 
 export type Category = "valid" | "boundary" | "mutation" | "raw" | "oversize" | "context";
 export const CATEGORIES: readonly Category[] = ["valid", "boundary", "mutation", "raw", "oversize", "context"];
@@ -16,8 +17,8 @@ export interface Outcome {
 const CLIENT_ERRORS = new Set([Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.OUT_OF_RANGE]);
 /** "field: reason", the field as a proto path: reviews[0].created_at, request.sampling.top_p. */
 const FIELD_FIRST = /^[a-z_][a-z0-9_]*(\[\d+\])*(\.[a-z_][a-z0-9_]*(\[\d+\])*)*: \S/;
-/** Longer messages echo input back (a 1 MB value would not even fit in the trailers). */
-export const MAX_DETAILS_CHARS = 1_000;
+/** Longer messages echo input back (a 1 MB value would not even fit in the trailers); the services cap theirs at 1 000 plus a note. */
+export const MAX_DETAILS_CHARS = MAX_ERROR_MESSAGE_CHARS + 100;
 
 export const codeName = (code: Status): string => Status[code] ?? String(code);
 

@@ -74,6 +74,7 @@ const llmMutation: fc.Arbitrary<{ request: LlmRequest | undefined; field: string
     [{ ...valid, jsonSchema: { name: "x", schemaJson: "{not json", strict: true } }, "request.json_schema.schema_json"],
     [{ ...valid, jsonSchema: { name: "x", schemaJson: "[1, 2]", strict: true } }, "request.json_schema.schema_json"],
     [{ ...valid, priority: 7 as common.Priority }, "request.priority"],
+    [{ ...valid, model: hugeString(300, "m") }, "request.model"],
   ];
   const [request, field] = cases[pick % cases.length]!;
   return { request, field };
@@ -102,6 +103,7 @@ export const gatewaySpecs: RpcSpec[] = [
           [{ texts: [...valid, ""] }, `texts[${valid.length}]`],
           [{ texts: [hugeString(1024 * 1024, "a")] }, "texts[0]"],
           [{ texts: valid, priority: 42 as common.Priority }, "priority"],
+          [{ texts: valid, model: hugeString(300, "m") }, "model"],
         ];
         const [message, field] = cases[pick % cases.length]!;
         return { messages: [message], field };
