@@ -145,8 +145,13 @@ export class InferenceGateway {
     }
   }
 
-  /** `dimensions` asks the backend for shorter vectors (vLLM: matryoshka models only; it refuses otherwise). */
-  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number): Promise<EmbedResult> {
+  /**
+   * `dimensions` asks the backend for shorter vectors (vLLM: matryoshka models only; it refuses
+   * otherwise). `field` names the texts in a refusal of one beyond the model's context.
+   */
+  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number, field = "texts"): Promise<EmbedResult> {
+    const context = this.deps.pool.contextTokens();
+    texts.forEach((text, i) => checkEstimateFitsContext(this.deps.estimator.estimate(text), 0, context, `${field}[${i}]`));
     const key = `${model}\n${dimensions ?? ""}`;
     let batcher = this.embedBatchers.get(key);
     if (!batcher) {

@@ -295,7 +295,7 @@ export async function startOpenAiFacade(
     if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && body.dimensions >= 1)) {
       throw new InvalidArgumentError("dimensions", "must be a positive integer");
     }
-    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions);
+    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions, "input");
     return {
       object: "list",
       model: result.model,

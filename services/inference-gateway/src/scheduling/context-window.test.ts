@@ -17,6 +17,10 @@ test("an estimate within the estimator's error of the context is left to the bac
   assert.throws(() => checkEstimateFitsContext(Math.ceil((context - 511) * ESTIMATE_MARGIN), 512, context));
 });
 
+test("the refusal names the field it is given (an embedding input)", () => {
+  assert.throws(() => checkEstimateFitsContext(80_000, 0, 32_768, "texts[3]"), /^InvalidArgumentError: texts\[3\]: about 80000 prompt tokens/);
+});
+
 test("no known context, no check (a backend that does not report max_model_len)", () => {
   assert.doesNotThrow(() => checkEstimateFitsContext(10_000_000, 512, undefined));
 });

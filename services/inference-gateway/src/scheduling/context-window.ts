@@ -7,12 +7,12 @@ import { InvalidArgumentError } from "@reviewlens/runtime";
 export const ESTIMATE_MARGIN = 1.25;
 
 /** Throws INVALID_ARGUMENT when even the lowest plausible prompt length plus max_tokens exceeds the context. */
-export function checkEstimateFitsContext(estimatedPromptTokens: number, maxTokens: number, contextTokens: number | undefined): void {
+export function checkEstimateFitsContext(estimatedPromptTokens: number, maxTokens: number, contextTokens: number | undefined, field = "request.prompt"): void {
   if (contextTokens === undefined) return;
   const lowest = Math.floor(estimatedPromptTokens / ESTIMATE_MARGIN);
   if (lowest + maxTokens > contextTokens) {
     throw new InvalidArgumentError(
-      "request.prompt",
+      field,
       `about ${estimatedPromptTokens} prompt tokens (at least ${lowest}) plus max_tokens ${maxTokens} exceed the model's context of ${contextTokens} tokens`,
     );
   }
