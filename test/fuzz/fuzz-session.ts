@@ -17,6 +17,10 @@ export interface SessionOptions {
   runs: RunsPerCategory;
   /** Share of the valid runs for RPCs that run whole analyses (they cost LLM calls). */
   analysisShare: number;
+  /** Only the RPCs (and facade endpoints) whose name matches, e.g. /Embed/ to replay a failure. */
+  only?: RegExp;
+  /** Where to write every process's log when the run found failures. */
+  logsDir?: string;
   log?(line: string): void;
 }
 
@@ -28,18 +32,22 @@ export async function runFuzzSession(options: SessionOptions): Promise<FuzzSumma
   try {
     log("stack up");
     const ctx = { restaurants: stack.restaurants, reviewIds: stack.reviews.filter((r) => stack.restaurants.includes(r.restaurant_id)).map((r) => r.review_id) };
-    await runSpecs(stack, recorder, ALL_SPECS, ctx, { seed: options.seed, runs: options.runs, analysisShare: options.analysisShare, log });
-    await runFixedChecks(stack, recorder, ALL_SPECS);
+    const selected = (name: string) => !options.only || options.only.test(name);
+    const specs = ALL_SPECS.filter((s) => selected(s.rpc));
+    await runSpecs(stack, recorder, specs, ctx, { seed: options.seed, runs: options.runs, analysisShare: options.analysisShare, log });
+    await runFixedChecks(stack, recorder, specs);
     log("oversize and context checks done");
-    await duplicateIdsInOneRequest(stack, recorder, stack.restaurants[0]!);
-    await fuzzFacade(stack, recorder, options.runs, options.seed);
-    log("facade done");
+    if (selected("VectorSearchService/UploadReviews")) await duplicateIdsInOneRequest(stack, recorder, stack.restaurants[0]!);
+    if (selected("facade")) {
+      await fuzzFacade(stack, recorder, options.runs, options.seed);
+      log("facade done");
+    }
     const problems = await stack.problems();
     if (problems.length > 0) recorder.fail("stack", "valid", "at the end of the run", problems);
   } catch (error) {
     recorder.fail("fuzz session", "valid", "", [String(error instanceof Error ? error.stack : error)]);
   } finally {
-    await stack.stop();
+    await stack.stop(recorder.failures.length > 0 ? options.logsDir : undefined);
   }
   return { seed: options.seed, runs: { ...options.runs }, durationSeconds: (performance.now() - started) / 1_000, counts: recorder.counts, failures: recorder.failures };
 }

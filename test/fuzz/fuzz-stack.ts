@@ -3,6 +3,8 @@
 // loopback with real PostgreSQL (every metrics table and analysis_state) and Redis (the locks).
 // A small seed data set makes valid analyses cheap; the barrier restaurant's analyses flush every
 // service's metrics writer, so a snapshot taken after a barrier holds every row written before it.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { common, inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
 import { generateDataset } from "@reviewlens/demo-data";
 import {
@@ -50,7 +52,8 @@ export interface FuzzStack {
   snapshot(): Promise<StoreSnapshot>;
   /** What is wrong with the processes: one that exited (crashed or restarted), one not SERVING. */
   problems(): Promise<string[]>;
-  stop(): Promise<void>;
+  /** Stops everything; with `logsDir`, first writes each process's log there (to read after failures). */
+  stop(logsDir?: string): Promise<void>;
 }
 
 const BACKEND_WORK = /^\/(v1\/(completions|chat\/completions|embeddings)|tokenize)/;
@@ -148,7 +151,13 @@ export async function startFuzzStack(seed: number): Promise<FuzzStack> {
       if (sim !== 200) found.push(`vllm-sim /health answered ${sim}`);
       return found;
     },
-    async stop() {
+    async stop(logsDir) {
+      if (logsDir) {
+        mkdirSync(logsDir, { recursive: true });
+        for (const [name, p] of Object.entries({ sim: stack.sim, ...processes })) {
+          writeFileSync(join(logsDir, `${name}.log`), [...p.logs.map((l) => JSON.stringify(l)), ...p.stderr].join("\n"));
+        }
+      }
       await pool.end();
       for (const c of Object.values(raw)) c.close();
       for (const c of channels) c.close();

@@ -1,4 +1,5 @@
 // The inference gateway's RPCs: Generate, Complete, Embed, GetStatus.
+import { status as Status } from "@grpc/grpc-js";
 import { common, inference } from "@reviewlens/contracts";
 import fc from "fast-check";
 import { anyDouble, anyEnum, anyString, anyUint32, hugeString } from "./fuzz-values.js";
@@ -85,6 +86,8 @@ const generation = (method: "Generate" | "Complete"): RpcSpec<inference.DeepPart
     valid: () => validRequest.map((request) => [{ request }]),
     boundary: () => fc.option(boundaryRequest, { nil: undefined }).map((request) => [{ request }]),
     mutations: () => llmMutation.map(({ request, field }): Mutation<inference.DeepPartial<inference.CompleteRequest>> => ({ messages: [{ request }], field })),
+    // Honest overload (README "Inference gateway"): a ttft_deadline_ms the work ahead cannot meet.
+    honestRefusals: [{ code: Status.RESOURCE_EXHAUSTED, details: /^the TTFT deadline of \d+ ms cannot be met/ }],
   });
 
 const texts = fc.array(fc.constantFrom("맛있어요", "친절해요", "price was fair", "국물이 진해요"), { minLength: 1, maxLength: 8 });
@@ -104,6 +107,8 @@ export const gatewaySpecs: RpcSpec[] = [
           [{ texts: [hugeString(1024 * 1024, "a")] }, "texts[0]"],
           [{ texts: valid, priority: 42 as common.Priority }, "priority"],
           [{ texts: valid, model: hugeString(300, "m") }, "model"],
+          // Under the character limit, beyond the model's context: refused before the backend.
+          [{ texts: [...valid, hugeString(300_000, "가")] }, `texts[${valid.length}]`],
         ];
         const [message, field] = cases[pick % cases.length]!;
         return { messages: [message], field };

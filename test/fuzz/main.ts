@@ -1,5 +1,7 @@
 // `make fuzz`: the long fuzz run. Writes bench-results/fuzz/counts.json and counts.md; exits 1
-// when any input found a defect (listed on stderr). FUZZ_SEED and FUZZ_RUNS (per category) override.
+// when any input found a defect (listed on stderr, the services' logs in bench-results/fuzz/logs/).
+// FUZZ_SEED and FUZZ_RUNS (per category) override; FUZZ_ONLY (a regular expression over names such
+// as InferenceGatewayService/Embed or "facade") narrows a replay.
 import { writeCounts } from "./fuzz-counts.js";
 import { runFuzzSession } from "./fuzz-session.js";
 
@@ -9,6 +11,8 @@ const summary = await runFuzzSession({
   seed,
   runs: { valid: runs, boundary: runs, mutation: runs, raw: runs },
   analysisShare: 0.2,
+  ...(process.env["FUZZ_ONLY"] ? { only: new RegExp(process.env["FUZZ_ONLY"]) } : {}),
+  logsDir: "bench-results/fuzz/logs",
   log: (line) => process.stderr.write(`fuzz: ${line}\n`),
 });
 writeCounts("bench-results/fuzz", summary);

@@ -34,6 +34,8 @@ export interface RpcSpec<M = unknown> {
   mutations?(ctx: FuzzContext): fc.Arbitrary<Mutation<M>>;
   /** For an RPC that refuses parts of an accepted request in its answer (UploadReviews): the fields it named. */
   refusedInAnswer?(answers: unknown[]): string[];
+  /** Refusals that are honest answers to a valid request (a TTFT deadline the queue cannot meet). */
+  honestRefusals?: Array<{ code: number; details: RegExp }>;
   /** Problems inside accepted answers (a streamed analysis whose report says INTERNAL). */
   answerProblems?(answers: unknown[]): string[];
 }
@@ -49,7 +51,7 @@ interface TsProtoDefinition {
   methods: Record<string, { name: string; requestType: unknown; responseType: unknown; requestStream: boolean; responseStream: boolean }>;
 }
 
-type Generators<M> = Pick<RpcSpec<M>, "valid" | "boundary" | "mutations" | "refusedInAnswer" | "answerProblems">;
+type Generators<M> = Pick<RpcSpec<M>, "valid" | "boundary" | "mutations" | "refusedInAnswer" | "answerProblems" | "honestRefusals">;
 
 /** A spec for `method` of a ts-proto service definition. */
 export function rpcSpec<M>(service: ServiceName, definition: TsProtoDefinition, method: string, generators: Generators<M>): RpcSpec<M> {
