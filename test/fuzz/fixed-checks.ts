@@ -3,7 +3,7 @@
 // receives nothing), and duplicate review IDs in one request.
 import { status as Status } from "@grpc/grpc-js";
 import { inference, vectorsearch } from "@reviewlens/contracts";
-import { MAX_MESSAGE_BYTES, type FuzzStack } from "./fuzz-stack.js";
+import { FACADE_KEY, MAX_MESSAGE_BYTES, type FuzzStack } from "./fuzz-stack.js";
 import { codeName, judge } from "./fuzz-oracle.js";
 import { callRaw, type FuzzRecorder } from "./fuzz-runner.js";
 import type { RpcSpec } from "./rpc-spec.js";
@@ -23,12 +23,13 @@ function oversizeFrame(bytes: number): Buffer {
 }
 
 /** Refused, with `code`, and the simulator received nothing meanwhile. */
-async function refusedBeforeBackend(stack: FuzzStack, recorder: FuzzRecorder, rpc: string, category: "oversize" | "context", input: unknown, code: Status, send: () => Promise<{ code: Status; details: string }>) {
+async function refusedBeforeBackend(stack: FuzzStack, recorder: FuzzRecorder, rpc: string, category: "oversize" | "context", input: unknown, code: Status, send: () => Promise<{ code: Status; details: string }>, field?: string) {
   const work = stack.backendWork();
   const outcome = await send();
   recorder.count(rpc, category, codeName(outcome.code));
   const problems = judge({ ...outcome, answers: [] }, new Set([code]));
   if (outcome.code !== code) problems.push(`answered ${codeName(outcome.code)}, expected ${codeName(code)}: ${outcome.details.slice(0, 200)}`);
+  else if (field !== undefined && !outcome.details.startsWith(`${field}: `)) problems.push(`does not name ${field}: ${outcome.details.slice(0, 200)}`);
   if (stack.backendWork() !== work) problems.push(`the simulator received ${stack.backendWork() - work} requests for it`);
   if (problems.length > 0) recorder.fail(rpc, category, input, problems);
 }
@@ -42,14 +43,25 @@ export async function runFixedChecks(stack: FuzzStack, recorder: FuzzRecorder, s
   }
   const generation = specs.filter((s) => s.rpc.endsWith("/Complete") || s.rpc.endsWith("/Generate"));
   const prompts = [
-    { $case: "text" as const, value: LONG_PROMPT },
-    { $case: "chat" as const, value: { messages: [{ role: "system", content: "Summarise." }, { role: "user", content: LONG_PROMPT }] } },
+    { field: "request.text", prompt: { $case: "text" as const, value: LONG_PROMPT } },
+    { field: "request.messages", prompt: { $case: "chat" as const, value: { messages: [{ role: "system", content: "Summarise." }, { role: "user", content: LONG_PROMPT }] } } },
   ];
   for (const spec of generation) {
-    for (const prompt of prompts) {
+    for (const { field, prompt } of prompts) {
       const message: inference.DeepPartial<inference.CompleteRequest> = { request: { prompt, sampling: { maxTokens: 16 } } };
-      await refusedBeforeBackend(stack, recorder, spec.rpc, "context", `${prompt.$case} prompt of ${LONG_PROMPT.length} characters`, Status.INVALID_ARGUMENT, () => callRaw(stack, spec, [spec.encode(message)]));
+      await refusedBeforeBackend(stack, recorder, spec.rpc, "context", `${prompt.$case} prompt of ${LONG_PROMPT.length} characters`, Status.INVALID_ARGUMENT, () => callRaw(stack, spec, [spec.encode(message)]), field);
     }
+  }
+  // The facade's endpoints likewise, the refusal naming the OpenAI field.
+  for (const [path, body, field] of [
+    ["/v1/completions", { prompt: LONG_PROMPT, max_tokens: 16 }, "prompt"],
+    ["/v1/chat/completions", { messages: [{ role: "user", content: LONG_PROMPT }], max_tokens: 16 }, "messages"],
+  ] as const) {
+    await refusedBeforeBackend(stack, recorder, `facade ${path}`, "context", `a prompt of ${LONG_PROMPT.length} characters`, Status.INVALID_ARGUMENT, async () => {
+      const response = await fetch(`${stack.facadeUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${FACADE_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const error = ((await response.json()) as { error?: { message?: string; param?: string } }).error;
+      return { code: response.status === 400 && error?.param === field ? Status.INVALID_ARGUMENT : Status.UNKNOWN, details: error?.message ?? `HTTP ${response.status}` };
+    }, field);
   }
 }
 

@@ -207,7 +207,7 @@ export class InferenceGateway {
     const prompt = promptText(request.prompt);
     const overhead = templateOverhead(request.prompt);
     const estimate = estimator.estimate(prompt, overhead);
-    checkEstimateFitsContext(estimate, request.sampling.maxTokens, pool.contextTokens());
+    checkEstimateFitsContext(estimate, request.sampling.maxTokens, pool.contextTokens(), request.promptField);
     const exact = this.options.tokenize ? await this.tokenize(request, signal) : undefined;
     const cost = exact?.count ?? estimate;
     this.admit(request, cost);
@@ -352,7 +352,7 @@ export class InferenceGateway {
       if (!result) return undefined; // a server without /tokenize: the estimate stands in
       if (result.maxModelLen && result.count + request.sampling.maxTokens > result.maxModelLen) {
         throw new InvalidArgumentError(
-          "request.prompt",
+          request.promptField ?? "request.prompt",
           `${result.count} prompt tokens plus max_tokens ${request.sampling.maxTokens} exceed the model's context of ${result.maxModelLen} tokens`,
         );
       }

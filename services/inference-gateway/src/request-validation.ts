@@ -96,7 +96,7 @@ export function checkLlmRequest(request: UncheckedLlmRequest, names: RequestFiel
     throw new InvalidArgumentError(names.jsonSchema, "must be a JSON object");
   }
   if (request.ttftDeadlineMs !== undefined && !(request.ttftDeadlineMs > 0)) throw new InvalidArgumentError(names.ttftDeadline, "must be positive");
-  return request as LlmRequest;
+  return { ...request, promptField: prompt.kind === "text" ? names.text : names.messages } as LlmRequest;
 }
 
 export function checkEmbedInput(texts: unknown, field: string, limits: RequestLimits): asserts texts is string[] {
