@@ -65,14 +65,18 @@ export async function runFixedChecks(stack: FuzzStack, recorder: FuzzRecorder, s
   }
 }
 
-/** What UpsertReviews and UploadReviews do with one review ID twice in a request. */
-export async function duplicateIdsInOneRequest(stack: FuzzStack, recorder: FuzzRecorder, restaurantId: string) {
+/**
+ * What UpsertReviews and UploadReviews do with one review ID twice in a request (in a restaurant of
+ * its own: the fuzz restaurants may hold more reviews than one TOP-K call returns).
+ */
+export async function duplicateIdsInOneRequest(stack: FuzzStack, recorder: FuzzRecorder) {
+  const restaurantId = "fz-duplicates";
   const review = (id: string, text: string): vectorsearch.DeepPartial<vectorsearch.UpsertReviewsRequest>["reviews"] => [
     { reviewId: id, restaurantId, text, rating: 4, createdAt: "2026-05-01T00:00:00Z", images: [] },
   ];
   const stored = async (id: string) => {
-    const answer = await stack.clients.vectorSearch.getRepresentativeReviews({ restaurantId, topK: 1_000, includeAllTexts: false });
-    return answer.reviews.filter((r) => r.review!.reviewId === id).map((r) => r.review!.text);
+    const answer = await stack.clients.vectorSearch.getRepresentativeReviews({ restaurantId, topK: 1_000, includeAllTexts: false }).catch(() => undefined);
+    return (answer?.reviews ?? []).filter((r) => r.review!.reviewId === id).map((r) => r.review!.text);
   };
   const upsert = await stack.clients.vectorSearch.upsertReviews({ reviews: [...review("fz-dup-1", "첫 번째")!, ...review("fz-dup-1", "두 번째")!] }).then(
     (r) => ({ code: Status.OK, details: "", answer: r }),

@@ -37,7 +37,7 @@ export async function runFuzzSession(options: SessionOptions): Promise<FuzzSumma
     await runSpecs(stack, recorder, specs, ctx, { seed: options.seed, runs: options.runs, analysisShare: options.analysisShare, log });
     await runFixedChecks(stack, recorder, specs);
     log("oversize and context checks done");
-    if (selected("VectorSearchService/UploadReviews")) await duplicateIdsInOneRequest(stack, recorder, stack.restaurants[0]!);
+    if (selected("VectorSearchService/UploadReviews")) await duplicateIdsInOneRequest(stack, recorder);
     if (selected("facade")) {
       await fuzzFacade(stack, recorder, options.runs, options.seed);
       log("facade done");
