@@ -26,6 +26,8 @@ export interface AnalysisStackOptions {
   env?: Record<string, string>;
   /** Added to the analysis services' environment only. */
   analysisEnv?: Record<string, string>;
+  /** Added to the gateway's environment only. */
+  gatewayEnv?: Record<string, string>;
 }
 
 export async function startAnalysisStack(options: AnalysisStackOptions = {}): Promise<AnalysisStack> {
@@ -41,7 +43,7 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
     const sim = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
     const simPort = Number(sim.logs.find((l) => typeof l["port"] === "number")!["port"]);
     const simUrl = `http://127.0.0.1:${simPort}`;
-    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0" });
+    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
     const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
     const [sentiment, summarization] = await Promise.all([start("services/sentiment/src/main.ts", peers), start("services/summarization/src/main.ts", peers)]);

@@ -84,7 +84,7 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
     },
     async embed(request, context) {
       checkEmbedInput(request.texts, "texts", limits);
-      const result = await gateway.embed(request.texts, request.model, context.signal);
+      const result = await gateway.embed(request.texts, request.model, context.signal, undefined, otelContext.active());
       return {
         embeddings: result.vectors.map((values) => ({ values })),
         dimension: result.vectors[0]?.length ?? 0,

@@ -70,6 +70,8 @@ interface EmbeddedText {
   vector: number[];
   promptTokens: number;
   model: string;
+  /** The backend that computed it. */
+  backend: string;
 }
 
 export interface EmbedResult {
@@ -145,7 +147,9 @@ export class InferenceGateway {
   }
 
   /** `dimensions` asks the backend for shorter vectors (vLLM: matryoshka models only; it refuses otherwise). */
-  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number): Promise<EmbedResult> {
+  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number, parent: Context = otelContext.active()): Promise<EmbedResult> {
+    const arrivedAt = performance.now();
+    const span = this.deps.genAi.startEmbeddings(model, texts.length, parent);
     const key = `${model}\n${dimensions ?? ""}`;
     let batcher = this.embedBatchers.get(key);
     if (!batcher) {
@@ -155,11 +159,26 @@ export class InferenceGateway {
       });
       this.embedBatchers.set(key, batcher);
     }
-    const { results, batchedWith } = await batcher.submit(texts, signal);
+    let answer: Awaited<ReturnType<typeof batcher.submit>>;
+    try {
+      answer = await batcher.submit(texts, signal);
+    } catch (error) {
+      this.deps.genAi.embeddingsFailed(span, model, performance.now() - arrivedAt, error, signal.aborted);
+      throw error;
+    }
+    const { results, batchedWith } = answer;
     if (batchedWith > texts.length) this.deps.metrics.coalescedRequest("embedding");
     // Exact when the call had the backend call to itself; a share of the batch's count otherwise.
     const promptTokens = Math.round(results.reduce((n, r) => n + r.promptTokens, 0));
-    return { vectors: results.map((r) => r.vector), model: results[0]?.model ?? model, promptTokens, batchedWith };
+    const served = results[0]?.model ?? model;
+    this.deps.genAi.embedded(span, model, performance.now() - arrivedAt, {
+      backendUrl: results[0]?.backend ?? "",
+      responseModel: served,
+      inputTokens: promptTokens,
+      dimensions: results[0]?.vector.length ?? 0,
+      batchedWith,
+    });
+    return { vectors: results.map((r) => r.vector), model: served, promptTokens, batchedWith };
   }
 
   async models(signal: AbortSignal): Promise<Array<{ id: string; maxModelLen?: number }>> {
@@ -364,7 +383,7 @@ export class InferenceGateway {
       // The backend counts the whole batch; each text gets a share in proportion to its estimate.
       const estimates = texts.map((t) => Math.max(1, this.deps.estimator.estimate(t)));
       const total = estimates.reduce((a, b) => a + b, 0);
-      return vectors.map((vector, i) => ({ vector, promptTokens: (promptTokens * estimates[i]!) / total, model: served }));
+      return vectors.map((vector, i) => ({ vector, promptTokens: (promptTokens * estimates[i]!) / total, model: served, backend: backend.id }));
     } catch (error) {
       if (error instanceof BackendError && error.kind !== "rejected") this.deps.pool.failed(backend, error.message);
       throw toStatus(error, backend);
