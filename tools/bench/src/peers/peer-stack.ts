@@ -1,7 +1,10 @@
 // The paths a workload is sent through, over the same simulator replicas: straight to the first
 // replica, through Portkey (load-balancing over all replicas), through our gateway's OpenAI facade
 // and over its gRPC API.
+import { waitFor } from "@reviewlens/testkit";
 import { startSimStack, type SimStack } from "../experiments/sim-stack.js";
+import { fetchMetricsText } from "../scaling/gateway-admin.js";
+import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
 import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
 import { createOpenAiTarget } from "../targets/openai-target.js";
 import type { BenchTarget } from "../targets/bench-target.js";
@@ -41,6 +44,17 @@ export async function resetPrefixCaches(simUrls: readonly string[]): Promise<voi
   }
 }
 
+/** Waits until the simulators run and queue nothing: an arm that ended in overload leaves work there. */
+export async function waitSimulatorsIdle(simUrls: readonly string[]): Promise<void> {
+  await waitFor(async () => {
+    for (const url of simUrls) {
+      const samples = parsePrometheusText(await fetchMetricsText(`${url}/metrics`));
+      if ((sumOf(samples, ["vllm:num_requests_running", "vllm:num_requests_waiting"]) ?? 0) > 0) return false;
+    }
+    return true;
+  }, "the simulators to finish what the last arm left them", 600_000, 500);
+}
+
 export interface PeerStackOptions {
   replicas?: number;
   timeScale: number;
@@ -64,6 +78,7 @@ export async function startPeerStack(o: PeerStackOptions): Promise<PeerStack> {
   }
   const gateway = sims.gateway;
   const cold = async () => {
+    await waitSimulatorsIdle(simUrls);
     await gateway?.settled();
     await resetPrefixCaches(simUrls);
   };
