@@ -20,7 +20,7 @@ async function gauge(url: string, name: string): Promise<number> {
 export function sampleTimeline(o: { simUrls: readonly string[]; gatewayMetricsUrl?: string | undefined; inFlight: () => number; intervalMs?: number }): { stop(): Promise<TimelinePoint[]> } {
   const t0 = performance.now();
   const points: TimelinePoint[] = [];
-  let busy: Promise<void> = Promise.resolve();
+  let busy: Promise<void> | undefined;
   const sample = async () => {
     const t = Math.round((performance.now() - t0) / 100) / 10;
     const clientInFlight = o.inFlight();
@@ -33,8 +33,9 @@ export function sampleTimeline(o: { simUrls: readonly string[]; gatewayMetricsUr
       // a scrape that times out under load leaves a gap, not a failed run
     }
   };
+  // a tick that finds the last scrape still running (a busy machine) is skipped, not queued
   const timer = setInterval(() => {
-    busy = busy.then(sample);
+    busy ??= sample().finally(() => (busy = undefined));
   }, o.intervalMs ?? 500);
   return {
     async stop() {
