@@ -80,7 +80,7 @@ function affinitySection(rows: readonly AffinityRow[]): ReportSection {
   const counts = [...new Set(rows.map((x) => x.prefixes))];
   return {
     heading: "Two replicas, shared prefixes: Portkey's load balancing against our routing",
-    paragraphs: ["400 requests at 40 req/s, each a ~1,500-token shared prefix and a ~120-token tail; prefix-cache hit rate from the simulators' vllm:prefix_cache_* counters over the arm."],
+    paragraphs: ["Poisson arrivals at 40 req/s (400 requests a prefix count; 150 with --quick), each a ~1,500-token shared prefix and a ~120-token tail; prefix-cache hit rate from the simulators' vllm:prefix_cache_* counters over the arm."],
     table: {
       columns: ["prefixes", "path", "routing", "prefix-cache hit rate", "p50 / p95 TTFT (ms)", "p99 e2e (ms)", "CPU ms / 1k tokens"],
       rows: rows.map((x) => [x.prefixes, x.path, x.routing, x.prefix_cache_hit_rate, `${x.p50_ttft_ms} / ${x.p95_ttft_ms}`, x.p99_e2el_ms, opt(x.cpu_ms_per_1k_output_tokens)]),

@@ -16,11 +16,13 @@ export function trackedTarget(target: BenchTarget, o: { timeoutS?: number } = {}
     inFlight: () => inFlight,
     async send(request: BenchRequest, startTime: number, signal: AbortSignal): Promise<RequestOutput> {
       inFlight += 1;
-      const timeout = o.timeoutS === undefined ? undefined : AbortSignal.timeout(o.timeoutS * 1000);
+      const timeout = new AbortController();
+      const timer = o.timeoutS === undefined ? undefined : setTimeout(() => timeout.abort(), o.timeoutS * 1000);
       try {
-        const output = await target.send(request, startTime, timeout ? AbortSignal.any([signal, timeout]) : signal);
-        return timeout?.aborted && !output.success ? { ...output, error: TIMED_OUT } : output;
+        const output = await target.send(request, startTime, timer ? AbortSignal.any([signal, timeout.signal]) : signal);
+        return timeout.signal.aborted && !output.success ? { ...output, error: TIMED_OUT } : output;
       } finally {
+        clearTimeout(timer);
         inFlight -= 1;
       }
     },
