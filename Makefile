@@ -98,10 +98,11 @@ bench-guard: proto
 	bash scripts/test-servers.sh node --import tsx libs/analysis-guard/test/lock-overhead-bench.ts
 	node --import tsx services/scheduler/src/simulation/main.ts --out bench-results/guard/simulated-day.json
 
-# inference-gateway: overhead vs straight to vllm-sim (50%/90% of saturation, wall time), SJF vs
-# FCFS on the 80/20 mix (Poisson, bursty) and the 500-prompt batch drop, coalescing on
-# 10 x 50 reviews, prefix affinity vs least-loaded (bench-results/gateway/). ARGS picks parts:
-# overhead mixed batch coalescing affinity; BENCH_TIME_SCALE (default 1; about 15 minutes).
+# inference-gateway: overhead (50%/90% of saturation, wall time), the 500-prompt batch drop, 2x
+# overload and prefix affinity through three paths (straight to vllm-sim, the Portkey AI Gateway,
+# ours), SJF vs FCFS on the 80/20 mix, coalescing on 10 x 50 reviews (bench-results/gateway/).
+# ARGS picks parts: overhead mixed batch coalescing overload affinity, --quick for a short run;
+# BENCH_TIME_SCALE (default 1; about 40 minutes). Portkey is installed into .tools/ on first use.
 .PHONY: bench-gateway
 bench-gateway: proto
 	node --import tsx services/inference-gateway/src/bench/gateway-bench.ts $(ARGS)
