@@ -4,8 +4,7 @@
 // and counts the analyses each layer saved against a naive system (a cron re-analysing every
 // restaurant every run and every client call reaching the LLM).
 import { createMemoryLock, decideSkip, lockKey } from "@reviewlens/analysis-guard";
-import { planRun, type LastSuccess, type RestaurantSnapshot } from "../run-plan.js";
-import { parseTierTable, DEFAULT_TIERS } from "../tier-table.js";
+import { DEFAULT_TIERS, parseTierTable, planRun, type LastSuccess, type RestaurantSnapshot } from "@reviewlens/scheduler";
 
 export interface DayOptions {
   readonly restaurants: number;
