@@ -27,8 +27,11 @@ build: proto typecheck
 typecheck: proto
 	npx tsc -b
 
+# eslint, the dependency rules (.dependency-cruiser.mjs: tools -> services -> libs -> contracts,
+# declared @reviewlens/* imports, no cycles) and buf lint.
 lint: proto
 	npx eslint .
+	npx depcruise libs services tools test
 	npx buf lint proto
 
 test: build lint k8s-tools
