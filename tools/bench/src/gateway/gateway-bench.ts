@@ -2,6 +2,7 @@
 // its baseline in the same run. Writes bench-results/gateway/result.json and report.html.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { repoRoot } from "@reviewlens/testkit";
 import { interArrivalTimes } from "../load/arrival-process.js";
 import { percentile } from "../load/percentiles.js";
@@ -13,7 +14,7 @@ import { runArm, type ArmResult } from "../experiments/experiment-arm.js";
 import { startSimStack, type SimStack } from "../experiments/sim-stack.js";
 import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
 import { fetchMetricsText } from "../scaling/gateway-admin.js";
-import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
+import { sumOf } from "../scaling/metric-sum.js";
 import { sjfWorkload } from "../experiments/sjf-experiment.js";
 
 // Time scale 1 by default: at a faster scale on two cores the single gateway process relaying every
@@ -34,7 +35,7 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
 /** Sum of a metric's samples on a /metrics page, over the label sets that carry `labels`. */
 async function scrape(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const samples = parsePrometheusText(await fetchMetricsText(url));
+  const samples = parsePrometheusTextFormat(await fetchMetricsText(url));
   return sumOf(samples, [name], (l) => Object.entries(labels).every(([k, v]) => l[k] === v)) ?? 0;
 }
 
