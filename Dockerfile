@@ -25,15 +25,15 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run proto && node scripts/bundle-services.mjs /out
 
-# The production dependencies of the libraries and services the bundles import (not the tools'
-# nor the test kit's), then scripts/prune-image-deps.mjs drops what they never load.
+# The production dependencies of the libraries and services the bundles import (not the tools',
+# the test kit's nor the demo dataset's), then scripts/prune-image-deps.mjs drops what they never load.
 FROM node:20-slim AS deps
 ARG NODE_EXTRA_CA_CERTS
 WORKDIR /deps
 COPY --from=manifests /out/ ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
-      $(for w in libs/* services/*; do [ "$w" = libs/testkit ] || echo "--workspace=$w"; done) \
+      $(for w in libs/* services/*; do case "$w" in libs/testkit|libs/demo-data) ;; *) echo "--workspace=$w" ;; esac; done) \
  && rm -rf node_modules/@reviewlens node_modules/.package-lock.json
 COPY scripts/prune-image-deps.mjs /tmp/
 RUN node /tmp/prune-image-deps.mjs

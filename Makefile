@@ -27,8 +27,11 @@ build: proto typecheck
 typecheck: proto
 	npx tsc -b
 
+# eslint, the dependency rules (.dependency-cruiser.mjs: tools -> services -> libs -> contracts,
+# declared @reviewlens/* imports, no cycles) and buf lint.
 lint: proto
 	npx eslint .
+	npx depcruise libs services tools test
 	npx buf lint proto
 
 test: build lint k8s-tools
@@ -70,20 +73,20 @@ helm-lint: helm-deps
 # The watchdog's figures: RSS/CPU while watching and the decision latency (bench-results/watchdog/).
 .PHONY: bench-watchdog
 bench-watchdog: proto
-	node --import tsx services/watchdog/src/bench/watchdog-figures.ts
+	node --import tsx tools/bench/src/watchdog/watchdog-figures.ts
 
 # vector-search: ingestion rate and TOP-K latency at 10k and 100k reviews on LanceDB (+ Qdrant when
 # QDRANT_URL is set); ARGS passes flags, e.g. ARGS="--sizes 10000 --queries 100".
 .PHONY: bench-vector
 bench-vector: proto
-	node --import tsx services/vector-search/src/bench/vector-benchmark.ts $(ARGS)
+	node --import tsx tools/bench/src/vector-search/vector-benchmark.ts $(ARGS)
 
 # vllm-sim: step time vs the profile formula, saturated 1024/128 throughput, SSE rate and CPU at
 # time scale 1 (bench-results/vllm-sim/), then the profiles against the published vLLM H100 runs
 # (reference-points.md). BENCH_QUICK=1 for a shorter run; BENCH_SIM_PROFILE=qwen2.5-7b-h200 for the H200.
 .PHONY: bench-sim calibrate-sim
 bench-sim:
-	node --import tsx services/vllm-sim/src/bench/bench-sim.ts
+	node --import tsx tools/bench/src/vllm-sim/bench-sim.ts
 	node --import tsx tools/bench/src/main.ts calibrate
 
 # Refit vLLM's overhead terms to the published runs (tools/bench/src/calibration, a few minutes).
@@ -95,8 +98,8 @@ calibrate-sim:
 # bench-results/guard/. BENCH_ITERATIONS sets the lock samples (default 2000).
 .PHONY: bench-guard
 bench-guard: proto
-	bash scripts/test-servers.sh node --import tsx libs/analysis-guard/test/lock-overhead-bench.ts
-	node --import tsx services/scheduler/src/simulation/main.ts --out bench-results/guard/simulated-day.json
+	bash scripts/test-servers.sh node --import tsx tools/bench/src/guard/lock-overhead-bench.ts
+	node --import tsx tools/bench/src/guard/simulate-day.ts --out bench-results/guard/simulated-day.json
 
 # inference-gateway: overhead (50%/90% of saturation, wall time), the 500-prompt batch drop, 2x
 # overload and prefix affinity through three paths (straight to vllm-sim, the Portkey AI Gateway,
@@ -105,12 +108,12 @@ bench-guard: proto
 # BENCH_TIME_SCALE (default 1; about 40 minutes). Portkey is installed into .tools/ on first use.
 .PHONY: bench-gateway
 bench-gateway: proto
-	node --import tsx services/inference-gateway/src/bench/gateway-bench.ts $(ARGS)
+	node --import tsx tools/bench/src/gateway/gateway-bench.ts $(ARGS)
 
 # Admission policies in a discrete-event model (seconds, no processes): a guide before bench-gateway.
 .PHONY: bench-policy-model
 bench-policy-model: proto
-	node --import tsx services/inference-gateway/src/bench/policy-model-bench.ts
+	node --import tsx tools/bench/src/gateway/policy-model-bench.ts
 
 # The load generator's experiments and the autoscaling benchmark (bench-results/<name>/, virtual
 # time of vllm-sim's qwen2.5-7b-h100 profile). ARGS adds flags, e.g. ARGS="--time-scale 1".
@@ -145,4 +148,4 @@ bench: proto
 # (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
 .PHONY: bench-analyses
 bench-analyses: proto
-	node --import tsx libs/analysis-core/src/bench/bench-analyses.ts
+	node --import tsx tools/bench/src/analyses/bench-analyses.ts

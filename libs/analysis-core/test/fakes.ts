@@ -8,7 +8,8 @@ export const charTokenizer: PromptTokenizer = {
   encode: (text) => Array.from(text, (c) => c.codePointAt(0)!),
   decode: (ids) => String.fromCodePoint(...ids),
   count: (text) => Array.from(text).length,
-  renderChat: (messages: ChatTurn[]) => messages.map((m) => `<|${m.role}|>${m.content}`).join("") + "<|assistant|>",
+  renderChat: (messages: readonly ChatTurn[]) => messages.map((m) => `<|${m.role}|>${m.content}`).join("") + "<|assistant|>",
+  vocabSize: 0x110000,
 };
 
 export type Answerer = (request: inference.CompleteRequest, call: number) => string;

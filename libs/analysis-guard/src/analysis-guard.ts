@@ -27,6 +27,11 @@ export interface AnalysisGuardOptions {
   readonly lockTtlMs?: number;
   /** How often a running analysis extends its lock; default a third of the TTL. */
   readonly extendEveryMs?: number;
+  /**
+   * Calls `tick` every `everyMs` until the returned stop is called, to extend the lock of a running
+   * analysis. Default: a wall-clock setInterval; a simulation on virtual time passes its own timer.
+   */
+  readonly every?: (everyMs: number, tick: () => void) => () => void;
   /** Redis configured but unreachable (LOCK_UNAVAILABLE, default fail). */
   readonly lockUnavailable?: LockUnavailablePolicy;
   /** Prepended to every lock key (LOCK_KEY_PREFIX), e.g. to share one Redis between stacks. */
@@ -90,9 +95,15 @@ export interface AnalysisGuard {
 
 const identity: ResultCodec<never> = { encode: (r) => r, decode: (s) => s as never };
 
+const wallClockEvery = (everyMs: number, tick: () => void) => {
+  const timer = setInterval(tick, everyMs);
+  return () => clearInterval(timer);
+};
+
 export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuard {
   const { lock, store, logger } = options;
   const now = options.now ?? Date.now;
+  const every = options.every ?? wallClockEvery;
   const ttlMs = options.lockTtlMs ?? 30_000;
   const extendEveryMs = options.extendEveryMs ?? Math.max(10, Math.floor(ttlMs / 3));
   const minIntervalSeconds = options.skipMinIntervalSeconds ?? 3600;
@@ -140,7 +151,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
 
   /** Keeps the lock while the analysis runs; aborts it if another holder took the lock over. */
   function keepLock(lease: LockLease, abort: AbortController): () => void {
-    const timer = setInterval(() => {
+    return every(extendEveryMs, () => {
       lock.extend(lease, ttlMs).then(
         (kept) => {
           if (kept) return;
@@ -150,8 +161,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
         // Lock store unreachable: keep running; fencing still stops a stale write.
         (err: Error) => logger.warn({ err: err.message, key: lease.key }, "could not extend the analysis lock"),
       );
-    }, extendEveryMs);
-    return () => clearInterval(timer);
+    });
   }
 
   async function readState(req: GuardRequest): Promise<AnalysisState | undefined> {

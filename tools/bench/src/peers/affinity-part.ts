@@ -4,7 +4,8 @@
 import { interArrivalTimes } from "../load/arrival-process.js";
 import { RandomSource } from "../load/random-source.js";
 import { fetchMetricsText } from "../scaling/gateway-admin.js";
-import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { sumOf } from "../scaling/metric-sum.js";
 import { NO_NATURAL_EOS, dataset, type PeerContext } from "./peer-context.js";
 import { pathFigures, ratio, type PathFigures } from "./path-figures.js";
 import { runPathArm } from "./path-arm.js";
@@ -20,7 +21,7 @@ async function prefixCacheCounters(simUrls: readonly string[]): Promise<{ hits: 
   let hits = 0;
   let queries = 0;
   for (const url of simUrls) {
-    const samples = parsePrometheusText(await fetchMetricsText(`${url}/metrics`));
+    const samples = parsePrometheusTextFormat(await fetchMetricsText(`${url}/metrics`));
     hits += sumOf(samples, ["vllm:prefix_cache_hits_total"]) ?? 0;
     queries += sumOf(samples, ["vllm:prefix_cache_queries_total"]) ?? 0;
   }

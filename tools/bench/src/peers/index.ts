@@ -1,7 +1,7 @@
 // The three-path parts of bench-gateway (direct, Portkey, ours), for its composition script.
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import type { PromptTokenizer } from "../load/prompt-tokenizer.js";
+import type { PromptTokenizer } from "@reviewlens/tokenizer";
 import { affinityPart } from "./affinity-part.js";
 import { batchDropPart } from "./batch-drop-part.js";
 import { overheadPart } from "./overhead-part.js";

@@ -1,7 +1,8 @@
 // Queue depth and requests in flight over an arm, sampled twice a second: the client's in flight,
 // what waits and runs in the simulators (vLLM's gauges), and what waits in our gateway.
 import { fetchMetricsText } from "../scaling/gateway-admin.js";
-import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { sumOf } from "../scaling/metric-sum.js";
 
 export interface TimelinePoint {
   /** Seconds since the arm started. */
@@ -14,7 +15,7 @@ export interface TimelinePoint {
 }
 
 async function gauge(url: string, name: string): Promise<number> {
-  return sumOf(parsePrometheusText(await fetchMetricsText(url, AbortSignal.timeout(2_000))), [name]) ?? 0;
+  return sumOf(parsePrometheusTextFormat(await fetchMetricsText(url, AbortSignal.timeout(2_000))), [name]) ?? 0;
 }
 
 export function sampleTimeline(o: { simUrls: readonly string[]; gatewayMetricsUrl?: string | undefined; inFlight: () => number; intervalMs?: number }): { stop(): Promise<TimelinePoint[]> } {

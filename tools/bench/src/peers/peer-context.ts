@@ -1,5 +1,5 @@
 // What every three-path part of bench-gateway shares: the run's settings and the Portkey install.
-import type { PromptTokenizer } from "../load/prompt-tokenizer.js";
+import type { PromptTokenizer } from "@reviewlens/tokenizer";
 import { randomDataset, type RandomDatasetOptions } from "../load/random-dataset.js";
 import { RandomSource } from "../load/random-source.js";
 import type { BenchRequest } from "../load/request-output.js";

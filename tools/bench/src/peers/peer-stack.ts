@@ -4,7 +4,8 @@
 import { waitFor } from "@reviewlens/testkit";
 import { startSimStack, type SimStack } from "../experiments/sim-stack.js";
 import { fetchMetricsText } from "../scaling/gateway-admin.js";
-import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { sumOf } from "../scaling/metric-sum.js";
 import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
 import { createOpenAiTarget } from "../targets/openai-target.js";
 import type { BenchTarget } from "../targets/bench-target.js";
@@ -48,7 +49,7 @@ export async function resetPrefixCaches(simUrls: readonly string[]): Promise<voi
 export async function waitSimulatorsIdle(simUrls: readonly string[]): Promise<void> {
   await waitFor(async () => {
     for (const url of simUrls) {
-      const samples = parsePrometheusText(await fetchMetricsText(`${url}/metrics`));
+      const samples = parsePrometheusTextFormat(await fetchMetricsText(`${url}/metrics`));
       if ((sumOf(samples, ["vllm:num_requests_running", "vllm:num_requests_waiting"]) ?? 0) > 0) return false;
     }
     return true;

@@ -4,13 +4,8 @@
 // minutes a wall-clock run needs, so policies can be compared before the real benchmark measures
 // the chosen one. Not modelled: the gateway's CPU (relaying tokens), HTTP, the estimator's error.
 import { Heap } from "heap-js";
-import { qwen25_7b_h100 } from "../../../vllm-sim/src/engine/profiles.js";
-import { EngineCore } from "../../../vllm-sim/src/engine/engine-core.js";
-import { EngineRequest } from "../../../vllm-sim/src/engine/engine-request.js";
-import { AdmissionController } from "../scheduling/admission-controller.js";
-import { LatencySensitiveArrivals } from "../scheduling/latency-sensitive-arrivals.js";
-import { PrefillCostQueue } from "../scheduling/prefill-cost-queue.js";
-import { vllmPriority, type PriorityClass } from "../scheduling/priority-class.js";
+import { AdmissionController, LatencySensitiveArrivals, PrefillCostQueue, vllmPriority, type PriorityClass } from "@reviewlens/inference-gateway";
+import { EngineCore, EngineRequest, qwen25_7b_h100 } from "@reviewlens/vllm-sim";
 
 export interface ModelRequest {
   arrivalMs: number;

@@ -10,7 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { openMetricsStore } from "@reviewlens/metrics-store";
 import { captureLogger, createTestDatabase } from "@reviewlens/testkit";
-import { createAnalysisGuard, createMemoryLock, createRedisLock, lockKey, type LockBackend } from "../src/index.js";
+import { createAnalysisGuard, createMemoryLock, createRedisLock, lockKey, type LockBackend } from "@reviewlens/analysis-guard";
 
 const redisUrl = process.env["TEST_REDIS_URL"];
 if (!redisUrl || !process.env["TEST_DATABASE_URL"]) throw new Error("run through scripts/test-servers.sh (TEST_REDIS_URL, TEST_DATABASE_URL)");

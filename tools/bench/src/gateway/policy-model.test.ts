@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { stepDurationMs } from "../../../vllm-sim/src/engine/cost-model.js";
-import { qwen25_7b_h100 } from "../../../vllm-sim/src/engine/profiles.js";
+import { qwen25_7b_h100, stepDurationMs } from "@reviewlens/vllm-sim";
 import { H100_BACKEND, simulatePolicy, type ModelPolicy, type ModelRequest } from "./policy-model.js";
 
 // One step of prefill budget (8,192 tokens), whether or not latency-sensitive requests arrive.

@@ -1,11 +1,14 @@
 // A simulated day of the three layers on virtual time: long-tailed review traffic, a scheduler run
 // every SCHEDULE_EVERY minutes, and interactive client calls with bursts of duplicates. It uses the
-// real planner (run-plan.ts), the real SKIP decision and the real in-process lock on a virtual clock,
-// and counts the analyses each layer saved against a naive system (a cron re-analysing every
-// restaurant every run and every client call reaching the LLM).
-import { createMemoryLock, decideSkip, lockKey } from "@reviewlens/analysis-guard";
-import { planRun, type LastSuccess, type RestaurantSnapshot } from "../run-plan.js";
-import { parseTierTable, DEFAULT_TIERS } from "../tier-table.js";
+// scheduler's real planner and every analysis goes through the real analysis guard (lock -> SKIP ->
+// run, the in-process lock, analysis_state in memory) on a virtual clock; it counts the analyses each
+// layer saved against a naive system (a cron re-analysing every restaurant every run and every client
+// call reaching the LLM).
+import { createAnalysisGuard, createMemoryLock, type AnalysisRun } from "@reviewlens/analysis-guard";
+import { MemoryStateStore } from "@reviewlens/analysis-guard/testing";
+import { createLogger, Status, StatusError } from "@reviewlens/runtime";
+import { DEFAULT_TIERS, parseTierTable, planRun, type LastSuccess, type RestaurantSnapshot } from "@reviewlens/scheduler";
+import { SeededRandom } from "@reviewlens/seeded-random";
 
 export interface DayOptions {
   readonly restaurants: number;
@@ -55,40 +58,32 @@ export interface DayReport {
   };
 }
 
-/** mulberry32: small, seeded, good enough for traffic shapes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Event =
   | { at: number; kind: "review"; r: number }
   | { at: number; kind: "tick" }
   | { at: number; kind: "call"; r: number }
-  | { at: number; kind: "done"; r: number; seen: { reviewCount: number; vectorVersion: number } };
+  /** A running analysis ends: its result is stored and its lock released. */
+  | { at: number; kind: "done"; finish: () => Promise<void> }
+  /** The guard's lock renewal, on the virtual clock. */
+  | { at: number; kind: "timer"; fire: () => void };
 
 interface Restaurant {
   readonly id: string;
   reviewCount: number;
   vectorVersion: number;
   drift: number;
-  last: LastSuccess | undefined;
-  lease: Awaited<ReturnType<ReturnType<typeof createMemoryLock>["acquire"]>> | undefined;
 }
 
+const ANALYSIS = "sentiment";
+
 export async function simulateDay(options: DayOptions = defaultDay): Promise<DayReport> {
-  const random = rng(options.seed);
+  const seeded = new SeededRandom(options.seed);
+  const random = () => seeded.next();
   const day = 24 * 3600_000;
   const start = Date.parse("2026-01-01T00:00:00Z");
   let now = start;
-  const lock = createMemoryLock(() => now);
   const tiers = parseTierTable(options.tiers);
+  const store = new MemoryStateStore();
 
   // Long tail: review rate per restaurant ~ Pareto (a few busy, most quiet); counts grown for months.
   const rates = Array.from({ length: options.restaurants }, () => 0.5 / Math.pow(1 - random() * 0.999, 1.2));
@@ -98,11 +93,12 @@ export async function simulateDay(options: DayOptions = defaultDay): Promise<Day
     reviewCount: Math.round(rate * 20 * random()) + 1,
     vectorVersion: 1,
     drift: 0,
-    // Yesterday's analyses: every restaurant starts analysed at a random time of the day before.
-    last: undefined,
-    lease: undefined,
   }));
-  for (const r of restaurants) r.last = { at: new Date(start - random() * day), reviewCount: r.reviewCount, vectorVersion: r.vectorVersion };
+  // Yesterday's analyses: every restaurant starts analysed at a random time of the day before.
+  for (const r of restaurants) {
+    const at = new Date(start - random() * day);
+    await store.writeAnalysisState({ restaurantId: r.id, analysisType: ANALYSIS, fencing: 0, attemptAt: at, success: { at, reviewCount: r.reviewCount, vectorVersion: r.vectorVersion, result: {} } });
+  }
 
   const events: Event[] = [];
   const exp = (mean: number) => -Math.log(1 - random()) * mean;
@@ -139,37 +135,76 @@ export async function simulateDay(options: DayOptions = defaultDay): Promise<Day
   let byLock = 0;
   let bySkip = 0;
 
-  // The guard's order: lock -> SKIP -> run. Returns whether an analysis started.
-  async function analyse(r: Restaurant): Promise<"ran" | "locked" | "skipped"> {
-    const got = await lock.acquire(lockKey("", r.id, "sentiment"), options.analysisSeconds * 1000 + 30_000);
-    if (!got.acquired) return "locked";
-    const version = { reviewCount: r.reviewCount, vectorVersion: r.vectorVersion };
-    const state = r.last && {
-      restaurantId: r.id, analysisType: "sentiment", lastSuccessAt: r.last.at, lastAttemptAt: r.last.at,
-      reviewCount: r.last.reviewCount, vectorVersion: r.last.vectorVersion, fencing: 0, lastResult: {},
+  /** setInterval on the virtual clock: the next tick is an event; stop takes it out of the queue. */
+  const every = (everyMs: number, tick: () => void) => {
+    let pending: Event | undefined;
+    const arm = () => push((pending = { at: now + everyMs, kind: "timer", fire: () => (tick(), arm()) }));
+    arm();
+    return () => {
+      const i = pending ? queue.indexOf(pending) : -1;
+      if (i >= 0) queue.splice(i, 1);
     };
-    const skip = decideSkip({ state, version, force: false, nowMs: now, minIntervalSeconds: options.skipMinIntervalSeconds });
-    if (skip.skip) {
-      await lock.release(got.lease);
-      return "skipped";
+  };
+  const guard = createAnalysisGuard({
+    lock: createMemoryLock(() => now),
+    store,
+    logger: createLogger("simulated-day", "warn"),
+    skipMinIntervalSeconds: options.skipMinIntervalSeconds,
+    lockTtlMs: options.analysisSeconds * 1000 + 30_000,
+    now: () => now,
+    every,
+  });
+
+  /**
+   * One analysis call through the guard. Resolves once the guard has decided: "ran" when the analysis
+   * started (it takes analysisSeconds, then a "done" event stores its result and frees the lock),
+   * "skipped" (SKIP answered from the stored result) or "locked" (ALREADY_EXISTS: one is running).
+   */
+  function analyse(r: Restaurant): Promise<"ran" | "locked" | "skipped"> {
+    const version = { reviewCount: r.reviewCount, vectorVersion: r.vectorVersion };
+    return new Promise((decided, failed) => {
+      const outcome = guard.run({ restaurantId: r.id, analysisType: ANALYSIS, version }, () => {
+        decided("ran");
+        return new Promise<AnalysisRun<object>>((complete) =>
+          push({
+            at: now + options.analysisSeconds * 1000,
+            kind: "done",
+            finish: async () => {
+              complete({ result: {} });
+              await outcome;
+            },
+          }),
+        );
+      });
+      outcome.then(
+        (o) => (o.status === "SKIPPED" ? decided("skipped") : o.status === "FAILED" ? failed(o.error) : undefined),
+        (error: unknown) => (error instanceof StatusError && error.status === Status.ALREADY_EXISTS ? decided("locked") : failed(error)),
+      );
+    });
+  }
+
+  /** The last success of each restaurant, as the scheduler reads it from analysis_state. */
+  async function lastSuccesses(): Promise<Map<string, LastSuccess>> {
+    const out = new Map<string, LastSuccess>();
+    for (const x of restaurants) {
+      const state = await store.getAnalysisState(x.id, ANALYSIS);
+      if (state?.lastSuccessAt && state.reviewCount !== undefined && state.vectorVersion !== undefined) {
+        out.set(x.id, { at: state.lastSuccessAt, reviewCount: state.reviewCount, vectorVersion: state.vectorVersion });
+      }
     }
-    r.lease = got;
-    push({ at: now + options.analysisSeconds * 1000, kind: "done", r: restaurants.indexOf(r), seen: version });
-    return "ran";
+    return out;
   }
 
   for (let e = queue.shift(); e; e = queue.shift()) {
     now = e.at;
-    const r = e.kind === "tick" ? undefined : restaurants[e.r]!;
-    if (e.kind === "review" && r) {
+    const r = e.kind === "review" || e.kind === "call" ? restaurants[e.r]! : undefined;
+    if (e.kind === "timer") e.fire();
+    else if (e.kind === "done") await e.finish();
+    else if (e.kind === "review" && r) {
       reviewsAdded++;
       r.reviewCount++;
       r.vectorVersion++;
       r.drift = (0.3 + random()) / r.reviewCount; // one review moves a small restaurant's mean more
-    } else if (e.kind === "done" && r) {
-      r.last = { at: new Date(now), ...e.seen };
-      if (r.lease?.acquired) await lock.release(r.lease.lease);
-      r.lease = undefined;
     } else if (e.kind === "call" && r) {
       clientCalls++;
       const outcome = await analyse(r);
@@ -181,7 +216,8 @@ export async function simulateDay(options: DayOptions = defaultDay): Promise<Day
       naiveCron += restaurants.length;
       const snapshot: RestaurantSnapshot[] = restaurants.map((x) => ({ restaurantId: x.id, reviewCount: x.reviewCount, vectorVersion: x.vectorVersion, drift: x.drift }));
       const byId = new Map(restaurants.map((x) => [x.id, x]));
-      const plan = planRun({ restaurants: snapshot, analysisTypes: ["sentiment"], lastSuccess: (id) => byId.get(id)!.last, tiers, nowMs: now, budget: options.budget });
+      const last = await lastSuccesses();
+      const plan = planRun({ restaurants: snapshot, analysisTypes: [ANALYSIS], lastSuccess: (id) => last.get(id), tiers, nowMs: now, budget: options.budget });
       chosen += plan.chosen.length;
       for (const c of plan.chosen) {
         const outcome = await analyse(byId.get(c.restaurantId)!);

@@ -1,20 +1,19 @@
 // make bench-gateway: the gateway against vllm-sim (qwen2.5-7b-h100), each figure side by side with
 // its baseline in the same run. Writes bench-results/gateway/result.json and report.html.
-// The load generator, targets and process launchers are the benchmark tool's (tools/bench).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "@reviewlens/testkit";
-import { percentile } from "../../../../tools/bench/src/load/percentiles.js";
-import { loadQwenTokenizer } from "../../../../tools/bench/src/load/qwen-tokenizer.js";
-import { randomDataset } from "../../../../tools/bench/src/load/random-dataset.js";
-import { RandomSource } from "../../../../tools/bench/src/load/random-source.js";
-import type { BenchRequest, RequestOutput } from "../../../../tools/bench/src/load/request-output.js";
-import { runArm, type ArmResult } from "../../../../tools/bench/src/experiments/experiment-arm.js";
-import { startSimStack, type SimStack } from "../../../../tools/bench/src/experiments/sim-stack.js";
-import { createGatewayTarget } from "../../../../tools/bench/src/targets/gateway-grpc-target.js";
-import { sjfWorkload } from "../../../../tools/bench/src/experiments/sjf-experiment.js";
-import { renderReport } from "../../../../tools/bench/src/report/html-report.js";
-import { createPeerParts, gatewayBenchReport, machineLoad, resetPrefixCaches } from "../../../../tools/bench/src/peers/index.js";
+import { percentile } from "../load/percentiles.js";
+import { loadQwenTokenizer } from "../load/qwen-tokenizer.js";
+import { randomDataset } from "../load/random-dataset.js";
+import { RandomSource } from "../load/random-source.js";
+import type { BenchRequest, RequestOutput } from "../load/request-output.js";
+import { runArm, type ArmResult } from "../experiments/experiment-arm.js";
+import { startSimStack, type SimStack } from "../experiments/sim-stack.js";
+import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
+import { sjfWorkload } from "../experiments/sjf-experiment.js";
+import { renderReport } from "../report/html-report.js";
+import { createPeerParts, gatewayBenchReport, machineLoad, resetPrefixCaches } from "../peers/index.js";
 
 // Time scale 1 by default: at a faster scale on two cores the single gateway process relaying every
 // token becomes the bottleneck and the figures measure the CPU, not the scheduling.

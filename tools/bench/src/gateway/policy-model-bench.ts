@@ -5,9 +5,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "@reviewlens/testkit";
-import { interArrivalTimes } from "../../../../tools/bench/src/load/arrival-process.js";
-import { percentile } from "../../../../tools/bench/src/load/percentiles.js";
-import { RandomSource } from "../../../../tools/bench/src/load/random-source.js";
+import { interArrivalTimes } from "../load/arrival-process.js";
+import { percentile } from "../load/percentiles.js";
+import { RandomSource } from "../load/random-source.js";
 import { simulatePolicy, type ModelPolicy, type ModelRequest, type ModelResult } from "./policy-model.js";
 
 const SEEDS = Array.from({ length: Number(process.env["MODEL_SEEDS"] ?? 12) }, (_, i) => 8 + i);

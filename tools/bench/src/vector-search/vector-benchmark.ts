@@ -7,12 +7,16 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createHashingEmbedder } from "@reviewlens/embedder";
 import { generateDataset, toUploadReview } from "@reviewlens/demo-data";
-import { openLanceDbVectorStore } from "../adapters/lancedb-vector-store.js";
-import { openQdrantVectorStore } from "../adapters/qdrant-vector-store.js";
-import { DEFAULT_WEIGHT_POLICY } from "../domain/representative-vector.js";
-import { validateReview, isFieldProblem, type ReviewRecord } from "../domain/review.js";
-import { ReviewIndex } from "../review-index.js";
-import type { VectorStore } from "../vector-store.js";
+import {
+  DEFAULT_WEIGHT_POLICY,
+  isFieldProblem,
+  openLanceDbVectorStore,
+  openQdrantVectorStore,
+  ReviewIndex,
+  validateReview,
+  type ReviewRecord,
+  type VectorStore,
+} from "@reviewlens/vector-search";
 
 const { values: args } = parseArgs({
   options: {

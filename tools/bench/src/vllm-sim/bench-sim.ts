@@ -9,10 +9,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
-import { kernelDurationMs, stepDurationMs, type CostProfile } from "../engine/cost-model.js";
-import { profiles } from "../engine/profiles.js";
-import type { StepRecord } from "../engine/step-log.js";
-import { createRandom } from "../output/random-source.js";
+import { kernelDurationMs, profiles, stepDurationMs, type CostProfile, type StepRecord } from "@reviewlens/vllm-sim";
+import { RandomSource } from "../load/random-source.js";
 import { cpuSeconds, runSseLoad } from "./sse-load.js";
 
 const profileName = process.env["BENCH_SIM_PROFILE"] ?? "qwen2.5-7b-h100";
@@ -55,7 +53,7 @@ async function lastStepIndex(sim: Sim): Promise<number> {
   return s.length > 0 ? s[0]!.index : -1;
 }
 
-const random = createRandom(42);
+const random = new RandomSource(42);
 /** A prompt of exactly `n` random token ids (distinct per call, so no prefix-cache hits). */
 const randomPrompt = (n: number) => Array.from({ length: n }, () => random.int(1000, 100_000));
 

@@ -1,9 +1,12 @@
-// A small seeded PRNG (mulberry32) so a seed always yields the same data set.
+// The repository's one seeded pseudo-random generator (mulberry32): a seed always yields the same
+// demo data set, benchmark workload, simulated day, and simulator output for a request's seed.
 export class SeededRandom {
   private state: number;
 
+  /** Seeds from 2^32 up to 2^53 (a request's seed, VLLM_SIM_SEED) fold their high bits into the state. */
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    const high = seed >= 0x100000000 ? Math.imul(Math.floor(seed / 0x100000000) >>> 0, 0x9e3779b1) : 0;
+    this.state = ((seed >>> 0) ^ high) >>> 0 || 0x9e3779b9;
   }
 
   /** Uniform in [0, 1). */

@@ -6,8 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pidusage from "pidusage";
 import { repoRoot, startRecordingServer, startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
-import { createFakeNvidiaSmi, type FakeNvidiaSmi } from "../../test/fake-nvidia-smi.js";
-import { startLoad, startStack, type Stack } from "../../test/loopback-stack.js";
+import { createFakeNvidiaSmi, startLoad, startStack, type FakeNvidiaSmi, type Stack } from "@reviewlens/watchdog/testing";
 
 const SCALED_INTERVAL_S = 0.2;
 const REAL_INTERVAL_S = 60;

@@ -1,6 +1,7 @@
-// Types for the untyped parse-prometheus-text-format package (the shape its README documents).
+// Types for the untyped parse-prometheus-text-format package (the shape its README documents): the
+// one Prometheus text parser of the repository (the watchdog, vllm-sim's tests, the benchmarks).
 declare module "parse-prometheus-text-format" {
-  interface PrometheusSample {
+  export interface PrometheusSample {
     value?: string;
     labels?: Record<string, string>;
     timestamp_ms?: string;
@@ -9,7 +10,7 @@ declare module "parse-prometheus-text-format" {
     count?: string;
     sum?: string;
   }
-  interface PrometheusFamily {
+  export interface PrometheusFamily {
     name: string;
     help: string;
     type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";

@@ -1,6 +1,6 @@
 // Seeded synthetic Korean restaurant reviews with the ground truth they were drawn from.
+import { SeededRandom } from "@reviewlens/seeded-random";
 import { ASPECTS, aspectPhrases, cuisines, generic, imageCaptions, namePrefixes, signatureStrengths, type Aspect, type Polarity } from "./phrase-bank.js";
-import { SeededRandom } from "./seeded-random.js";
 
 export interface ReviewImage {
   image_id: string;
