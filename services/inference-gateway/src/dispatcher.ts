@@ -47,7 +47,9 @@ export class Dispatcher {
     private readonly options: DispatcherOptions,
     /** Told why each request went (order, ageing bound or deadline). */
     private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
-  ) {}
+  ) {
+    pool.onRoomFreed(() => this.schedule(0));
+  }
 
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {

@@ -246,8 +246,7 @@ export class InferenceGateway {
           if (firstTokenAt === undefined) {
             firstTokenAt = performance.now();
             // The prompt left the backend's prefill work: the next queued request may go.
-            backend.admission.prefilled(cost);
-            dispatcher.schedule(0);
+            pool.prefilled(backend, cost);
           }
           if (chunk.type === "text") {
             if (streaming) {
@@ -288,7 +287,6 @@ export class InferenceGateway {
         }
       } finally {
         pool.finished(backend, cost, firstTokenAt !== undefined);
-        dispatcher.schedule(0);
       }
       if (pushedBack === undefined) continue;
       const reason = backpressureReason(pushedBack.httpStatus, pushedBack.message);
