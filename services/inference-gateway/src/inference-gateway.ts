@@ -19,6 +19,7 @@ import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-block
 import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
 import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
+import { clampRetryAfter, decideOverload } from "./scheduling/overload-refusal.js";
 
 export interface GatewayOptions {
   maxQueueLength: number;
@@ -298,7 +299,7 @@ export class InferenceGateway {
         throw new StatusError(
           Status.RESOURCE_EXHAUSTED,
           `backend ${backend.id} is at its admission limit (${reason}) and the request cannot wait longer for room; retry later`,
-          { "grpc-retry-pushback-ms": String(clampPushback(pauseMs)) },
+          { "grpc-retry-pushback-ms": String(clampRetryAfter(pauseMs)) },
         );
       }
       // Back through normal admission (a full queue or an unmeetable deadline refuses it now).
@@ -311,25 +312,25 @@ export class InferenceGateway {
   private admit(request: LlmRequest, cost: number) {
     const { dispatcher, pool } = this.deps;
     const queue = dispatcher.queue;
-    const healthy = Math.max(1, pool.list().filter((b) => b.healthy && !b.draining).length);
-    const tokensPerMs = (this.options.prefillTokensPerSecond * healthy) / 1_000;
-    const inFlight = pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0);
-    if (queue.length >= this.options.maxQueueLength) {
-      const drainMs = (queue.tokensAhead(request.priority, Infinity) + inFlight) / tokensPerMs;
-      throw new StatusError(Status.RESOURCE_EXHAUSTED, `the gateway's queue is full (${queue.length} requests); retry later`, {
-        "grpc-retry-pushback-ms": String(clampPushback(drainMs / 2)),
-      });
-    }
-    if (request.ttftDeadlineMs) {
-      const expectedTtftMs = (queue.tokensAhead(request.priority, cost) + inFlight + cost) / tokensPerMs;
-      if (expectedTtftMs > request.ttftDeadlineMs) {
-        throw new StatusError(
-          Status.RESOURCE_EXHAUSTED,
-          `the TTFT deadline of ${request.ttftDeadlineMs} ms cannot be met: about ${Math.round(expectedTtftMs)} ms of prefill work is ahead of this request`,
-          { "grpc-retry-pushback-ms": String(clampPushback(expectedTtftMs - request.ttftDeadlineMs)) },
-        );
-      }
-    }
+    const decision = decideOverload(
+      {
+        queueLength: queue.length,
+        maxQueueLength: this.options.maxQueueLength,
+        tokensAhead: (c) => queue.tokensAhead(request.priority, c),
+        inFlightPrefillTokens: pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0),
+        healthyBackends: this.healthyBackends().length,
+        prefillTokensPerSecond: this.options.prefillTokensPerSecond,
+      },
+      { cost, ttftDeadlineMs: request.ttftDeadlineMs },
+    );
+    if (!decision.refuse) return;
+    const pushback = { "grpc-retry-pushback-ms": String(decision.retryAfterMs) };
+    if (decision.reason === "queue-full") throw new StatusError(Status.RESOURCE_EXHAUSTED, `the gateway's queue is full (${decision.queueLength} requests); retry later`, pushback);
+    throw new StatusError(
+      Status.RESOURCE_EXHAUSTED,
+      `the TTFT deadline of ${decision.deadlineMs} ms cannot be met: about ${Math.round(decision.expectedTtftMs)} ms of prefill work is ahead of this request`,
+      pushback,
+    );
   }
 
   private async tokenize(request: LlmRequest, signal: AbortSignal) {
@@ -415,10 +416,6 @@ export class InferenceGateway {
     const digest = createHash("sha256").update(JSON.stringify({ prompt, model, sampling, jsonSchema, streaming })).digest("base64url");
     return request.idempotencyKey ? `key:${request.idempotencyKey}:${digest}` : digest;
   }
-}
-
-function clampPushback(ms: number): number {
-  return Math.round(Math.min(60_000, Math.max(100, ms)));
 }
 
 /** Maps a backend failure to the gRPC status the caller gets. */
