@@ -7,7 +7,7 @@ import {
   providerAttributes,
   serverAttributes,
   Status,
-  StatusError,
+  statusOf,
   TIME_PER_OUTPUT_TOKEN_BUCKETS,
   TIME_TO_FIRST_TOKEN_BUCKETS,
   type GenAiConventions,
@@ -106,9 +106,10 @@ export class GenAiTelemetry {
     this.duration.record(timings.e2eMs / 1_000, attributes);
   }
 
-  /** A request that ended in an error: its duration with `error.type` (the gRPC status name, `cancelled`, or `_OTHER`). */
+  /** A request that ended in an error: its duration with `error.type` (the caller's gRPC status name, `cancelled`, or `_OTHER`). */
   failed(request: LlmRequest, durationMs: number, error: unknown, cancelled: boolean): void {
-    const type = cancelled ? "cancelled" : error instanceof StatusError ? (Status[error.status] ?? String(error.status)) : "_OTHER";
+    const status = cancelled ? undefined : statusOf(error)?.status;
+    const type = cancelled ? "cancelled" : status !== undefined ? (Status[status] ?? String(status)) : "_OTHER";
     this.duration.record(durationMs / 1_000, { ...requestAttributes(request, this.conventions), "error.type": type });
   }
 }

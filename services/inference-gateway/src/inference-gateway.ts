@@ -3,13 +3,14 @@
 // anything was delivered, timings, metrics, tracing and the vllm_metrics row.
 import { createHash, randomUUID } from "node:crypto";
 import { context as otelContext, propagation, SpanStatusCode, trace, type Context } from "@opentelemetry/api";
-import { InvalidArgumentError, StatusError, Status, type Logger } from "@reviewlens/runtime";
+import { InvalidArgumentError, OverloadedError, type Logger } from "@reviewlens/runtime";
 import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import { SharedExecutions } from "./coalescing/shared-executions.js";
 import { MicroBatcher } from "./coalescing/micro-batcher.js";
 import type { Dispatcher } from "./dispatcher.js";
+import { BackendAtCapacity, callerError, GatewayOverloaded, GatewayShuttingDown, NoHealthyBackend } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GenAiTelemetry } from "./genai-telemetry.js";
 import { promptText, type ExecutionEvent, type LlmRequest, type Prompt, type TokenCounts } from "./llm-request.js";
@@ -137,7 +138,7 @@ export class InferenceGateway {
         yield { type: "done", finishReason: event.finishReason, usage: event.usage, timings, execution };
       }
     } catch (error) {
-      const outcome = signal.aborted ? "cancelled" : error instanceof StatusError && error.status === Status.RESOURCE_EXHAUSTED ? "rejected" : "failed";
+      const outcome = signal.aborted ? "cancelled" : error instanceof OverloadedError ? "rejected" : "failed";
       if (outcome === "rejected") this.rejectedCount++;
       metrics.outcome(request.priority, outcome);
       this.deps.genAi.failed(request, performance.now() - arrivedAt, error, outcome === "cancelled");
@@ -168,7 +169,7 @@ export class InferenceGateway {
     try {
       return await backend.api.models(signal);
     } catch (error) {
-      throw toStatus(error, backend);
+      throw callerError(error, backend.id);
     }
   }
 
@@ -192,13 +193,13 @@ export class InferenceGateway {
   /** Shutdown: nothing new is queued, what still waits is refused with UNAVAILABLE. */
   close() {
     this.closing = true;
-    this.deps.dispatcher.rejectAll("the gateway is shutting down; retry on another replica");
+    this.deps.dispatcher.rejectAll(new GatewayShuttingDown());
   }
 
   private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
     const { pool, dispatcher, estimator } = this.deps;
-    if (this.closing) throw new StatusError(Status.UNAVAILABLE, "the gateway is shutting down; retry on another replica");
-    if (!pool.anyHealthy) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
+    if (this.closing) throw new GatewayShuttingDown();
+    if (!pool.anyHealthy) throw new NoHealthyBackend();
     const prompt = promptText(request.prompt);
     const overhead = templateOverhead(request.prompt);
     const exact = this.options.tokenize ? await this.tokenize(request, signal) : undefined;
@@ -284,7 +285,7 @@ export class InferenceGateway {
             this.deps.logger.warn({ backend: backend.id, err: error, attempt }, "backend failed before the first token; retrying on a healthy replica");
             continue;
           }
-          throw toStatus(error, backend);
+          throw callerError(error, backend.id);
         }
       } finally {
         pool.finished(backend, cost, firstTokenAt !== undefined);
@@ -296,11 +297,7 @@ export class InferenceGateway {
       const now = performance.now();
       pushedBackSince ??= now;
       if (!canWaitForRoom({ now, since: pushedBackSince, pauseMs, maxWaitMs: this.options.backpressureMaxWaitMs, deadlineAt })) {
-        throw new StatusError(
-          Status.RESOURCE_EXHAUSTED,
-          `backend ${backend.id} is at its admission limit (${reason}) and the request cannot wait longer for room; retry later`,
-          { "grpc-retry-pushback-ms": String(clampRetryAfter(pauseMs)) },
-        );
+        throw new BackendAtCapacity(backend.id, reason, clampRetryAfter(pauseMs));
       }
       // Back through normal admission (a full queue or an unmeetable deadline refuses it now).
       this.admit(request, cost);
@@ -323,14 +320,7 @@ export class InferenceGateway {
       },
       { cost, ttftDeadlineMs: request.ttftDeadlineMs },
     );
-    if (!decision.refuse) return;
-    const pushback = { "grpc-retry-pushback-ms": String(decision.retryAfterMs) };
-    if (decision.reason === "queue-full") throw new StatusError(Status.RESOURCE_EXHAUSTED, `the gateway's queue is full (${decision.queueLength} requests); retry later`, pushback);
-    throw new StatusError(
-      Status.RESOURCE_EXHAUSTED,
-      `the TTFT deadline of ${decision.deadlineMs} ms cannot be met: about ${Math.round(decision.expectedTtftMs)} ms of prefill work is ahead of this request`,
-      pushback,
-    );
+    if (decision.refuse) throw new GatewayOverloaded(decision);
   }
 
   private async tokenize(request: LlmRequest, signal: AbortSignal) {
@@ -350,7 +340,7 @@ export class InferenceGateway {
       return result;
     } catch (error) {
       if (error instanceof InvalidArgumentError || signal.aborted) throw error;
-      throw toStatus(error instanceof BackendError ? error : new BackendError(String(error), "connection"), backend);
+      throw callerError(error instanceof BackendError ? error : new BackendError(String(error), "connection"), backend.id);
     }
   }
 
@@ -366,14 +356,14 @@ export class InferenceGateway {
       return vectors.map((vector, i) => ({ vector, promptTokens: (promptTokens * estimates[i]!) / total, model: served }));
     } catch (error) {
       if (error instanceof BackendError && error.kind !== "rejected") this.deps.pool.failed(backend, error.message);
-      throw toStatus(error, backend);
+      throw callerError(error, backend.id);
     }
   }
 
   /** The least-loaded healthy backend, for calls that bypass the queue (embeddings, /tokenize, models). */
   private pickAny(among = this.healthyBackends()): PooledBackend {
     const choice = this.deps.router.choose(among, []);
-    if (!choice) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
+    if (!choice) throw new NoHealthyBackend();
     return choice.backend;
   }
 
@@ -418,9 +408,3 @@ export class InferenceGateway {
   }
 }
 
-/** Maps a backend failure to the gRPC status the caller gets. */
-function toStatus(error: unknown, backend: PooledBackend): unknown {
-  if (!(error instanceof BackendError)) return error;
-  if (error.kind === "rejected") return new StatusError(Status.INVALID_ARGUMENT, `request: the backend refused it: ${error.message}`);
-  return new StatusError(Status.UNAVAILABLE, `backend ${backend.id} failed: ${error.message}`);
-}

@@ -1,7 +1,7 @@
 // Embeddings from the inference gateway's Embed (the gateway micro-batches concurrent calls).
 import type { Embedder } from "@reviewlens/embedder";
 import { common, type inference } from "@reviewlens/contracts";
-import { Status, StatusError } from "@reviewlens/runtime";
+import { MisconfiguredError } from "@reviewlens/runtime";
 
 /** The part of the gateway client this adapter uses. */
 export interface GatewayEmbedClient {
@@ -22,8 +22,7 @@ export function createGatewayEmbedder(client: GatewayEmbedClient, dimension: num
         );
         for (const embedding of response.embeddings) {
           if (embedding.values.length !== dimension) {
-            throw new StatusError(
-              Status.FAILED_PRECONDITION,
+            throw new MisconfiguredError(
               `the gateway's embedding model returns ${embedding.values.length}-dimensional vectors but EMBEDDING_DIMENSION is ${dimension}`,
             );
           }
