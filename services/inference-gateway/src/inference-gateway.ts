@@ -21,6 +21,7 @@ import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
 import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
 import { clampRetryAfter, decideOverload } from "./scheduling/overload-refusal.js";
+import { SloWindow } from "./slo-window.js";
 
 export interface GatewayOptions {
   maxQueueLength: number;
@@ -93,7 +94,7 @@ function templateOverhead(prompt: Prompt): number {
 export class InferenceGateway {
   private readonly shared = new SharedExecutions<ExecutionEvent>();
   private readonly embedBatchers = new Map<string, MicroBatcher<string, EmbeddedText>>();
-  private readonly recent: Array<{ at: number; metSlo: boolean }> = [];
+  private readonly slo = new SloWindow();
   private completedCount = 0;
   private rejectedCount = 0;
   private closing = false;
@@ -175,17 +176,13 @@ export class InferenceGateway {
 
   status() {
     const now = performance.now();
-    const minuteAgo = now - 60_000;
-    while (this.recent.length > 0 && this.recent[0]!.at < minuteAgo) this.recent.shift();
-    const met = this.recent.filter((r) => r.metSlo).length;
     return {
       queues: this.deps.dispatcher.queue.snapshot().map((c) => ({ ...c, oldestWaitMs: c.oldestEnqueuedAt === undefined ? 0 : now - c.oldestEnqueuedAt })),
       backends: this.deps.pool.list(),
       estimator: this.deps.estimator.calibration(),
       requestsCompleted: this.completedCount,
       requestsRejected: this.rejectedCount,
-      goodputRequestsPerSecond: met / 60,
-      sloCompliance: this.recent.length === 0 ? 1 : met / this.recent.length,
+      ...this.slo.snapshot(),
       tokenizerEndpoint: this.options.tokenize,
     };
   }
@@ -373,8 +370,7 @@ export class InferenceGateway {
 
   private completed(request: LlmRequest, timings: RequestTimings, usage: TokenCounts, execution: ExecutionInfo) {
     this.completedCount++;
-    this.recent.push({ at: performance.now(), metSlo: execution.metSlo });
-    if (this.recent.length > 100_000) this.recent.shift();
+    this.slo.record(execution.metSlo);
     this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo);
     this.deps.genAi.completed(request, timings);
     this.deps.record({
