@@ -1,6 +1,6 @@
 // The gateway's GenAI telemetry by the OpenTelemetry GenAI conventions: the client span of each
 // backend generation, and the model-server histograms of each request it serves.
-import { SpanKind, type Attributes, type Context, type Histogram, type Meter, type Span, type Tracer } from "@opentelemetry/api";
+import { SpanKind, type Attributes, type Context, type Histogram, type Meter, type Tracer } from "@opentelemetry/api";
 import {
   genAiConventions,
   OPERATION_DURATION_BUCKETS,
@@ -12,7 +12,8 @@ import {
   TIME_TO_FIRST_TOKEN_BUCKETS,
   type GenAiConventions,
 } from "@reviewlens/runtime";
-import type { LlmRequest, TokenCounts } from "./llm-request.js";
+import { GenerationSpan } from "./generation-span.js";
+import type { LlmRequest } from "./llm-request.js";
 import type { RequestTimings } from "./request-timings.js";
 
 /** The backends speak vLLM's OpenAI-compatible API; not a well-known value of the conventions, so a custom one. */
@@ -27,14 +28,6 @@ function requestAttributes(request: LlmRequest, conventions: GenAiConventions): 
     ...providerAttributes(GATEWAY_GEN_AI_PROVIDER, conventions),
     ...(request.model ? { "gen_ai.request.model": request.model } : {}),
   };
-}
-
-/** The end of a backend's stream, as far as the span needs it. */
-export interface GenerationEnd {
-  finishReason: string;
-  usage: TokenCounts;
-  responseId?: string | undefined;
-  responseModel?: string | undefined;
 }
 
 export class GenAiTelemetry {
@@ -65,8 +58,8 @@ export class GenAiTelemetry {
   }
 
   /** The client span of one generation on `backendUrl`; `extra` adds the gateway's own attributes. */
-  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): Span {
-    return this.tracer.startSpan(
+  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): GenerationSpan {
+    const span = this.tracer.startSpan(
       request.model ? `${operationOf(request)} ${request.model}` : operationOf(request),
       {
         kind: SpanKind.CLIENT,
@@ -84,18 +77,7 @@ export class GenAiTelemetry {
       },
       parent,
     );
-  }
-
-  /** Usage and response attributes, then the span ends. */
-  endGeneration(span: Span, end: GenerationEnd): void {
-    span.setAttributes({
-      "gen_ai.usage.input_tokens": end.usage.promptTokens,
-      "gen_ai.usage.output_tokens": end.usage.outputTokens,
-      "gen_ai.response.finish_reasons": [end.finishReason],
-      ...(end.responseId ? { "gen_ai.response.id": end.responseId } : {}),
-      ...(end.responseModel ? { "gen_ai.response.model": end.responseModel } : {}),
-    });
-    span.end();
+    return new GenerationSpan(span, parent);
   }
 
   /** A request the gateway answered: the three server histograms. */

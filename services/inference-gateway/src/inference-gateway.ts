@@ -2,7 +2,7 @@
 // honest overload, the prefill-cost queue, dispatch, identical-request coalescing, retries before
 // anything was delivered, timings, metrics, tracing and the vllm_metrics row.
 import { createHash, randomUUID } from "node:crypto";
-import { context as otelContext, propagation, SpanStatusCode, trace, type Context } from "@opentelemetry/api";
+import { context as otelContext, type Context } from "@opentelemetry/api";
 import { InvalidArgumentError, OverloadedError, type Logger } from "@reviewlens/runtime";
 import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
@@ -223,8 +223,6 @@ export class InferenceGateway {
         },
         parent,
       );
-      const headers: Record<string, string> = {};
-      propagation.inject(trace.setSpan(parent, span), headers);
       let firstTokenAt: number | undefined;
       let delivered = false;
       let output = "";
@@ -236,7 +234,7 @@ export class InferenceGateway {
             model: request.model,
             sampling: request.sampling,
             jsonSchema: request.jsonSchema,
-            headers,
+            headers: span.headers,
             priority: this.options.backendPriority ? vllmPriority(request.priority) : undefined,
           },
           signal,
@@ -257,7 +255,7 @@ export class InferenceGateway {
           const finishedAt = performance.now();
           pool.succeeded(backend);
           if (!exact) estimator.observe(prompt, chunk.usage.promptTokens, overhead);
-          this.deps.genAi.endGeneration(span, chunk);
+          span.end(chunk);
           if (output) yield { type: "delta", text: output };
           yield {
             type: "done",
@@ -268,9 +266,7 @@ export class InferenceGateway {
           return;
         }
       } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: signal.aborted ? "cancelled" : String(error) });
-        span.end();
+        span.fail(error, signal.aborted);
         if (signal.aborted) throw signal.reason;
         // Its own admission refused it before any token: it is full, not broken (handled below).
         if (error instanceof BackendError && error.kind === "overloaded" && !delivered) pushedBack = error;
