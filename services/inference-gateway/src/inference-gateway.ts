@@ -1,29 +1,29 @@
-// The gateway's one path to the LLM, shared by the gRPC handlers and the HTTP facade: prompt cost,
-// honest overload, the prefill-cost queue, dispatch, identical-request coalescing, retries before
-// anything was delivered, timings, metrics, tracing and the vllm_metrics row.
+// The gateway's one path to the LLM, shared by the gRPC handlers and the HTTP facade: identical-request
+// coalescing, the prompt's cost (exact or estimated), overload refusal, then the backend attempts;
+// embeddings through micro-batches; the answered request's timings, metrics and vllm_metrics row.
 import { createHash, randomUUID } from "node:crypto";
 import { context as otelContext, type Context } from "@opentelemetry/api";
 import { InvalidArgumentError, OverloadedError, type Logger } from "@reviewlens/runtime";
 import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
+import { BackendAttempts, type AttemptOptions } from "./backend-attempts.js";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import { SharedExecutions } from "./coalescing/shared-executions.js";
 import { MicroBatcher } from "./coalescing/micro-batcher.js";
 import type { Dispatcher } from "./dispatcher.js";
-import { BackendAtCapacity, callerError, GatewayOverloaded, GatewayShuttingDown, NoHealthyBackend } from "./gateway-errors.js";
+import { callerError, GatewayOverloaded, GatewayShuttingDown, NoHealthyBackend } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GenAiTelemetry } from "./genai-telemetry.js";
 import { promptText, type ExecutionEvent, type LlmRequest, type Prompt, type TokenCounts } from "./llm-request.js";
 import { requestTimings, type RequestTimings } from "./request-timings.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
-import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js";
+import { decideOverload } from "./scheduling/overload-refusal.js";
+import type { PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
-import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
-import { clampRetryAfter, decideOverload } from "./scheduling/overload-refusal.js";
 import { SloWindow } from "./slo-window.js";
 
-export interface GatewayOptions {
+export interface GatewayOptions extends AttemptOptions {
   maxQueueLength: number;
   /** Prefill throughput of one backend (tokens/s): turns queued work into wait estimates. */
   prefillTokensPerSecond: number;
@@ -31,12 +31,6 @@ export interface GatewayOptions {
   defaultMaxTokens: number;
   /** Ask the backend's /tokenize for exact prompt lengths instead of estimating. */
   tokenize: boolean;
-  /** Send each request's class as vLLM's `priority` (the backends run `--scheduling-policy priority`). */
-  backendPriority: boolean;
-  /** Extra attempts on another replica when a backend fails before anything was delivered. */
-  retryAttempts: number;
-  /** How long a request refused by backends' own admission (503/429) is requeued before RESOURCE_EXHAUSTED. */
-  backpressureMaxWaitMs: number;
   /** How long a result stays answerable by its idempotency key. */
   idempotencyWindowMs: number;
   prefixBlocks: PrefixBlockOptions;
@@ -94,6 +88,7 @@ function templateOverhead(prompt: Prompt): number {
 export class InferenceGateway {
   private readonly shared = new SharedExecutions<ExecutionEvent>();
   private readonly embedBatchers = new Map<string, MicroBatcher<string, EmbeddedText>>();
+  private readonly attempts: BackendAttempts;
   private readonly slo = new SloWindow();
   private completedCount = 0;
   private rejectedCount = 0;
@@ -102,7 +97,9 @@ export class InferenceGateway {
   constructor(
     private readonly options: GatewayOptions,
     private readonly deps: GatewayDeps,
-  ) {}
+  ) {
+    this.attempts = new BackendAttempts(deps, options);
+  }
 
   /**
    * Runs one caller's request. Refusals (full queue, unmeetable deadline, no backend) are thrown
@@ -194,107 +191,31 @@ export class InferenceGateway {
   }
 
   private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
-    const { pool, dispatcher, estimator } = this.deps;
     if (this.closing) throw new GatewayShuttingDown();
-    if (!pool.anyHealthy) throw new NoHealthyBackend();
+    if (!this.deps.pool.anyHealthy) throw new NoHealthyBackend();
     const prompt = promptText(request.prompt);
     const overhead = templateOverhead(request.prompt);
     const exact = this.options.tokenize ? await this.tokenize(request, signal) : undefined;
-    const cost = exact?.count ?? estimator.estimate(prompt, overhead);
+    const cost = exact?.count ?? this.deps.estimator.estimate(prompt, overhead);
     this.admit(request, cost);
-
-    const requestId = randomUUID();
-    const prefixKeys = prefixBlockKeys(exact?.tokens.length ? exact.tokens : prompt, this.options.prefixBlocks);
-    const prefillMs = (cost / this.options.prefillTokensPerSecond) * 1_000;
-    let failures = 0;
-    let pushedBackSince: number | undefined;
-    for (let attempt = 0; ; attempt++) {
-      const deadlineAt = request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined;
-      const { backend, matchedBlocks } = await dispatcher.wait({ priority: request.priority, cost, deadlineAt, prefillMs, prefixKeys }, signal);
-      const dispatchedAt = performance.now();
-      const span = this.deps.genAi.startGeneration(
+    const events = this.attempts.run(
+      {
         request,
-        backend.id,
-        {
-          "reviewlens.gateway.priority": request.priority,
-          "reviewlens.gateway.queue_ms": dispatchedAt - arrivedAt,
-          "reviewlens.gateway.prefix_blocks_matched": matchedBlocks,
-          "reviewlens.gateway.attempt": attempt,
-        },
+        requestId: randomUUID(),
+        streaming,
+        arrivedAt,
+        cost,
+        prefillMs: (cost / this.options.prefillTokensPerSecond) * 1_000,
+        prefixKeys: prefixBlockKeys(exact?.tokens.length ? exact.tokens : prompt, this.options.prefixBlocks),
         parent,
-      );
-      let firstTokenAt: number | undefined;
-      let delivered = false;
-      let output = "";
-      let pushedBack: BackendError | undefined;
-      try {
-        const stream = backend.api.generate(
-          {
-            prompt: request.prompt,
-            model: request.model,
-            sampling: request.sampling,
-            jsonSchema: request.jsonSchema,
-            headers: span.headers,
-            priority: this.options.backendPriority ? vllmPriority(request.priority) : undefined,
-          },
-          signal,
-        );
-        for await (const chunk of stream) {
-          if (firstTokenAt === undefined) {
-            firstTokenAt = performance.now();
-            // The prompt left the backend's prefill work: the next queued request may go.
-            pool.prefilled(backend, cost);
-          }
-          if (chunk.type === "text") {
-            if (streaming) {
-              delivered = true;
-              yield { type: "delta", text: chunk.text };
-            } else output += chunk.text;
-            continue;
-          }
-          const finishedAt = performance.now();
-          pool.succeeded(backend);
-          if (!exact) estimator.observe(prompt, chunk.usage.promptTokens, overhead);
-          span.end(chunk);
-          if (output) yield { type: "delta", text: output };
-          yield {
-            type: "done",
-            finishReason: chunk.finishReason,
-            usage: chunk.usage,
-            trace: { requestId, backend: backend.id, priority: request.priority, arrivedAt, dispatchedAt, firstTokenAt, finishedAt },
-          };
-          return;
-        }
-      } catch (error) {
-        span.fail(error, signal.aborted);
-        if (signal.aborted) throw signal.reason;
-        // Its own admission refused it before any token: it is full, not broken (handled below).
-        if (error instanceof BackendError && error.kind === "overloaded" && !delivered) pushedBack = error;
-        else {
-          if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message, error.kind === "connection");
-          const retryable = error instanceof BackendError && error.kind !== "rejected" && !delivered;
-          if (retryable && failures < this.options.retryAttempts && pool.anyHealthy) {
-            failures++;
-            this.deps.logger.warn({ backend: backend.id, err: error, attempt }, "backend failed before the first token; retrying on a healthy replica");
-            continue;
-          }
-          throw callerError(error, backend.id);
-        }
-      } finally {
-        pool.finished(backend, cost, firstTokenAt !== undefined);
-      }
-      if (pushedBack === undefined) continue;
-      const reason = backpressureReason(pushedBack.httpStatus, pushedBack.message);
-      const pauseMs = pool.pushedBack(backend, pushedBack.retryAfterMs);
-      this.deps.metrics.backpressure(backend.id, reason);
-      const now = performance.now();
-      pushedBackSince ??= now;
-      if (!canWaitForRoom({ now, since: pushedBackSince, pauseMs, maxWaitMs: this.options.backpressureMaxWaitMs, deadlineAt })) {
-        throw new BackendAtCapacity(backend.id, reason, clampRetryAfter(pauseMs));
-      }
-      // Back through normal admission (a full queue or an unmeetable deadline refuses it now).
-      this.admit(request, cost);
-      this.deps.logger.debug({ backend: backend.id, reason, pauseMs }, "backend refused at its admission limit; requeued");
+        readmit: () => this.admit(request, cost),
+      },
+      signal,
+    );
+    for await (const event of events) {
+      // The backend's count calibrates the estimate, unless the count was exact already.
+      if (event.type === "done" && !exact) this.deps.estimator.observe(prompt, event.usage.promptTokens, overhead);
+      yield event;
     }
   }
 
