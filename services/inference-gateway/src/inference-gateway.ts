@@ -3,7 +3,7 @@
 // embeddings through micro-batches; the answered request's timings, metrics and vllm_metrics row.
 import { createHash, randomUUID } from "node:crypto";
 import { context as otelContext, type Context } from "@opentelemetry/api";
-import { InvalidArgumentError, OverloadedError, type Logger } from "@reviewlens/runtime";
+import { OverloadedError, type Logger } from "@reviewlens/runtime";
 import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
 import { BackendAttempts, type AttemptOptions } from "./backend-attempts.js";
@@ -14,7 +14,8 @@ import type { Dispatcher } from "./dispatcher.js";
 import { callerError, GatewayOverloaded, GatewayShuttingDown, NoHealthyBackend } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GenAiTelemetry } from "./genai-telemetry.js";
-import { promptText, type ExecutionEvent, type LlmRequest, type Prompt, type TokenCounts } from "./llm-request.js";
+import type { ExecutionEvent, LlmRequest, TokenCounts } from "./llm-request.js";
+import { PromptCosts } from "./prompt-cost.js";
 import { requestTimings, type RequestTimings } from "./request-timings.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
@@ -77,17 +78,10 @@ export interface EmbedResult {
   batchedWith: number;
 }
 
-// Chat template tokens Qwen2.5 adds: per message <|im_start|>role\n ... <|im_end|>\n, the default
-// system prompt when none is given, and the generation prompt.
-function templateOverhead(prompt: Prompt): number {
-  if (prompt.kind === "text") return 0;
-  const hasSystem = prompt.messages.some((m) => m.role === "system");
-  return 5 * prompt.messages.length + 3 + (hasSystem ? 0 : 25);
-}
-
 export class InferenceGateway {
   private readonly shared = new SharedExecutions<ExecutionEvent>();
   private readonly embedBatchers = new Map<string, MicroBatcher<string, EmbeddedText>>();
+  private readonly promptCosts: PromptCosts;
   private readonly attempts: BackendAttempts;
   private readonly slo = new SloWindow();
   private completedCount = 0;
@@ -98,6 +92,7 @@ export class InferenceGateway {
     private readonly options: GatewayOptions,
     private readonly deps: GatewayDeps,
   ) {
+    this.promptCosts = new PromptCosts({ ...deps, healthyBackends: () => this.healthyBackends() }, options.tokenize);
     this.attempts = new BackendAttempts(deps, options);
   }
 
@@ -193,10 +188,7 @@ export class InferenceGateway {
   private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
     if (this.closing) throw new GatewayShuttingDown();
     if (!this.deps.pool.anyHealthy) throw new NoHealthyBackend();
-    const prompt = promptText(request.prompt);
-    const overhead = templateOverhead(request.prompt);
-    const exact = this.options.tokenize ? await this.tokenize(request, signal) : undefined;
-    const cost = exact?.count ?? this.deps.estimator.estimate(prompt, overhead);
+    const { tokens: cost, prefix, calibrate } = await this.promptCosts.measure(request, signal);
     this.admit(request, cost);
     const events = this.attempts.run(
       {
@@ -206,15 +198,14 @@ export class InferenceGateway {
         arrivedAt,
         cost,
         prefillMs: (cost / this.options.prefillTokensPerSecond) * 1_000,
-        prefixKeys: prefixBlockKeys(exact?.tokens.length ? exact.tokens : prompt, this.options.prefixBlocks),
+        prefixKeys: prefixBlockKeys(prefix, this.options.prefixBlocks),
         parent,
         readmit: () => this.admit(request, cost),
       },
       signal,
     );
     for await (const event of events) {
-      // The backend's count calibrates the estimate, unless the count was exact already.
-      if (event.type === "done" && !exact) this.deps.estimator.observe(prompt, event.usage.promptTokens, overhead);
+      if (event.type === "done") calibrate(event.usage.promptTokens);
       yield event;
     }
   }
@@ -237,27 +228,6 @@ export class InferenceGateway {
     if (decision.refuse) throw new GatewayOverloaded(decision);
   }
 
-  private async tokenize(request: LlmRequest, signal: AbortSignal) {
-    const withTokenizer = this.healthyBackends().filter((b) => !b.probe.missing.has("tokenize"));
-    if (withTokenizer.length === 0) return undefined;
-    const backend = this.pickAny(withTokenizer);
-    try {
-      const model = request.model || (await backend.api.model(signal));
-      const result = await backend.probe.tokenize(request.prompt, model, signal);
-      if (!result) return undefined; // a server without /tokenize: the estimate stands in
-      if (result.maxModelLen && result.count + request.sampling.maxTokens > result.maxModelLen) {
-        throw new InvalidArgumentError(
-          "request.prompt",
-          `${result.count} prompt tokens plus max_tokens ${request.sampling.maxTokens} exceed the model's context of ${result.maxModelLen} tokens`,
-        );
-      }
-      return result;
-    } catch (error) {
-      if (error instanceof InvalidArgumentError || signal.aborted) throw error;
-      throw callerError(error instanceof BackendError ? error : new BackendError(String(error), "connection"), backend.id);
-    }
-  }
-
   private async embedBatch(texts: string[], model: string, signal: AbortSignal, dimensions: number | undefined): Promise<EmbeddedText[]> {
     this.deps.metrics.embeddingBatch();
     const backend = this.pickAny();
@@ -274,9 +244,9 @@ export class InferenceGateway {
     }
   }
 
-  /** The least-loaded healthy backend, for calls that bypass the queue (embeddings, /tokenize, models). */
-  private pickAny(among = this.healthyBackends()): PooledBackend {
-    const choice = this.deps.router.choose(among, []);
+  /** The least-loaded healthy backend, for calls that bypass the queue (embeddings, models). */
+  private pickAny(): PooledBackend {
+    const choice = this.deps.router.choose(this.healthyBackends(), []);
     if (!choice) throw new NoHealthyBackend();
     return choice.backend;
   }
