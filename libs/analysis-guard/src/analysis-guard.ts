@@ -2,7 +2,7 @@
 //   take lock -> SKIP check -> run -> record metrics and state -> release.
 import type { Meter } from "@opentelemetry/api";
 import type { AnalysisMetricsRow, AnalysisState, AnalysisStateWrite, StateWriteOutcome } from "@reviewlens/metrics-store";
-import { InvalidArgumentError, Status, StatusError, type Logger } from "@reviewlens/runtime";
+import { AlreadyRunningError, InterruptedError, InvalidArgumentError, UnavailableError, type Logger } from "@reviewlens/runtime";
 import { nextFencing, nowMicros } from "./fencing-floor.js";
 import { lockKey, LockUnavailableError, type LockBackend, type LockLease } from "./lock-backend.js";
 import { decideSkip, type AnalysisVersion } from "./skip-policy.js";
@@ -129,8 +129,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       if (got.acquired) return got.lease;
       count(req.analysisType, "duplicate");
       const heldFor = got.heldForMs === undefined ? "" : ` (held for ${(got.heldForMs / 1000).toFixed(1)} s)`;
-      throw new StatusError(
-        Status.ALREADY_EXISTS,
+      throw new AlreadyRunningError(
         `${req.analysisType} analysis of restaurant ${req.restaurantId} is already running${heldFor}; ` +
           `its result will be stored, retry after it finishes`,
       );
@@ -138,8 +137,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       if (!(err instanceof LockUnavailableError)) throw err;
       count(req.analysisType, "lock_unavailable");
       if (policy === "fail") {
-        throw new StatusError(
-          Status.UNAVAILABLE,
+        throw new UnavailableError(
           `${err.message}; refusing to run ${req.analysisType} of restaurant ${req.restaurantId} without the lock ` +
             `(LOCK_UNAVAILABLE=fail; set LOCK_UNAVAILABLE=proceed to run unlocked while the lock store is down)`,
         );
@@ -156,7 +154,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
         (kept) => {
           if (kept) return;
           logger.error({ key: lease.key, fencing: lease.fencing }, "analysis lock lost while running; stopping the analysis");
-          abort.abort(new StatusError(Status.ABORTED, `the lock ${lease.key} expired while the analysis ran; it was stopped`));
+          abort.abort(new InterruptedError(`the lock ${lease.key} expired while the analysis ran; it was stopped`));
         },
         // Lock store unreachable: keep running; fencing still stops a stale write.
         (err: Error) => logger.warn({ err: err.message, key: lease.key }, "could not extend the analysis lock"),

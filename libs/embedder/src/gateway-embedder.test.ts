@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { inference } from "@reviewlens/contracts";
-import { Status, StatusError } from "@reviewlens/runtime";
+import { MisconfiguredError, Status, statusOf } from "@reviewlens/runtime";
 import { createGatewayEmbedder } from "./gateway-embedder.js";
 
 function fakeGateway(dimension: number) {
@@ -31,8 +31,8 @@ describe("gateway embedder", () => {
 
   it("fails with FAILED_PRECONDITION when the model's dimension is not the configured one", async () => {
     await assert.rejects(createGatewayEmbedder(fakeGateway(768), 384).embed(["맛있어요"]), (error: unknown) => {
-      assert.ok(error instanceof StatusError);
-      assert.equal(error.status, Status.FAILED_PRECONDITION);
+      assert.ok(error instanceof MisconfiguredError);
+      assert.equal(statusOf(error)?.status, Status.FAILED_PRECONDITION);
       assert.match(error.message, /768-dimensional.*EMBEDDING_DIMENSION is 384/);
       return true;
     });

@@ -1,7 +1,7 @@
 // Embeddings from the inference gateway's Embed (the gateway micro-batches concurrent calls): the
 // one client of it, for vector-search's index and summarization's claim clustering.
 import { common, type inference } from "@reviewlens/contracts";
-import { Status, StatusError } from "@reviewlens/runtime";
+import { MisconfiguredError } from "@reviewlens/runtime";
 import type { Embedder, TextEmbedder } from "./embedder.js";
 
 /** The part of the gateway client this adapter uses. */
@@ -13,7 +13,7 @@ const TEXTS_PER_CALL = 64;
 
 /**
  * In calls of at most 64 texts, vectors in input order. With `dimension` (the index's
- * EMBEDDING_DIMENSION) a vector of another length fails with FAILED_PRECONDITION; without it, for
+ * EMBEDDING_DIMENSION) a vector of another length fails as misconfigured (FAILED_PRECONDITION); without it, for
  * callers that only compare vectors with each other, any length is taken.
  */
 export function createGatewayEmbedder(client: GatewayEmbedClient, dimension: number): Embedder;
@@ -28,8 +28,7 @@ export function createGatewayEmbedder(client: GatewayEmbedClient, dimension?: nu
       );
       for (const embedding of response.embeddings) {
         if (dimension !== undefined && embedding.values.length !== dimension) {
-          throw new StatusError(
-            Status.FAILED_PRECONDITION,
+          throw new MisconfiguredError(
             `the gateway's embedding model returns ${embedding.values.length}-dimensional vectors but EMBEDDING_DIMENSION is ${dimension}`,
           );
         }

@@ -1,5 +1,6 @@
 export * from "./config.js";
-export * from "./errors.js";
+export * from "./domain-errors.js";
+export { statusOf, Status, type ErrorStatus } from "./error-mapping.js";
 export * from "./grpc-client.js";
 export * from "./grpc-server.js";
 export * from "./logger.js";

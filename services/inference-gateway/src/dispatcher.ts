@@ -1,7 +1,6 @@
 // Continuous-batching dispatch: the best queued request goes to a backend the moment one has room
 // (a slot or prefill budget freed), and requests arriving within the batch window are ordered and
 // dispatched together, so they join the backend's running batch in the gateway's order.
-import { StatusError, Status } from "@reviewlens/runtime";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
@@ -47,7 +46,9 @@ export class Dispatcher {
     private readonly options: DispatcherOptions,
     /** Told why each request went (order, ageing bound or deadline). */
     private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
-  ) {}
+  ) {
+    pool.onRoomFreed(() => this.schedule(0));
+  }
 
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
@@ -88,11 +89,11 @@ export class Dispatcher {
     }
   }
 
-  /** Refuses everything still queued (shutdown). */
-  rejectAll(message: string) {
+  /** Refuses everything still queued with `error` (shutdown). */
+  rejectAll(error: Error) {
     for (const entry of this.queue.entries()) {
       this.queue.remove(entry);
-      entry.item.reject(new StatusError(Status.UNAVAILABLE, message));
+      entry.item.reject(error);
     }
   }
 

@@ -8,12 +8,13 @@ import {
   providerAttributes,
   serverAttributes,
   Status,
-  StatusError,
+  statusOf,
   TIME_PER_OUTPUT_TOKEN_BUCKETS,
   TIME_TO_FIRST_TOKEN_BUCKETS,
   type GenAiConventions,
 } from "@reviewlens/runtime";
-import type { LlmRequest, TokenCounts } from "./llm-request.js";
+import { GenerationSpan } from "./generation-span.js";
+import type { LlmRequest } from "./llm-request.js";
 import type { RequestTimings } from "./request-timings.js";
 
 /** The backends speak vLLM's OpenAI-compatible API; not a well-known value of the conventions, so a custom one. */
@@ -43,16 +44,12 @@ export interface EmbeddingsEnd {
 }
 
 /** `error.type`: the gRPC status name, `cancelled`, or `_OTHER`. */
-const errorType = (error: unknown, cancelled: boolean): string =>
-  cancelled ? "cancelled" : error instanceof StatusError ? (Status[error.status] ?? String(error.status)) : "_OTHER";
-
-/** The end of a backend's stream, as far as the span needs it. */
-export interface GenerationEnd {
-  finishReason: string;
-  usage: TokenCounts;
-  responseId?: string | undefined;
-  responseModel?: string | undefined;
+function errorType(error: unknown, cancelled: boolean): string {
+  if (cancelled) return "cancelled";
+  const status = statusOf(error)?.status;
+  return status !== undefined ? (Status[status] ?? String(status)) : "_OTHER";
 }
+
 
 export class GenAiTelemetry {
   private readonly ttft: Histogram;
@@ -82,8 +79,8 @@ export class GenAiTelemetry {
   }
 
   /** The client span of one generation on `backendUrl`; `extra` adds the gateway's own attributes. */
-  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): Span {
-    return this.tracer.startSpan(
+  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): GenerationSpan {
+    const span = this.tracer.startSpan(
       request.model ? `${operationOf(request)} ${request.model}` : operationOf(request),
       {
         kind: SpanKind.CLIENT,
@@ -101,18 +98,7 @@ export class GenAiTelemetry {
       },
       parent,
     );
-  }
-
-  /** Usage and response attributes, then the span ends. */
-  endGeneration(span: Span, end: GenerationEnd): void {
-    span.setAttributes({
-      "gen_ai.usage.input_tokens": end.usage.promptTokens,
-      "gen_ai.usage.output_tokens": end.usage.outputTokens,
-      "gen_ai.response.finish_reasons": [end.finishReason],
-      ...(end.responseId ? { "gen_ai.response.id": end.responseId } : {}),
-      ...(end.responseModel ? { "gen_ai.response.model": end.responseModel } : {}),
-    });
-    span.end();
+    return new GenerationSpan(span, parent);
   }
 
   /** A request the gateway answered: the three server histograms. */
@@ -123,7 +109,7 @@ export class GenAiTelemetry {
     this.duration.record(timings.e2eMs / 1_000, attributes);
   }
 
-  /** A request that ended in an error: its duration with `error.type` (the gRPC status name, `cancelled`, or `_OTHER`). */
+  /** A request that ended in an error: its duration with `error.type` (the caller's gRPC status name, `cancelled`, or `_OTHER`). */
   failed(request: LlmRequest, durationMs: number, error: unknown, cancelled: boolean): void {
     this.duration.record(durationMs / 1_000, { ...requestAttributes(request, this.conventions), "error.type": errorType(error, cancelled) });
   }

@@ -1,7 +1,7 @@
 // One restaurant's aspect-based summary (RAG): TOP-K context in one prompt within the budget ->
 // structured summary -> citations checked against the prompt's reviews.
 import { completeStructured, completedReport, loadReviewContext, planBatches, plannedPromptTokens, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
-import { Status, StatusError } from "@reviewlens/runtime";
+import { UnusableResultError } from "@reviewlens/runtime";
 import type { summarization } from "@reviewlens/contracts";
 import { checkCitations } from "../citation-check.js";
 import { renderSummaryPrompt, summaryMaxTokens, summarySchema, type SummaryAnswer } from "./summary-prompt.js";
@@ -50,7 +50,7 @@ export async function summarizeRestaurant(
     ledger,
     signal,
   );
-  if (!outcome.ok) throw new StatusError(Status.INTERNAL, `summary of ${restaurantId}: ${outcome.error}`);
+  if (!outcome.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${outcome.error}`);
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
   const cite = (where: string, evidence: string[]) => {

@@ -6,7 +6,7 @@
 // call reaching the LLM).
 import { createAnalysisGuard, createMemoryLock, type AnalysisRun } from "@reviewlens/analysis-guard";
 import { MemoryStateStore } from "@reviewlens/analysis-guard/testing";
-import { createLogger, Status, StatusError } from "@reviewlens/runtime";
+import { AlreadyRunningError, createLogger } from "@reviewlens/runtime";
 import { DEFAULT_TIERS, parseTierTable, planRun, type LastSuccess, type RestaurantSnapshot } from "@reviewlens/scheduler";
 import { SeededRandom } from "@reviewlens/seeded-random";
 
@@ -178,7 +178,7 @@ export async function simulateDay(options: DayOptions = defaultDay): Promise<Day
       });
       outcome.then(
         (o) => (o.status === "SKIPPED" ? decided("skipped") : o.status === "FAILED" ? failed(o.error) : undefined),
-        (error: unknown) => (error instanceof StatusError && error.status === Status.ALREADY_EXISTS ? decided("locked") : failed(error)),
+        (error: unknown) => (error instanceof AlreadyRunningError ? decided("locked") : failed(error)),
       );
     });
   }
