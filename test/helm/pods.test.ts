@@ -147,6 +147,8 @@ describe("wiring", () => {
       assert.equal((c.spec as any).concurrencyPolicy, "Forbid");
       const container = (c.spec as any).jobTemplate.spec.template.spec.containers[0];
       assert.equal(envOf(container, "SCHEDULER_TIERS"), "40-:10,10-39:30,0-9:60");
+      // A whole number stays whole (Helm reads 1800000 as a float, which would print as 1.8e+06).
+      assert.equal(envOf(container, "SCHEDULER_RUN_TIMEOUT_MS"), "1800000");
       assert.equal(envOf(container, "SENTIMENT_ADDR"), "dns:///rl-sentiment.reviewlens.svc:50053");
     }
     assert.deepEqual((cronJobs[1]?.spec as any).jobTemplate.spec.template.spec.containers[0].args, ["--analyses=summary"]);
