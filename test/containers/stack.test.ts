@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ClientError, Status } from "nice-grpc";
-import { analyze, ServiceClients } from "@reviewlens/cli";
+import { analyze, ServiceClients, type AnalysisRow } from "@reviewlens/cli";
 import { common } from "@reviewlens/contracts";
 import { freePorts } from "@reviewlens/demo";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
 import { defaultPorts, stackComponents, type StackPorts } from "@reviewlens/dev-stack";
-import { createTestDatabase, runToExit, type TestDatabase } from "@reviewlens/testkit";
+import { createTestDatabase, runToExit, waitFor, type TestDatabase } from "@reviewlens/testkit";
 import { bundleOf, byKind, openChartWorkspace } from "../helm/helm-fixture.js";
 import { isServing, reflectedServices } from "./grpc-checks.js";
 import { containerState, image, lastLogLines, podman, podmanAsync, waitForContainer } from "./podman.js";
@@ -89,6 +89,12 @@ before(async () => {
       `--gateway-metrics-url=http://127.0.0.1:${ports.gatewayMetrics}/metrics`, `--vllm-metrics-url=http://127.0.0.1:${ports.sim}/metrics`,
     ], ["-d"]),
   ]);
+  running.set("watchdog", {
+    name: "watchdog",
+    container: `${prefix}-watchdog`,
+    metricsUrl: `http://127.0.0.1:${ports.watchdogMetrics}/metrics`,
+    ready: async () => (await fetch(`http://127.0.0.1:${ports.watchdogMetrics}/metrics`)).status === 200,
+  });
   for (const r of running.values()) await waitForContainer(r.container, r.ready, "SERVING");
 });
 
@@ -165,45 +171,76 @@ describe("the stack in containers", () => {
     assert.equal(containerState(container).status, "running");
   });
 
-  it("a container stopped (SIGTERM) during a running analysis exits 0 within the chart's grace period; the analysis completes or fails UNAVAILABLE", async () => {
-    const clients = new ServiceClients({
-      gateway: `127.0.0.1:${ports.gatewayGrpc}`, vectorSearch: `127.0.0.1:${ports.vectorSearchGrpc}`,
-      sentiment: `127.0.0.1:${ports.sentimentGrpc}`, summarization: `127.0.0.1:${ports.summarizationGrpc}`, tls: false, timeoutMs: 240_000,
-    });
-    try {
-      for (const name of ["sentiment", "summarization", "vector-search", "inference-gateway", "vllm-sim"] as const) {
-        const r = running.get(name)!;
-        const kind = name === "sentiment" ? "sentiment" : "summary";
-        const started = Date.now();
-        const analysis = analyze(clients, kind, ["r003"], { force: true, priority: common.Priority.PRIORITY_INTERACTIVE }).then(
-          (rows) => ({ outcome: "completed" as const, rows }),
-          (error: unknown) => ({ outcome: "failed" as const, error }),
-        );
-        // Stop once the analysis is under way: the simulator has a request, or it already finished.
-        await waitForContainer(r.container, async () => {
-          const sim = await (await fetch(`http://127.0.0.1:${ports.sim}/metrics`)).text();
-          return /vllm:num_requests_running\{[^}]*\} [1-9]/.test(sim) || Date.now() - started > 30_000;
-        }, "busy");
+  it("each container stopped (SIGTERM) during a running analysis exits 0 within the chart's grace period; the analysis completes or fails UNAVAILABLE", async (t) => {
+    for (const name of ["sentiment", "summarization", "vector-search", "inference-gateway", "vllm-sim", "watchdog"] as const) {
+      const r = running.get(name)!;
+      const kind = name === "sentiment" ? "sentiment" : "summary";
+      // Fresh channels: the test's own to a restarted service would still be in reconnect back-off.
+      const clients = new ServiceClients({
+        gateway: `127.0.0.1:${ports.gatewayGrpc}`, vectorSearch: `127.0.0.1:${ports.vectorSearchGrpc}`,
+        sentiment: `127.0.0.1:${ports.sentimentGrpc}`, summarization: `127.0.0.1:${ports.summarizationGrpc}`, tls: false, timeoutMs: 120_000,
+      });
+      try {
+        // The whole path serves again (the services' channels to the one restarted before included).
+        await waitFor(async () => (await analyze(clients, kind, ["r002"], { force: true })).every((row) => row.report?.status === COMPLETED) || undefined, `a ${kind} analysis before stopping ${name}`, 120_000, 500);
+        const analysis = await analysisAtTheSimulator(clients, kind);
         const stop = await podmanAsync(["stop", "-t", String(grace.get(name)), r.container]);
         assert.equal(stop.code, 0, stop.stderr);
         const state = containerState(r.container);
-        assert.equal(state.exitCode, 0, `${name} exited ${state.exitCode} (137 = killed after the grace period):\n${lastLogLines(r.container)}`);
-        const result = await analysis;
-        if (result.outcome === "failed") {
-          assert.ok(result.error instanceof ClientError, `${name}: ${String(result.error)}`);
-          assert.equal(result.error.code, Status.UNAVAILABLE, `${name}: ${result.error.message}`);
-        } else {
-          // A batch reports per restaurant: completed, or failed because a dependency went away.
-          assert.equal(result.rows.length, 1);
-        }
+        assert.equal(state.exitCode, 0, `${name} exited ${state.exitCode} (137 = killed after the ${grace.get(name)} s grace period):\n${lastLogLines(r.container)}`);
+        // Bounded: the client's deadline (120 s) turns a hang into DEADLINE_EXCEEDED, which fails here.
+        const outcome = outcomeOf(name, await analysis);
+        if (name === "watchdog") assert.equal(outcome, "completed", "the watchdog is not on the analysis' path");
+        t.diagnostic(`${name} stopped during a ${kind} analysis: ${outcome}`);
         podman(["start", r.container]);
         await waitForContainer(r.container, r.ready, "SERVING again");
+      } finally {
+        clients.close();
       }
-    } finally {
-      clients.close();
     }
   });
 });
+
+const { ANALYSIS_STATUS_COMPLETED: COMPLETED, ANALYSIS_STATUS_FAILED: FAILED } = common.AnalysisStatus;
+type Settled = { rows: AnalysisRow[] } | { error: unknown };
+
+/** The simulator holds a request: an analysis has reached the LLM, every component on its path serves it. */
+async function simulatorBusy(): Promise<boolean> {
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.sim}/metrics`)).text();
+  return /^vllm:num_requests_(running|waiting)\{[^}]*\} [1-9]/m.test(metrics);
+}
+
+/**
+ * Starts a forced analysis of r003 and returns it once the simulator holds its request (nothing else
+ * sends the simulator work here). One that ends between two looks is started again, a few times.
+ */
+async function analysisAtTheSimulator(clients: ServiceClients, kind: "sentiment" | "summary"): Promise<Promise<Settled>> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    let settled = false;
+    const analysis: Promise<Settled> = analyze(clients, kind, ["r003"], { force: true, priority: common.Priority.PRIORITY_INTERACTIVE })
+      .then((rows) => ({ rows }), (error: unknown) => ({ error }))
+      .finally(() => (settled = true));
+    const seen = await waitFor(async () => ((await simulatorBusy()) ? "busy" : settled ? "settled" : undefined), `the ${kind} analysis reaching the simulator`, 120_000, 20);
+    if (seen === "busy") return analysis;
+    await analysis;
+  }
+  throw new Error(`five ${kind} analyses ended before the simulator was seen holding their request`);
+}
+
+/** What became of an analysis whose path lost a container: completed, or failed with UNAVAILABLE (thrown, or in its report). */
+function outcomeOf(name: string, settled: Settled): "completed" | "unavailable" {
+  if ("error" in settled) {
+    assert.ok(settled.error instanceof ClientError, `${name}: ${String(settled.error)}`);
+    assert.equal(settled.error.code, Status.UNAVAILABLE, `${name}: ${settled.error.message}`);
+    return "unavailable";
+  }
+  assert.equal(settled.rows.length, 1, name);
+  const report = settled.rows[0]?.report;
+  if (report?.status === COMPLETED) return "completed";
+  assert.equal(report?.status, FAILED, `${name}: ${JSON.stringify(report)}`);
+  assert.match(report?.error ?? "", /UNAVAILABLE/, `${name}: a dependency went away: ${report?.error}`);
+  return "unavailable";
+}
 
 describe("errors a person can act on", () => {
   it("a container missing a required variable exits 2 and names it in podman logs; a crash loop fails with its last log lines", async () => {
