@@ -1,58 +1,31 @@
 // The stack in containers (issue 17): every component from the image in its own container, with a
 // read-only root file system, the chart's volumes (/tmp, /data) and uid 1000, wired as `make up`
-// wires it (tools/dev-stack) but to real PostgreSQL and Redis on loopback. The CLI runs the main job
+// wires it (tools/dev-stack) but to real PostgreSQL and Redis on loopback (container-stack.ts). The CLI runs the main job
 // from the host; then each container is stopped (SIGTERM) during a running analysis.
 import assert from "node:assert/strict";
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ClientError, Status } from "nice-grpc";
 import { analyze, ServiceClients, type AnalysisRow } from "@reviewlens/cli";
 import { common } from "@reviewlens/contracts";
-import { freePorts } from "@reviewlens/demo";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
-import { defaultPorts, stackComponents, type StackPorts } from "@reviewlens/dev-stack";
 import { createTestDatabase, runToExit, waitFor, type TestDatabase } from "@reviewlens/testkit";
-import { bundleOf, byKind, openChartWorkspace } from "../helm/helm-fixture.js";
-import { isServing, reflectedServices } from "./grpc-checks.js";
+import { byKind, openChartWorkspace } from "../helm/helm-fixture.js";
+import { containerStack, type ContainerStack } from "./container-stack.js";
+import { reflectedServices } from "./grpc-checks.js";
 import { containerState, image, lastLogLines, podman, podmanAsync, waitForContainer } from "./podman.js";
-
-interface Running {
-  name: string;
-  container: string;
-  /** Where readiness is asked: a gRPC address, or the simulator's HTTP /health. */
-  ready: () => Promise<boolean>;
-  grpcAddress?: string;
-  metricsUrl: string;
-}
 
 const prefix = `rl-ct-${process.pid}`;
 const work = mkdtempSync(join(tmpdir(), "reviewlens-containers-"));
-let ports: StackPorts & { watchdogMetrics: number };
+let stack: ContainerStack;
+let ports: ContainerStack["ports"];
+let running: ContainerStack["containers"];
 let database: TestDatabase;
 /** terminationGracePeriodSeconds of each chart's pod (helm template of the umbrella chart). */
 const grace = new Map<string, number>();
-const running = new Map<string, Running>();
-
-/** A host directory for a volume the service (uid 1000) writes. */
-function volume(name: string): string {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  chownSync(dir, 1000, 1000);
-  return dir;
-}
-
-/** `podman run` as the charts run a pod: read-only root, /tmp and /data volumes, uid 1000, no capabilities. */
-function runArgs(name: string, env: Record<string, string>, command: string[], extra: string[] = []): string[] {
-  return [
-    "run", "--name", `${prefix}-${name}`, "--network", "host", "--read-only", "--read-only-tmpfs=false",
-    "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-    "-v", `${volume(`${name}-tmp`)}:/tmp`, "-v", `${volume(`${name}-data`)}:/data`,
-    ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
-    ...extra, image, ...command,
-  ];
-}
+const runArgs: ContainerStack["runArgs"] = (...args) => stack.runArgs(...args);
 
 const services = ["vllm-sim", "inference-gateway", "vector-search", "sentiment", "summarization"] as const;
 
@@ -66,41 +39,15 @@ before(async () => {
   } finally {
     charts.close();
   }
-  ports = await freePorts([...(Object.keys(defaultPorts) as Array<keyof StackPorts>), "watchdogMetrics"]);
   database = await createTestDatabase("containers");
-  const production = { DATABASE_URL: database.url, REDIS_URL: process.env["TEST_REDIS_URL"] ?? "" };
-  const components = stackComponents(ports, { DATA_DIR: "/data", LOG_LEVEL: "info", VLLM_SIM_HOST: "127.0.0.1", HOST: "127.0.0.1" });
-  for (const c of components) {
-    const env = c.name === "sentiment" || c.name === "summarization" ? { ...c.env, ...production } : c.env;
-    podman([...runArgs(c.name, env, ["node", bundleOf(c.entry)], ["-d", "--stop-timeout", String(grace.get(c.name))])]);
-    const grpcAddress = c.grpcPort ? `127.0.0.1:${c.grpcPort}` : undefined;
-    running.set(c.name, {
-      name: c.name,
-      container: `${prefix}-${c.name}`,
-      grpcAddress,
-      metricsUrl: c.httpPort ? `http://127.0.0.1:${c.httpPort}/metrics` : `http://127.0.0.1:${c.metricsPort}/metrics`,
-      ready: grpcAddress ? () => isServing(grpcAddress) : async () => (await fetch(`http://127.0.0.1:${c.httpPort}/health`)).status === 200,
-    });
-  }
-  // The watchdog in dry run, judging by the gateway's and the simulator's metrics every second.
-  podman([
-    ...runArgs("watchdog", { WATCHDOG_METRICS_PORT: String(ports.watchdogMetrics), HOST: "127.0.0.1" }, [
-      "node", "dist/watchdog.mjs", "--dry-run", "--actuator=none", "--gpu-signal=none", "--check-interval=1", "--idle-limit=2", "--min-runtime=0",
-      `--gateway-metrics-url=http://127.0.0.1:${ports.gatewayMetrics}/metrics`, `--vllm-metrics-url=http://127.0.0.1:${ports.sim}/metrics`,
-    ], ["-d"]),
-  ]);
-  running.set("watchdog", {
-    name: "watchdog",
-    container: `${prefix}-watchdog`,
-    metricsUrl: `http://127.0.0.1:${ports.watchdogMetrics}/metrics`,
-    ready: async () => (await fetch(`http://127.0.0.1:${ports.watchdogMetrics}/metrics`)).status === 200,
-  });
-  for (const r of running.values()) await waitForContainer(r.container, r.ready, "SERVING");
+  stack = await containerStack({ prefix, work, production: { DATABASE_URL: database.url, REDIS_URL: process.env["TEST_REDIS_URL"] ?? "" }, stopTimeouts: grace });
+  ports = stack.ports;
+  running = stack.containers;
+  await stack.start();
 });
 
 after(async () => {
-  const names = podman(["ps", "-a", "--format", "{{.Names}}"], true).stdout.split("\n").filter((n) => n.startsWith(prefix));
-  if (names.length > 0) podman(["rm", "-f", "-t", "0", ...names], true);
+  stack?.remove();
   await database?.drop().catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 });
@@ -176,10 +123,7 @@ describe("the stack in containers", () => {
       const r = running.get(name)!;
       const kind = name === "sentiment" ? "sentiment" : "summary";
       // Fresh channels: the test's own to a restarted service would still be in reconnect back-off.
-      const clients = new ServiceClients({
-        gateway: `127.0.0.1:${ports.gatewayGrpc}`, vectorSearch: `127.0.0.1:${ports.vectorSearchGrpc}`,
-        sentiment: `127.0.0.1:${ports.sentimentGrpc}`, summarization: `127.0.0.1:${ports.summarizationGrpc}`, tls: false, timeoutMs: 120_000,
-      });
+      const clients = stack.clients();
       try {
         // The whole path serves again (the services' channels to the one restarted before included).
         await waitFor(async () => (await analyze(clients, kind, ["r002"], { force: true })).every((row) => row.report?.status === COMPLETED) || undefined, `a ${kind} analysis before stopping ${name}`, 120_000, 500);
