@@ -1,6 +1,8 @@
 # The verbs a person types. `make demo` and `make test` are the quick start.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# The image `make image` builds and the container tests and figures run.
+IMAGE ?= localhost/reviewlens:local
 
 # npm records the installed tree in node_modules/.package-lock.json: reinstall only when the
 # lockfile is newer than what is installed (npm install updates both, so it never triggers then).
@@ -41,12 +43,20 @@ test: build lint k8s-tools
 # The image (README "Run in containers"): the local base image once, then the Dockerfile, with
 # buildah; installs podman, buildah, runc and debootstrap as root when missing. Prints the size.
 image:
-	@bash scripts/build-image.sh
+	@IMAGE=$(IMAGE) bash scripts/build-image.sh
 
 # Every component from the image in its own container
 # (test/containers), against throwaway Redis and PostgreSQL; one test file at a time.
 test-containers: image proto k8s-tools
-	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
+	REVIEWLENS_IMAGE=$(IMAGE) TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
+
+# The stack in containers' figures (bench-results/containers/figures.json and figures.md): the image's
+# size, make image with and without its layer cache, podman run to SERVING per component and for the
+# whole stack, memory at rest and after the main job, make test-containers. BENCH_QUICK=1 leaves out
+# the build from scratch and make test-containers; BENCH_RUNS (default 3) per median.
+.PHONY: bench-containers
+bench-containers: image proto k8s-tools
+	REVIEWLENS_IMAGE=$(IMAGE) bash scripts/test-servers.sh node --import tsx test/containers/containers-figures.ts
 
 # Tests only, assuming `make build` ran (TESTS=path narrows the run).
 test-only:
