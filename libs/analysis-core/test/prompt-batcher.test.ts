@@ -66,6 +66,17 @@ describe("planBatches", () => {
     assert.equal(all.cachedPromptTokens, blocks(instructions) + (plan.batches.length - 1) * blocks(head));
   });
 
+  it("counts a prompt sent as several answers once in full and its copies as cached but for the last partial block", () => {
+    const texts = Array.from({ length: 50 }, (_, i) => String.fromCodePoint(0x4e00 + i).padEnd(60, "나"));
+    const once = plannedPromptTokens(texts, options);
+    const thrice = plannedPromptTokens(texts, { ...options, copies: () => 3 });
+    const plan = planBatches(texts.map((text, i) => ({ reviewId: String(i), text })), { ...options, copies: () => 3 });
+    assert.equal(thrice.promptTokens, 3 * plan.batches.reduce((n, b) => n + b.promptTokens, 0));
+    const copyHits = plan.batches.reduce((n, b) => n + 2 * Math.floor((b.promptTokens - 1) / 16) * 16, 0);
+    assert.ok(thrice.cachedPromptTokens >= copyHits && thrice.cachedPromptTokens - copyHits <= once.cachedPromptTokens + 16 * plan.batches.length);
+    for (const b of plan.batches) assert.ok(b.promptTokens <= 400, "the alignment pad stays within the budget");
+  });
+
   it("refuses a budget the instructions alone exceed", () => {
     assert.throws(() => planBatches([review(1, 10)], { ...options, maxPromptTokens: 40 }), /no room for reviews/);
   });
