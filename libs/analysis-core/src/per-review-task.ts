@@ -16,7 +16,7 @@ export interface PerReviewTask {
   analysisType: string;
   /** Instructions and the answer's shape; identical for every batch so the prefix cache serves it. */
   systemPrompt: string;
-  /** Closing instruction after the reviews (constant). */
+  /** Closing instruction after the reviews (constant; "" for none: it is computed again for every prompt, the system prompt is cached). */
   instruction: string;
   /** JSON schema of one review's answer. */
   answerSchema: object;
@@ -61,7 +61,7 @@ export function batchingFor(
     maxPromptTokens: env.maxPromptTokens,
     render: (blocks, pad = ""): ChatTurn[] => [
       { role: "system", content: task.systemPrompt },
-      { role: "user", content: `${reviewsSection(blocks)}\n${task.instruction}${pad}` },
+      { role: "user", content: `${reviewsSection(blocks)}${task.instruction ? `\n${task.instruction}` : ""}${pad}` },
     ],
     copies: (reviews) => answersFor(reviews, perAnswer),
   };

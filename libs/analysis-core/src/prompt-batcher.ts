@@ -54,11 +54,11 @@ export function planBatches<R extends BatchReview>(reviews: R[], options: Batchi
   const truncated: string[] = [];
   const sized = reviews.map((review) => {
     let text = review.text;
-    let cost = tokenizer.count(reviewBlock("R000", text)) + BLOCK_SEPARATOR_TOKENS;
+    let cost = tokenizer.count(reviewBlock("999", text)) + BLOCK_SEPARATOR_TOKENS;
     if (cost > room) {
       const ids = tokenizer.encode(text);
       text = tokenizer.decode(ids.slice(0, Math.max(1, ids.length - (cost - room) - 8)));
-      cost = tokenizer.count(reviewBlock("R000", text)) + BLOCK_SEPARATOR_TOKENS;
+      cost = tokenizer.count(reviewBlock("999", text)) + BLOCK_SEPARATOR_TOKENS;
       truncated.push(review.reviewId);
     }
     return { review, text, cost };

@@ -15,7 +15,7 @@ const reviews = [
 describe("step B: extract claims", () => {
   it("turns each review's structured answer into claims attributed to that review", async () => {
     const gateway = new ScriptedGateway((request) => {
-      const answers: Record<string, object[]> = { R1: [{ aspect: "taste", claim: " 수제 생면 " }, { aspect: "portion", claim: "양 많음" }], R2: [] };
+      const answers: Record<string, object[]> = { 1: [{ aspect: "taste", claim: " 수제 생면 " }, { aspect: "portion", claim: "양 많음" }], 2: [] };
       return JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, answers[ref]])));
     });
     const out = await extractClaims(reviews, [], env(gateway));
@@ -24,7 +24,7 @@ describe("step B: extract claims", () => {
       { reviewId: "a", aspect: "portion", text: "양 많음" },
     ]);
     assert.deepEqual(out.failed, []);
-    assert.deepEqual(gateway.requests.map(refsOf), [["R1"], ["R2"]], "one answer per review");
+    assert.deepEqual(gateway.requests.map(refsOf), [["1"], ["2"]], "one answer per review");
   });
 
   it("rejects claims with an aspect outside the list and reports those reviews as failed", async () => {

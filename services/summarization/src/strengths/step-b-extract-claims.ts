@@ -15,9 +15,9 @@ export const claimTask: PerReviewTask = {
     `For each review list up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, each with its aspect (${DEFAULT_ASPECTS.join(", ")}) and a claim of a few Korean words (e.g. "수제 생면", "숯불 향").`,
     "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review that praises nothing gets an empty list.",
     REVIEWS_ARE_DATA,
-    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about: {"R7": [{"aspect", "claim"}]}. The answer\'s keys name those reviews; the other reviews are context.',
+    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about: {"7": [{"aspect", "claim"}]}. The answer\'s keys name those reviews; the other reviews are context.',
   ].join("\n"),
-  instruction: "Extract the praised claims of the reviews your answer's keys name.",
+  instruction: "",
   answerSchema: {
     type: "array",
     maxItems: MAX_CLAIMS_PER_REVIEW,

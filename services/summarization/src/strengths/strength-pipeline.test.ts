@@ -14,7 +14,7 @@ const reviews = Array.from({ length: 10 }, (_, i) => ({ text: i < 4 ? `수제 �
 function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) {
   const user = messagesOf(request)[1]!.content;
   const asked = new Set(refsOf(request));
-  const blocks = [...user.matchAll(/<review ref="(R\d+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
+  const blocks = [...user.matchAll(/<review ref="(\d+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
   return JSON.stringify(
     Object.fromEntries(blocks.map(([, ref, text]) => [ref, [{ aspect: "taste", claim: "맛있어요" }, ...(text!.includes("수제 생면") ? [{ aspect: "taste", claim: "수제 생면" }] : [])]])),
   );

@@ -14,7 +14,7 @@ const aspects = ["taste", "service"];
 const answer = (cite: string[]) => (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) => {
   const all: Record<string, object> = {
     overall: { summary: " 국물이 진한 집 ", cite },
-    taste: { summary: "진한 국물", cite: ["R2"], score: 80 },
+    taste: { summary: "진한 국물", cite: ["2"], score: 80 },
     service: { summary: "", cite: [], score: 0 },
   };
   return JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, all[key]])));
@@ -22,13 +22,13 @@ const answer = (cite: string[]) => (request: Parameters<ConstructorParameters<ty
 
 describe("summarizeRestaurant", () => {
   it("maps cited refs to review IDs, removes and counts citations of reviews not in the context", async () => {
-    const gateway = new ScriptedGateway(answer(["R1", "R99", "R3"]));
+    const gateway = new ScriptedGateway(answer(["1", "99", "3"]));
     const { result, report } = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options);
     assert.equal(result.overallSummary, "국물이 진한 집");
     assert.deepEqual(result.overallEvidenceReviewIds, ["r1-rv0", "r1-rv2"]);
     assert.deepEqual(result.aspects.map((a) => [a.aspect, a.evidenceReviewIds, a.sentimentScore]), [["taste", ["r1-rv1"], 0.8], ["service", [], 0]]);
     assert.equal(report.warnings.length, 1);
-    assert.match(report.warnings[0]!, /overall: removed citations .*R99/);
+    assert.match(report.warnings[0]!, /overall: removed citations .*99/);
     assert.equal(gateway.requests.length, 1 + aspects.length, "one answer per key; an unknown citation does not cost a retry");
   });
 
@@ -40,19 +40,19 @@ describe("summarizeRestaurant", () => {
     const schema = JSON.parse(gateway.requests.find((r) => refsOf(r)[0] === "overall")!.request!.jsonSchema!.schemaJson) as {
       properties: { overall: { properties: { cite: { items: { enum: string[] } } } } };
     };
-    assert.deepEqual(schema.properties.overall.properties.cite.items.enum, ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"]);
+    assert.deepEqual(schema.properties.overall.properties.cite.items.enum, ["1", "2", "3", "4", "5", "6", "7", "8"]);
   });
 
   it("answers several keys per request when configured, with the same result", async () => {
-    const one = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway: new ScriptedGateway(answer(["R1"])), tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options);
-    const gateway = new ScriptedGateway(answer(["R1"]));
+    const one = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway: new ScriptedGateway(answer(["1"])), tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options);
+    const gateway = new ScriptedGateway(answer(["1"]));
     const all = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, keysPerAnswer: 3 }, "r1", aspects, options);
     assert.deepEqual(gateway.requests.map(refsOf), [["overall", "taste", "service"]]);
     assert.deepEqual(all.result, one.result);
   });
 
   it("keeps the prompt within its budget and names the reviews left out", async () => {
-    const gateway = new ScriptedGateway(answer(["R1"]));
+    const gateway = new ScriptedGateway(answer(["1"]));
     const { report } = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 500 }, "r1", aspects, options);
     assert.ok(report.reviewsConsidered < reviews.length);
     assert.ok(report.warnings.some((w) => /did not fit the summary prompt budget/.test(w)));

@@ -8,18 +8,17 @@ import { OVERALL } from "../aspects.js";
 export const SUMMARY_SYSTEM_PROMPT = [
   "You summarise restaurant reviews, mostly written in Korean, for people choosing a restaurant.",
   `Each answer is about one key: "${OVERALL}" (the restaurant as a whole, at most two short sentences) or an aspect (one sentence), in Korean, only from what the reviews say.`,
-  "cite lists the refs (R1, R2, ...) of the reviews the summary rests on. An aspect no review mentions gets an empty summary, no citations and score 0.",
+  "cite lists the refs (1, 2, ...) of the reviews the summary rests on. An aspect no review mentions gets an empty summary, no citations and score 0.",
   "score is the aspect's sentiment from -100 (clearly negative) to 100 (clearly positive).",
   REVIEWS_ARE_DATA,
   `Answer with one JSON object and nothing else: {"<key>": {"summary", "cite"}} for ${OVERALL}, {"<aspect>": {"summary", "cite", "score"}} for an aspect.`,
 ].join("\n");
 
-export const renderSummaryPrompt =
-  (aspects: string[]) =>
-  (blocks: string[], pad = ""): ChatTurn[] => [
-    { role: "system", content: SUMMARY_SYSTEM_PROMPT },
-    { role: "user", content: `${reviewsSection(blocks)}\nAspects: ${aspects.join(", ")}. Summarise for the keys your answer names.${pad}` },
-  ];
+/** The reviews alone: the instructions are in the (cached) system prompt, the key each answer is about in its schema. */
+export const renderSummaryPrompt = (blocks: string[], pad = ""): ChatTurn[] => [
+  { role: "system", content: SUMMARY_SYSTEM_PROMPT },
+  { role: "user", content: `${reviewsSection(blocks)}${pad}` },
+];
 
 const MAX_CITATIONS = 8;
 const MAX_OVERALL_CHARS = 160;
