@@ -132,6 +132,12 @@ bench-index:
 bench-topk: proto
 	node --import tsx tools/bench/src/main.ts topk $(ARGS)
 
+# The analyses' prompt plans (reviews or keys per answer) measured on the simulator at time scale 1
+# and predicted by the latency model (bench-results/analysis-plans/). ARGS, e.g. "--runs 20 --profile qwen2.5-7b-h200".
+.PHONY: bench-analysis-plans
+bench-analysis-plans: proto
+	node --import tsx tools/bench/src/main.ts analysis-plans $(ARGS)
+
 # Every bench-* target in this Makefile, one after the other, then bench-results/index.html.
 BENCH_TARGETS = $(sort $(filter-out bench-index,$(shell grep -hoE '^bench-[a-z0-9-]+:' $(MAKEFILE_LIST) | tr -d ':')))
 bench: proto
