@@ -206,12 +206,13 @@ export class InferenceGateway {
 
     const requestId = randomUUID();
     const prefixKeys = prefixBlockKeys(exact?.tokens.length ? exact.tokens : prompt, this.options.prefixBlocks);
+    const prefixBlockTokens = exact?.tokens.length ? this.options.prefixBlocks.blockTokens : (cost * this.options.prefixBlocks.blockChars) / Math.max(1, prompt.length);
     const prefillMs = (cost / this.options.prefillTokensPerSecond) * 1_000;
     let failures = 0;
     let pushedBackSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const deadlineAt = request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined;
-      const { backend, matchedBlocks } = await dispatcher.wait({ priority: request.priority, cost, deadlineAt, prefillMs, prefixKeys }, signal);
+      const { backend, matchedBlocks, cost: charged } = await dispatcher.wait({ priority: request.priority, cost, prefixBlockTokens, deadlineAt, prefillMs, prefixKeys }, signal);
       const dispatchedAt = performance.now();
       const span = this.deps.genAi.startGeneration(
         request,
@@ -246,7 +247,7 @@ export class InferenceGateway {
           if (firstTokenAt === undefined) {
             firstTokenAt = performance.now();
             // The prompt left the backend's prefill work: the next queued request may go.
-            backend.admission.prefilled(cost);
+            backend.admission.prefilled(charged);
             dispatcher.schedule(0);
           }
           if (chunk.type === "text") {
@@ -287,7 +288,7 @@ export class InferenceGateway {
           throw toStatus(error, backend);
         }
       } finally {
-        pool.finished(backend, cost, firstTokenAt !== undefined);
+        pool.finished(backend, charged, firstTokenAt !== undefined);
         dispatcher.schedule(0);
       }
       if (pushedBack === undefined) continue;
