@@ -145,9 +145,10 @@ bench: proto
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
-# The analyses on the simulator's qwen2.5-7b-h100 profile in real time: single-restaurant latency,
-# a 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
-# (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
+# The analyses on a simulator profile in real time: single-restaurant latency and tokens, a
+# 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
+# (bench-results/analyses/<profile>*.json and .md). BENCH_RUNS (default 20), BENCH_TIME_SCALE
+# (default 1), BENCH_PROFILE (default qwen2.5-7b-h100; qwen2.5-7b-h200), BENCH_SIM_OUTPUT (grounded).
 .PHONY: bench-analyses
 bench-analyses: proto
 	node --import tsx libs/analysis-core/src/bench/bench-analyses.ts
