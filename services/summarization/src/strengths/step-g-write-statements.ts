@@ -1,7 +1,7 @@
 // Step G: one short statement per strength, written by the LLM from the cluster's claims; the
 // evidence is the cluster's reviews, never chosen by the model. One answer per cluster over the same
 // prompt (every cluster's claims), all sent at once, so no statement waits for another.
-import { alignToKvBlock, completeStructured, escapeReviewText, REVIEWS_ARE_DATA, type ChatTurn, type TaskEnvironment } from "@reviewlens/analysis-core";
+import { alignSystemPrompt, alignToKvBlock, completeStructured, escapeReviewText, REVIEWS_ARE_DATA, type ChatTurn, type TaskEnvironment } from "@reviewlens/analysis-core";
 import { STRENGTH_ANALYSIS_TYPE } from "./step-b-extract-claims.js";
 import type { ClaimCluster } from "./strength-types.js";
 
@@ -42,8 +42,8 @@ export async function writeStatements<C extends ClaimCluster & { support: number
     })
     .join("\n");
   const render = (pad: string): ChatTurn[] => [
-    { role: "system", content: STATEMENT_SYSTEM_PROMPT },
-    { role: "user", content: `${body}\nWrite the statement of the element your answer's key names.${pad}` },
+    { role: "system", content: alignSystemPrompt(STATEMENT_SYSTEM_PROMPT, env.tokenizer) },
+    { role: "user", content: `${body}${pad}` },
   ];
   const { messages } = clusters.length > 1 ? alignToKvBlock(render, env.tokenizer) : { messages: render("") };
   const outcomes = await Promise.all(

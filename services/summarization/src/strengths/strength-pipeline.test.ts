@@ -62,12 +62,11 @@ describe("strength pipeline A-H", () => {
         [2, 2],
         [2, 2],
         [2, 1],
-        // G writes the statements of both supported clusters while E and F judge them; H keeps F's one.
-        [2, 2],
+        [1, 1],
         [1, 1],
       ],
     );
-    // An answer per evidence review in B, per supported cluster in G.
-    assert.equal(report.llmRequests, 10 + 2);
+    // An answer per evidence review in B, per kept cluster in G.
+    assert.equal(report.llmRequests, 10 + 1);
   });
 });

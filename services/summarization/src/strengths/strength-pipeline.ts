@@ -1,10 +1,8 @@
-// The strength pipeline A-H, each step in its own span with its own timing in the report. Its critical
-// path has two LLM rounds (B's claims, G's statements) and nothing else that waits for a model: G
-// writes the statements of every cluster with enough support while E and F, which need no LLM,
-// judge distinctiveness beside it; H keeps the statements of the clusters F kept.
+// The strength pipeline A-H, each step in its own span with its own timing in the report. Two steps
+// ask the LLM, each with all its answers at once: B the claims of every evidence review, G the
+// statement of every cluster F kept (one answer each over the same prompt).
 import { completedReport, timedStep, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
 import type { common, summarization } from "@reviewlens/contracts";
-import type { DraftStrength } from "./strength-types.js";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
 import { extractClaims } from "./step-b-extract-claims.js";
 import { clusterClaims, type TextEmbedder } from "./step-c-cluster-claims.js";
@@ -60,34 +58,27 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
     const s = countSupport(clusters, evidence.reviews.length);
     return { value: s, itemsOut: s.length };
   });
-  // Only clusters that could pass the support threshold are worth a baseline query and a statement.
+  // Only clusters that could pass the support threshold are worth a baseline query.
   const candidates = supported.filter((c) => c.supportShare >= request.thresholds.minSupportShare && c.support >= request.thresholds.minSupportReviews);
-  const judged = (async () => {
-    const distinct = await timedStep(steps, "E compare with baseline", candidates.length, async () => {
-      const d = await compareWithBaseline(candidates, deps.baseline, restaurantId, signal);
-      warnings.push(...d.warnings);
-      return { value: d.clusters, itemsOut: d.clusters.length };
-    });
-    const kept = await timedStep(steps, "F filter", distinct.length, () => {
-      const k = filterClusters(distinct, request.thresholds);
-      return { value: k, itemsOut: k.length };
-    });
-    // E keeps the candidates' order, and so does G: a kept cluster's statement is at its index.
-    return kept.map((cluster) => ({ cluster, index: distinct.indexOf(cluster) }));
-  })();
-  const written = timedStep(steps, "G write statements", candidates.length, async () => {
-    const g = await writeStatements(candidates, env);
+  const distinct = await timedStep(steps, "E compare with baseline", candidates.length, async () => {
+    const d = await compareWithBaseline(candidates, deps.baseline, restaurantId, signal);
+    warnings.push(...d.warnings);
+    return { value: d.clusters, itemsOut: d.clusters.length };
+  });
+  const kept = await timedStep(steps, "F filter", distinct.length, () => {
+    const k = filterClusters(distinct, request.thresholds);
+    return { value: k, itemsOut: k.length };
+  });
+  const drafts = await timedStep(steps, "G write statements", kept.length, async () => {
+    const g = await writeStatements(kept, env);
     warnings.push(...g.warnings);
     return { value: g.drafts, itemsOut: g.drafts.length };
   });
-  const [kept, statements] = await Promise.all([judged, written]);
-  const ranked = await timedStep(steps, "H validate and rank", kept.length, () => {
-    const drafts: DraftStrength[] = kept.map(({ cluster, index }) => ({ cluster, statement: statements[index]!.statement }));
+  const ranked = await timedStep(steps, "H validate and rank", drafts.length, () => {
     const h = validateAndRank(drafts, new Set(evidence.reviews.map((r) => r.reviewId)), request.maxStrengths);
     warnings.push(...h.warnings);
     return { value: h.strengths, itemsOut: h.strengths.length };
   });
-  steps.sort((a, b) => a.step.localeCompare(b.step));
 
   return {
     result: { restaurantId, strengths: ranked },
