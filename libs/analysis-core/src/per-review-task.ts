@@ -3,6 +3,7 @@
 // of a prompt are the same text (only the schema names the reviews an answer is for), so vLLM's
 // prefix cache computes the prompt once and the short answers decode side by side.
 import type { common } from "@reviewlens/contracts";
+import { alignSystemPrompt } from "./kv-block-alignment.js";
 import type { LlmGateway } from "./llm-gateway.js";
 import { planBatches, plannedPromptTokens, type BatchReview, type BatchingOptions } from "./prompt-batcher.js";
 import type { ChatTurn, PromptTokenizer } from "./prompt-tokenizer.js";
@@ -56,11 +57,12 @@ export function batchingFor(
   env: Pick<TaskEnvironment, "tokenizer" | "maxPromptTokens" | "reviewsPerAnswer">,
 ): BatchingOptions {
   const perAnswer = env.reviewsPerAnswer ?? task.reviewsPerAnswer;
+  const systemPrompt = alignSystemPrompt(task.systemPrompt, env.tokenizer);
   return {
     tokenizer: env.tokenizer,
     maxPromptTokens: env.maxPromptTokens,
     render: (blocks, pad = ""): ChatTurn[] => [
-      { role: "system", content: task.systemPrompt },
+      { role: "system", content: systemPrompt },
       { role: "user", content: `${reviewsSection(blocks)}${task.instruction ? `\n${task.instruction}` : ""}${pad}` },
     ],
     copies: (reviews) => answersFor(reviews, perAnswer),

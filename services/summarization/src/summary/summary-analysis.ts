@@ -44,7 +44,7 @@ export async function summarizeRestaurant(
   const ledger = new UsageLedger();
   const keys = [OVERALL, ...aspects];
   const groups = answerGroups(keys.length, deps.keysPerAnswer ?? 1).map((g) => g.map((i) => keys[i]!));
-  const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt, copies: () => groups.length };
+  const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(deps.tokenizer), copies: () => groups.length };
   const plan = planBatches(context.reviews, batching);
   ledger.addAllReviewsPromptTokens(plannedPromptTokens(context.allReviewTexts, batching));
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${deps.maxPromptTokens} tokens`);

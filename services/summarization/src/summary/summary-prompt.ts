@@ -2,7 +2,7 @@
 // reviews, so every summary of every restaurant shares it as a cached prefix. The overall summary and
 // each aspect are separate answers over the same prompt (the schema's one key names which), sent
 // together: their short answers decode side by side instead of one long answer.
-import { REVIEWS_ARE_DATA, reviewsSection, type ChatTurn } from "@reviewlens/analysis-core";
+import { alignSystemPrompt, REVIEWS_ARE_DATA, reviewsSection, type ChatTurn, type PromptTokenizer } from "@reviewlens/analysis-core";
 import { OVERALL } from "../aspects.js";
 
 export const SUMMARY_SYSTEM_PROMPT = [
@@ -15,10 +15,12 @@ export const SUMMARY_SYSTEM_PROMPT = [
 ].join("\n");
 
 /** The reviews alone: the instructions are in the (cached) system prompt, the key each answer is about in its schema. */
-export const renderSummaryPrompt = (blocks: string[], pad = ""): ChatTurn[] => [
-  { role: "system", content: SUMMARY_SYSTEM_PROMPT },
-  { role: "user", content: `${reviewsSection(blocks)}${pad}` },
-];
+export const renderSummaryPrompt =
+  (tokenizer: PromptTokenizer) =>
+  (blocks: string[], pad = ""): ChatTurn[] => [
+    { role: "system", content: alignSystemPrompt(SUMMARY_SYSTEM_PROMPT, tokenizer) },
+    { role: "user", content: `${reviewsSection(blocks)}${pad}` },
+  ];
 
 const MAX_CITATIONS = 8;
 const MAX_OVERALL_CHARS = 160;
