@@ -59,6 +59,14 @@ describe("analyzeSentiment", () => {
     assert.equal(result.neutralCount, texts.length);
   });
 
+  it("at batch priority covers several reviews per answer (fewer requests for a throughput job)", async () => {
+    const gateway = new ScriptedGateway(labelAll("positive"));
+    const deps = { reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, reviewsPerAnswer: 1, batchReviewsPerAnswer: 2 };
+    const { result } = await analyzeSentiment(deps, "r1", { ...options, priority: common.Priority.PRIORITY_BATCH });
+    assert.deepEqual(gateway.requests.map((r) => refsOf(r).length).sort(), [1, 2, 2]);
+    assert.equal(result.positiveCount, texts.length);
+  });
+
   it("answers several reviews per request when configured, with the same labels", async () => {
     const gateway = new ScriptedGateway(labelAll("negative"));
     const { result } = await analyzeSentiment({ reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, reviewsPerAnswer: 5 }, "r1", options);

@@ -1,6 +1,6 @@
 // One restaurant's sentiment: TOP-K context -> token-budget batches, all sent at once -> labels -> aggregate.
 import { completedReport, loadReviewContext, runPerReviewTask, UsageLedger, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
-import type { common, sentiment } from "@reviewlens/contracts";
+import { common, type sentiment } from "@reviewlens/contracts";
 import { aggregateSentiment } from "./sentiment-aggregation.js";
 import { fromAnswerJson, sentimentTask, type LabelAnswer, type LabelAnswerJson } from "./sentiment-task.js";
 
@@ -12,6 +12,11 @@ export interface SentimentDeps {
   outputTokensPerReview?: number;
   /** Reviews per answer (default the task's: one). */
   reviewsPerAnswer?: number;
+  /**
+   * Reviews per answer at batch priority (default reviewsPerAnswer): a batch fills the engine's
+   * batch with many restaurants, so fewer, longer answers cost it little time and each request less.
+   */
+  batchReviewsPerAnswer?: number;
 }
 
 export interface SentimentOutcome {
@@ -29,7 +34,7 @@ export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string
     tokenizer: deps.tokenizer,
     maxPromptTokens: deps.maxPromptTokens,
     outputTokensPerReview: deps.outputTokensPerReview,
-    reviewsPerAnswer: deps.reviewsPerAnswer,
+    reviewsPerAnswer: options.priority === common.Priority.PRIORITY_BATCH ? (deps.batchReviewsPerAnswer ?? deps.reviewsPerAnswer) : deps.reviewsPerAnswer,
     ledger,
     priority: options.priority,
     restaurantId,
