@@ -146,6 +146,12 @@ bench-index:
 bench-topk: proto
 	node --import tsx tools/bench/src/main.ts topk $(ARGS)
 
+# The analyses' prompt plans (reviews or keys per answer) measured on the simulator at time scale 1
+# and predicted by the latency model (bench-results/analysis-plans/). ARGS, e.g. "--runs 20 --profile qwen2.5-7b-h200".
+.PHONY: bench-analysis-plans
+bench-analysis-plans: proto
+	node --import tsx tools/bench/src/main.ts analysis-plans $(ARGS)
+
 # Every bench-* target in this Makefile, one after the other, then bench-results/index.html.
 BENCH_TARGETS = $(sort $(filter-out bench-index,$(shell grep -hoE '^bench-[a-z0-9-]+:' $(MAKEFILE_LIST) | tr -d ':')))
 bench: proto
@@ -153,9 +159,10 @@ bench: proto
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
-# The analyses on the simulator's qwen2.5-7b-h100 profile in real time: single-restaurant latency,
-# a 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
-# (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
+# The analyses on a simulator profile in real time: single-restaurant latency and tokens, a
+# 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
+# (bench-results/analyses/<profile>*.json and .md). BENCH_RUNS (default 20), BENCH_TIME_SCALE
+# (default 1), BENCH_PROFILE (default qwen2.5-7b-h100; qwen2.5-7b-h200), BENCH_SIM_OUTPUT (grounded).
 .PHONY: bench-analyses
 bench-analyses: proto
 	node --import tsx tools/bench/src/analyses/bench-analyses.ts

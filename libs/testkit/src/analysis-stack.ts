@@ -9,8 +9,11 @@ import { createChannel, createClient } from "nice-grpc";
 import { startServiceProcess, type ServiceProcess } from "./service-process.js";
 
 export interface AnalysisStack {
+  /** The first simulator replica. */
   sim: ServiceProcess;
   simUrl: string;
+  /** Every simulator replica behind the gateway (one unless simReplicas says more). */
+  sims: Array<{ process: ServiceProcess; url: string }>;
   gateway: ServiceProcess;
   vectorSearch: ServiceProcess;
   sentiment: ServiceProcess;
@@ -22,6 +25,8 @@ export interface AnalysisStack {
 export interface AnalysisStackOptions {
   /** vllm-sim flags, e.g. ["--time-scale", "0.01", "--profile", "qwen2.5-7b-h100"]. */
   simArgs?: string[];
+  /** Simulator replicas behind the gateway (default 1), each with simArgs. */
+  simReplicas?: number;
   /** Added to every service's environment. */
   env?: Record<string, string>;
   /** Added to the analysis services' environment only. */
@@ -40,16 +45,20 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
     return p;
   };
   try {
-    const sim = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
-    const simPort = Number(sim.logs.find((l) => typeof l["port"] === "number")!["port"]);
-    const simUrl = `http://127.0.0.1:${simPort}`;
-    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
+    const startSim = async () => {
+      const process = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
+      return { process, url: `http://127.0.0.1:${Number(process.logs.find((l) => typeof l["port"] === "number")!["port"])}` };
+    };
+    const sims = await Promise.all(Array.from({ length: options.simReplicas ?? 1 }, startSim));
+    const [sim, simUrl] = [sims[0]!.process, sims[0]!.url];
+    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: sims.map((s) => s.url).join(","), GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
     const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
     const [sentiment, summarization] = await Promise.all([start("services/sentiment/src/main.ts", peers), start("services/summarization/src/main.ts", peers)]);
     return {
       sim,
       simUrl,
+      sims,
       gateway,
       vectorSearch,
       sentiment,
@@ -59,7 +68,7 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
         await Promise.all([sentiment.stop(), summarization.stop()]);
         await vectorSearch.stop();
         await gateway.stop();
-        await sim.stop();
+        await Promise.all(sims.map((s) => s.process.stop()));
         await rm(dataDir, { recursive: true, force: true });
       },
     };

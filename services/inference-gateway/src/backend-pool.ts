@@ -92,8 +92,10 @@ export class BackendPool {
   }
 
   /** Healthy, not draining, with room for a prompt of this cost and class. */
-  withRoomFor(cost: number, priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, latencySensitive));
+  /** `cost`: the prefill a request would add to each backend (less on one that holds its prefix). */
+  withRoomFor(cost: number | ((backend: PooledBackend) => number), priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
+    const costOn = typeof cost === "number" ? () => cost : cost;
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(costOn(b), priority, latencySensitive));
   }
 
   get anyHealthy(): boolean {

@@ -218,6 +218,8 @@ export class InferenceGateway {
         cost,
         prefillMs: (cost / this.options.prefillTokensPerSecond) * 1_000,
         prefixKeys: prefixBlockKeys(prefix, this.options.prefixBlocks),
+        // Counted: a block is its tokens; estimated: its share of the prompt's characters.
+        prefixBlockTokens: typeof prefix === "string" ? (cost * this.options.prefixBlocks.blockChars) / Math.max(1, prefix.length) : this.options.prefixBlocks.blockTokens,
         parent,
         readmit: () => this.admit(request, cost),
       },
