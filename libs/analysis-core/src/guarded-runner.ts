@@ -2,7 +2,7 @@
 // (lock -> SKIP -> run -> record analysis_metrics and state -> release).
 import type { AnalysisGuard, AnalysisVersion } from "@reviewlens/analysis-guard";
 import { common, type vectorsearch } from "@reviewlens/contracts";
-import { quoted, Status, StatusError } from "@reviewlens/runtime";
+import { NotFoundError, quoted } from "@reviewlens/runtime";
 import type { AnalysisKey, AnalysisOutcome, AnalysisRunner, ResultCodec } from "./analysis-runner.js";
 import { asDependencyError } from "./dependency-errors.js";
 
@@ -43,7 +43,7 @@ export function guardedRunner(guard: Pick<AnalysisGuard, "run">, stats: Restaura
       const version = await versionOf(stats, key.restaurantId, signal);
       // Nothing to analyse: refused before the lock, the SKIP state or any record, so a client
       // cannot fill analysis_state and analysis_metrics with rows for restaurants that do not exist.
-      if (version.reviewCount === 0) throw new StatusError(Status.NOT_FOUND, `restaurant_id: no reviews are stored for restaurant ${quoted(key.restaurantId)}`);
+      if (version.reviewCount === 0) throw new NotFoundError(`restaurant_id: no reviews are stored for restaurant ${quoted(key.restaurantId)}`);
       let report: common.AnalysisReport | undefined;
       const outcome = await guard.run<T>(
         { restaurantId: key.restaurantId, analysisType: guardAnalysisType(key), force: key.force, version, signal },

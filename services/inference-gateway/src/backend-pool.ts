@@ -32,8 +32,6 @@ export interface BackendPoolOptions {
   /** The gateway asks /tokenize (GATEWAY_TOKENIZE): find out once per replica whether it has one. */
   checkTokenize?: boolean;
   connect(url: string): { api: OpenAiBackend; probe: VllmServerProbe };
-  /** Called whenever capacity may have appeared (a backend became healthy, a probe adapted budgets). */
-  onChange(): void;
   onHealthChange?(backend: PooledBackend): void;
 }
 
@@ -73,10 +71,21 @@ class Backend implements PooledBackend {
 
 export class BackendPool {
   private readonly backends = new Map<string, Backend>();
+  private readonly roomListeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private readonly stopped = new AbortController();
 
   constructor(private readonly options: BackendPoolOptions) {}
+
+  /**
+   * Calls `listener` whenever room may have appeared: a prompt left a backend's prefill, a request
+   * finished, a pushback pause ended, or a probe found a backend healthy (and adapted its budgets).
+   * Returns the unsubscribe.
+   */
+  onRoomFreed(listener: () => void): () => void {
+    this.roomListeners.add(listener);
+    return () => this.roomListeners.delete(listener);
+  }
 
   list(): PooledBackend[] {
     return [...this.backends.values()];
@@ -87,8 +96,10 @@ export class BackendPool {
   }
 
   /** Healthy, not draining, with room for a prompt of this cost and class. */
-  withRoomFor(cost: number, priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, latencySensitive));
+  /** `cost`: the prefill a request would add to each backend (less on one that holds its prefix). */
+  withRoomFor(cost: number | ((backend: PooledBackend) => number), priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
+    const costOn = typeof cost === "number" ? () => cost : cost;
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(costOn(b), priority, latencySensitive));
   }
 
   /** The smallest context length the healthy replicas report (a request may go to any of them). */
@@ -130,9 +141,16 @@ export class BackendPool {
     backend.admission.dispatched(cost);
   }
 
+  /** Its first token arrived: the prompt left the backend's prefill work. */
+  prefilled(backend: PooledBackend, cost: number) {
+    backend.admission.prefilled(cost);
+    this.roomFreed();
+  }
+
   finished(backend: PooledBackend, cost: number, prefilledAlready: boolean) {
     backend.admission.finished(cost, prefilledAlready);
     (backend as Backend).checkDrained();
+    this.roomFreed();
   }
 
   succeeded(backend: PooledBackend) {
@@ -142,12 +160,12 @@ export class BackendPool {
   /**
    * It refused a request with 503/429 (vLLM's --max-num-queued-reqs/-tokens): backpressure, not a
    * failure. It stays healthy and in rotation; it gets nothing new until room appears or the
-   * backoff passes, when the dispatcher runs again. Call after finished() for that request.
+   * backoff passes, when room is announced again. Call after finished() for that request.
    */
   pushedBack(backend: PooledBackend, retryAfterMs?: number): number {
     backend.admissionRejections++;
     const pauseMs = backend.admission.pushedBack(retryAfterMs);
-    setTimeout(() => this.options.onChange(), pauseMs + 1).unref();
+    setTimeout(() => this.roomFreed(), pauseMs + 1).unref();
     return pauseMs;
   }
 
@@ -186,7 +204,7 @@ export class BackendPool {
       if (!backend.contextChecked) await this.learnContext(backend);
       backend.consecutiveFailures = 0;
       this.setHealthy(backend, true);
-      this.options.onChange();
+      this.roomFreed();
       if (this.options.checkTokenize && !backend.tokenizeChecked) void this.checkTokenize(backend);
     } catch (error) {
       if (this.stopped.signal.aborted) return;
@@ -212,6 +230,10 @@ export class BackendPool {
     } catch {
       backend.tokenizeChecked = false; // try again at the next probe
     }
+  }
+
+  private roomFreed() {
+    for (const listener of this.roomListeners) listener();
   }
 
   private setHealthy(backend: PooledBackend, healthy: boolean) {

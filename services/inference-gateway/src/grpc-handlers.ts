@@ -86,7 +86,7 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
       checkEmbedInput(request.texts, "texts", limits);
       checkModelName(request.model, "model");
       checkedPriorityFromProto(request.priority, "priority");
-      const result = await gateway.embed(request.texts, request.model, context.signal);
+      const result = await gateway.embed(request.texts, request.model, context.signal, undefined, otelContext.active());
       return {
         embeddings: result.vectors.map((values) => ({ values })),
         dimension: result.vectors[0]?.length ?? 0,

@@ -3,7 +3,7 @@
 // Standard OpenAI clients and LLM benchmark tools drive the gateway through it.
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { apiKeyChecker, bearerKey, InvalidArgumentError, quoted, StatusError, Status } from "@reviewlens/runtime";
+import { apiKeyChecker, bearerKey, CancelledError, InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import type { BackendPool } from "../backend-pool.js";
 import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
 import type { JsonSchemaFormat, LlmRequest, Prompt } from "../llm-request.js";
@@ -11,6 +11,7 @@ import { parsePriorityClass, type PriorityClass } from "../scheduling/priority-c
 import { checkEmbedInput, checkLlmRequest, checkModelName, OPENAI_FIELD_NAMES, type RequestLimits } from "../request-validation.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { checkFacadeFields } from "./facade-fields.js";
+import { errorReply } from "./openai-error-reply.js";
 
 export interface FacadeOptions {
   apiKey?: string | undefined;
@@ -74,33 +75,6 @@ const completionSchema = {
     n: { type: "integer", minimum: 1, maximum: 1 },
   },
 };
-
-const STATUS_TO_HTTP: Partial<Record<Status, number>> = {
-  [Status.INVALID_ARGUMENT]: 400,
-  [Status.UNAUTHENTICATED]: 401,
-  [Status.NOT_FOUND]: 404,
-  [Status.RESOURCE_EXHAUSTED]: 429,
-  [Status.UNAVAILABLE]: 503,
-  [Status.DEADLINE_EXCEEDED]: 504,
-};
-
-/** An OpenAI-style error body and its HTTP status (plus Retry-After for overload). */
-function errorReply(error: unknown): { status: number; headers: Record<string, string>; body: object } {
-  if (error instanceof InvalidArgumentError) {
-    return { status: 400, headers: {}, body: { error: { message: error.message, type: "invalid_request_error", param: error.field, code: null } } };
-  }
-  if (error instanceof StatusError) {
-    const headers: Record<string, string> = {};
-    const pushback = error.trailers["grpc-retry-pushback-ms"];
-    if (pushback) {
-      headers["retry-after-ms"] = pushback;
-      headers["retry-after"] = String(Math.max(1, Math.ceil(Number(pushback) / 1_000)));
-    }
-    const status = STATUS_TO_HTTP[error.status] ?? 500;
-    return { status, headers, body: { error: { message: error.message, type: status === 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error", param: null, code: null } } };
-  }
-  return { status: 500, headers: {}, body: { error: { message: error instanceof Error ? error.message : String(error), type: "server_error", param: null, code: null } } };
-}
 
 /** `response_format` as vLLM reads it: json_object is any JSON object, text is no constraint. */
 function jsonSchemaOf(format: CompletionBody["response_format"]): JsonSchemaFormat | undefined {
@@ -170,9 +144,9 @@ function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyReque
 function clientSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.on("close", () => {
-    if (!reply.raw.writableFinished) controller.abort(new StatusError(Status.CANCELLED, "the client disconnected"));
+    if (!reply.raw.writableFinished) controller.abort(new CancelledError("the client disconnected"));
   });
-  request.raw.on("aborted", () => controller.abort(new StatusError(Status.CANCELLED, "the client disconnected")));
+  request.raw.on("aborted", () => controller.abort(new CancelledError("the client disconnected")));
   return controller.signal;
 }
 
@@ -295,7 +269,7 @@ export async function startOpenAiFacade(
     if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && body.dimensions >= 1)) {
       throw new InvalidArgumentError("dimensions", "must be a positive integer");
     }
-    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions, "input");
+    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions, undefined, "input");
     return {
       object: "list",
       model: result.model,

@@ -11,6 +11,8 @@ export interface OpenAiTargetOptions {
   model: string;
   ignoreEos: boolean;
   apiKey?: string;
+  /** Further headers on every request (e.g. a proxy's routing configuration). */
+  headers?: Record<string, string>;
 }
 
 interface StreamChunk {
@@ -42,6 +44,7 @@ export function createOpenAiTarget(options: OpenAiTargetOptions): BenchTarget {
             "content-type": "application/json",
             ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
             ...(request.priority ? { "x-priority": request.priority } : {}),
+            ...options.headers,
           },
           body: JSON.stringify(body),
           signal,
