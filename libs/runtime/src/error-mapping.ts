@@ -59,7 +59,7 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
       return yield* call.next(call.request, context);
     } catch (error) {
       if (isAbortError(error)) throw error;
-      if (error instanceof ServerError) throw error.details.length > 0 ? new ServerError(error.code, capErrorMessage(error.details)) : error;
+      if (error instanceof ServerError) throw capErrorMessage(error.details) === error.details ? error : new ServerError(error.code, capErrorMessage(error.details));
       const mapped = statusOf(error);
       if (mapped) {
         if (mapped.retryAfterMs !== undefined) context.trailer.set("grpc-retry-pushback-ms", String(mapped.retryAfterMs));

@@ -214,11 +214,18 @@ export class BackendPool {
     }
   }
 
-  /** Reads the model's context length once; a server whose model list lacks it is asked no more. */
+  /**
+   * Reads the model's context length once; a server whose model list lacks it is asked no more. A
+   * failed read leaves the replica's health to its probes and is tried again at the next one.
+   */
   private async learnContext(backend: Backend) {
-    const [model] = await backend.api.models(this.stopped.signal);
-    backend.contextTokens = model?.maxModelLen;
-    backend.contextChecked = true;
+    try {
+      const [model] = await backend.api.models(this.stopped.signal);
+      backend.contextTokens = model?.maxModelLen;
+      backend.contextChecked = true;
+    } catch {
+      // the backend's health is the probe's to judge; the context check waits for a later read
+    }
   }
 
   /** Finds out once whether it has /tokenize (for GetStatus; requests ask it either way), apart from its health. */
