@@ -211,6 +211,8 @@ describe("secrets never leak", () => {
       await attempt(() => sentimentClient.client.analyzeRestaurant({ restaurantId: "leak-r1", options }));
       await attempt(() => summarizationClient.client.summarize({ restaurantId: "leak-r1", options }));
       assert.equal((await faults({ schemaViolationRate: 0 })).status, 200);
+      // The failures may have taken the replica out of rotation: wait until its probes put it back.
+      await waitFor(async () => (await gateway.client.getStatus({})).backends.every((b) => b.healthy) || undefined, "the replica back in rotation");
 
       // The facade: its key, a wrong one, bad bodies.
       assert.equal(await facade("/v1/models"), 200);
