@@ -10,7 +10,7 @@ export interface RunOptions {
   requests: readonly BenchRequest[];
   /** Seconds (virtual) to wait before each request. */
   interArrival: readonly number[];
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /** Wall seconds per virtual second: the simulator's --time-scale. 1 for a real server. */
   timeScale: number;
   target: BenchTarget;
