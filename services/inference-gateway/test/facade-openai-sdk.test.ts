@@ -124,7 +124,7 @@ test("a field the facade cannot carry is refused by name; at its default value i
         ? client.chat.completions.create({ model: MODEL, messages, max_tokens: 4, ...body } as OpenAI.ChatCompletionCreateParamsNonStreaming)
         : endpoint === "completions"
           ? client.completions.create({ model: MODEL, prompt: "hi", max_tokens: 4, ...body } as OpenAI.CompletionCreateParamsNonStreaming)
-          : client.embeddings.create({ model: MODEL, input: "hi", ...body } as OpenAI.EmbeddingCreateParams);
+          : client.embeddings.create({ model: MODEL, input: "hi", ...body });
     await assert.rejects(call, (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === param, `${JSON.stringify(body)} is refused naming ${param}`);
   };
   const before = await stack.sim.metric("vllm:request_success_total");

@@ -46,7 +46,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       (limit ? limit.run(send) : send()).then((output) => {
         outputs[i] = toVirtualTime(output, options.timeScale);
         done += 1;
-        options.onDone?.(outputs[i]!, done, options.requests.length);
+        options.onDone?.(outputs[i], done, options.requests.length);
       }),
     );
   }
