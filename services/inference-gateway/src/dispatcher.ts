@@ -13,6 +13,10 @@ export interface DispatchTicket {
   deadlineAt?: number | undefined;
   prefillMs: number;
   prefixKeys: string[];
+  /** Whose request it is (fair queueing between tenants). */
+  tenant?: string | undefined;
+  /** Service its tenant is charged at dispatch: prefill plus expected output tokens. */
+  serviceTokens?: number | undefined;
 }
 
 export interface Dispatch {
@@ -20,6 +24,8 @@ export interface Dispatch {
   reason: DispatchReason;
   /** Leading prompt blocks the backend served before (prefix affinity). */
   matchedBlocks: number;
+  /** The attempt ended: its tenant is counted the tokens actually served (0 when none were). */
+  settle(actualTokens: number): void;
 }
 
 export interface Waiter {
@@ -45,7 +51,7 @@ export class Dispatcher {
     private readonly router: BackendRouter,
     private readonly options: DispatcherOptions,
     /** Told why each request went (order, ageing bound or deadline). */
-    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
+    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass, tenant: string) => void = () => {},
   ) {
     pool.onRoomFreed(() => this.schedule(0));
   }
@@ -70,7 +76,15 @@ export class Dispatcher {
           reject(e);
         },
       };
-      entry = this.queue.push({ priority: ticket.priority, cost: ticket.cost, deadlineAt: ticket.deadlineAt, prefillMs: ticket.prefillMs, item: waiter });
+      entry = this.queue.push({
+        priority: ticket.priority,
+        cost: ticket.cost,
+        deadlineAt: ticket.deadlineAt,
+        prefillMs: ticket.prefillMs,
+        tenant: ticket.tenant,
+        serviceTokens: ticket.serviceTokens,
+        item: waiter,
+      });
       signal.addEventListener("abort", onAbort, { once: true });
       this.schedule(this.options.batchWindowMs);
     });
@@ -108,8 +122,8 @@ export class Dispatcher {
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, entry.cost);
       this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
-      this.onDispatch(reason, entry.priority);
-      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks });
+      this.onDispatch(reason, entry.priority, entry.tenant);
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, settle: (actual) => this.queue.settle(entry, actual) });
     }
   }
 }

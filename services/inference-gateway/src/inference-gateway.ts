@@ -216,6 +216,7 @@ export class InferenceGateway {
         streaming,
         arrivedAt,
         cost,
+        serviceTokens: cost + request.sampling.maxTokens,
         prefillMs: (cost / this.options.prefillTokensPerSecond) * 1_000,
         prefixKeys: prefixBlockKeys(prefix, this.options.prefixBlocks),
         parent,
@@ -237,7 +238,7 @@ export class InferenceGateway {
       {
         queueLength: queue.length,
         maxQueueLength: this.options.maxQueueLength,
-        tokensAhead: (c) => queue.tokensAhead(request.priority, c),
+        tokensAhead: (c) => queue.tokensAhead(request.priority, c, request.tenant),
         inFlightPrefillTokens: pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0),
         healthyBackends: this.healthyBackends().length,
         prefillTokensPerSecond: this.options.prefillTokensPerSecond,
