@@ -1,0 +1,50 @@
+// Whose request it is: the tenant of its API key (`authorization: Bearer <key>`, gRPC metadata or
+// HTTP header), else its `x-tenant` when the deployment trusts its callers, else `default`. Checking
+// that a key is valid at all is the auth middleware's job; this only names the tenant, so it composes
+// with whatever admits the call.
+import { InvalidArgumentError } from "@reviewlens/runtime";
+import { DEFAULT_TENANT } from "../scheduling/prefill-cost-queue.js";
+import { isTenantName, keyDigest, TENANT_NAME_RULE } from "./tenant-directory.js";
+
+export const TENANT_HEADER = "x-tenant";
+
+export type TenantSource = "api-key" | "header" | "default";
+
+export interface CallerCredentials {
+  /** The `authorization` metadata or header, as sent. */
+  readonly authorization?: string | undefined;
+  /** The `x-tenant` metadata or header, as sent. */
+  readonly tenantHeader?: string | undefined;
+}
+
+export interface TenantIdentityOptions {
+  /** SHA-256 of each API key -> its tenant. */
+  readonly apiKeys: ReadonlyMap<string, string>;
+  /** Honour `x-tenant` (GATEWAY_TRUST_TENANT_HEADER): the callers are trusted to name themselves. */
+  readonly trustHeader: boolean;
+}
+
+/** The bearer token of an authorization value, if it is one. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  return match?.[1];
+}
+
+export function resolveTenant(credentials: CallerCredentials, options: TenantIdentityOptions): { tenant: string; source: TenantSource } {
+  const key = bearerToken(credentials.authorization);
+  // A digest lookup: the time it takes does not depend on how much of a key matches.
+  const keyed = key === undefined ? undefined : options.apiKeys.get(keyDigest(key));
+  if (keyed) return { tenant: keyed, source: "api-key" };
+  const header = credentials.tenantHeader?.trim();
+  if (options.trustHeader && header) {
+    if (!isTenantName(header)) throw new InvalidArgumentError(TENANT_HEADER, `is not a tenant name: ${TENANT_NAME_RULE}`);
+    return { tenant: header, source: "header" };
+  }
+  return { tenant: DEFAULT_TENANT, source: "default" };
+}
+
+/** Whether `authorization` carries one of the tenants' API keys (the facade accepts them as its keys). */
+export function isTenantKey(authorization: string | undefined, apiKeys: ReadonlyMap<string, string>): boolean {
+  const key = bearerToken(authorization);
+  return key !== undefined && apiKeys.has(keyDigest(key));
+}
