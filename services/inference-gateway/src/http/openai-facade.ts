@@ -12,11 +12,16 @@ import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "../request
 import { registerAdminRoutes } from "./admin-routes.js";
 import { checkFacadeFields } from "./facade-fields.js";
 import { errorReply } from "./openai-error-reply.js";
+import { isTenantKey, TENANT_HEADER, type IdentifyTenant } from "../tenancy/tenant-identity.js";
 
 export interface FacadeOptions {
   apiKey?: string | undefined;
   limits: RequestLimits;
   defaultPriority: PriorityClass;
+  /** Names a request's tenant from its Authorization and x-tenant headers (default: everyone is `default`). */
+  identify?: IdentifyTenant | undefined;
+  /** Tenants' API keys (SHA-256 -> tenant): with GATEWAY_API_KEY set, these keys are let in too. */
+  tenantKeys?: ReadonlyMap<string, string> | undefined;
 }
 
 interface CompletionBody {
@@ -134,6 +139,7 @@ function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyReque
       idempotencyKey: (headers["idempotency-key"] as string | undefined) || undefined,
       restaurantId: body.restaurant_id,
       analysisType: body.analysis_type,
+      tenant: options.identify?.({ authorization: headers.authorization, tenantHeader: headers[TENANT_HEADER] as string | undefined }),
     },
     "",
     options.limits,
@@ -173,7 +179,7 @@ export async function startOpenAiFacade(
   if (options.apiKey) {
     const expected = `Bearer ${options.apiKey}`;
     app.addHook("onRequest", async (request, reply) => {
-      if (request.headers.authorization !== expected) {
+      if (request.headers.authorization !== expected && !isTenantKey(request.headers.authorization, options.tenantKeys ?? new Map())) {
         return reply.status(401).send({ error: { message: "a valid API key is required (Authorization: Bearer ...)", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
       }
     });

@@ -145,6 +145,15 @@ test("tokensAhead: the other tenants of the class count by their weights, at mos
   assert.equal(q.tokensAhead("standard", 200, "b"), 700 + 200 + 100 + 200);
 });
 
+test("a tenant's share of the queue's capacity is by weight among the tenants queued", () => {
+  const { q } = fairQueue({ gold: 3 });
+  for (let i = 0; i < 5; i++) push(q, "flood", `f${i}`, 100);
+  assert.deepEqual(q.tenantQueueShare("gold", 100), { queued: 0, share: 75 });
+  assert.deepEqual(q.tenantQueueShare("flood", 100), { queued: 5, share: 100 });
+  push(q, "other", "o", 100, 100, "batch");
+  assert.deepEqual(q.tenantQueueShare("flood", 90), { queued: 5, share: 45 });
+});
+
 test("without fairness, tenants do not change the order", () => {
   let now = 0;
   const q = new PrefillCostQueue<string>({ agingFactor: 1_000, agingFloorTokens: 1_000_000, deadlineSlackMs: 0 }, () => now);

@@ -287,6 +287,20 @@ export class PrefillCostQueue<T> {
     return n;
   }
 
+  /**
+   * With fairness: the tenant's queued requests and its share of `capacity` by weight among the
+   * tenants with queued requests (itself included); undefined without fairness.
+   */
+  tenantQueueShare(tenant: string, capacity: number): { queued: number; share: number } | undefined {
+    const weightOf = this.options.fairness?.weightOf;
+    if (!weightOf) return undefined;
+    const queuedTenants = new Set<string>([tenant]);
+    for (const p of PRIORITY_CLASSES) for (const t of this.cls(p).tenants.keys()) queuedTenants.add(t);
+    let total = 0;
+    for (const t of queuedTenants) total += weightOf(t);
+    return { queued: this.queuedOf(tenant), share: (capacity * weightOf(tenant)) / total };
+  }
+
   /** Every queued entry (for shutdown). */
   entries(): QueueEntry<T>[] {
     return PRIORITY_CLASSES.flatMap((p) => [...this.cls(p).fifo]);

@@ -17,6 +17,9 @@ export interface CallerCredentials {
   readonly tenantHeader?: string | undefined;
 }
 
+/** Names the tenant of a call from its credentials (resolveTenant with the deployment's keys and trust). */
+export type IdentifyTenant = (credentials: CallerCredentials) => string;
+
 export interface TenantIdentityOptions {
   /** SHA-256 of each API key -> its tenant. */
   readonly apiKeys: ReadonlyMap<string, string>;
