@@ -1,7 +1,7 @@
 // Where the services are and how to reach them (flags, then environment, then local defaults).
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
-import { ChannelCredentials, createChannel, createClient, type Channel, type Client } from "nice-grpc";
+import { ChannelCredentials, createChannel, createClient as createNiceClient, Metadata, type Channel, type Client, type CompatServiceDefinition } from "nice-grpc";
 
 export interface ConnectionOptions {
   gateway: string;
@@ -13,6 +13,10 @@ export interface ConnectionOptions {
   cert?: string | undefined;
   key?: string | undefined;
   timeoutMs: number;
+  /** Sent as `x-tenant` on every call (the gateway honours it when it trusts its callers). */
+  tenant?: string | undefined;
+  /** Sent as `authorization: Bearer <key>` on every call (a tenant's key names its tenant). */
+  apiKey?: string | undefined;
 }
 
 export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): ConnectionOptions => ({
@@ -25,6 +29,8 @@ export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): Connec
   cert: env["REVIEWLENS_TLS_CERT"],
   key: env["REVIEWLENS_TLS_KEY"],
   timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
+  tenant: env["REVIEWLENS_TENANT"] || undefined,
+  apiKey: env["REVIEWLENS_API_KEY"] || undefined,
 });
 
 function credentials(options: ConnectionOptions): ChannelCredentials {
@@ -36,8 +42,18 @@ function credentials(options: ConnectionOptions): ChannelCredentials {
 /** Clients for every service, created on first use; close() ends their channels. */
 export class ServiceClients {
   private readonly channels = new Map<string, Channel>();
+  /** The caller's tenant and key, on every call (the gateway names a direct caller's tenant from them). */
+  private readonly metadata: Metadata;
 
-  constructor(readonly options: ConnectionOptions) {}
+  constructor(readonly options: ConnectionOptions) {
+    this.metadata = Metadata();
+    if (options.tenant) this.metadata.set("x-tenant", options.tenant);
+    if (options.apiKey) this.metadata.set("authorization", `Bearer ${options.apiKey}`);
+  }
+
+  private createClient<D extends CompatServiceDefinition>(definition: D, address: string): Client<D> {
+    return createNiceClient(definition, this.channel(address), { "*": { metadata: this.metadata } });
+  }
 
   private channel(address: string): Channel {
     let channel = this.channels.get(address);
@@ -49,16 +65,16 @@ export class ServiceClients {
   }
 
   get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
-    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway));
+    return this.createClient(inference.InferenceGatewayServiceDefinition, this.options.gateway);
   }
   get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
-    return createClient(vectorsearch.VectorSearchServiceDefinition, this.channel(this.options.vectorSearch));
+    return this.createClient(vectorsearch.VectorSearchServiceDefinition, this.options.vectorSearch);
   }
   get sentiment(): Client<typeof sentiment.SentimentServiceDefinition> {
-    return createClient(sentiment.SentimentServiceDefinition, this.channel(this.options.sentiment));
+    return this.createClient(sentiment.SentimentServiceDefinition, this.options.sentiment);
   }
   get summarization(): Client<typeof summarization.SummarizationServiceDefinition> {
-    return createClient(summarization.SummarizationServiceDefinition, this.channel(this.options.summarization));
+    return this.createClient(summarization.SummarizationServiceDefinition, this.options.summarization);
   }
 
   /** Call options with the configured deadline. */
