@@ -54,7 +54,7 @@ export const gatewaySchema = {
   GATEWAY_TRUST_TENANT_HEADER: env.boolean(false),
   GATEWAY_REDIS_URL: env.optional(env.url()),
   GATEWAY_BUDGET_REDIS_DOWN: env.oneOf(["refuse", "local"] as const, "refuse"),
-  GATEWAY_BUDGET_REDIS_TIMEOUT_MS: env.integer(10, 60_000, 500),
+  GATEWAY_BUDGET_REDIS_TIMEOUT_MS: env.integer(10, 60_000, 1_000),
   GATEWAY_BUDGET_WINDOW_MS: env.integer(1_000, 86_400_000, 60_000),
   GATEWAY_BUDGET_LEASE_MS: env.integer(1_000, 86_400_000, 900_000),
 };
