@@ -20,12 +20,14 @@ let sql: pg.Pool;
 before(async () => {
   db = await createTestDatabase("gateway_tenant_identity");
   sql = new pg.Pool({ connectionString: db.url, max: 2 });
-  ({ sims: [sim] = [], gateway } = (await startStack([["--time-scale", "0.1"]], {
+  const stack = await startStack([["--time-scale", "0.1"]], {
     DATABASE_URL: db.url,
     GATEWAY_API_KEY: FACADE_KEY,
     GATEWAY_TENANT_API_KEYS: `partner:${PARTNER_KEY},tiny:${TINY_KEY}`,
     GATEWAY_TENANTS: JSON.stringify({ tenants: { partner: { weight: 3 }, tiny: { tokensPerMinute: 300 } } }),
-  })) as { sims: Sim[]; gateway: Gateway });
+  });
+  sim = stack.sims[0]!;
+  gateway = stack.gateway;
 });
 
 after(async () => {
