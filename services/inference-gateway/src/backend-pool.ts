@@ -91,9 +91,9 @@ export class BackendPool {
     return this.backends.get(id);
   }
 
-  /** Healthy, not draining, with room for a prompt of this cost and class. */
-  withRoomFor(cost: number, priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, latencySensitive));
+  /** Healthy, not draining, with room for a prompt of this cost and class (leaving `reservedSeqs` slots free). */
+  withRoomFor(cost: number, priority: PriorityClass, latencySensitive: boolean, reservedSeqs = 0): PooledBackend[] {
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, latencySensitive, reservedSeqs));
   }
 
   get anyHealthy(): boolean {

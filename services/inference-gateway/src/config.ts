@@ -48,6 +48,8 @@ export const gatewaySchema = {
   GATEWAY_DEFAULT_PRIORITY: env.oneOf(["interactive", "standard", "batch"] as const, "standard"),
   // Tenants (README "Tenants: fair shares and budgets").
   GATEWAY_FAIRNESS: env.oneOf(["vtc", "off"] as const, "vtc"),
+  GATEWAY_FAIR_HEADROOM_SEQS: env.integer(0, 100_000, 0),
+  GATEWAY_FAIR_HEADROOM_WINDOW_MS: env.integer(0, 3_600_000, 2_000),
   GATEWAY_TENANTS: env.optional(env.string()),
   GATEWAY_TENANTS_FILE: env.optional(env.string()),
   GATEWAY_TENANT_API_KEYS: env.optional(env.string()),

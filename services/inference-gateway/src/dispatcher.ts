@@ -3,7 +3,8 @@
 // dispatched together, so they join the backend's running batch in the gateway's order.
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import type { BackendRouter } from "./routing/backend-router.js";
-import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
+import type { FairHeadroom } from "./scheduling/fair-headroom.js";
+import { DEFAULT_TENANT, type DispatchReason, type PrefillCostQueue, type QueueEntry } from "./scheduling/prefill-cost-queue.js";
 import type { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
 
@@ -39,6 +40,8 @@ export interface DispatcherOptions {
   batchWindowMs: number;
   /** Decides which classes keep to the smaller prefill budget. */
   latencySensitive: LatencySensitiveArrivals;
+  /** Sequence slots kept for tenants within their share while a tenant over it floods. */
+  headroom?: FairHeadroom | undefined;
 }
 
 export class Dispatcher {
@@ -60,6 +63,7 @@ export class Dispatcher {
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
     signal.throwIfAborted();
     this.options.latencySensitive.arrived(ticket.priority, ticket.cost);
+    this.options.headroom?.arrived(ticket.tenant ?? DEFAULT_TENANT);
     return new Promise<Dispatch>((resolve, reject) => {
       let entry: QueueEntry<Waiter> | undefined = undefined;
       const onAbort = () => {
@@ -111,19 +115,34 @@ export class Dispatcher {
     }
   }
 
+  /** Sequence slots of the backends that take requests (the whole the tenants share). */
+  private sequenceCapacity(): number {
+    return this.pool.list().reduce((n, b) => (b.healthy && !b.draining ? n + b.admission.sequenceLimit : n), 0);
+  }
+
   private run() {
     this.timer = undefined;
     this.immediate = undefined;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, this.options.latencySensitive.constrains(entry.priority)), entry.item.ticket.prefixKeys);
+      const { headroom, latencySensitive } = this.options;
+      const reserved = headroom ? headroom.reservedFor(entry.tenant, this.sequenceCapacity()) : 0;
+      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, latencySensitive.constrains(entry.priority), reserved), entry.item.ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, entry.cost);
       this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
       this.onDispatch(reason, entry.priority, entry.tenant);
-      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, settle: (actual) => this.queue.settle(entry, actual) });
+      headroom?.dispatched(entry.tenant);
+      let ended = false;
+      const settle = (actual: number) => {
+        if (ended) return;
+        ended = true;
+        this.queue.settle(entry, actual);
+        headroom?.ended(entry.tenant);
+      };
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, settle });
     }
   }
 }

@@ -15,6 +15,7 @@ import { gatewayService } from "./grpc-handlers.js";
 import { startOpenAiFacade } from "./http/openai-facade.js";
 import { InferenceGateway } from "./inference-gateway.js";
 import { BackendRouter } from "./routing/backend-router.js";
+import { FairHeadroom } from "./scheduling/fair-headroom.js";
 import { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
 import { TokenEstimator } from "./scheduling/token-estimator.js";
@@ -98,6 +99,10 @@ await runService({
           shortPromptTokens: config.GATEWAY_SHORT_PROMPT_TOKENS,
           backendOrdersClasses: config.GATEWAY_BACKEND_PRIORITY,
         }),
+        headroom:
+          config.GATEWAY_FAIRNESS === "vtc" && config.GATEWAY_FAIR_HEADROOM_SEQS > 0
+            ? new FairHeadroom({ seqs: config.GATEWAY_FAIR_HEADROOM_SEQS, activeWindowMs: config.GATEWAY_FAIR_HEADROOM_WINDOW_MS, weightOf: (t) => tenants.weight(t) })
+            : undefined,
       },
       (reason, priority) => metrics.dispatched(reason, priority),
     );

@@ -22,14 +22,16 @@ export interface LoadShape {
   rate: number;
   inputLen: number;
   outputLen: number;
+  /** Lengths drawn from (1 - rangeRatio) to (1 + rangeRatio) times the above. */
+  rangeRatio: number;
 }
 
-/** A tenant's Poisson arrivals over `durationS` of prompts with Qwen2.5 token lengths (within 10%). */
+/** A tenant's Poisson arrivals over `durationS` of prompts with Qwen2.5 token lengths. */
 export function tenantLoad(tenant: string, shape: LoadShape, durationS: number, seed: number, tokenizer: PromptTokenizer): TenantLoad {
   const gaps = interArrivalTimes(Math.ceil(shape.rate * durationS * 1.5) + 10, { requestRate: shape.rate, burstiness: 1 }, new RandomSource(seed));
   let t = 0;
   const interArrival = gaps.filter((g) => (t += g) <= durationS);
-  const requests = randomDataset({ numPrompts: interArrival.length, inputLen: shape.inputLen, outputLen: shape.outputLen, rangeRatio: 0.1, prefixLen: 0 }, new RandomSource(seed + 1), tokenizer).map(
+  const requests = randomDataset({ numPrompts: interArrival.length, inputLen: shape.inputLen, outputLen: shape.outputLen, rangeRatio: shape.rangeRatio, prefixLen: 0 }, new RandomSource(seed + 1), tokenizer).map(
     (r) => ({ ...r, priority: "interactive" as const, kind: tenant }),
   );
   return { tenant, requests, interArrival };

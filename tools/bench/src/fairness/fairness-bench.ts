@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "10" },
     grace: { type: "string", default: "10" },
     "max-num-seqs": { type: "string", default: "64" },
+    headroom: { type: "string", default: "8" },
     seed: { type: "string", default: "19" },
     out: { type: "string", default: DEFAULT_RESULTS_DIR },
   },
@@ -33,15 +34,17 @@ const durationS = Number(args.duration);
 const window: Window = { from: Number(args.warmup), to: durationS };
 const graceS = Number(args.grace);
 const maxNumSeqs = args["max-num-seqs"]!;
+const headroomSeqs = args.headroom!;
 const seed = Number(args.seed);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const uptime = () => execSync("uptime", { encoding: "utf8" }).trim();
 
-// Same prompt length, so today's shortest-prefill-first order does not tell them apart; A's answers are longer.
-const A_SHAPE = { inputLen: 256, outputLen: 256 };
-const B_SHAPE = { inputLen: 256, outputLen: 64 };
+// Prompts in one shortest-first unit (under 512 tokens), so today's order does not tell them apart;
+// A's answers are longer and vary (requests that all end together would free the slots in waves).
+const A_SHAPE = { inputLen: 256, outputLen: 256, rangeRatio: 0.5 };
+const B_SHAPE = { inputLen: 256, outputLen: 64, rangeRatio: 0.1 };
 const simArgs = ["--max-num-seqs", maxNumSeqs];
-const baseEnv = { GATEWAY_MAX_NUM_SEQS: maxNumSeqs, GATEWAY_TRUST_TENANT_HEADER: "true", GATEWAY_MAX_QUEUE: "100000", LOG_LEVEL: "warn" };
+const baseEnv = { GATEWAY_MAX_NUM_SEQS: maxNumSeqs, GATEWAY_TRUST_TENANT_HEADER: "true", GATEWAY_MAX_QUEUE: "100000" };
 const tenants = (a: number, b: number) => JSON.stringify({ tenants: { A: { weight: a }, B: { weight: b } } });
 
 const started = uptime();
@@ -49,7 +52,7 @@ log(`fairness benchmark on ${SIM_PROFILE} (--max-num-seqs ${maxNumSeqs}), time s
 const tokenizer = loadQwenTokenizer();
 
 // Capacity: A-shaped requests all at once through the gateway, until done.
-const probeRequests = randomDataset({ numPrompts: 4 * Number(maxNumSeqs), ...A_SHAPE, rangeRatio: 0.1, prefixLen: 0 }, new RandomSource(seed), tokenizer);
+const probeRequests = randomDataset({ numPrompts: 4 * Number(maxNumSeqs), ...A_SHAPE, prefixLen: 0 }, new RandomSource(seed), tokenizer);
 const probeStack = await startSimStack({ timeScale, simArgs, gateway: true, gatewayEnv: baseEnv });
 let capacityRequestsPerS: number;
 try {
@@ -71,6 +74,11 @@ const bLoad = tenantLoad("B", bShape, durationS, seed + 10, tokenizer);
 const aLoad = tenantLoad("A", aShape, durationS, seed + 20, tokenizer);
 const alone = await runFairnessArm("B alone (fair queueing)", [bLoad], armOptions({ GATEWAY_FAIRNESS: "vtc", GATEWAY_TENANTS: tenants(1, 1) }));
 const vtc = await runFairnessArm("A floods, B interactive: fair queueing (VTC)", [aLoad, bLoad], armOptions({ GATEWAY_FAIRNESS: "vtc", GATEWAY_TENANTS: tenants(1, 1) }));
+const headroom = await runFairnessArm(
+  `A floods, B interactive: fair queueing with ${headroomSeqs} slots of headroom`,
+  [aLoad, bLoad],
+  armOptions({ GATEWAY_FAIRNESS: "vtc", GATEWAY_TENANTS: tenants(1, 1), GATEWAY_FAIR_HEADROOM_SEQS: headroomSeqs }),
+);
 const fcfs = await runFairnessArm("A floods, B interactive: today's order (GATEWAY_FAIRNESS=off)", [aLoad, bLoad], armOptions({ GATEWAY_FAIRNESS: "off", GATEWAY_TENANTS: tenants(1, 1) }));
 // Weights 3:1, both backlogged: each sends A-shaped requests at 1.5x the capacity.
 const heavy = { ...A_SHAPE, rate: (1.5 * capacityTokensPerS) / tokensPerA };
@@ -92,7 +100,14 @@ const armFigures = (run: ArmRun) => {
     bUnfinished: unfinishedIn(b, window),
   };
 };
-const figures = { alone: armFigures(alone), vtc: armFigures(vtc), fcfs: armFigures(fcfs), weighted: armFigures(weighted) };
+const figures = { alone: armFigures(alone), vtc: armFigures(vtc), headroom: armFigures(headroom), fcfs: armFigures(fcfs), weighted: armFigures(weighted) };
+/** What fair queueing (with or without headroom) did beside B alone and today's order. */
+const against = (arm: typeof figures.vtc) => ({
+  bP95OverAlone: arm.bTtft.p95.ms / figures.alone.bTtft.p95.ms,
+  throughputOverFcfs: arm.totalTokensPerS / figures.fcfs.totalTokensPerS,
+  // A's rate against what B left of today's order's total.
+  aOverLeftByB: arm.served["A"]!.tokensPerS / (figures.fcfs.totalTokensPerS - arm.served["B"]!.tokensPerS),
+});
 const aTokens = figures.weighted.served["A"]!.tokens;
 const bTokens = figures.weighted.served["B"]!.tokens;
 const result: FairnessResult = {
@@ -106,13 +121,12 @@ const result: FairnessResult = {
   capacity: { requestsPerS: capacityRequestsPerS, tokensPerS: capacityTokensPerS },
   loads: { A: aShape, B: bShape, weightedEach: heavy },
   arms: figures,
+  headroomSeqs: Number(headroomSeqs),
   summary: {
-    bP95VtcOverAlone: figures.vtc.bTtft.p95.ms / figures.alone.bTtft.p95.ms,
+    vtc: against(figures.vtc),
+    headroom: against(figures.headroom),
     bP95FcfsOverAlone: figures.fcfs.bTtft.p95.ms / figures.alone.bTtft.p95.ms,
     bP95FcfsIsLowerBound: figures.fcfs.bTtft.p95.lowerBound,
-    throughputVtcOverFcfs: figures.vtc.totalTokensPerS / figures.fcfs.totalTokensPerS,
-    // A's rate against what B left of the FCFS arm's total.
-    aOverLeftByB: figures.vtc.served["A"]!.tokensPerS / (figures.fcfs.totalTokensPerS - figures.vtc.served["B"]!.tokensPerS),
     weightedShareA: aTokens / (aTokens + bTokens),
     weightedRatio: aTokens / bTokens,
   },

@@ -11,6 +11,12 @@ export interface ArmFigures {
   bUnfinished: number;
 }
 
+export interface AgainstBaselines {
+  bP95OverAlone: number;
+  throughputOverFcfs: number;
+  aOverLeftByB: number;
+}
+
 export interface FairnessResult {
   profile: string;
   maxNumSeqs: number;
@@ -21,13 +27,13 @@ export interface FairnessResult {
   machine: { cpus: number; uptimeBefore: string; uptimeAfter: string };
   capacity: { requestsPerS: number; tokensPerS: number };
   loads: { A: LoadShape; B: LoadShape; weightedEach: LoadShape };
-  arms: { alone: ArmFigures; vtc: ArmFigures; fcfs: ArmFigures; weighted: ArmFigures };
+  arms: { alone: ArmFigures; vtc: ArmFigures; headroom: ArmFigures; fcfs: ArmFigures; weighted: ArmFigures };
+  headroomSeqs: number;
   summary: {
-    bP95VtcOverAlone: number;
+    vtc: AgainstBaselines;
+    headroom: AgainstBaselines;
     bP95FcfsOverAlone: number;
     bP95FcfsIsLowerBound: boolean;
-    throughputVtcOverFcfs: number;
-    aOverLeftByB: number;
     weightedShareA: number;
     weightedRatio: number;
   };
@@ -38,7 +44,7 @@ const tps = (s: ServedTokens | undefined) => (s ? String(Math.round(s.tokensPerS
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function fairnessReport(r: FairnessResult): string {
-  const { alone, vtc, fcfs, weighted } = r.arms;
+  const { alone, vtc, headroom, fcfs, weighted } = r.arms;
   const row = (a: ArmFigures, withB = true) =>
     `| ${a.name} | ${withB ? `${ms(a.bTtft.p50)} / ${ms(a.bTtft.p95)} / ${ms(a.bTtft.p99)}` : "-"} | ${withB ? a.bUnfinished : "-"} | ${tps(a.served["A"])} | ${tps(a.served["B"])} | ${Math.round(a.totalTokensPerS)} |`;
   const s = r.summary;
@@ -51,11 +57,12 @@ export function fairnessReport(r: FairnessResult): string {
     "| --- | --- | --- | --- | --- | --- |",
     row(alone),
     row(vtc),
+    row(headroom),
     row(fcfs),
     row(weighted, false),
     "",
-    `- B's p95 TTFT with A flooding: ${s.bP95VtcOverAlone.toFixed(2)}x B alone with fair queueing; ${s.bP95FcfsIsLowerBound ? "at least " : ""}${s.bP95FcfsOverAlone.toFixed(1)}x with today's order.`,
-    `- Total throughput with fair queueing: ${pct(s.throughputVtcOverFcfs)} of today's order; A got ${pct(s.aOverLeftByB)} of what B left.`,
+    `- B's p95 TTFT with A flooding, over B alone: ${s.vtc.bP95OverAlone.toFixed(2)}x with fair queueing, ${s.headroom.bP95OverAlone.toFixed(2)}x with ${r.headroomSeqs} slots of headroom, ${s.bP95FcfsIsLowerBound ? "at least " : ""}${s.bP95FcfsOverAlone.toFixed(1)}x with today's order.`,
+    `- Total throughput against today's order: ${pct(s.vtc.throughputOverFcfs)} with fair queueing (A got ${pct(s.vtc.aOverLeftByB)} of what B left), ${pct(s.headroom.throughputOverFcfs)} with headroom (A got ${pct(s.headroom.aOverLeftByB)}).`,
     `- Weights 3:1, both backlogged: A served ${pct(s.weightedShareA)} of the tokens (3:1 is 75%), a ratio of ${s.weightedRatio.toFixed(2)}:1.`,
     `- Machine: ${r.machine.cpus} CPUs; before: ${r.machine.uptimeBefore}; after: ${r.machine.uptimeAfter}.`,
     "",
