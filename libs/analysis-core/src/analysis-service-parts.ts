@@ -16,12 +16,14 @@ export const analysisServiceSchema = {
   GATEWAY_ADDR: env.string("127.0.0.1:50051"),
   /** The tenant this service's LLM requests count against at the gateway (default: the service's name). */
   GATEWAY_TENANT: env.optional(env.string()),
+  /** The gateway's gRPC API key (its shared key, or this service's tenant key, which also names the tenant). */
+  GATEWAY_GRPC_API_KEY: env.optional(env.string()),
   ...metricsStoreSchema,
   ...analysisGuardSchema,
 };
 
 export interface AnalysisServiceContext {
-  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string; GATEWAY_TENANT?: string | undefined };
+  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string; GATEWAY_TENANT?: string | undefined; GATEWAY_GRPC_API_KEY?: string | undefined };
   logger: Logger;
   meter: Meter;
 }
@@ -29,7 +31,7 @@ export interface AnalysisServiceContext {
 /** `service`: the service's name, its tenant at the gateway unless GATEWAY_TENANT names another. */
 export async function openAnalysisDependencies({ config, logger, meter }: AnalysisServiceContext, service = "analysis") {
   const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
-  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
+  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { apiKey: config.GATEWAY_GRPC_API_KEY });
   const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
   const store = await openMetricsStore(metricsStoreOptions(config, logger, meter));
   const guard = createAnalysisGuardFromConfig(config, { store, logger, meter });

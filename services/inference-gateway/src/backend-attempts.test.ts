@@ -38,7 +38,7 @@ function setUp(backends: PooledBackend[], options: Partial<AttemptOptions> = {},
         const b = backends[next++];
         if (!b) throw new Error("no backend left in the test");
         heard.push(`dispatched ${b.id}`);
-        return { backend: b, reason: "order", matchedBlocks: 0, settle: (tokens: number) => settled.push(tokens) };
+        return { backend: b, reason: "order", matchedBlocks: 0, cost: 100, settle: (tokens: number) => settled.push(tokens) };
       },
     },
     pool: {
@@ -72,6 +72,7 @@ function generation(over: Partial<Generation> = {}): Generation {
     serviceTokens: 43,
     prefillMs: 1,
     prefixKeys: [],
+    prefixBlockTokens: 16,
     parent: otelContext.active(),
     readmit: () => {},
     ...over,

@@ -45,6 +45,8 @@ export interface Generation {
   serviceTokens: number;
   prefillMs: number;
   prefixKeys: string[];
+  /** Prompt tokens one prefix block stands for (its share of `cost`). */
+  prefixBlockTokens: number;
   parent: Context;
   /** Overload refusal again before a request a backend refused is requeued (throws to refuse it). */
   readmit(): void;
@@ -73,7 +75,16 @@ export class BackendAttempts {
     let pushedBackSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const dispatch = await this.deps.dispatcher.wait(
-        { priority: request.priority, cost, deadlineAt, prefillMs: generation.prefillMs, prefixKeys: generation.prefixKeys, tenant: request.tenant, serviceTokens: generation.serviceTokens },
+        {
+          priority: request.priority,
+          cost,
+          prefixBlockTokens: generation.prefixBlockTokens,
+          deadlineAt,
+          prefillMs: generation.prefillMs,
+          prefixKeys: generation.prefixKeys,
+          tenant: request.tenant,
+          serviceTokens: generation.serviceTokens,
+        },
         signal,
       );
       const outcome: Attempt = yield* this.attempt(generation, dispatch, { attempt, canRetry: failures < this.options.retryAttempts }, signal);
@@ -96,12 +107,13 @@ export class BackendAttempts {
   }
 
   /** One backend's try; throws what ends the request. */
+  /** `dispatch.cost`: the prefill the dispatcher charged its backend (less when it holds the prefix). */
   private async *attempt(generation: Generation, dispatch: Dispatch, at: { attempt: number; canRetry: boolean }, signal: AbortSignal): AsyncGenerator<ExecutionEvent, Attempt> {
     const { pool } = this.deps;
-    const { backend } = dispatch;
+    const { backend, cost } = dispatch;
     // What its tenant was served: the usage when answered, nothing before a first token, else the charge.
     let served: number | undefined;
-    const { request, cost } = generation;
+    const { request } = generation;
     const dispatchedAt = performance.now();
     const span = this.deps.genAi.startGeneration(
       request,

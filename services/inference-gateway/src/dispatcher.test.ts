@@ -17,7 +17,7 @@ test("a request waiting for room goes when the pool announces room, without anyo
     batchWindowMs: 0,
     latencySensitive: new LatencySensitiveArrivals({ windowMs: 0, shortPromptTokens: 0, backendOrdersClasses: false }),
   });
-  const ticket = { priority: "standard" as const, cost: 100, prefillMs: 0, prefixKeys: [] };
+  const ticket = { priority: "standard" as const, cost: 100, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [] };
   const signal = new AbortController().signal;
 
   // Queued before any backend is healthy: the probe that finds one sends it.
@@ -52,7 +52,7 @@ test("fair headroom: a flooding tenant leaves the last slot free, and the other 
   pool.add("http://replica-a");
   await waitFor(() => pool.anyHealthy || undefined, "the replica healthy");
   const signal = new AbortController().signal;
-  const ticket = (tenant: string) => ({ priority: "standard" as const, cost: 10, prefillMs: 0, prefixKeys: [], tenant, serviceTokens: 100 });
+  const ticket = (tenant: string) => ({ priority: "standard" as const, cost: 10, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [], tenant, serviceTokens: 100 });
   const dispatched: string[] = [];
   const send = (tenant: string) => void dispatcher.wait(ticket(tenant), signal).then(() => dispatched.push(tenant));
   // b was active a moment ago (its request just ended), so the flood must leave a slot for it.

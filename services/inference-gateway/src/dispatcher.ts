@@ -10,7 +10,10 @@ import type { PriorityClass } from "./scheduling/priority-class.js";
 
 export interface DispatchTicket {
   priority: PriorityClass;
+  /** Prefill tokens of the whole prompt. */
   cost: number;
+  /** Prompt tokens one prefix block stands for (its share of `cost`). */
+  prefixBlockTokens: number;
   deadlineAt?: number | undefined;
   prefillMs: number;
   prefixKeys: string[];
@@ -25,8 +28,19 @@ export interface Dispatch {
   reason: DispatchReason;
   /** Leading prompt blocks the backend served before (prefix affinity). */
   matchedBlocks: number;
+  /** The prefill it was charged on that backend: the prompt less the blocks it served before. */
+  cost: number;
   /** The attempt ended: its tenant is counted the tokens actually served (0 when none were). */
   settle(actualTokens: number): void;
+}
+
+/**
+ * What a prompt costs the replica that served its leading blocks just before: vLLM's prefix cache
+ * serves them (prompts sent together over one prefix: the first computes it), so only the rest is
+ * prefill. At least one token: the last is always computed.
+ */
+export function costOnAffineBackend(ticket: Pick<DispatchTicket, "cost" | "prefixBlockTokens">, matchedBlocks: number): number {
+  return Math.max(1, Math.round(ticket.cost - matchedBlocks * ticket.prefixBlockTokens));
 }
 
 export interface Waiter {
@@ -127,12 +141,16 @@ export class Dispatcher {
       const { entry, reason } = next;
       const { headroom, latencySensitive } = this.options;
       const reserved = headroom ? headroom.reservedFor(entry.tenant, this.sequenceCapacity()) : 0;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, latencySensitive.constrains(entry.priority), reserved), entry.item.ticket.prefixKeys);
+      const { ticket } = entry.item;
+      const affinity = this.router.affinity(ticket.prefixKeys);
+      const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);
+      const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, latencySensitive.constrains(entry.priority), reserved), ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
+      const cost = costOn(choice.backend);
       this.queue.take(entry);
-      this.pool.dispatched(choice.backend, entry.cost);
-      this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
+      this.pool.dispatched(choice.backend, cost);
+      this.router.record(ticket.prefixKeys, choice.backend.id);
       this.onDispatch(reason, entry.priority, entry.tenant);
       headroom?.dispatched(entry.tenant);
       let ended = false;
@@ -142,7 +160,7 @@ export class Dispatcher {
         this.queue.settle(entry, actual);
         headroom?.ended(entry.tenant);
       };
-      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, settle });
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, cost, settle });
     }
   }
 }

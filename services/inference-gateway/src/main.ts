@@ -21,6 +21,7 @@ import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
 import { TokenEstimator } from "./scheduling/token-estimator.js";
 import { RedisBudgetStore } from "./adapters/redis-budget-store.js";
 import { FailoverBudgetStore } from "./tenancy/budget-failover.js";
+import { gatewayKeyCheck } from "./tenancy/gateway-key-check.js";
 import type { BudgetStore } from "./tenancy/budget-store.js";
 import { LocalBudgetTable } from "./tenancy/local-budget-table.js";
 import { TenantBudgets } from "./tenancy/tenant-budgets.js";
@@ -157,6 +158,7 @@ await runService({
 
     return {
       services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits, identify) }],
+      apiKey: gatewayKeyCheck(config.GATEWAY_GRPC_API_KEY, tenants.apiKeys),
       readiness: async () => pool.anyHealthy,
       async close() {
         await closeFacade();

@@ -1,16 +1,17 @@
 // Who a request belongs to, end to end: a tenant's API key names it over gRPC and through the
-// facade, an untrusted x-tenant does not; the tenant is on its vllm_metrics row, in the metrics and
+// facade, and is let in where the gateway's shared keys are required; an untrusted x-tenant does not; the tenant is on its vllm_metrics row, in the metrics and
 // in GetStatus; over its budget the facade answers 429 with Retry-After.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
-import { Metadata } from "nice-grpc";
+import { ClientError, Metadata, Status } from "nice-grpc";
 import pg from "pg";
 import { llmRequest, startStack, words, type Gateway, type Sim } from "./gateway-harness.js";
 
 const PARTNER_KEY = "k-partner-0123456789abcdef";
 const TINY_KEY = "k-tiny-0123456789abcdef";
 const FACADE_KEY = "k-facade-0123456789abcdef";
+const GRPC_KEY = "k-grpc-0123456789abcdef";
 
 let sim: Sim;
 let gateway: Gateway;
@@ -23,6 +24,7 @@ before(async () => {
   const stack = await startStack([["--time-scale", "0.1"]], {
     DATABASE_URL: db.url,
     GATEWAY_API_KEY: FACADE_KEY,
+    GATEWAY_GRPC_API_KEY: GRPC_KEY,
     GATEWAY_TENANT_API_KEYS: `partner:${PARTNER_KEY},tiny:${TINY_KEY}`,
     GATEWAY_TENANTS: JSON.stringify({ tenants: { partner: { weight: 3 }, tiny: { tokensPerMinute: 300 } } }),
   });
@@ -48,11 +50,21 @@ const chat = (headers: Record<string, string>, content = "맛집 추천") =>
     body: JSON.stringify({ messages: [{ role: "user", content }], max_tokens: 8 }),
   });
 
-test("over gRPC a tenant's API key names the tenant; an untrusted x-tenant is ignored", async () => {
+test("over gRPC a tenant's API key is let in beside the shared key and names the tenant; an untrusted x-tenant is ignored", async () => {
   const keyed = await gateway.client.complete({ request: llmRequest(`keyed ${words(10)}`) }, { metadata: Metadata({ authorization: `Bearer ${PARTNER_KEY}`, "x-tenant": "tiny" }) });
   assert.equal(await tenantOfRow(keyed.execution!.requestId), "partner");
   const claimed = await gateway.client.complete({ request: llmRequest(`claimed ${words(10)}`) }, { metadata: Metadata({ "x-tenant": "partner" }) });
-  assert.equal(await tenantOfRow(claimed.execution!.requestId), "default", "this deployment does not trust x-tenant");
+  assert.equal(await tenantOfRow(claimed.execution!.requestId), "default", "the shared key (sent by the client) admits it; this deployment does not trust x-tenant");
+});
+
+test("over gRPC an unknown key is UNAUTHENTICATED and reaches no backend", async () => {
+  const completed = (await gateway.client.getStatus({})).requestsCompleted;
+  const refused = await gateway.client.complete({ request: llmRequest(`stranger ${words(10)}`) }, { metadata: Metadata({ authorization: "Bearer k-unknown-0123456789abcdef" }) }).then(
+    () => assert.fail("an unknown key was let in"),
+    (error: unknown) => error,
+  );
+  assert.ok(refused instanceof ClientError && refused.code === Status.UNAUTHENTICATED, String(refused));
+  assert.equal((await gateway.client.getStatus({})).requestsCompleted, completed);
 });
 
 test("through the facade a tenant's key is let in and names the tenant; others still need the facade's key", async () => {

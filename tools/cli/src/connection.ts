@@ -15,8 +15,11 @@ export interface ConnectionOptions {
   timeoutMs: number;
   /** Sent as `x-tenant` on every call (the gateway honours it when it trusts its callers). */
   tenant?: string | undefined;
-  /** Sent as `authorization: Bearer <key>` on every call (a tenant's key names its tenant). */
-  apiKey?: string | undefined;
+  /**
+   * The gateway's gRPC API key, from the environment only (a flag would show in `ps`): its shared
+   * key or a tenant's key, which also names the tenant.
+   */
+  gatewayApiKey?: string | undefined;
 }
 
 export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): ConnectionOptions => ({
@@ -30,7 +33,7 @@ export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): Connec
   key: env["REVIEWLENS_TLS_KEY"],
   timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
   tenant: env["REVIEWLENS_TENANT"] || undefined,
-  apiKey: env["REVIEWLENS_API_KEY"] || undefined,
+  gatewayApiKey: env["REVIEWLENS_GATEWAY_API_KEY"] || undefined,
 });
 
 function credentials(options: ConnectionOptions): ChannelCredentials {
@@ -42,17 +45,15 @@ function credentials(options: ConnectionOptions): ChannelCredentials {
 /** Clients for every service, created on first use; close() ends their channels. */
 export class ServiceClients {
   private readonly channels = new Map<string, Channel>();
-  /** The caller's tenant and key, on every call (the gateway names a direct caller's tenant from them). */
-  private readonly metadata: Metadata;
 
-  constructor(readonly options: ConnectionOptions) {
-    this.metadata = Metadata();
-    if (options.tenant) this.metadata.set("x-tenant", options.tenant);
-    if (options.apiKey) this.metadata.set("authorization", `Bearer ${options.apiKey}`);
-  }
+  constructor(readonly options: ConnectionOptions) {}
 
-  private createClient<D extends CompatServiceDefinition>(definition: D, address: string): Client<D> {
-    return createNiceClient(definition, this.channel(address), { "*": { metadata: this.metadata } });
+  /** The caller's tenant on every call; `apiKey` only where it belongs (the gateway's key goes to the gateway alone). */
+  private createClient<D extends CompatServiceDefinition>(definition: D, address: string, apiKey?: string): Client<D> {
+    const metadata = Metadata();
+    if (this.options.tenant) metadata.set("x-tenant", this.options.tenant);
+    if (apiKey) metadata.set("authorization", `Bearer ${apiKey}`);
+    return createNiceClient(definition, this.channel(address), { "*": { metadata } });
   }
 
   private channel(address: string): Channel {
@@ -65,7 +66,7 @@ export class ServiceClients {
   }
 
   get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
-    return this.createClient(inference.InferenceGatewayServiceDefinition, this.options.gateway);
+    return this.createClient(inference.InferenceGatewayServiceDefinition, this.options.gateway, this.options.gatewayApiKey);
   }
   get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
     return this.createClient(vectorsearch.VectorSearchServiceDefinition, this.options.vectorSearch);

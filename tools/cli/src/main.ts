@@ -32,14 +32,13 @@ function buildProgram(out: (s: string) => void): Command {
     .option("--key <file>", "client key for mTLS (REVIEWLENS_TLS_KEY)", defaults.key)
     .option("--timeout <ms>", "deadline of each call (REVIEWLENS_TIMEOUT_MS)", positiveInt("--timeout"), defaults.timeoutMs)
     .option("--tenant <name>", "tenant sent as x-tenant on every call (REVIEWLENS_TENANT)", defaults.tenant)
-    .option("--api-key <key>", "API key sent as authorization: Bearer on every call; prefer REVIEWLENS_API_KEY (a flag shows in ps)", defaults.apiKey)
     .showHelpAfterError()
     // Before the subcommands are added, so they inherit it: errors return an exit code, not exit().
     .exitOverride();
 
   const clients = () => {
     const o = program.opts<Omit<ConnectionOptions, "timeoutMs"> & { timeout: number }>();
-    return new ServiceClients({ ...o, timeoutMs: o.timeout });
+    return new ServiceClients({ ...o, timeoutMs: o.timeout, gatewayApiKey: defaults.gatewayApiKey });
   };
   const withClients = async (run: (c: ServiceClients) => Promise<void>) => {
     const c = clients();

@@ -1,8 +1,8 @@
 // Whose request it is: the tenant of its API key (`authorization: Bearer <key>`, gRPC metadata or
 // HTTP header), else its `x-tenant` when the deployment trusts its callers, else `default`. Checking
-// that a key is valid at all is the auth middleware's job; this only names the tenant, so it composes
-// with whatever admits the call.
-import { InvalidArgumentError } from "@reviewlens/runtime";
+// that a key is valid at all is the surface's key check's job (gateway-key-check.ts); this only names
+// the tenant.
+import { bearerKey, InvalidArgumentError } from "@reviewlens/runtime";
 import { DEFAULT_TENANT } from "../scheduling/prefill-cost-queue.js";
 import { isTenantName, keyDigest, TENANT_NAME_RULE } from "./tenant-directory.js";
 
@@ -27,14 +27,8 @@ export interface TenantIdentityOptions {
   readonly trustHeader: boolean;
 }
 
-/** The bearer token of an authorization value, if it is one. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  return match?.[1];
-}
-
 export function resolveTenant(credentials: CallerCredentials, options: TenantIdentityOptions): { tenant: string; source: TenantSource } {
-  const key = bearerToken(credentials.authorization);
+  const key = bearerKey(credentials.authorization);
   // A digest lookup: the time it takes does not depend on how much of a key matches.
   const keyed = key === undefined ? undefined : options.apiKeys.get(keyDigest(key));
   if (keyed) return { tenant: keyed, source: "api-key" };
@@ -44,10 +38,4 @@ export function resolveTenant(credentials: CallerCredentials, options: TenantIde
     return { tenant: header, source: "header" };
   }
   return { tenant: DEFAULT_TENANT, source: "default" };
-}
-
-/** Whether `authorization` carries one of the tenants' API keys (the facade accepts them as its keys). */
-export function isTenantKey(authorization: string | undefined, apiKeys: ReadonlyMap<string, string>): boolean {
-  const key = bearerToken(authorization);
-  return key !== undefined && apiKeys.has(keyDigest(key));
 }
