@@ -33,8 +33,8 @@ const timeScale = Number(args["time-scale"]);
 const durationS = Number(args.duration);
 const window: Window = { from: Number(args.warmup), to: durationS };
 const graceS = Number(args.grace);
-const maxNumSeqs = args["max-num-seqs"]!;
-const headroomSeqs = args.headroom!;
+const maxNumSeqs = args["max-num-seqs"];
+const headroomSeqs = args.headroom;
 const seed = Number(args.seed);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const uptime = () => execSync("uptime", { encoding: "utf8" }).trim();
@@ -131,7 +131,7 @@ const result: FairnessResult = {
     weightedRatio: aTokens / bTokens,
   },
 };
-const dir = resolve(args.out!, "fairness");
+const dir = resolve(args.out, "fairness");
 await mkdir(dir, { recursive: true });
 await writeFile(join(dir, "result.json"), JSON.stringify(result, null, 2));
 await writeFile(join(dir, "report.md"), fairnessReport(result));
