@@ -6,3 +6,4 @@ export * from "./test-database.js";
 export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
 export * from "./prometheus-series.js";
+export * from "./free-port.js";

@@ -3,7 +3,8 @@ import { inference, common } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
 import { after, before } from "node:test";
 import { createTestDatabase, startServiceProcess, waitFor, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
-import type { Metadata } from "nice-grpc";
+import { createChannel, createClient, type Metadata } from "nice-grpc";
+import { HealthDefinition } from "nice-grpc-server-health";
 
 // Loading TypeScript and the tokenizer takes seconds, and much longer while the machine is busy.
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -165,4 +166,14 @@ export async function completeWithTrailers(gateway: Gateway, request: inference.
 /** A prompt of about `words` words (an English word is one token or so). */
 export function words(n: number, seed = "word"): string {
   return Array.from({ length: n }, (_, i) => `${seed}${i % 10}`).join(" ");
+}
+
+/** The gateway's overall gRPC health (readiness). */
+export async function servingStatus(address: string) {
+  const channel = createChannel(address);
+  try {
+    return (await createClient(HealthDefinition, channel).check({ service: "" })).status;
+  } finally {
+    channel.close();
+  }
 }
