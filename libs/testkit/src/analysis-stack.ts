@@ -9,7 +9,8 @@ import { createChannel, createClient } from "nice-grpc";
 import { startServiceProcess, type ServiceProcess } from "./service-process.js";
 
 export interface AnalysisStack {
-  sim: ServiceProcess;
+  /** Undefined when the stack uses a simulator started elsewhere (`simUrl`). */
+  sim: ServiceProcess | undefined;
   simUrl: string;
   gateway: ServiceProcess;
   vectorSearch: ServiceProcess;
@@ -22,6 +23,8 @@ export interface AnalysisStack {
 export interface AnalysisStackOptions {
   /** vllm-sim flags, e.g. ["--time-scale", "0.01", "--profile", "qwen2.5-7b-h100"]. */
   simArgs?: string[];
+  /** A backend started (and stopped) elsewhere, e.g. by the watchdog: the stack starts no simulator. */
+  simUrl?: string;
   /** Added to every service's environment. */
   env?: Record<string, string>;
   /** Added to the analysis services' environment only. */
@@ -40,9 +43,10 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
     return p;
   };
   try {
-    const sim = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
-    const simPort = Number(sim.logs.find((l) => typeof l["port"] === "number")!["port"]);
-    const simUrl = `http://127.0.0.1:${simPort}`;
+    const sim = options.simUrl
+      ? undefined
+      : await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
+    const simUrl = options.simUrl ?? `http://127.0.0.1:${Number(sim!.logs.find((l) => typeof l["port"] === "number")!["port"])}`;
     const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
     const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
@@ -59,7 +63,7 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
         await Promise.all([sentiment.stop(), summarization.stop()]);
         await vectorSearch.stop();
         await gateway.stop();
-        await sim.stop();
+        await sim?.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };

@@ -2,7 +2,7 @@
 import { inference, common } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
 import { after, before } from "node:test";
-import { createTestDatabase, startServiceProcess, waitFor, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
+import { createTestDatabase, prometheusSum, startServiceProcess, waitFor, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
 import { createChannel, createClient, type Metadata } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 
@@ -10,16 +10,7 @@ import { HealthDefinition } from "nice-grpc-server-health";
 const STARTUP_TIMEOUT_MS = 120_000;
 
 /** The sum of a Prometheus metric's samples over the label sets that include `labels`. */
-async function metricSum(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (Object.entries(labels).every(([k, v]) => (match[2] ?? "").includes(`${k}="${v}"`))) sum += Number(match[3]);
-  }
-  return sum;
-}
+const metricSum = async (metricsUrl: string, name: string, labels: Record<string, string> = {}) => prometheusSum(await (await fetch(metricsUrl)).text(), name, labels);
 
 export interface Sim {
   readonly process: ServiceProcess;
