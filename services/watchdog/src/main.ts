@@ -6,6 +6,7 @@ import { createCommandActuator } from "./actuators/command-actuator.js";
 import { createRunPodActuator } from "./actuators/runpod-actuator.js";
 import { createNvidiaSmiGpuSignal } from "./adapters/nvidia-smi-gpu-signal.js";
 import { createPrometheusLoadSignal, GATEWAY_LOAD_METRICS, VLLM_LOAD_METRICS } from "./adapters/prometheus-load-signal.js";
+import { perReplica } from "./adapters/replica-addresses.js";
 import { createWebhookNotifier } from "./adapters/webhook-notifier.js";
 import { loadConfig, USAGE, WatchdogConfigError, type ActuatorConfig } from "./config.js";
 import { IdlePolicy } from "./idle-policy.js";
@@ -37,7 +38,7 @@ const logger = createLogger("watchdog", config.logLevel);
 const threshold = config.adaptiveThreshold ? adaptiveThreshold({ initialPercent: config.idleThresholdPercent }) : fixedThreshold(config.idleThresholdPercent);
 const watchdog = new Watchdog({
   gpu: config.nvidiaSmi ? createNvidiaSmiGpuSignal(config.nvidiaSmi, config.signalTimeoutMs, config.nvidiaSmiFormat) : undefined,
-  gateways: config.gatewayMetricsUrls.map((url) => createPrometheusLoadSignal(url, GATEWAY_LOAD_METRICS, config.signalTimeoutMs)),
+  gateways: config.gatewayMetricsUrls.map((url) => perReplica(url, (u) => createPrometheusLoadSignal(u, GATEWAY_LOAD_METRICS, config.signalTimeoutMs))),
   vllm: config.vllmMetricsUrls.map((url) => createPrometheusLoadSignal(url, VLLM_LOAD_METRICS, config.signalTimeoutMs)),
   policy: new IdlePolicy({ idleLimit: config.idleLimit, minRuntimeMs: config.minRuntimeMs, threshold }, systemClock.now()),
   wake: config.wake ? new WakePolicy({ wakeTimeoutMs: config.wake.timeoutMs }) : undefined,

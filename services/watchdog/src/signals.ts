@@ -43,6 +43,12 @@ export interface Signal<T> {
   read(signal: AbortSignal): Promise<Reading<T>>;
 }
 
+/** A signal that may stand for several replicas (a Service name resolving to each pod): one reading per replica. */
+export interface ReplicaSignal<T> {
+  readonly source: string;
+  read(signal: AbortSignal): Promise<ReadonlyArray<{ readonly source: string; readonly reading: Reading<T> }>>;
+}
+
 /** Everything one check read. */
 export interface CheckSignals {
   /** Absent when the GPU signal is switched off (GPU_SIGNAL=none). */

@@ -65,7 +65,8 @@ function harness(
   const gatewaySignal: Signal<RequestLoad> = { source: "gateway", read: async () => known({ ...load }) };
   const watchdog = new Watchdog({
     gpu: gpuSignal,
-    gateways: [gatewaySignal, { source: "gateway-2", read: async () => second }],
+    // One gateway name standing for two replicas.
+    gateways: [{ source: "gateway", read: async () => [{ source: "gateway", reading: await gatewaySignal.read(new AbortController().signal) }, { source: "gateway-2", reading: second }] }],
     vllm: [],
     policy: new IdlePolicy({ idleLimit: options.idleLimit ?? 2, minRuntimeMs: 0, threshold: fixedThreshold(5) }, 0),
     wake: new WakePolicy({ wakeTimeoutMs: options.wakeTimeoutMs ?? 5 * MINUTE }),

@@ -3,7 +3,7 @@ import type { Actuator } from "./actuators/actuator.js";
 import type { Notifier } from "./adapters/webhook-notifier.js";
 import type { CheckVerdict } from "./check-verdict.js";
 import type { IdlePolicy } from "./idle-policy.js";
-import { heldForWake, sumLoads, type CheckSignals, type GpuSample, type Reading, type RequestLoad, type Signal } from "./signals.js";
+import { heldForWake, sumLoads, type CheckSignals, type GpuSample, type Reading, type ReplicaSignal, type RequestLoad, type Signal } from "./signals.js";
 import type { WakePolicy } from "./wake-policy.js";
 import type { WatchdogMetrics } from "./watchdog-metrics.js";
 
@@ -37,8 +37,8 @@ export const systemClock: Clock = {
 
 export interface WatchdogParts {
   gpu?: Signal<readonly GpuSample[]> | undefined;
-  /** Every gateway replica (read as one gateway); none when only vLLM is watched. */
-  gateways: ReadonlyArray<Signal<RequestLoad>>;
+  /** Every gateway (each may stand for several replicas, read one by one); none when only vLLM is watched. */
+  gateways: ReadonlyArray<ReplicaSignal<RequestLoad>>;
   vllm: ReadonlyArray<Signal<RequestLoad>>;
   policy: IdlePolicy;
   /** Set when the watchdog also wakes the pool (WAKE). */
@@ -70,15 +70,15 @@ export class Watchdog {
 
   async check(signal: AbortSignal): Promise<CheckVerdict> {
     const { gpu, gateways, vllm, policy, clock, logger, metrics, dryRun } = this.parts;
-    const [gpuReading, loads] = await Promise.all([
+    const [gpuReading, gatewayLoads, vllmLoads] = await Promise.all([
       gpu?.read(signal),
-      Promise.all([...gateways, ...vllm].map(async (s) => ({ source: s.source, reading: await s.read(signal) }))),
+      Promise.all(gateways.map((g) => g.read(signal))).then((perGateway) => perGateway.flat()),
+      Promise.all(vllm.map(async (s) => ({ source: s.source, reading: await s.read(signal) }))),
     ]);
-    const gatewayLoads = loads.slice(0, gateways.length);
     const signals: CheckSignals = {
       ...(gpuReading ? { gpu: gpuReading } : {}),
       ...(gateways.length > 0 ? { gateway: sumLoads(gatewayLoads) } : {}),
-      vllm: loads.slice(gateways.length),
+      vllm: vllmLoads,
     };
     const now = clock.now();
     const idle = policy.evaluate(signals, now);
