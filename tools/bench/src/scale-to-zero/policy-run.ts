@@ -132,7 +132,7 @@ export async function runPolicy(policy: Policy, options: RunOptions): Promise<Po
               const sentAt = performance.now();
               void target.send(request, 0, new AbortController().signal).then((out: RequestOutput) => {
                 const latencyS = (performance.now() - sentAt) / timeScale / 1_000;
-                records.push({ atS: analysis.atMs / 1_000, source: analysis.source, met, ok: out.success, ...(out.success ? { latencyS } : { error: out.error.split(":")[0] ?? out.error }) });
+                records.push({ atS: analysis.atMs / 1_000, source: analysis.source, met, ok: out.success, ...(out.success ? { latencyS } : { error: out.error.replace(/^\/\S+ /, "").slice(0, 120) }) });
                 if (!out.success) onFailure();
                 resolve();
               });
