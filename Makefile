@@ -1,6 +1,8 @@
 # The verbs a person types. `make demo` and `make test` are the quick start.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# The image `make image` builds and the container tests and figures run.
+IMAGE ?= localhost/reviewlens:local
 
 # npm records the installed tree in node_modules/.package-lock.json: reinstall only when the
 # lockfile is newer than what is installed (npm install updates both, so it never triggers then).
@@ -16,6 +18,7 @@ help:
 	@echo "make image   build the container image (podman/buildah, no registry needed)"
 	@echo "make up      run the whole stack locally (Ctrl-C stops it)"
 	@echo "make bench   run the benchmarks (JSON + HTML reports in bench-results/)"
+	@echo "make fuzz    thousands of bad inputs against every RPC and facade endpoint (bench-results/fuzz/)"
 
 setup: node_modules/.package-lock.json proto
 
@@ -41,12 +44,20 @@ test: build lint k8s-tools
 # The image (README "Run in containers"): the local base image once, then the Dockerfile, with
 # buildah; installs podman, buildah, runc and debootstrap as root when missing. Prints the size.
 image:
-	@bash scripts/build-image.sh
+	@IMAGE=$(IMAGE) bash scripts/build-image.sh
 
 # Every component from the image in its own container
 # (test/containers), against throwaway Redis and PostgreSQL; one test file at a time.
 test-containers: image proto k8s-tools
-	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
+	REVIEWLENS_IMAGE=$(IMAGE) TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
+
+# The stack in containers' figures (bench-results/containers/figures.json and figures.md): the image's
+# size, make image with and without its layer cache, podman run to SERVING per component and for the
+# whole stack, memory at rest and after the main job, make test-containers. BENCH_QUICK=1 leaves out
+# the build from scratch and make test-containers; BENCH_RUNS (default 3) per median.
+.PHONY: bench-containers
+bench-containers: image proto k8s-tools
+	REVIEWLENS_IMAGE=$(IMAGE) bash scripts/test-servers.sh node --import tsx test/containers/containers-figures.ts
 
 # Tests only, assuming `make build` ran (TESTS=path narrows the run).
 test-only:
@@ -69,6 +80,14 @@ helm-deps: k8s-tools
 helm-lint: helm-deps
 	@for chart in helm/*/; do .tools/bin/helm lint --strict "$$chart" || exit 1; done
 	.tools/bin/kubectl kustomize k8s >/dev/null
+
+# Bad input by the thousand (issue 18): every RPC and facade endpoint gets FUZZ_RUNS valid, boundary,
+# mutated and raw malformed inputs (default 300 each; FUZZ_SEED replays a run) against the whole stack
+# with real PostgreSQL and Redis; counts per RPC in bench-results/fuzz/ (counts.json, counts.md).
+# Exits 1 and lists the inputs when any found a defect. `make test` runs a small seeded share.
+.PHONY: fuzz
+fuzz: proto
+	bash scripts/test-servers.sh node --import tsx test/fuzz/main.ts
 
 # The watchdog's figures: RSS/CPU while watching and the decision latency (bench-results/watchdog/).
 .PHONY: bench-watchdog
@@ -144,6 +163,12 @@ bench-scale-to-zero: proto
 bench-topk: proto
 	node --import tsx tools/bench/src/main.ts topk $(ARGS)
 
+# The analyses' prompt plans (reviews or keys per answer) measured on the simulator at time scale 1
+# and predicted by the latency model (bench-results/analysis-plans/). ARGS, e.g. "--runs 20 --profile qwen2.5-7b-h200".
+.PHONY: bench-analysis-plans
+bench-analysis-plans: proto
+	node --import tsx tools/bench/src/main.ts analysis-plans $(ARGS)
+
 # Every bench-* target in this Makefile, one after the other, then bench-results/index.html.
 BENCH_TARGETS = $(sort $(filter-out bench-index,$(shell grep -hoE '^bench-[a-z0-9-]+:' $(MAKEFILE_LIST) | tr -d ':')))
 bench: proto
@@ -151,9 +176,10 @@ bench: proto
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
-# The analyses on the simulator's qwen2.5-7b-h100 profile in real time: single-restaurant latency,
-# a 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
-# (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
+# The analyses on a simulator profile in real time: single-restaurant latency and tokens, a
+# 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
+# (bench-results/analyses/<profile>*.json and .md). BENCH_RUNS (default 20), BENCH_TIME_SCALE
+# (default 1), BENCH_PROFILE (default qwen2.5-7b-h100; qwen2.5-7b-h200), BENCH_SIM_OUTPUT (grounded).
 .PHONY: bench-analyses
 bench-analyses: proto
 	node --import tsx tools/bench/src/analyses/bench-analyses.ts

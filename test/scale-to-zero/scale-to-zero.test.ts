@@ -16,7 +16,7 @@ import {
   startServiceProcess,
   uploadReviewRecords,
   waitFor,
-  type AnalysisStack,
+  type ExternalBackendStack,
   type RecordingServer,
   type ReviewRecordLike,
   type ServiceProcess,
@@ -28,7 +28,7 @@ const WAKEABLE = { GATEWAY_WAKEABLE: "true", GATEWAY_WAKE_COLD_START_MS: "30000"
 
 let dir: string;
 let sim: SimSwitch;
-let stack: AnalysisStack;
+let stack: ExternalBackendStack;
 let gatewayB: ServiceProcess;
 let watchdog: ServiceProcess;
 let hook: RecordingServer;

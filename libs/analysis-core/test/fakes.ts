@@ -36,6 +36,6 @@ export class ScriptedGateway implements LlmGateway {
 export const messagesOf = (request: inference.CompleteRequest) =>
   request.request?.prompt?.$case === "chat" ? request.request.prompt.value.messages : [];
 
-/** The refs (R1, R2, ...) a per-review request asks about, from its schema. */
+/** The keys a request's answer must hold (review refs 1, 2, ..., summary keys), from its schema. */
 export const refsOf = (request: inference.CompleteRequest): string[] =>
   (JSON.parse(request.request!.jsonSchema!.schemaJson) as { required: string[] }).required;

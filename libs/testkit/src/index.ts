@@ -7,3 +7,5 @@ export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
 export * from "./prometheus-series.js";
 export * from "./free-port.js";
+export * from "./raw-grpc-client.js";
+export * from "./recording-proxy.js";

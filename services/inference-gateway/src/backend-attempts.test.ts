@@ -36,7 +36,7 @@ function setUp(backends: PooledBackend[], options: Partial<AttemptOptions> = {},
         const b = backends[next++];
         if (!b) throw new Error("no backend left in the test");
         heard.push(`dispatched ${b.id}`);
-        return { backend: b, reason: "order", matchedBlocks: 0 };
+        return { backend: b, reason: "order", matchedBlocks: 0, cost: 100 };
       },
     },
     pool: {
@@ -69,6 +69,7 @@ function generation(over: Partial<Generation> = {}): Generation {
     cost: 40,
     prefillMs: 1,
     prefixKeys: [],
+    prefixBlockTokens: 16,
     parent: otelContext.active(),
     readmit: () => {},
     ...over,

@@ -45,6 +45,8 @@ export interface Generation {
   cost: number;
   prefillMs: number;
   prefixKeys: string[];
+  /** Prompt tokens one prefix block stands for (its share of `cost`). */
+  prefixBlockTokens: number;
   parent: Context;
   /** Overload refusal again before a request a backend refused is requeued (throws to refuse it). */
   readmit(): void;
@@ -72,8 +74,16 @@ export class BackendAttempts {
     let failures = 0;
     let pushedBackSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      const dispatch = await this.deps.dispatcher.wait({ priority: request.priority, cost, deadlineAt, prefillMs: generation.prefillMs, prefixKeys: generation.prefixKeys }, signal);
-      const outcome: Attempt = yield* this.attempt(generation, dispatch.backend, { attempt, matchedBlocks: dispatch.matchedBlocks, canRetry: failures < this.options.retryAttempts }, signal);
+      const dispatch = await this.deps.dispatcher.wait(
+        { priority: request.priority, cost, prefixBlockTokens: generation.prefixBlockTokens, deadlineAt, prefillMs: generation.prefillMs, prefixKeys: generation.prefixKeys },
+        signal,
+      );
+      const outcome: Attempt = yield* this.attempt(
+        generation,
+        dispatch.backend,
+        { attempt, matchedBlocks: dispatch.matchedBlocks, charged: dispatch.cost, canRetry: failures < this.options.retryAttempts },
+        signal,
+      );
       if (outcome.kind === "answered") return;
       if (outcome.kind === "failed") failures++;
       if (outcome.kind !== "pushed-back") continue;
@@ -96,11 +106,13 @@ export class BackendAttempts {
   private async *attempt(
     generation: Generation,
     backend: PooledBackend,
-    at: { attempt: number; matchedBlocks: number; canRetry: boolean },
+    /** `charged`: the prefill the dispatcher charged this backend (less when it holds the prefix). */
+    at: { attempt: number; matchedBlocks: number; charged: number; canRetry: boolean },
     signal: AbortSignal,
   ): AsyncGenerator<ExecutionEvent, Attempt> {
     const { pool } = this.deps;
-    const { request, cost } = generation;
+    const { request } = generation;
+    const cost = at.charged;
     const dispatchedAt = performance.now();
     const span = this.deps.genAi.startGeneration(
       request,

@@ -16,7 +16,7 @@ test("a request waiting for room goes when the pool announces room, without anyo
     batchWindowMs: 0,
     latencySensitive: new LatencySensitiveArrivals({ windowMs: 0, shortPromptTokens: 0, backendOrdersClasses: false }),
   });
-  const ticket = { priority: "standard" as const, cost: 100, prefillMs: 0, prefixKeys: [] };
+  const ticket = { priority: "standard" as const, cost: 100, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [] };
   const signal = new AbortController().signal;
 
   // Queued before any backend is healthy: the probe that finds one sends it.

@@ -9,7 +9,10 @@ import type { PriorityClass } from "./scheduling/priority-class.js";
 
 export interface DispatchTicket {
   priority: PriorityClass;
+  /** Prefill tokens of the whole prompt. */
   cost: number;
+  /** Prompt tokens one prefix block stands for (its share of `cost`). */
+  prefixBlockTokens: number;
   deadlineAt?: number | undefined;
   prefillMs: number;
   prefixKeys: string[];
@@ -20,6 +23,17 @@ export interface Dispatch {
   reason: DispatchReason;
   /** Leading prompt blocks the backend served before (prefix affinity). */
   matchedBlocks: number;
+  /** The prefill it was charged on that backend: the prompt less the blocks it served before. */
+  cost: number;
+}
+
+/**
+ * What a prompt costs the replica that served its leading blocks just before: vLLM's prefix cache
+ * serves them (prompts sent together over one prefix: the first computes it), so only the rest is
+ * prefill. At least one token: the last is always computed.
+ */
+export function costOnAffineBackend(ticket: Pick<DispatchTicket, "cost" | "prefixBlockTokens">, matchedBlocks: number): number {
+  return Math.max(1, Math.round(ticket.cost - matchedBlocks * ticket.prefixBlockTokens));
 }
 
 export interface Waiter {
@@ -102,14 +116,18 @@ export class Dispatcher {
     this.immediate = undefined;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, this.options.latencySensitive.constrains(entry.priority)), entry.item.ticket.prefixKeys);
+      const { ticket } = entry.item;
+      const affinity = this.router.affinity(ticket.prefixKeys);
+      const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);
+      const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, this.options.latencySensitive.constrains(entry.priority)), ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
+      const cost = costOn(choice.backend);
       this.queue.take(entry);
-      this.pool.dispatched(choice.backend, entry.cost);
-      this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
+      this.pool.dispatched(choice.backend, cost);
+      this.router.record(ticket.prefixKeys, choice.backend.id);
       this.onDispatch(reason, entry.priority);
-      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks });
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, cost });
     }
   }
 }

@@ -138,6 +138,7 @@ await runService({
 
     return {
       services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits) }],
+      apiKey: config.GATEWAY_GRPC_API_KEY,
       // A pool that can be woken is ready while cold: its requests wait for the wake.
       readiness: async () => pool.anyHealthy || coldPool.wakeable,
       async close() {

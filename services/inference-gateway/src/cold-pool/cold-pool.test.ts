@@ -37,7 +37,7 @@ function coldStack(options: { wakeable?: boolean; coldStartMs?: number; wakeTime
   // What main.ts does: the pool's health changes reach the cold pool (a probe that finds a backend healthy announces room).
   pool.onRoomFreed(() => cold.update());
   const held = cold.holding(dispatcher);
-  const ticket = (priority: PriorityClass = "standard", cost = 100): DispatchTicket => ({ priority, cost, prefillMs: 0, prefixKeys: [] });
+  const ticket = (priority: PriorityClass = "standard", cost = 100): DispatchTicket => ({ priority, cost, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [] });
   const settle = <T>(p: Promise<T>) => p.then((value) => ({ value, error: undefined }), (error: unknown) => ({ value: undefined, error }));
   return {
     pool,

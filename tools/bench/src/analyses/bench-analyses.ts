@@ -1,7 +1,10 @@
-// make bench-analyses: the analysis path on the simulator's qwen2.5-7b-h100 profile in real time
-// (vllm-sim -> gateway -> vector-search -> sentiment / summarization), side by side in one run.
-// Writes bench-results/analyses-<time>.json and .md. Not a test: it asserts nothing.
+// make bench-analyses: the analysis path on a simulator profile in real time (vllm-sim -> gateway ->
+// vector-search -> sentiment / summarization), side by side in one run, grounded answers (their
+// lengths follow the reviews, as a model's would). BENCH_PROFILE (default qwen2.5-7b-h100),
+// BENCH_SIM_OUTPUT (grounded or random). Writes bench-results/analyses/<profile>-<time>.json and
+// .md, and <profile>.md (the latest). Not a test: it asserts nothing.
 import { mkdir, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { common, sentiment, summarization } from "@reviewlens/contracts";
 import { generateDataset } from "@reviewlens/demo-data";
 import { startAnalysisStack, uploadReviewRecords, repoRoot } from "@reviewlens/testkit";
@@ -9,6 +12,9 @@ import { createChannel, createClient } from "nice-grpc";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 20);
 const TIME_SCALE = process.env["BENCH_TIME_SCALE"] ?? "1";
+const PROFILE = process.env["BENCH_PROFILE"] ?? "qwen2.5-7b-h100";
+const OUTPUT = process.env["BENCH_SIM_OUTPUT"] ?? "grounded";
+const loadBefore = loadavg();
 const forced = (topK = 20) => ({ topK, force: true, priority: common.Priority.PRIORITY_INTERACTIVE });
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -19,7 +25,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; s: number }>
   return { value, s: (performance.now() - started) / 1000 };
 }
 
-const stack = await startAnalysisStack({ simArgs: ["--profile", "qwen2.5-7b-h100", "--time-scale", TIME_SCALE, "--seed", "1"] });
+const stack = await startAnalysisStack({ simArgs: ["--profile", PROFILE, "--time-scale", TIME_SCALE, "--seed", "1", "--output", OUTPUT] });
 try {
   // Ten restaurants of 50 reviews (latency, batch, experiment) and three of 50 / 200 / 1000 (tokens).
   const main = generateDataset({ seed: 42, restaurants: 10, reviewsPerRestaurant: 50 }).reviews;
@@ -33,16 +39,36 @@ try {
   const sent = createClient(sentiment.SentimentServiceDefinition, sCh);
   const summ = createClient(summarization.SummarizationServiceDefinition, mCh);
 
-  // 1. Single-restaurant latency.
+  // 1. Single-restaurant latency, and what each analysis cost in tokens (computed: not served by the prefix cache).
   const single: Record<string, number[]> = { sentiment: [], summary: [], strengths: [] };
+  const used: Record<string, common.TokenUsage[]> = { sentiment: [], summary: [], strengths: [] };
+  // Tokens of each restaurant's first analysis only (a repeat finds its whole prompt cached), after the
+  // very first (its instructions are not cached yet).
+  const measure = async (kind: string, fresh: boolean, run: () => Promise<{ report?: common.AnalysisReport }>) => {
+    const { value, s } = await timed(run);
+    single[kind]!.push(s);
+    if (fresh) used[kind]!.push(value.report!.usage!);
+  };
   for (let i = 0; i < RUNS; i++) {
     const id = ids[i % ids.length]!;
-    single["sentiment"]!.push((await timed(() => sent.analyzeRestaurant({ restaurantId: id, options: forced() }))).s);
-    single["summary"]!.push((await timed(() => summ.summarize({ restaurantId: id, options: forced() }))).s);
-    single["strengths"]!.push((await timed(() => summ.extractStrengths({ restaurantId: id, options: forced() }))).s);
+    const fresh = i > 0 && i < ids.length;
+    await measure("sentiment", fresh, () => sent.analyzeRestaurant({ restaurantId: id, options: forced() }));
+    await measure("summary", fresh, () => summ.summarize({ restaurantId: id, options: forced() }));
+    await measure("strengths", fresh, () => summ.extractStrengths({ restaurantId: id, options: forced() }));
   }
   const notes: Record<string, number> = { sentiment: 0.843, summary: 0.629, strengths: 0.614 };
-  const latency = Object.entries(single).map(([kind, xs]) => ({ kind, mean_s: mean(xs), p95_s: p95(xs), design_notes_mean_s: notes[kind]! }));
+  const latency = Object.entries(single).map(([kind, xs]) => {
+    const u = used[kind]!;
+    return {
+      kind,
+      mean_s: mean(xs),
+      p95_s: p95(xs),
+      design_notes_mean_s: notes[kind]!,
+      prompt_tokens: mean(u.map((x) => x.promptTokens)),
+      computed_prompt_tokens: mean(u.map((x) => x.promptTokens - x.cachedPromptTokens)),
+      output_tokens: mean(u.map((x) => x.outputTokens)),
+    };
+  });
 
   // 2. Ten restaurants in one SummarizeBatch.
   const batch = await timed(async () => {
@@ -88,13 +114,16 @@ try {
 
   sCh.close();
   mCh.close();
-  const results = { time_scale: Number(TIME_SCALE), profile: "qwen2.5-7b-h100", runs: RUNS, latency, batch_summary: { restaurants: ids.length, total_s: batch.s, first_result_s: batch.value[0], goal_s: 5 }, tokens, experiment };
+  const load = { before: loadBefore, after: loadavg() };
+  const results = { time_scale: Number(TIME_SCALE), profile: PROFILE, sim_output: OUTPUT, runs: RUNS, load_average: load, latency, batch_summary: { restaurants: ids.length, total_s: batch.s, first_result_s: batch.value[0], goal_s: 5 }, tokens, experiment };
   const md = [
-    `# Analyses benchmark (vllm-sim qwen2.5-7b-h100, time scale ${TIME_SCALE})`,
+    `# Analyses benchmark (vllm-sim ${PROFILE}, time scale ${TIME_SCALE}, ${OUTPUT} answers, ${RUNS} runs each)`,
     "",
-    "| analysis | mean s | p95 s | design notes mean s |",
-    "|---|---|---|---|",
-    ...latency.map((l) => `| ${l.kind} | ${l.mean_s.toFixed(3)} | ${l.p95_s.toFixed(3)} | ${l.design_notes_mean_s} |`),
+    `Load average (1 min) ${load.before[0]!.toFixed(1)} before, ${load.after[0]!.toFixed(1)} after (2 cores).`,
+    "",
+    "| analysis (K=20) | mean s | p95 s | design notes mean s | prompt tokens | computed | output tokens |",
+    "|---|---|---|---|---|---|---|",
+    ...latency.map((l) => `| ${l.kind} | ${l.mean_s.toFixed(3)} | ${l.p95_s.toFixed(3)} | ${l.design_notes_mean_s} | ${l.prompt_tokens.toFixed(0)} | ${l.computed_prompt_tokens.toFixed(0)} | ${l.output_tokens.toFixed(0)} |`),
     "",
     `SummarizeBatch of ${ids.length} restaurants: ${batch.s.toFixed(2)} s (first result ${batch.value[0]?.toFixed(2)} s; design notes 83.05 s, goal < 5 s)`,
     "",
@@ -108,12 +137,13 @@ try {
     "",
     `Sentiment of 10 x 50 reviews: sequential ${sequential.s.toFixed(2)} s, static waves of 5 ${waves.s.toFixed(2)} s, all at once ${together.s.toFixed(2)} s (${experiment.speedup_vs_sequential.toFixed(1)}x)`,
   ].join("\n");
-  const dir = `${repoRoot}bench-results`;
+  const dir = `${repoRoot}bench-results/analyses`;
   await mkdir(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  await writeFile(`${dir}/analyses-${stamp}.json`, JSON.stringify(results, null, 2));
-  await writeFile(`${dir}/analyses-${stamp}.md`, md + "\n");
-  process.stdout.write(`${md}\n\nwritten: bench-results/analyses-${stamp}.json and .md\n`);
+  const name = `${PROFILE}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  await writeFile(`${dir}/${name}.json`, JSON.stringify(results, null, 2));
+  await writeFile(`${dir}/${name}.md`, md + "\n");
+  await writeFile(`${dir}/${PROFILE}.md`, md + "\n");
+  process.stdout.write(`${md}\n\nwritten: bench-results/analyses/${name}.json and .md (and ${PROFILE}.md)\n`);
 } finally {
   await stack.stop();
 }
