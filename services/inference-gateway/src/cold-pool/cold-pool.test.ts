@@ -102,6 +102,28 @@ describe("ColdPool", () => {
     s.pool.stop();
   });
 
+  it("the woken replica gets no more than its admission budget at once: the rest stay queued until room frees", async () => {
+    const s = coldStack();
+    const held = Array.from({ length: 7 }, () => s.wait(s.ticket()));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(s.cold.snapshot().queuedForWake, 7);
+
+    const backend = s.pool.add("http://replica-a"); // four sequences
+    await Promise.all(held.slice(0, 4).map(dispatched));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([s.cold.state, s.queue.length, s.cold.snapshot().queuedForWake], ["warm", 3, 0], "three wait for room, no longer for a wake");
+
+    // One finishes: exactly one more goes, the next in the queue's order.
+    s.pool.finished(backend, 100, false);
+    await dispatched(held[4]!);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(s.queue.length, 2);
+    for (let i = 0; i < 2; i++) s.pool.finished(backend, 100, false);
+    await Promise.all(held.slice(5).map(dispatched));
+    assert.equal(s.queue.length, 0);
+    s.pool.stop();
+  });
+
   it("refuses a caller whose deadline ends before the expected wake, with the wake as its retry delay; batch work waits", async () => {
     const s = coldStack({ coldStartMs: 120 * SECOND });
     const first = s.wait(s.ticket("batch"));
