@@ -1,11 +1,12 @@
 // `make bench-scale-to-zero`: a simulated day of review traffic with idle gaps on the H100 profile at
 // a fast time scale, under three policies: always on, stop when idle with a manual wake (today),
 // stop with an automatic wake. GPU-hours, dollars at $1.50/h, failed requests, p95 latency of the
-// requests that met a cold pool, dollars per 1,000 analyses (bench-results/scale-to-zero/).
+// requests that met a cold pool, dollars per 1,000 analyses (bench-results/scale-to-zero/: result.json,
+// report.html for the index of `make bench`, report.md for the docs).
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "@reviewlens/testkit";
 import { loadQwenTokenizer } from "../load/qwen-tokenizer.js";
@@ -13,7 +14,8 @@ import { reviewDataset } from "../load/review-dataset.js";
 import { defaultDayTraffic, planDay } from "./day-traffic.js";
 import { COLD_START_SECONDS, describeIdle, HOURLY_PRICE, POLICIES } from "./policies.js";
 import { runPolicy, type PolicyResult } from "./policy-run.js";
-import { markdownTable } from "./scale-to-zero-report.js";
+import { writeExperiment } from "../experiments/experiment-output.js";
+import { headline, htmlReport, markdownTable } from "./scale-to-zero-report.js";
 
 const { values } = parseArgs({
   options: {
@@ -51,19 +53,29 @@ const uptimeAfter = uptime();
 const alwaysOn = results.find((r) => r.policy === "always-on");
 for (const r of results) if (alwaysOn) r.savedVsAlwaysOn = Math.round((1 - r.gpuHours / alwaysOn.gpuHours) * 1_000) / 1_000;
 
-const table = markdownTable(results);
-const settings = chosen.map((p) => `- ${p.label}: ${p.watchdog ? `${describeIdle(p.watchdog.idle)}; ${p.watchdog.wake ? "the watchdog wakes the pod when the gateway holds requests (GATEWAY_WAKEABLE)" : `a person starts the pod ${p.manualWakeAfterMinutes} minutes after the first failed request`}` : "the pod runs all day"}`).join("\n");
+const setup = `${plan.analyses.length} analyses over 24 virtual hours (${plan.analyses.filter((a) => a.source === "scheduler").length} from the scheduler's tier runs every ${defaultDayTraffic.scheduleEveryMinutes} min, ${plan.analyses.filter((a) => a.source === "interactive").length} interactive), one LLM request each (~${meanPromptTokens} prompt tokens, ${values["output-tokens"]} output), on vllm-sim's qwen2.5-7b-h100 profile at time scale ${timeScale}; cold start ${COLD_START_SECONDS} s; $${HOURLY_PRICE}/h.`;
+const settings = chosen.map((p) => `${p.label}: ${p.watchdog ? `${describeIdle(p.watchdog.idle)}; ${p.watchdog.wake ? "the watchdog wakes the pod when the gateway holds requests (GATEWAY_WAKEABLE)" : `a person starts the pod ${p.manualWakeAfterMinutes} minutes after the first failed request`}` : "the pod runs all day"}`);
+const machine = `Machine (${cpus().length} cores, shared with other work): before \`${uptimeBefore}\`, after \`${uptimeAfter}\`.`;
 const report = `# Scale to zero: a simulated day (\`make bench-scale-to-zero\`)
 
-${plan.analyses.length} analyses over 24 virtual hours (${plan.analyses.filter((a) => a.source === "scheduler").length} from the scheduler's tier runs every ${defaultDayTraffic.scheduleEveryMinutes} min, ${plan.analyses.filter((a) => a.source === "interactive").length} interactive), one LLM request each (~${meanPromptTokens} prompt tokens, ${values["output-tokens"]} output), on vllm-sim's qwen2.5-7b-h100 profile at time scale ${timeScale}; cold start ${COLD_START_SECONDS} s; $${HOURLY_PRICE}/h.
+${setup}
 
-${table}
+${markdownTable(results)}
 
-${settings}
+${settings.map((s) => `- ${s}`).join("\n")}
 
-Machine (${cpus().length} cores, shared with other work): before \`${uptimeBefore}\`, after \`${uptimeAfter}\`.
+${machine}
 `;
-await writeFile(join(values.out, "result.json"), `${JSON.stringify({ timeScale, coldStartSeconds: COLD_START_SECONDS, hourlyPrice: HOURLY_PRICE, plan: { analyses: plan.analyses.length, reviewsWritten: plan.reviewsWritten, schedulerRuns: plan.schedulerRuns, runsWithWork: plan.runsWithWork, meanPromptTokens, options: defaultDayTraffic }, machine: { cores: cpus().length, uptimeBefore, uptimeAfter, loadavgAfter: loadavg() }, results }, null, 2)}\n`);
+const output = {
+  headline: headline(results),
+  timeScale,
+  coldStartSeconds: COLD_START_SECONDS,
+  hourlyPrice: HOURLY_PRICE,
+  plan: { analyses: plan.analyses.length, reviewsWritten: plan.reviewsWritten, schedulerRuns: plan.schedulerRuns, runsWithWork: plan.runsWithWork, meanPromptTokens, options: defaultDayTraffic },
+  machine: { cores: cpus().length, uptimeBefore, uptimeAfter, loadavgAfter: loadavg() },
+  results,
+};
+await writeExperiment(dirname(values.out), basename(values.out), output, htmlReport(results, setup, settings, machine, `make bench-scale-to-zero ARGS="--time-scale ${timeScale} --policies ${values.policies}"`));
 await writeFile(join(values.out, "report.md"), report);
 console.log(`\n${report}`);
 log(`written to ${values.out}`);
