@@ -49,7 +49,9 @@ export async function startSwitchedPod(options: SwitchedPodOptions): Promise<Swi
     res.on("close", () => upstream.destroy());
     req.pipe(upstream);
   };
-  const pod: Server = createServer((req, res) => {
+  // Idle connections kept as long as the simulator keeps them: with Node's default 5 s, the gateway's
+  // client on this loaded machine sometimes reused a socket the pod had just closed ("Connection error").
+  const pod: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     if (performance.now() < loadedAt && !ANSWERED_WHILE_LOADING.has(path)) {
       req.resume();
