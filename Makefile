@@ -154,6 +154,14 @@ bench-autoscaling: proto
 bench-index:
 	node --import tsx tools/bench/src/main.ts index
 
+# Scale to zero: a simulated day of review traffic on the qwen2.5-7b-h100 profile at time scale 0.005
+# (about 8 minutes per policy), always on vs stop with a manual wake vs stop with an automatic wake:
+# GPU-hours, dollars, failed requests, cold-pool latency (bench-results/scale-to-zero/). ARGS adds
+# flags, e.g. ARGS="--time-scale 0.01 --policies always-on,stop-auto-wake".
+.PHONY: bench-scale-to-zero
+bench-scale-to-zero: proto
+	node --import tsx tools/bench/src/scale-to-zero/scale-to-zero-bench.ts $(ARGS)
+
 # Prompt tokens of the TOP-K representative reviews vs all reviews per analysis, on restaurants of
 # 50 / 200 / 1000 demo reviews: the real TOP-K selection and prompts in-process, exact Qwen2.5
 # tokens, no model (bench-results/topk/). ARGS adds flags, e.g. ARGS="--reviews 50,500 --top-k 30".

@@ -5,6 +5,7 @@ import type { Context } from "@opentelemetry/api";
 import type { Logger } from "@reviewlens/runtime";
 import { BackendError } from "./adapters/openai-backend.js";
 import type { BackendPool } from "./backend-pool.js";
+import type { ColdPool } from "./cold-pool/cold-pool.js";
 import type { Dispatch, Dispatcher } from "./dispatcher.js";
 import { BackendAtCapacity, callerError } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
@@ -30,6 +31,8 @@ export interface AttemptDeps {
   genAi: Pick<GenAiTelemetry, "startGeneration">;
   metrics: Pick<GatewayMetrics, "backpressure">;
   logger: Logger;
+  /** A wakeable pool holds a request whose last backend went away, instead of failing it. */
+  coldPool?: Pick<ColdPool, "wakeable">;
 }
 
 /** One request's generation, as its attempts need it. */
@@ -174,7 +177,7 @@ export class BackendAttempts {
       if (error instanceof BackendError && error.kind === "overloaded" && !delivered) return { kind: "pushed-back", refusal: error };
       if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message, error.kind === "connection");
       const retryable = error instanceof BackendError && error.kind !== "rejected" && !delivered;
-      if (retryable && at.canRetry && pool.anyHealthy) {
+      if (retryable && at.canRetry && (pool.anyHealthy || this.deps.coldPool?.wakeable)) {
         this.deps.logger.warn({ backend: backend.id, err: error, attempt: at.attempt }, "backend failed before the first token; retrying on a healthy replica");
         return { kind: "failed" };
       }

@@ -38,6 +38,10 @@ export const gatewaySchema = {
   GATEWAY_PROBE_INTERVAL_MS: env.integer(50, 600_000, 1_000),
   GATEWAY_PROBE_TIMEOUT_MS: env.integer(50, 600_000, 2_000),
   GATEWAY_UNHEALTHY_AFTER: env.integer(1, 100, 3),
+  // Scale to zero: the pool can be woken (KEDA, the watchdog), so no healthy backend means "hold", not "fail".
+  GATEWAY_WAKEABLE: env.boolean(false),
+  GATEWAY_WAKE_COLD_START_MS: env.integer(1, 86_400_000, 180_000),
+  GATEWAY_WAKE_TIMEOUT_MS: env.optional(env.integer(1, 86_400_000)),
   GATEWAY_RETRY_ATTEMPTS: env.integer(0, 5, 1),
   GATEWAY_BACKPRESSURE_BACKOFF_MS: env.integer(1, 600_000, 100),
   GATEWAY_BACKPRESSURE_MAX_BACKOFF_MS: env.integer(1, 600_000, 2_000),

@@ -17,6 +17,25 @@ export class NoHealthyBackend extends UnavailableError {
   }
 }
 
+/** The pool is waking from zero and the caller's deadline ends before it is expected to be ready. */
+export class PoolWakesAfterDeadline extends UnavailableError {
+  constructor(expectedInMs: number, deadlineInMs: number) {
+    super(
+      `the backend pool is waking from zero and is expected ready in ${seconds(expectedInMs)}, after this request's deadline (${seconds(Math.max(0, deadlineInMs))}); retry then`,
+      Math.round(expectedInMs),
+    );
+  }
+}
+
+/** A request held for a waking pool waited its wake timeout and the pool is still not ready. */
+export class PoolWakeTimedOut extends UnavailableError {
+  constructor(waitedMs: number, retryAfterMs: number) {
+    super(`the backend pool did not wake within ${seconds(waitedMs)} (the wake timeout); retry later`, Math.round(retryAfterMs));
+  }
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
 /** A backend failed (connection, 5xx, a broken stream) and the request could not be retried elsewhere. */
 export class BackendFailed extends UnavailableError {
   constructor(

@@ -8,6 +8,7 @@ import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
 import { BackendAttempts, type AttemptOptions } from "./backend-attempts.js";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
+import type { ColdPool } from "./cold-pool/cold-pool.js";
 import { SharedExecutions } from "./coalescing/shared-executions.js";
 import { MicroBatcher } from "./coalescing/micro-batcher.js";
 import type { Dispatcher } from "./dispatcher.js";
@@ -46,6 +47,8 @@ export interface GatewayOptions extends AttemptOptions {
 
 export interface GatewayDeps {
   pool: BackendPool;
+  /** Holds requests while the pool wakes from zero (or refuses them when nobody wakes it). */
+  coldPool: ColdPool;
   dispatcher: Dispatcher;
   router: BackendRouter;
   estimator: TokenEstimator;
@@ -105,7 +108,7 @@ export class InferenceGateway {
     private readonly deps: GatewayDeps,
   ) {
     this.promptCosts = new PromptCosts({ ...deps, healthyBackends: () => this.healthyBackends(), contextTokens: () => deps.pool.contextTokens() }, options.tokenize);
-    this.attempts = new BackendAttempts(deps, options);
+    this.attempts = new BackendAttempts({ ...deps, dispatcher: deps.coldPool.holding(deps.dispatcher) }, options);
   }
 
   /**
@@ -241,7 +244,7 @@ export class InferenceGateway {
 
   private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
     if (this.closing) throw new GatewayShuttingDown();
-    if (!this.deps.pool.anyHealthy) throw new NoHealthyBackend();
+    this.deps.coldPool.check({ priority: request.priority, deadlineAt: request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined });
     const { tokens: cost, prefix, calibrate } = await this.promptCosts.measure(request, signal);
     this.admit(request, cost);
     const requestId = randomUUID();

@@ -7,6 +7,9 @@ import { runService, type ConfigOf, type Logger } from "@reviewlens/runtime";
 import { OpenAiBackend } from "./adapters/openai-backend.js";
 import { VllmServerProbe } from "./adapters/vllm-server-probe.js";
 import { BackendPool } from "./backend-pool.js";
+import { ColdPool } from "./cold-pool/cold-pool.js";
+import { coldPoolMetrics } from "./cold-pool/cold-pool-metrics.js";
+import { ColdStartEstimate } from "./cold-pool/cold-start-estimate.js";
 import { gatewaySchema } from "./config.js";
 import { Dispatcher, type Waiter } from "./dispatcher.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
@@ -84,10 +87,25 @@ await runService({
       checkTokenize: config.GATEWAY_TOKENIZE,
       connect: (url) => ({ api: new OpenAiBackend(url, config.VLLM_API_KEY), probe: new VllmServerProbe(url, config.GATEWAY_PROBE_TIMEOUT_MS) }),
       onHealthChange: (b) => {
+        coldPool.update();
         if (!b.healthy) router.forget(b.id);
         logger.info({ backend: b.id, healthy: b.healthy, lastError: b.lastError || undefined }, b.healthy ? "backend healthy" : "backend taken out");
       },
     });
+    const coldPoolEvents = coldPoolMetrics(meter, () => coldPool.snapshot());
+    const coldPool = new ColdPool(
+      { wakeable: config.GATEWAY_WAKEABLE, coldStart: new ColdStartEstimate(config.GATEWAY_WAKE_COLD_START_MS), wakeTimeoutMs: config.GATEWAY_WAKE_TIMEOUT_MS },
+      {
+        healthyBackends: () => pool.list().filter((b) => b.healthy && !b.draining).length,
+        events: {
+          refused: (reason) => coldPoolEvents.refused(reason),
+          woke(wakeMs, waitsMs) {
+            coldPoolEvents.woke(wakeMs, waitsMs);
+            logger.info({ wakeMs: Math.round(wakeMs), heldRequests: waitsMs.length }, "backend pool woke; held requests go through admission");
+          },
+        },
+      },
+    );
     const metrics = new GatewayMetrics(meter, { queue: () => queue.snapshot(), backends: () => pool.list() });
     const dispatcher = new Dispatcher(
       queue,
@@ -129,6 +147,7 @@ await runService({
       },
       {
         pool,
+        coldPool,
         dispatcher,
         router,
         estimator: new TokenEstimator(),
@@ -149,17 +168,24 @@ await runService({
       { apiKey: config.GATEWAY_API_KEY, limits, defaultPriority: config.GATEWAY_DEFAULT_PRIORITY, identify, tenantKeys: tenants.apiKeys },
       { host: config.HOST, port: config.GATEWAY_HTTP_PORT },
     );
-    logger.info({ httpPort: facade.port, backends: config.VLLM_URLS, metricsStore: store.location }, `OpenAI-compatible facade on :${facade.port}`);
+    logger.info(
+      { httpPort: facade.port, backends: config.VLLM_URLS, metricsStore: store.location, wakeable: config.GATEWAY_WAKEABLE },
+      `OpenAI-compatible facade on :${facade.port}`,
+    );
     // The facade stops taking new requests as soon as draining starts; in-flight ones finish.
     let facadeClosed: Promise<void> | undefined;
     const closeFacade = () => (facadeClosed ??= facade.app.close());
     process.once("SIGTERM", () => void closeFacade());
     process.once("SIGINT", () => void closeFacade());
+    // A wake may take minutes, longer than the drain: requests held for it fail now, retryable elsewhere.
+    process.once("SIGTERM", () => coldPool.shutdown());
+    process.once("SIGINT", () => coldPool.shutdown());
 
     return {
       services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits, identify) }],
       apiKey: gatewayKeyCheck(config.GATEWAY_GRPC_API_KEY, tenants.apiKeys),
-      readiness: async () => pool.anyHealthy,
+      // A pool that can be woken is ready while cold: its requests wait for the wake.
+      readiness: async () => pool.anyHealthy || coldPool.wakeable,
       async close() {
         await closeFacade();
         gateway.close();

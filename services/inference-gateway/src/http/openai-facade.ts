@@ -164,8 +164,15 @@ export async function startOpenAiFacade(
   listen: { host: string; port: number },
 ): Promise<{ app: FastifyInstance; port: number }> {
   const app = Fastify({ bodyLimit: options.limits.maxPromptChars * 4 + 1_000_000, forceCloseConnections: "idle" });
+  // A response that ends while the facade closes would keep its connection open until the 72 s
+  // keep-alive timeout and hold the process: close connections as they turn idle.
+  let sweep: NodeJS.Timeout | undefined;
+  app.addHook("preClose", async () => void (sweep = setInterval(() => app.server.closeIdleConnections(), 50)));
+  app.addHook("onClose", async () => clearInterval(sweep));
   let servedModel: string | undefined;
-  const modelName = async (requested: string, signal: AbortSignal) => requested || (servedModel ??= (await gateway.models(signal))[0]?.id) || "default";
+  // The name answers carry when the request names none; unknown while the pool is cold (the request is held, not refused).
+  const modelName = async (requested: string, signal: AbortSignal) =>
+    requested || (servedModel ??= await gateway.models(signal).then((m) => m[0]?.id, () => undefined)) || "default";
 
   app.setErrorHandler((error: { validation?: Array<{ instancePath?: string }>; message: string; statusCode?: number }, _request, reply) => {
     if (error.validation) {
