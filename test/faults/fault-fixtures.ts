@@ -1,5 +1,6 @@
 // Shared pieces of the fault tests: review data under a per-test prefix, row counts in the
 // metrics database, Prometheus samples and the health of a process.
+import { execSync } from "node:child_process";
 import { generateDataset, type ReviewRecord } from "@reviewlens/demo-data";
 import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
@@ -79,4 +80,11 @@ export class MetricsRows {
   async close() {
     await this.pool.end();
   }
+}
+
+/** Stops (`-m immediate`: a crash, no shutdown checkpoint) or starts the test PostgreSQL server. */
+export function pgCtl(action: "kill" | "start"): void {
+  const ctl = process.env["TEST_PG_CTL"];
+  if (!ctl) throw new Error("TEST_PG_CTL is not set: run through scripts/test-servers.sh");
+  execSync(action === "start" ? `${ctl} status >/dev/null || ${ctl} start` : `${ctl} stop -m immediate`, { stdio: "ignore", shell: "/bin/bash" });
 }
