@@ -5,10 +5,9 @@
 // starts the new process in the free slot before the old one gets SIGTERM, and two live slots are
 // two replicas of the service.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
+import { freePort, startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
 
 export type ServiceName = "gateway" | "vector-search" | "sentiment" | "summarization";
 export const SLOTS = ["127.0.0.1", "127.0.0.2"] as const;
@@ -37,15 +36,6 @@ export interface SimReplica {
   readonly port: number;
   readonly url: string;
   process: ServiceProcess;
-}
-
-/** A port free on 127.0.0.1 now (and, on loopback, on 127.0.0.2 too). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // Generous start-up time: the machine is shared and loading TypeScript and the tokenizer takes seconds.

@@ -5,3 +5,4 @@ export * from "./recording-http-server.js";
 export * from "./test-database.js";
 export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
+export * from "./free-port.js";

@@ -1,7 +1,7 @@
 // Continuous-batching dispatch: the best queued request goes to a backend the moment one has room
 // (a slot or prefill budget freed), and requests arriving within the batch window are ordered and
 // dispatched together, so they join the backend's running batch in the gateway's order.
-import { StatusError, Status } from "@reviewlens/runtime";
+import { unprocessedError } from "@reviewlens/runtime";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
@@ -92,7 +92,8 @@ export class Dispatcher {
   rejectAll(message: string) {
     for (const entry of this.queue.entries()) {
       this.queue.remove(entry);
-      entry.item.reject(new StatusError(Status.UNAVAILABLE, message));
+      // Never dispatched: the client may send it to another replica, whatever the method.
+      entry.item.reject(unprocessedError(message));
     }
   }
 

@@ -3,7 +3,7 @@
 // anything was delivered, timings, metrics, tracing and the vllm_metrics row.
 import { createHash, randomUUID } from "node:crypto";
 import { context as otelContext, propagation, SpanStatusCode, trace, type Context } from "@opentelemetry/api";
-import { InvalidArgumentError, StatusError, Status, type Logger } from "@reviewlens/runtime";
+import { InvalidArgumentError, StatusError, Status, unprocessedError, type Logger } from "@reviewlens/runtime";
 import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
@@ -196,7 +196,7 @@ export class InferenceGateway {
 
   private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
     const { pool, dispatcher, estimator } = this.deps;
-    if (this.closing) throw new StatusError(Status.UNAVAILABLE, "the gateway is shutting down; retry on another replica");
+    if (this.closing) throw unprocessedError("the gateway is shutting down; retry on another replica");
     if (!pool.anyHealthy) throw new StatusError(Status.UNAVAILABLE, "no healthy backend; retry shortly", { "grpc-retry-pushback-ms": "1000" });
     const prompt = promptText(request.prompt);
     const overhead = templateOverhead(request.prompt);
