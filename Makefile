@@ -139,6 +139,15 @@ bench: proto
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
+# Faults under load (test/faults): a vllm-sim replica SIGKILLed mid-stream, PostgreSQL and Redis
+# killed, vector-search SIGKILLed during a bulk ingest, a rolling restart of every service; each test
+# reconciles what was asked against what was stored and writes bench-results/faults/<fault>.json,
+# then one table (faults.md). One file at a time; about 10 minutes.
+.PHONY: bench-faults
+bench-faults: proto
+	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/faults/
+	node --import tsx test/faults/write-fault-table.ts
+
 # The analyses on the simulator's qwen2.5-7b-h100 profile in real time: single-restaurant latency,
 # a 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
 # (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
