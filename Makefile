@@ -139,6 +139,14 @@ bench: proto
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
+# Overload held honestly: 2x and 5x the simulator's saturation for 60 s through each path (the
+# gateway over gRPC, its OpenAI facade): refusals and their retry delays, the admitted requests'
+# TTFT against the 2 s SLO, the gateway's memory, idle afterwards (bench-results/overload/; about 8
+# minutes). ARGS adds flags, e.g. ARGS="--duration 10 --multiples 2".
+.PHONY: bench-overload
+bench-overload: proto
+	node --import tsx tools/bench/src/main.ts overload $(ARGS)
+
 # Faults under load (test/faults): a vllm-sim replica SIGKILLed mid-stream, PostgreSQL and Redis
 # killed, vector-search SIGKILLed during a bulk ingest, a rolling restart of every service; each test
 # reconciles what was asked against what was stored and writes bench-results/faults/<fault>.json,

@@ -12,6 +12,7 @@ import { UsageError } from "../usage-error.js";
 import { sideBySideCommands } from "./side-by-side-commands.js";
 import { topkCommand } from "./topk-command.js";
 import { writeIndexPage } from "./index-page.js";
+import { overloadCommand } from "../overload/overload-command.js";
 
 const number = numberOption;
 
@@ -133,5 +134,5 @@ export function experimentCommands(out: (s: string) => void): Command[] {
       const { file, entries } = await writeIndexPage(o.resultsDir);
       out(`Wrote ${file} (${entries.length} benchmarks: ${entries.map((e) => e.name).join(", ")})`);
     });
-  return [...sideBySideCommands(out), topkCommand(out), autoscaleCommand(out), index];
+  return [...sideBySideCommands(out), topkCommand(out), autoscaleCommand(out), overloadCommand(out), index];
 }

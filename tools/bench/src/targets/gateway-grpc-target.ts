@@ -1,6 +1,7 @@
 // The inference gateway over gRPC: Generate streams text deltas; the last message carries usage.
 import { common, inference } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
+import { ClientError, Status } from "nice-grpc";
 import { failedOutput, type BenchPriority, type BenchRequest, type RequestOutput } from "../load/request-output.js";
 import { StreamTimer, type BenchTarget } from "./bench-target.js";
 
@@ -9,6 +10,8 @@ export interface GatewayTargetOptions {
   model: string;
   ignoreEos: boolean;
   defaultPriority: BenchPriority;
+  /** Sent as the request's ttft_deadline_ms (the gateway refuses what it cannot start in time). */
+  ttftDeadlineMs?: number;
 }
 
 const PRIORITIES: Record<BenchPriority, common.Priority> = {
@@ -23,7 +26,9 @@ export function createGatewayTarget(options: GatewayTargetOptions): BenchTarget 
     backend: "reviewlens-grpc",
     async send(request: BenchRequest, startTime: number, signal: AbortSignal): Promise<RequestOutput> {
       const timer = new StreamTimer();
+      const sentAt = performance.now();
       let usage: number | undefined;
+      let pushbackMs: number | undefined;
       try {
         const stream = client.generate(
           {
@@ -32,17 +37,27 @@ export function createGatewayTarget(options: GatewayTargetOptions): BenchTarget 
               model: options.model,
               sampling: { maxTokens: request.outputLen, temperature: 0, ignoreEos: options.ignoreEos },
               priority: PRIORITIES[request.priority ?? options.defaultPriority],
+              ttftDeadlineMs: options.ttftDeadlineMs ?? 0,
             },
           },
-          { signal },
+          {
+            signal,
+            onTrailer(trailer) {
+              const pushback = trailer.get("grpc-retry-pushback-ms");
+              if (pushback !== undefined) pushbackMs = Number(pushback);
+            },
+          },
         );
+        let timings: RequestOutput["serverTimings"];
         for await (const message of stream) {
           timer.onText(message.textDelta);
           if (message.usage) usage = message.usage.outputTokens;
+          if (message.timings) timings = { queue: message.timings.queueMs / 1000, ttft: message.timings.ttftMs / 1000 };
         }
-        return timer.output(request, startTime, usage);
+        return { ...timer.output(request, startTime, usage), ...(timings ? { serverTimings: timings } : {}) };
       } catch (error) {
-        return failedOutput(request, error, startTime);
+        const status = error instanceof ClientError ? Status[error.code] : undefined;
+        return failedOutput(request, error, startTime, { status, retryAfterMs: pushbackMs, sentAt });
       }
     },
     async close() {

@@ -11,6 +11,16 @@ export interface OpenAiTargetOptions {
   model: string;
   ignoreEos: boolean;
   apiKey?: string;
+  /** Extra request headers, e.g. the gateway facade's x-ttft-deadline-ms. */
+  headers?: Record<string, string>;
+}
+
+/** Retry-After as milliseconds: retry-after-ms when given, else Retry-After in seconds. */
+function retryAfterMs(headers: Headers): number | undefined {
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && Number.isFinite(Number(ms))) return Number(ms);
+  const seconds = headers.get("retry-after");
+  return seconds !== null && Number.isFinite(Number(seconds)) ? Number(seconds) * 1000 : undefined;
 }
 
 interface StreamChunk {
@@ -34,6 +44,7 @@ export function createOpenAiTarget(options: OpenAiTargetOptions): BenchTarget {
         ...(options.ignoreEos ? { ignore_eos: true } : {}),
       };
       const timer = new StreamTimer();
+      const sentAt = performance.now();
       let usage: number | undefined;
       try {
         const response = await fetch(url, {
@@ -42,11 +53,15 @@ export function createOpenAiTarget(options: OpenAiTargetOptions): BenchTarget {
             "content-type": "application/json",
             ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
             ...(request.priority ? { "x-priority": request.priority } : {}),
+            ...options.headers,
           },
           body: JSON.stringify(body),
           signal,
         });
-        if (!response.ok || !response.body) return failedOutput(request, `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`, startTime);
+        if (!response.ok || !response.body) {
+          const details = { status: `HTTP ${response.status}`, retryAfterMs: retryAfterMs(response.headers), sentAt };
+          return failedOutput(request, `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`, startTime, details);
+        }
         let streamError = "";
         const parser = createParser({
           onEvent(event) {
