@@ -7,6 +7,7 @@ import type { BackendRouter } from "./routing/backend-router.js";
 import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
 import type { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
+import type { DispatchedRequest } from "./scheduling/queue-wait-model.js";
 
 export interface DispatchTicket {
   priority: PriorityClass;
@@ -25,6 +26,8 @@ export interface Dispatch {
 
 export interface Waiter {
   ticket: DispatchTicket;
+  /** Requests queued ahead of it when it arrived. */
+  aheadAtArrival: number;
   resolve(dispatch: Dispatch): void;
   reject(error: unknown): void;
 }
@@ -45,8 +48,8 @@ export class Dispatcher {
     private readonly pool: BackendPool,
     private readonly router: BackendRouter,
     private readonly options: DispatcherOptions,
-    /** Told why each request went (order, ageing bound or deadline). */
-    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
+    /** Told why each request went (order, ageing bound or deadline), how long it waited and how many still wait. */
+    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass, dispatched: DispatchedRequest) => void = () => {},
   ) {}
 
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
@@ -60,6 +63,7 @@ export class Dispatcher {
       };
       const waiter: Waiter = {
         ticket,
+        aheadAtArrival: this.queue.countAhead(ticket.priority, ticket.cost),
         resolve: (d) => {
           signal.removeEventListener("abort", onAbort);
           resolve(d);
@@ -108,7 +112,7 @@ export class Dispatcher {
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, entry.cost);
       this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
-      this.onDispatch(reason, entry.priority);
+      this.onDispatch(reason, entry.priority, { waitedMs: performance.now() - entry.enqueuedAt, aheadAtArrival: entry.item.aheadAtArrival, stillQueued: this.queue.length });
       entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks });
     }
   }

@@ -18,6 +18,7 @@ import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
 import { vllmPriority, type PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
+import type { QueueWaitModel } from "./scheduling/queue-wait-model.js";
 import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
 
 export interface GatewayOptions {
@@ -45,6 +46,8 @@ export interface GatewayDeps {
   dispatcher: Dispatcher;
   router: BackendRouter;
   estimator: TokenEstimator;
+  /** The queue's measured pace while backlogged: turns requests ahead into a wait. */
+  queueWait: QueueWaitModel;
   metrics: GatewayMetrics;
   /** GenAI spans and server histograms (OpenTelemetry GenAI conventions). */
   genAi: GenAiTelemetry;
@@ -309,28 +312,42 @@ export class InferenceGateway {
     }
   }
 
-  /** Honest overload: refuses at once when the queue is full or the TTFT deadline cannot be met. */
+  /**
+   * Honest overload: refuses at once when the queue is full or the TTFT deadline cannot be met. The
+   * wait ahead is the larger of the prefill work ahead (at the configured prefill rate) and the
+   * requests ahead at the pace the queue drains (queue-wait-model.ts: what bounds a decode-bound
+   * backend); until that pace is known, at most one batch of what the backends run may queue.
+   */
   private admit(request: LlmRequest, cost: number) {
-    const { dispatcher, pool } = this.deps;
+    const { dispatcher, pool, queueWait } = this.deps;
     const queue = dispatcher.queue;
-    const healthy = Math.max(1, pool.list().filter((b) => b.healthy && !b.draining).length);
-    const tokensPerMs = (this.options.prefillTokensPerSecond * healthy) / 1_000;
+    const healthy = pool.list().filter((b) => b.healthy && !b.draining);
+    const tokensPerMs = (this.options.prefillTokensPerSecond * Math.max(1, healthy.length)) / 1_000;
+    const slots = healthy.reduce((n, b) => n + b.admission.sequenceLimit, 0);
     const inFlight = pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0);
     if (queue.length >= this.options.maxQueueLength) {
-      const drainMs = (queue.tokensAhead(request.priority, Infinity) + inFlight) / tokensPerMs;
+      const drainMs = Math.max((queue.tokensAhead(request.priority, Infinity) + inFlight) / tokensPerMs, queueWait.waitMs(queue.length, slots) ?? 0);
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `the gateway's queue is full (${queue.length} requests); retry later`, {
         "grpc-retry-pushback-ms": String(clampPushback(drainMs / 2)),
       });
     }
-    if (request.ttftDeadlineMs) {
-      const expectedTtftMs = (queue.tokensAhead(request.priority, cost) + inFlight + cost) / tokensPerMs;
-      if (expectedTtftMs > request.ttftDeadlineMs) {
-        throw new StatusError(
-          Status.RESOURCE_EXHAUSTED,
-          `the TTFT deadline of ${request.ttftDeadlineMs} ms cannot be met: about ${Math.round(expectedTtftMs)} ms of prefill work is ahead of this request`,
-          { "grpc-retry-pushback-ms": String(clampPushback(expectedTtftMs - request.ttftDeadlineMs)) },
-        );
-      }
+    if (!request.ttftDeadlineMs) return;
+    const ahead = queue.countAhead(request.priority, cost);
+    const queuedMs = queueWait.waitMs(ahead, slots);
+    if (queuedMs === undefined && ahead >= Math.max(1, slots)) {
+      throw new StatusError(
+        Status.RESOURCE_EXHAUSTED,
+        `the TTFT deadline of ${request.ttftDeadlineMs} ms cannot be promised: ${ahead} requests are queued ahead and the backends' pace is not measured yet`,
+        { "grpc-retry-pushback-ms": "1000" },
+      );
+    }
+    const expectedTtftMs = Math.max((queue.tokensAhead(request.priority, cost) + inFlight + cost) / tokensPerMs, (queuedMs ?? 0) + cost / tokensPerMs);
+    if (expectedTtftMs > request.ttftDeadlineMs) {
+      throw new StatusError(
+        Status.RESOURCE_EXHAUSTED,
+        `the TTFT deadline of ${request.ttftDeadlineMs} ms cannot be met: its first token is about ${Math.round(expectedTtftMs)} ms away (${ahead} requests queued ahead of it)`,
+        { "grpc-retry-pushback-ms": String(clampPushback(expectedTtftMs - request.ttftDeadlineMs)) },
+      );
     }
   }
 
@@ -384,6 +401,7 @@ export class InferenceGateway {
 
   private completed(request: LlmRequest, timings: RequestTimings, usage: TokenCounts, execution: ExecutionInfo) {
     this.completedCount++;
+    if (!execution.coalesced) this.deps.queueWait.finished(timings.e2eMs - timings.queueMs);
     this.recent.push({ at: performance.now(), metSlo: execution.metSlo });
     if (this.recent.length > 100_000) this.recent.shift();
     this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo);

@@ -16,6 +16,7 @@ import { startOpenAiFacade } from "./http/openai-facade.js";
 import { InferenceGateway } from "./inference-gateway.js";
 import { BackendRouter } from "./routing/backend-router.js";
 import { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
+import { QueueWaitModel } from "./scheduling/queue-wait-model.js";
 import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
 import { TokenEstimator } from "./scheduling/token-estimator.js";
 
@@ -69,8 +70,12 @@ await runService({
           backendOrdersClasses: config.GATEWAY_BACKEND_PRIORITY,
         }),
       },
-      (reason, priority) => metrics.dispatched(reason, priority),
+      (reason, priority, dispatched) => {
+        metrics.dispatched(reason, priority);
+        queueWait.dispatched(dispatched);
+      },
     );
+    const queueWait = new QueueWaitModel();
     const limits = { maxPromptChars: config.GATEWAY_MAX_PROMPT_CHARS, maxOutputTokens: config.GATEWAY_MAX_OUTPUT_TOKENS, maxEmbedTexts: config.GATEWAY_EMBED_MAX_TEXTS };
     const gateway = new InferenceGateway(
       {
@@ -91,6 +96,7 @@ await runService({
         dispatcher,
         router,
         estimator: new TokenEstimator(),
+        queueWait,
         metrics,
         genAi: new GenAiTelemetry(meter, trace.getTracer("inference-gateway")),
         logger,

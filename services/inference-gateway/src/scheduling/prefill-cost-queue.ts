@@ -162,19 +162,37 @@ export class PrefillCostQueue<T> {
 
   /**
    * Prefill tokens that would be served before a new request of this class and cost: every queued
-   * request of a higher class and those of its class that are not larger.
+   * request of a higher class and those of its class in no larger a cost unit.
    */
   tokensAhead(priority: PriorityClass, cost: number): number {
-    let ahead = 0;
+    return this.ahead(priority, cost).tokens;
+  }
+
+  /** How many queued requests would be served before a new one of this class and cost. */
+  countAhead(priority: PriorityClass, cost: number): number {
+    return this.ahead(priority, cost).count;
+  }
+
+  // Within its class a request goes after every queued one of a smaller or equal cost unit (the
+  // queue's own order: shortest unit first, first come first served within a unit).
+  private ahead(priority: PriorityClass, cost: number): { tokens: number; count: number } {
+    const units = Math.floor(cost / (this.options.costGranularityTokens ?? 1));
+    let tokens = 0;
+    let count = 0;
     for (const p of PRIORITY_CLASSES) {
       const cls = this.cls(p);
       if (p === priority) {
-        for (const e of cls.fifo) if (e.cost <= cost) ahead += e.cost;
+        for (const e of cls.fifo) {
+          if (e.costUnits > units) continue;
+          tokens += e.cost;
+          count++;
+        }
         break;
       }
-      ahead += cls.tokens;
+      tokens += cls.tokens;
+      count += cls.depth;
     }
-    return ahead;
+    return { tokens, count };
   }
 
   snapshot(): ClassSnapshot[] {
