@@ -341,7 +341,9 @@ export class InferenceGateway {
         { "grpc-retry-pushback-ms": "1000" },
       );
     }
-    const expectedTtftMs = Math.max((queue.tokensAhead(request.priority, cost) + inFlight + cost) / tokensPerMs, (queuedMs ?? 0) + cost / tokensPerMs);
+    // Once dispatched, the first token takes what it took recent requests (prefill, the backend's step).
+    const firstTokenMs = Math.max(cost / tokensPerMs, queueWait.firstTokenMs());
+    const expectedTtftMs = Math.max((queue.tokensAhead(request.priority, cost) + inFlight + cost) / tokensPerMs, (queuedMs ?? 0) + firstTokenMs);
     if (expectedTtftMs > request.ttftDeadlineMs) {
       throw new StatusError(
         Status.RESOURCE_EXHAUSTED,
@@ -401,7 +403,7 @@ export class InferenceGateway {
 
   private completed(request: LlmRequest, timings: RequestTimings, usage: TokenCounts, execution: ExecutionInfo) {
     this.completedCount++;
-    if (!execution.coalesced) this.deps.queueWait.finished(timings.e2eMs - timings.queueMs);
+    if (!execution.coalesced) this.deps.queueWait.finished(timings.e2eMs - timings.queueMs, timings.prefillMs);
     this.recent.push({ at: performance.now(), metSlo: execution.metSlo });
     if (this.recent.length > 100_000) this.recent.shift();
     this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo);

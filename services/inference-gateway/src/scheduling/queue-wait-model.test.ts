@@ -30,8 +30,8 @@ test("the pace promised is one that 19 of 20 recent requests did not exceed", ()
 
 test("before a backlog has taught its pace, the requests' service time over the running sequences stands in", () => {
   const model = new QueueWaitModel(64, 4);
-  model.finished(1_200);
-  model.finished(1_600);
+  model.finished(1_200, 40);
+  model.finished(1_600, 60);
   assert.equal(model.msPerPosition(16), 87.5, "1.4 s per request, 16 at a time");
   assert.equal(model.waitMs(15, 16), 1_400, "16 positions: one batch generation");
   assert.equal(model.msPerPosition(0), undefined, "no sequence running: no pace from service times");
@@ -39,11 +39,11 @@ test("before a backlog has taught its pace, the requests' service time over the 
 
 test("the larger of the two measurements wins", () => {
   const model = new QueueWaitModel(64, 2);
-  model.finished(800); // 50 ms per position with 16 slots
+  model.finished(800, 30); // 50 ms per position with 16 slots
   for (let i = 0; i < 2; i++) model.dispatched({ waitedMs: 2_000, aheadAtArrival: 19, stillQueued: 5 });
   assert.equal(model.msPerPosition(16), 100, "a queue slower than its service times (prefill-bound, KV cache shrunk)");
   const fast = new QueueWaitModel(64, 2);
-  fast.finished(3_200); // 200 ms per position
+  fast.finished(3_200, 30); // 200 ms per position
   for (let i = 0; i < 2; i++) fast.dispatched({ waitedMs: 2_000, aheadAtArrival: 19, stillQueued: 5 });
   assert.equal(fast.msPerPosition(16), 200);
 });
@@ -63,4 +63,11 @@ test("only the last `window` requests count", () => {
   const model = new QueueWaitModel(3, 1);
   for (const waitedMs of [1_000, 1_000, 100, 100, 100]) model.dispatched({ waitedMs, aheadAtArrival: 1, stillQueued: 1 });
   assert.equal(model.msPerPosition(16), 50);
+});
+
+test("the time from dispatch to first token is the one 19 of 20 recent requests did not exceed", () => {
+  const model = new QueueWaitModel();
+  assert.equal(model.firstTokenMs(), 0);
+  for (let i = 1; i <= 20; i++) model.finished(1_000, i * 10);
+  assert.equal(model.firstTokenMs(), 190);
 });

@@ -20,6 +20,7 @@ export interface DispatchedRequest {
 export class QueueWaitModel {
   private readonly paces: number[] = [];
   private readonly services: number[] = [];
+  private readonly firstTokens: number[] = [];
 
   constructor(
     /** Requests each measurement is averaged over. */
@@ -33,9 +34,18 @@ export class QueueWaitModel {
     if (d.stillQueued === 0) this.paces.length = 0;
   }
 
-  /** A request finished after holding a backend sequence for `serviceMs` (dispatch to last token). */
-  finished(serviceMs: number): void {
+  /**
+   * A request finished after holding a backend sequence for `serviceMs` (dispatch to last token),
+   * its first token `firstTokenMs` after dispatch.
+   */
+  finished(serviceMs: number, firstTokenMs: number): void {
     push(this.services, serviceMs, this.window);
+    push(this.firstTokens, firstTokenMs, this.window);
+  }
+
+  /** Dispatch to first token that 19 of 20 recent requests did not exceed (ms); 0 before any finished. */
+  firstTokenMs(): number {
+    return this.firstTokens.length === 0 ? 0 : quantile(this.firstTokens, 0.95);
   }
 
   /**
