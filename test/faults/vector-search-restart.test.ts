@@ -17,7 +17,7 @@ import { writeFaultRecord } from "./fault-record.js";
 import { analysisClients, analysisLoad, countByCode, type AnalysisClients } from "./steady-load.js";
 
 const analysed = prefixedReviews("vsa", 4, 12);
-const bulk = prefixedReviews("vsb", 10, 600, 11);
+const bulk = prefixedReviews("vsb", 10, 400, 11);
 let stack: FaultStack;
 let clients: AnalysisClients;
 let vectors: ReturnType<typeof createServiceClient<typeof vectorsearch.VectorSearchServiceDefinition>>;
