@@ -4,9 +4,10 @@
 # `docker build --target inference-gateway .`. `make image` builds it with buildah (no registry:
 # scripts/build-base-image.sh makes node:20-slim locally); `docker build .` builds the same image.
 #
-# The services are bundled with esbuild at build time (scripts/bundle-services.mjs): tsx, which
-# `make up` uses, is a devDependency and compiles every file on each start; the bundle runs on plain
-# Node with production dependencies only.
+# The services are bundled with esbuild at build time (scripts/bundle-services.mjs), with the npm
+# packages they import: tsx, which `make up` uses, is a devDependency and compiles every file on each
+# start; the bundle runs on plain Node. /app/node_modules keeps only what cannot be bundled (LanceDB's
+# native module, PGlite with its WebAssembly files).
 
 # Only the manifests, so the `npm ci` layers are cached until a package.json or the lockfile changes.
 FROM node:20-slim AS manifests
@@ -19,32 +20,25 @@ RUN mkdir /out && cp package.json package-lock.json /out/ \
 FROM node:20-slim AS build
 # Behind a TLS-intercepting proxy, the path of its CA bundle (mounted into the build); empty: none.
 ARG NODE_EXTRA_CA_CERTS
+# strip: LanceDB's native module ships with its symbol table (20 MB), which running it never reads.
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends binutils \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY --from=manifests /out/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
-RUN npm run proto && node scripts/bundle-services.mjs /out
-
-# The production dependencies of the libraries and services the bundles import (not the tools'
-# nor the test kit's), then scripts/prune-image-deps.mjs drops what they never load.
-FROM node:20-slim AS deps
-ARG NODE_EXTRA_CA_CERTS
-WORKDIR /deps
-COPY --from=manifests /out/ ./
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
-      $(for w in libs/* services/*; do [ "$w" = libs/testkit ] || echo "--workspace=$w"; done) \
- && rm -rf node_modules/@reviewlens node_modules/.package-lock.json
-COPY scripts/prune-image-deps.mjs /tmp/
-RUN node /tmp/prune-image-deps.mjs
+RUN npm run proto && node scripts/bundle-services.mjs /out \
+ && find /out/node_modules -name '*.node' -exec strip --strip-unneeded {} +
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     SERVICE=inference-gateway
 WORKDIR /app
-COPY --from=deps /deps/node_modules ./node_modules
-COPY --from=build /out/ ./
+# The packages first: their layer stays the same (cached, not pushed again) while the code changes.
+COPY --from=build /out/node_modules ./node_modules
+COPY --from=build /out/dist ./dist
+COPY --from=build /out/descriptor.binpb ./
 RUN mkdir -p /data && chown node:node /data
 # The node image's unprivileged user (uid 1000), as the charts' securityContext expects.
 USER node

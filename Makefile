@@ -1,6 +1,8 @@
 # The verbs a person types. `make demo` and `make test` are the quick start.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# The image `make image` builds and the container tests and figures run.
+IMAGE ?= localhost/reviewlens:local
 
 # npm records the installed tree in node_modules/.package-lock.json: reinstall only when the
 # lockfile is newer than what is installed (npm install updates both, so it never triggers then).
@@ -16,6 +18,7 @@ help:
 	@echo "make image   build the container image (podman/buildah, no registry needed)"
 	@echo "make up      run the whole stack locally (Ctrl-C stops it)"
 	@echo "make bench   run the benchmarks (JSON + HTML reports in bench-results/)"
+	@echo "make fuzz    thousands of bad inputs against every RPC and facade endpoint (bench-results/fuzz/)"
 
 setup: node_modules/.package-lock.json proto
 
@@ -27,8 +30,11 @@ build: proto typecheck
 typecheck: proto
 	npx tsc -b
 
+# eslint, the dependency rules (.dependency-cruiser.mjs: tools -> services -> libs -> contracts,
+# declared @reviewlens/* imports, no cycles) and buf lint.
 lint: proto
 	npx eslint .
+	npx depcruise libs services tools test
 	npx buf lint proto
 
 test: build lint k8s-tools
@@ -38,12 +44,20 @@ test: build lint k8s-tools
 # The image (README "Run in containers"): the local base image once, then the Dockerfile, with
 # buildah; installs podman, buildah, runc and debootstrap as root when missing. Prints the size.
 image:
-	@bash scripts/build-image.sh
+	@IMAGE=$(IMAGE) bash scripts/build-image.sh
 
 # Every component from the image in its own container
 # (test/containers), against throwaway Redis and PostgreSQL; one test file at a time.
 test-containers: image proto k8s-tools
-	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
+	REVIEWLENS_IMAGE=$(IMAGE) TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/containers/
+
+# The stack in containers' figures (bench-results/containers/figures.json and figures.md): the image's
+# size, make image with and without its layer cache, podman run to SERVING per component and for the
+# whole stack, memory at rest and after the main job, make test-containers. BENCH_QUICK=1 leaves out
+# the build from scratch and make test-containers; BENCH_RUNS (default 3) per median.
+.PHONY: bench-containers
+bench-containers: image proto k8s-tools
+	REVIEWLENS_IMAGE=$(IMAGE) bash scripts/test-servers.sh node --import tsx test/containers/containers-figures.ts
 
 # Tests only, assuming `make build` ran (TESTS=path narrows the run).
 test-only:
@@ -67,23 +81,31 @@ helm-lint: helm-deps
 	@for chart in helm/*/; do .tools/bin/helm lint --strict "$$chart" || exit 1; done
 	.tools/bin/kubectl kustomize k8s >/dev/null
 
+# Bad input by the thousand (issue 18): every RPC and facade endpoint gets FUZZ_RUNS valid, boundary,
+# mutated and raw malformed inputs (default 300 each; FUZZ_SEED replays a run) against the whole stack
+# with real PostgreSQL and Redis; counts per RPC in bench-results/fuzz/ (counts.json, counts.md).
+# Exits 1 and lists the inputs when any found a defect. `make test` runs a small seeded share.
+.PHONY: fuzz
+fuzz: proto
+	bash scripts/test-servers.sh node --import tsx test/fuzz/main.ts
+
 # The watchdog's figures: RSS/CPU while watching and the decision latency (bench-results/watchdog/).
 .PHONY: bench-watchdog
 bench-watchdog: proto
-	node --import tsx services/watchdog/src/bench/watchdog-figures.ts
+	node --import tsx tools/bench/src/watchdog/watchdog-figures.ts
 
 # vector-search: ingestion rate and TOP-K latency at 10k and 100k reviews on LanceDB (+ Qdrant when
 # QDRANT_URL is set); ARGS passes flags, e.g. ARGS="--sizes 10000 --queries 100".
 .PHONY: bench-vector
 bench-vector: proto
-	node --import tsx services/vector-search/src/bench/vector-benchmark.ts $(ARGS)
+	node --import tsx tools/bench/src/vector-search/vector-benchmark.ts $(ARGS)
 
 # vllm-sim: step time vs the profile formula, saturated 1024/128 throughput, SSE rate and CPU at
 # time scale 1 (bench-results/vllm-sim/), then the profiles against the published vLLM H100 runs
 # (reference-points.md). BENCH_QUICK=1 for a shorter run; BENCH_SIM_PROFILE=qwen2.5-7b-h200 for the H200.
 .PHONY: bench-sim calibrate-sim
 bench-sim:
-	node --import tsx services/vllm-sim/src/bench/bench-sim.ts
+	node --import tsx tools/bench/src/vllm-sim/bench-sim.ts
 	node --import tsx tools/bench/src/main.ts calibrate
 
 # Refit vLLM's overhead terms to the published runs (tools/bench/src/calibration, a few minutes).
@@ -95,21 +117,22 @@ calibrate-sim:
 # bench-results/guard/. BENCH_ITERATIONS sets the lock samples (default 2000).
 .PHONY: bench-guard
 bench-guard: proto
-	bash scripts/test-servers.sh node --import tsx libs/analysis-guard/test/lock-overhead-bench.ts
-	node --import tsx services/scheduler/src/simulation/main.ts --out bench-results/guard/simulated-day.json
+	bash scripts/test-servers.sh node --import tsx tools/bench/src/guard/lock-overhead-bench.ts
+	node --import tsx tools/bench/src/guard/simulate-day.ts --out bench-results/guard/simulated-day.json
 
-# inference-gateway: overhead vs straight to vllm-sim (50%/90% of saturation, wall time), SJF vs
-# FCFS on the 80/20 mix (Poisson, bursty) and the 500-prompt batch drop, coalescing on
-# 10 x 50 reviews, prefix affinity vs least-loaded (bench-results/gateway/). ARGS picks parts:
-# overhead mixed batch coalescing affinity; BENCH_TIME_SCALE (default 1; about 15 minutes).
+# inference-gateway: overhead (50%/90% of saturation, wall time), the 500-prompt batch drop, 2x
+# overload and prefix affinity through three paths (straight to vllm-sim, the Portkey AI Gateway,
+# ours), SJF vs FCFS on the 80/20 mix, coalescing on 10 x 50 reviews (bench-results/gateway/).
+# ARGS picks parts: overhead mixed batch coalescing overload affinity, --quick for a short run;
+# BENCH_TIME_SCALE (default 1; about 40 minutes). Portkey is installed into .tools/ on first use.
 .PHONY: bench-gateway
 bench-gateway: proto
-	node --import tsx services/inference-gateway/src/bench/gateway-bench.ts $(ARGS)
+	node --import tsx tools/bench/src/gateway/gateway-bench.ts $(ARGS)
 
 # Admission policies in a discrete-event model (seconds, no processes): a guide before bench-gateway.
 .PHONY: bench-policy-model
 bench-policy-model: proto
-	node --import tsx services/inference-gateway/src/bench/policy-model-bench.ts
+	node --import tsx tools/bench/src/gateway/policy-model-bench.ts
 
 # The load generator's experiments and the autoscaling benchmark (bench-results/<name>/, virtual
 # time of vllm-sim's qwen2.5-7b-h100 profile). ARGS adds flags, e.g. ARGS="--time-scale 1".
@@ -131,6 +154,12 @@ bench-index:
 .PHONY: bench-topk
 bench-topk: proto
 	node --import tsx tools/bench/src/main.ts topk $(ARGS)
+
+# The analyses' prompt plans (reviews or keys per answer) measured on the simulator at time scale 1
+# and predicted by the latency model (bench-results/analysis-plans/). ARGS, e.g. "--runs 20 --profile qwen2.5-7b-h200".
+.PHONY: bench-analysis-plans
+bench-analysis-plans: proto
+	node --import tsx tools/bench/src/main.ts analysis-plans $(ARGS)
 
 # Every bench-* target in this Makefile, one after the other, then bench-results/index.html.
 BENCH_TARGETS = $(sort $(filter-out bench-index,$(shell grep -hoE '^bench-[a-z0-9-]+:' $(MAKEFILE_LIST) | tr -d ':')))
@@ -156,9 +185,10 @@ bench-faults: proto
 	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/faults/
 	node --import tsx test/faults/write-fault-table.ts
 
-# The analyses on the simulator's qwen2.5-7b-h100 profile in real time: single-restaurant latency,
-# a 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
-# (bench-results/analyses-*.json and .md). BENCH_RUNS (default 5), BENCH_TIME_SCALE (default 1).
+# The analyses on a simulator profile in real time: single-restaurant latency and tokens, a
+# 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
+# (bench-results/analyses/<profile>*.json and .md). BENCH_RUNS (default 20), BENCH_TIME_SCALE
+# (default 1), BENCH_PROFILE (default qwen2.5-7b-h100; qwen2.5-7b-h200), BENCH_SIM_OUTPUT (grounded).
 .PHONY: bench-analyses
 bench-analyses: proto
-	node --import tsx libs/analysis-core/src/bench/bench-analyses.ts
+	node --import tsx tools/bench/src/analyses/bench-analyses.ts

@@ -3,7 +3,8 @@
 # Installs podman, buildah, runc and debootstrap with apt-get when run as root and they are missing,
 # makes the base image once (scripts/build-base-image.sh, cached by its inputs), builds with layer
 # caching (the npm ci layers are reused until the manifests change) and prints the image's size.
-# IMAGE names the result (default localhost/reviewlens:local).
+# IMAGE names the result (default localhost/reviewlens:local). NO_CACHE=1 builds every layer above
+# the base anew and keeps none for later builds (to time a build from scratch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/containers.conf}
@@ -33,6 +34,8 @@ ca=()
 if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
   ca=(--build-arg NODE_EXTRA_CA_CERTS=/run/host-ca-bundle.crt --volume "$NODE_EXTRA_CA_CERTS:/run/host-ca-bundle.crt:ro")
 fi
-buildah bud --isolation chroot --network host --layers --pull=never "${ca[@]}" -t "$IMAGE" .
+cache=(--layers)
+[ -z "${NO_CACHE:-}" ] || cache=(--no-cache --layers=false)
+buildah bud --isolation chroot --network host "${cache[@]}" --pull=never "${ca[@]}" -t "$IMAGE" .
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 echo "image $IMAGE: $((size / 1000000)) MB"

@@ -36,7 +36,8 @@ if [ ${#outage[@]} -gt 0 ]; then
 fi
 # One closing line for both runs.
 passed=$(awk '/^# pass /{s+=$3} END{print s+0}' "$log")
-failed=$(awk '/^# fail /{s+=$3} END{print s+0}' "$log")
+# A test cancelled by its failing before() hook counts as failed.
+failed=$(awk '/^# (fail|cancelled) /{s+=$3} END{print s+0}' "$log")
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] || status=1
 exit $status

@@ -51,6 +51,17 @@ export const lastLogLines = (name: string, lines = 20) => {
   return `${r.stdout}${r.stderr}`.trim();
 };
 
+/** Waits until the container has exited (a run-to-completion pod) and returns its state. */
+export async function waitForExit(name: string, what: string, timeoutMs = 600_000): Promise<ContainerState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = containerState(name);
+    if (state.status === "exited" || state.status === "stopped") return state;
+    if (Date.now() > deadline) throw new Error(`container ${name} still ${state.status} after ${timeoutMs} ms (${what}); its last log lines:\n${lastLogLines(name)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /**
  * Waits until `ready()` holds, failing at once with the container's last log lines when it exits
  * or restarts (a crash loop), not after a time-out. `timeoutMs` bounds a container that hangs.

@@ -1,11 +1,12 @@
 // What the cluster runs is what the tests start: each Deployment's rendered command, args and env
 // start the real program here (the image's bundles, made by scripts/bundle-services.mjs in a
-// temporary copy of the image's /app) (ports moved to 0, peers to a closed loopback port, data to a temp
-// dir, the API server to a kubeconfig for a closed loopback port), its probes' targets answer (gRPC
-// health `liveness` SERVING, the HTTP probe paths 200), and SIGTERM ends it with exit code 0.
+// temporary copy of the image's /app, node_modules included) (ports moved to 0, peers to a closed
+// loopback port, data to a temp dir, the API server to a kubeconfig for a closed loopback port),
+// its probes' targets answer (gRPC health `liveness` SERVING, the HTTP probe paths 200), and
+// SIGTERM ends it with exit code 0.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -34,7 +35,7 @@ const localArgs = (args: string[]) =>
 let rendered: Rendered[];
 let cronJobs: Rendered[];
 let dataDir: string;
-/** The image's /app: the bundles and the descriptor set, with the repository's node_modules. */
+/** The image's /app: the bundles, the descriptor set and the packages they leave unbundled. */
 let app: string;
 before(() => {
   const charts = openChartWorkspace();
@@ -56,7 +57,6 @@ before(() => {
   dataDir = mkdtempSync(join(tmpdir(), "reviewlens-helm-data-"));
   app = join(dataDir, "app");
   execFileSync(process.execPath, [join(repoRoot, "scripts", "bundle-services.mjs"), app], { stdio: ["ignore", "ignore", "inherit"] });
-  symlinkSync(join(repoRoot, "node_modules"), join(app, "node_modules"));
   // The watchdog's Kubernetes actuator needs a cluster to start; it only calls it to stop vLLM.
   writeFileSync(
     join(dataDir, "kubeconfig"),

@@ -50,8 +50,15 @@ Context: (dict "root" $ "extraArgs" (list ...)).
     {{- range $name, $value := $v.env }}
     {{- if not (kindIs "invalid" $value) }}
     - name: {{ $name }}
-      value: {{ tpl (toString $value) $root | quote }}
+      value: {{ include "reviewlens-lib.envValue" (list $root $value) | quote }}
     {{- end }}
+    {{- end }}
+    {{- with (include "reviewlens-lib.gatewayApiKey" $root | fromYaml) }}
+    - name: GATEWAY_GRPC_API_KEY
+      valueFrom:
+        secretKeyRef:
+          name: {{ tpl .secretName $root | quote }}
+          key: {{ .key | quote }}
     {{- end }}
     {{- range $name, $ref := $v.secretEnv }}
     - name: {{ $name }}
@@ -148,4 +155,18 @@ affinity:
 topologySpreadConstraints:
   {{- tpl (toYaml .) $ | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+A plain variable's value as a string: templated, and a whole number printed whole (Helm reads YAML
+numbers as floats, and toString prints 1800000 as 1.8e+06, which no integer setting accepts).
+Context: (list $root $value).
+*/}}
+{{- define "reviewlens-lib.envValue" -}}
+{{- $value := index . 1 -}}
+{{- if and (kindIs "float64" $value) (eq $value (floor $value)) -}}
+{{- printf "%.0f" $value -}}
+{{- else -}}
+{{- tpl (toString $value) (index . 0) -}}
+{{- end -}}
 {{- end -}}

@@ -1,7 +1,7 @@
 // How an analysis RPC runs one restaurant's analysis. The analysis itself is one function
 // `execute(signal) -> { result, report }`; the runner wraps it (lock -> SKIP -> run -> record -> release).
 import { common } from "@reviewlens/contracts";
-import { Status, StatusError } from "@reviewlens/runtime";
+import { Status, statusOf } from "@reviewlens/runtime";
 
 export interface AnalysisKey {
   restaurantId: string;
@@ -32,7 +32,8 @@ export interface AnalysisRunner {
 /** The report of an analysis that failed inside a batch RPC, where one restaurant must not end the stream. */
 export function failedReport(error: unknown, processingMs: number): common.AnalysisReport {
   const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof StatusError ? `${Status[error.status]}: ` : "";
+  const status = statusOf(error)?.status;
+  const code = status === undefined ? "" : `${Status[status]}: `;
   return {
     status: common.AnalysisStatus.ANALYSIS_STATUS_FAILED,
     resultAge: undefined,

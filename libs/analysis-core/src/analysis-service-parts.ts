@@ -13,19 +13,20 @@ import { guardedRunner } from "./guarded-runner.js";
 export const analysisServiceSchema = {
   VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
   GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+  GATEWAY_GRPC_API_KEY: env.optional(env.string()),
   ...metricsStoreSchema,
   ...analysisGuardSchema,
 };
 
 export interface AnalysisServiceContext {
-  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string };
+  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string; GATEWAY_GRPC_API_KEY?: string | undefined };
   logger: Logger;
   meter: Meter;
 }
 
 export async function openAnalysisDependencies({ config, logger, meter }: AnalysisServiceContext) {
   const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
-  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
+  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { apiKey: config.GATEWAY_GRPC_API_KEY });
   const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
   const store = await openMetricsStore(metricsStoreOptions(config, logger, meter));
   const guard = createAnalysisGuardFromConfig(config, { store, logger, meter });

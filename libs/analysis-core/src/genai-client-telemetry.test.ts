@@ -22,11 +22,15 @@ class CollectingReader extends MetricReader {
 const spans = new InMemorySpanExporter();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
 
-function setUp(answer: LlmGateway["complete"], env: Record<string, string> = {}) {
+type Embed = (request: inference.EmbedRequest) => Promise<inference.EmbedResponse>;
+const embedded: Embed = async (request) => inference.EmbedResponse.fromPartial({ embeddings: request.texts.map(() => ({ values: [0.6, 0.8] })), dimension: 2, promptTokens: 9 });
+
+function setUp(answer: LlmGateway["complete"], env: Record<string, string> = {}, embed: Embed = embedded) {
   const reader = new CollectingReader();
   const meter = new MeterProvider({ readers: [reader] }).getMeter("test");
   const conventions = genAiConventions(env);
-  const gateway = withGenAiClientTelemetry({ complete: answer, embed: () => "embed kept" } as LlmGateway & { embed(): string }, meter, "dns:///gateway.reviewlens:50051", conventions);
+  const stub = { complete: answer, embed, getStatus: () => "status kept" };
+  const gateway = withGenAiClientTelemetry(stub, meter, "dns:///gateway.reviewlens:50051", conventions);
   const histograms = async () => {
     const { resourceMetrics } = await reader.collect();
     return Object.fromEntries(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m as HistogramMetricData]));
@@ -72,7 +76,52 @@ describe("GenAI client telemetry of the gateway calls", () => {
     const byType = Object.fromEntries(usage.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p.value.sum]));
     assert.deepEqual(byType, { input: 120, output: 7 });
     assert.deepEqual(usage.dataPoints[0]?.value.buckets.boundaries, [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864]);
-    assert.equal((gateway as unknown as { embed(): string }).embed(), "embed kept", "the client's other methods stay");
+    assert.equal(gateway.getStatus(), "status kept", "the client's other methods stay");
+  });
+
+  it("makes an embeddings client span with the input tokens and dimension, and records them", async () => {
+    spans.reset();
+    const { gateway, histograms } = setUp(async () => inference.CompleteResponse.fromPartial({ finishReason: "stop" }));
+    const response = await gateway.embed(inference.EmbedRequest.fromPartial({ texts: ["국물", "면발"], model: "hash-384" }));
+    assert.equal(response.embeddings.length, 2, "the client's answer, unchanged");
+    const [span] = spans.getFinishedSpans();
+    assert.equal(span?.name, "embeddings hash-384");
+    assert.equal(span?.kind, 2, "CLIENT");
+    assert.deepEqual(
+      { ...span?.attributes },
+      {
+        "gen_ai.operation.name": "embeddings",
+        "gen_ai.provider.name": "reviewlens.inference_gateway",
+        "gen_ai.request.model": "hash-384",
+        "server.address": "gateway.reviewlens",
+        "server.port": 50051,
+        "gen_ai.usage.input_tokens": 9,
+        "gen_ai.embeddings.dimension.count": 2,
+      },
+    );
+    const m = await histograms();
+    assert.equal(m["gen_ai.client.operation.duration"]?.dataPoints[0]?.attributes["gen_ai.operation.name"], "embeddings");
+    assert.deepEqual(
+      m["gen_ai.client.token.usage"]?.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p.value.sum]),
+      [["input", 9]],
+      "input tokens only: an embedding generates none",
+    );
+  });
+
+  it("records a failed embedding call with error.type", async () => {
+    spans.reset();
+    const { gateway } = setUp(
+      async () => inference.CompleteResponse.fromPartial({ finishReason: "stop" }),
+      {},
+      async () => {
+        throw new ClientError("/reviewlens.inference.v1.InferenceGatewayService/Embed", Status.UNAVAILABLE, "no backend");
+      },
+    );
+    await assert.rejects(gateway.embed(inference.EmbedRequest.fromPartial({ texts: ["x"] })), ClientError);
+    const [span] = spans.getFinishedSpans();
+    assert.equal(span?.name, "embeddings");
+    assert.equal(span?.attributes["error.type"], "UNAVAILABLE");
+    assert.equal(span?.status.code, 2, "ERROR");
   });
 
   it("records a failed call with error.type and no token usage", async () => {

@@ -5,6 +5,7 @@ export * from "./analysis-metrics.js";
 export * from "./completion-order.js";
 export * from "./dependency-errors.js";
 export * from "./guarded-runner.js";
+export * from "./kv-block-alignment.js";
 export * from "./llm-gateway.js";
 export * from "./per-review-task.js";
 export * from "./prefix-cache-estimate.js";

@@ -1,6 +1,9 @@
 // Asks the LLM one structured answer per review, for many reviews: packs them into prompts by token
-// budget, sends every batch at once, and returns each review's answer or why it has none.
+// budget and fans each prompt out into answers of a few reviews each, all sent at once. The copies
+// of a prompt are the same text (only the schema names the reviews an answer is for), so vLLM's
+// prefix cache computes the prompt once and the short answers decode side by side.
 import type { common } from "@reviewlens/contracts";
+import { alignSystemPrompt } from "./kv-block-alignment.js";
 import type { LlmGateway } from "./llm-gateway.js";
 import { planBatches, plannedPromptTokens, type BatchReview, type BatchingOptions } from "./prompt-batcher.js";
 import type { ChatTurn, PromptTokenizer } from "./prompt-tokenizer.js";
@@ -14,11 +17,13 @@ export interface PerReviewTask {
   analysisType: string;
   /** Instructions and the answer's shape; identical for every batch so the prefix cache serves it. */
   systemPrompt: string;
-  /** Closing instruction after the reviews (constant). */
+  /** Closing instruction after the reviews (constant; "" for none: it is computed again for every prompt, the system prompt is cached). */
   instruction: string;
   /** JSON schema of one review's answer. */
   answerSchema: object;
   outputTokensPerReview: number;
+  /** Reviews one answer covers (1: an answer per review); the rest of the prompt's reviews are context. */
+  reviewsPerAnswer: number;
 }
 
 export interface TaskEnvironment {
@@ -29,29 +34,42 @@ export interface TaskEnvironment {
   priority: common.Priority;
   restaurantId: string;
   signal?: AbortSignal;
-  /** Overrides the task's output tokens per review (max_tokens of a batch grows with its reviews). */
+  /** Overrides the task's output tokens per review (max_tokens of an answer grows with its reviews). */
   outputTokensPerReview?: number;
+  /** Overrides the task's reviews per answer. */
+  reviewsPerAnswer?: number;
 }
 
 export interface PerReviewOutcome<A> {
   answers: Map<string, A>;
   failed: Array<{ reviewId: string; reason: string }>;
   warnings: string[];
+  /** Prompts packed by the token budget (each sent once per answer). */
   batches: number;
+  answersAsked: number;
 }
 
-export function batchingFor(task: Pick<PerReviewTask, "systemPrompt" | "instruction">, env: Pick<TaskEnvironment, "tokenizer" | "maxPromptTokens">): BatchingOptions {
+/** Answers over a prompt of `reviews` reviews when each covers `perAnswer` of them. */
+export const answersFor = (reviews: number, perAnswer: number): number => Math.ceil(reviews / Math.max(1, perAnswer));
+
+export function batchingFor(
+  task: Pick<PerReviewTask, "systemPrompt" | "instruction" | "reviewsPerAnswer">,
+  env: Pick<TaskEnvironment, "tokenizer" | "maxPromptTokens" | "reviewsPerAnswer">,
+): BatchingOptions {
+  const perAnswer = env.reviewsPerAnswer ?? task.reviewsPerAnswer;
+  const systemPrompt = alignSystemPrompt(task.systemPrompt, env.tokenizer);
   return {
     tokenizer: env.tokenizer,
     maxPromptTokens: env.maxPromptTokens,
-    render: (blocks): ChatTurn[] => [
-      { role: "system", content: task.systemPrompt },
-      { role: "user", content: `${reviewsSection(blocks)}\n${task.instruction}` },
+    render: (blocks, pad = ""): ChatTurn[] => [
+      { role: "system", content: systemPrompt },
+      { role: "user", content: `${reviewsSection(blocks)}${task.instruction ? `\n${task.instruction}` : ""}${pad}` },
     ],
+    copies: (reviews) => answersFor(reviews, perAnswer),
   };
 }
 
-/** Every ref is required and nothing else is allowed, so a valid answer covers each review exactly once. */
+/** Every ref is required and nothing else is allowed, so a valid answer covers each of its reviews exactly once. */
 export function perReviewSchema(refs: string[], answerSchema: object): object {
   return {
     type: "object",
@@ -61,6 +79,15 @@ export function perReviewSchema(refs: string[], answerSchema: object): object {
   };
 }
 
+/** Splits a prompt's review indexes into consecutive answers of at most `perAnswer` reviews. */
+export function answerGroups(reviews: number, perAnswer: number): number[][] {
+  const size = Math.max(1, perAnswer);
+  return Array.from({ length: answersFor(reviews, size) }, (_, a) => Array.from({ length: Math.min(size, reviews - a * size) }, (_, i) => a * size + i));
+}
+
+// The JSON around the answers ({, }, EOS) besides each review's own tokens.
+const ANSWER_FRAME_TOKENS = 8;
+
 export async function runPerReviewTask<R extends BatchReview, A>(
   reviews: R[],
   allReviewTexts: string[],
@@ -68,33 +95,41 @@ export async function runPerReviewTask<R extends BatchReview, A>(
   env: TaskEnvironment,
 ): Promise<PerReviewOutcome<A>> {
   const batching = batchingFor(task, env);
+  const perAnswer = env.reviewsPerAnswer ?? task.reviewsPerAnswer;
   const plan = planBatches(reviews, batching);
   env.ledger.addAllReviewsPromptTokens(plannedPromptTokens(allReviewTexts, batching));
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${env.maxPromptTokens} tokens`);
   const answers = new Map<string, A>();
   const failed: Array<{ reviewId: string; reason: string }> = [];
+  const outputTokensPerReview = env.outputTokensPerReview ?? task.outputTokensPerReview;
+  let answersAsked = 0;
   await Promise.all(
-    plan.batches.map(async (batch) => {
+    plan.batches.flatMap((batch) => {
       env.ledger.noteBatchSize(batch.reviews.length);
-      const outcome = await completeStructured<Record<string, A>>(
-        env.gateway,
-        {
-          name: task.name,
-          messages: batch.messages,
-          schema: perReviewSchema(batch.refs, task.answerSchema),
-          maxTokens: 64 + (env.outputTokensPerReview ?? task.outputTokensPerReview) * batch.reviews.length,
-          priority: env.priority,
-          restaurantId: env.restaurantId,
-          analysisType: task.analysisType,
-        },
-        env.ledger,
-        env.signal,
-      );
-      batch.reviews.forEach((review, i) => {
-        if (outcome.ok) answers.set(review.reviewId, outcome.value[batch.refs[i]!]!);
-        else failed.push({ reviewId: review.reviewId, reason: outcome.error });
+      return answerGroups(batch.reviews.length, perAnswer).map(async (group) => {
+        answersAsked++;
+        const refs = group.map((i) => batch.refs[i]!);
+        const outcome = await completeStructured<Record<string, A>>(
+          env.gateway,
+          {
+            name: task.name,
+            messages: batch.messages,
+            schema: perReviewSchema(refs, task.answerSchema),
+            maxTokens: ANSWER_FRAME_TOKENS + outputTokensPerReview * refs.length,
+            priority: env.priority,
+            restaurantId: env.restaurantId,
+            analysisType: task.analysisType,
+          },
+          env.ledger,
+          env.signal,
+        );
+        for (const i of group) {
+          const reviewId = batch.reviews[i]!.reviewId;
+          if (outcome.ok) answers.set(reviewId, outcome.value[batch.refs[i]!]!);
+          else failed.push({ reviewId, reason: outcome.error });
+        }
       });
     }),
   );
-  return { answers, failed, warnings, batches: plan.batches.length };
+  return { answers, failed, warnings, batches: plan.batches.length, answersAsked };
 }

@@ -1,15 +1,8 @@
-// The slice of the exact Qwen2.5 tokenizer (@reviewlens/tokenizer) that prompt building needs.
-export interface ChatTurn {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
+// Prompts are measured with the one PromptTokenizer interface (@reviewlens/tokenizer): the exact
+// Qwen2.5 tokenizer in the services, simpler ones in unit tests.
+import type { ChatTurn, PromptTokenizer } from "@reviewlens/tokenizer";
 
-export interface PromptTokenizer {
-  encode(text: string): number[];
-  decode(ids: number[]): string;
-  count(text: string): number;
-  renderChat(messages: ChatTurn[], addGenerationPrompt?: boolean): string;
-}
+export type { ChatTurn, PromptTokenizer };
 
 /** Exact prompt tokens of chat messages as the backend will see them (chat template included). */
 export const chatPromptTokens = (tokenizer: PromptTokenizer, messages: ChatTurn[]): number =>

@@ -1,7 +1,7 @@
 // The context of every analysis: the TOP-K reviews nearest the restaurant's representative vector,
 // plus every review text so the all-reviews prompt cost can be counted with the same tokenizer.
 import { vectorsearch } from "@reviewlens/contracts";
-import { Status, StatusError } from "@reviewlens/runtime";
+import { DependencyError, NotFoundError, Status } from "@reviewlens/runtime";
 import { asDependencyError } from "./dependency-errors.js";
 
 export interface RepresentativeReviewSource {
@@ -45,14 +45,15 @@ export async function loadReviewContext(source: RepresentativeReviewSource, quer
       },
       { signal },
     )
-    // The restaurant ID is already validated here: vector-search refusing it means it has no reviews.
     .catch((error: unknown) => {
-      throw asDependencyError(error, `vector-search (restaurant ${query.restaurantId})`, { [Status.INVALID_ARGUMENT]: Status.NOT_FOUND });
+      const failed = asDependencyError(error, `vector-search (restaurant ${query.restaurantId})`);
+      // The restaurant ID is already validated here: vector-search refusing it means it has no reviews.
+      throw failed instanceof DependencyError && failed.code === Status.INVALID_ARGUMENT ? new NotFoundError(failed.message) : failed;
     });
   const reviews = response.reviews
     .filter((s) => s.review && s.review.restaurantId === query.restaurantId)
     .map((s) => ({ reviewId: s.review!.reviewId, text: s.review!.text, rating: s.review!.rating, score: s.score }));
-  if (reviews.length === 0) throw new StatusError(Status.NOT_FOUND, `restaurant ${query.restaurantId} has no reviews to analyse`);
+  if (reviews.length === 0) throw new NotFoundError(`restaurant ${query.restaurantId} has no reviews to analyse`);
   return {
     restaurantId: query.restaurantId,
     reviews,

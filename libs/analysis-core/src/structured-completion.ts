@@ -8,7 +8,10 @@ import type { ChatTurn } from "./prompt-tokenizer.js";
 import type { UsageLedger } from "./usage-ledger.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<object, ValidateFunction>();
+// By the schema's text: an analysis builds a new schema object per request (one per answer's keys),
+// and compiling costs milliseconds; the same keys come back for every restaurant.
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 1_024;
 
 export interface StructuredRequest {
   /** Schema name sent with response_format. */
@@ -29,10 +32,12 @@ export type StructuredOutcome<T> = { ok: true; value: T; attempts: number } | { 
 const MAX_ECHOED_ANSWER_CHARS = 2_000;
 
 function validatorFor(schema: object): ValidateFunction {
-  let validate = compiled.get(schema);
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
   if (!validate) {
     validate = ajv.compile(schema);
-    compiled.set(schema, validate);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, validate);
   }
   return validate;
 }

@@ -8,7 +8,8 @@ export const charTokenizer: PromptTokenizer = {
   encode: (text) => Array.from(text, (c) => c.codePointAt(0)!),
   decode: (ids) => String.fromCodePoint(...ids),
   count: (text) => Array.from(text).length,
-  renderChat: (messages: ChatTurn[]) => messages.map((m) => `<|${m.role}|>${m.content}`).join("") + "<|assistant|>",
+  renderChat: (messages: readonly ChatTurn[]) => messages.map((m) => `<|${m.role}|>${m.content}`).join("") + "<|assistant|>",
+  vocabSize: 0x110000,
 };
 
 export type Answerer = (request: inference.CompleteRequest, call: number) => string;
@@ -35,6 +36,6 @@ export class ScriptedGateway implements LlmGateway {
 export const messagesOf = (request: inference.CompleteRequest) =>
   request.request?.prompt?.$case === "chat" ? request.request.prompt.value.messages : [];
 
-/** The refs (R1, R2, ...) a per-review request asks about, from its schema. */
+/** The keys a request's answer must hold (review refs 1, 2, ..., summary keys), from its schema. */
 export const refsOf = (request: inference.CompleteRequest): string[] =>
   (JSON.parse(request.request!.jsonSchema!.schemaJson) as { required: string[] }).required;

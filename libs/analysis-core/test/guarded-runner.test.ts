@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { createAnalysisGuard, createMemoryLock, type GuardStateStore } from "@reviewlens/analysis-guard";
 import { common } from "@reviewlens/contracts";
 import type { AnalysisMetricsRow, AnalysisState } from "@reviewlens/metrics-store";
-import { createLogger, Status, StatusError } from "@reviewlens/runtime";
+import { createLogger, NotFoundError } from "@reviewlens/runtime";
 import { completedReport, guardAnalysisType, guardedRunner, UsageLedger, type AnalysisOutcome } from "../src/index.js";
 
 /** The guard's state store in memory (the guard itself is real). */
@@ -92,11 +92,25 @@ describe("guardedRunner", () => {
     const runner = guardedRunner(createAnalysisGuard({ lock: createMemoryLock(), store, logger: createLogger("test", "silent") }), stats(3));
     await assert.rejects(
       runner.run({ restaurantId: "r1", analysisType: "summary", force: false }, async () => {
-        throw new StatusError(Status.NOT_FOUND, "no reviews");
+        throw new NotFoundError("no reviews");
       }, signal),
       /no reviews/,
     );
     assert.equal(store.rows[0]!.status, "failed");
+  });
+
+  it("refuses a restaurant without reviews with NOT_FOUND naming restaurant_id, before the lock, the SKIP state or any record", async () => {
+    const store = memoryStore();
+    const calls = { n: 0 };
+    const runner = guardedRunner(createAnalysisGuard({ lock: createMemoryLock(), store, logger: createLogger("test", "silent") }), stats(0));
+    await assert.rejects(runner.run({ restaurantId: "r1", analysisType: "summary", force: true }, analysis(calls), signal), (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.match(e.message, /^restaurant_id: no reviews are stored for restaurant "r1"$/);
+      return true;
+    });
+    assert.equal(calls.n, 0);
+    assert.deepEqual(store.rows, []);
+    assert.equal(await store.getAnalysisState("r1", "summary"), undefined);
   });
 
   it("names variants in the guard's analysis type", () => {

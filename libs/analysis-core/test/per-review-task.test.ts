@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { common } from "@reviewlens/contracts";
-import { runPerReviewTask, UsageLedger, type PerReviewTask } from "../src/index.js";
+import { getTokenizer } from "@reviewlens/tokenizer";
+import { answerGroups, runPerReviewTask, UsageLedger, type PerReviewTask } from "../src/index.js";
 import { charTokenizer, messagesOf, refsOf, ScriptedGateway } from "./fakes.js";
 
 const task: PerReviewTask = {
@@ -11,6 +12,7 @@ const task: PerReviewTask = {
   instruction: "Answer for every ref.",
   answerSchema: { type: "object", properties: { mood: { enum: ["good", "bad"] } }, required: ["mood"], additionalProperties: false },
   outputTokensPerReview: 10,
+  reviewsPerAnswer: 1,
 };
 const reviews = Array.from({ length: 12 }, (_, i) => ({ reviewId: `rev-${i}`, text: `리뷰 ${i} `.repeat(8) }));
 const env = (gateway: ScriptedGateway, ledger = new UsageLedger()) => ({
@@ -24,26 +26,62 @@ const env = (gateway: ScriptedGateway, ledger = new UsageLedger()) => ({
 const goodAnswer = (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) =>
   JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, { mood: "good" }])));
 
+describe("answerGroups", () => {
+  it("splits a prompt's reviews into consecutive answers of at most the given size", () => {
+    assert.deepEqual(answerGroups(5, 2), [[0, 1], [2, 3], [4]]);
+    assert.deepEqual(answerGroups(3, 1), [[0], [1], [2]]);
+    assert.deepEqual(answerGroups(3, 10), [[0, 1, 2]]);
+  });
+});
+
 describe("runPerReviewTask", () => {
-  it("sends all batches at once, with one shared system prefix, and maps refs back to review IDs", async () => {
+  it("sends an answer per review for every batch at once, with one shared system prefix, and maps refs back to review IDs", async () => {
     const gateway = new ScriptedGateway(goodAnswer);
     const ledger = new UsageLedger();
     const outcome = await runPerReviewTask(reviews, reviews.map((r) => r.text), task, env(gateway, ledger));
     assert.ok(outcome.batches > 1);
-    assert.equal(gateway.requests.length, outcome.batches);
+    assert.equal(gateway.requests.length, reviews.length);
+    assert.equal(outcome.answersAsked, reviews.length);
     assert.deepEqual([...outcome.answers.keys()].sort(), reviews.map((r) => r.reviewId).sort());
     assert.equal(new Set(gateway.requests.map((r) => messagesOf(r)[0]!.content)).size, 1, "one stable prefix");
-    assert.equal(ledger.snapshot().llmRequests, outcome.batches);
+    // The answers over one batch are the same prompt; only their schemas name different reviews.
+    assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, outcome.batches);
+    assert.deepEqual(gateway.requests.map((r) => refsOf(r).length), reviews.map(() => 1));
+    assert.equal(ledger.snapshot().llmRequests, reviews.length);
     assert.ok(ledger.snapshot().allReviewsPromptTokens > 0);
   });
 
+  it("covers several reviews per answer when asked, each review once", async () => {
+    const gateway = new ScriptedGateway(goodAnswer);
+    const outcome = await runPerReviewTask(reviews, [], task, { ...env(gateway), reviewsPerAnswer: 5 });
+    assert.equal(outcome.answers.size, reviews.length);
+    assert.ok(gateway.requests.every((r) => refsOf(r).length <= 5));
+    assert.ok(gateway.requests.length < reviews.length);
+    const asked = gateway.requests.flatMap((r) => refsOf(r).map((ref) => `${messagesOf(r)[1]!.content}:${ref}`));
+    assert.equal(new Set(asked).size, reviews.length, "no review is asked twice");
+  });
+
+  it("pads a prompt sent more than once to one token past a 16-token KV block, and only then", async () => {
+    const tokenizer = getTokenizer();
+    const tokensOf = (r: (typeof gateway.requests)[number]) => tokenizer.count(tokenizer.renderChat(messagesOf(r).map(({ role, content }) => ({ role: role as "user", content })), true));
+    const gateway = new ScriptedGateway(goodAnswer);
+    await runPerReviewTask(reviews.slice(0, 5), [], task, { ...env(gateway), tokenizer, maxPromptTokens: 4000 });
+    assert.equal(gateway.requests.length, 5);
+    assert.equal(tokensOf(gateway.requests[0]!) % 16, 1);
+    const single = new ScriptedGateway(goodAnswer);
+    await runPerReviewTask(reviews.slice(0, 5), [], task, { ...env(single), tokenizer, maxPromptTokens: 4000, reviewsPerAnswer: 5 });
+    assert.equal(single.requests.length, 1);
+    assert.ok(!messagesOf(single.requests[0]!)[1]!.content.endsWith(" -"), "no pad on a prompt sent once");
+  });
+
   it("reports every review of a batch whose answers stay malformed as failed, and keeps the others", async () => {
-    // The batch holding rev-0 always answers with a missing ref; the others answer well.
+    // The answer for rev-0 and rev-1 always lacks one ref; the others answer well.
     const gateway = new ScriptedGateway((request) => {
-      const holdsFirst = messagesOf(request)[1]!.content.includes("리뷰 0 ");
-      return holdsFirst ? JSON.stringify({ R1: { mood: "good" } }) : goodAnswer(request);
+      const holdsFirst = messagesOf(request)[1]!.content.includes("리뷰 0 ") && refsOf(request).includes("1");
+      return holdsFirst ? JSON.stringify({ 1: { mood: "good" } }) : goodAnswer(request);
     });
-    const outcome = await runPerReviewTask(reviews, [], task, env(gateway));
+    const outcome = await runPerReviewTask(reviews, [], task, { ...env(gateway), reviewsPerAnswer: 2 });
+    assert.deepEqual(outcome.failed.map((f) => f.reviewId), ["rev-0", "rev-1"]);
     assert.ok(outcome.failed.some((f) => f.reviewId === "rev-0"));
     for (const f of outcome.failed) assert.match(f.reason, /must have required property/);
     assert.equal(outcome.failed.length + outcome.answers.size, reviews.length);

@@ -38,10 +38,10 @@ describe("planBatches", () => {
     for (const b of plan.batches) assert.ok(b.promptTokens <= 400);
   });
 
-  it("numbers refs per batch from R1", () => {
+  it("numbers refs per batch from 1", () => {
     const plan = planBatches(Array.from({ length: 12 }, (_, i) => review(i, 100)), options);
     assert.ok(plan.batches.length > 1);
-    for (const b of plan.batches) assert.deepEqual(b.refs, b.reviews.map((_, i) => `R${i + 1}`));
+    for (const b of plan.batches) assert.deepEqual(b.refs, b.reviews.map((_, i) => `${i + 1}`));
   });
 
   it("counts what all reviews would cost with the same packing", () => {
@@ -58,12 +58,23 @@ describe("planBatches", () => {
     assert.equal(all.promptTokens, plan.batches.reduce((n, b) => n + b.promptTokens, 0));
     // The char tokenizer's tokens are characters. The warm instructions share the system turn and
     // "<|user|><reviews>\n" with the first prompt; later prompts share with it up to their own first
-    // review's text (`<review ref="R1">`).
+    // review's text (`<review ref="1">`).
     const blocks = (n: number) => Math.floor(n / 16) * 16;
     const instructions = charTokenizer.renderChat(render([])).indexOf("\n</reviews>");
-    const head = instructions + '<review ref="R1">'.length;
+    const head = instructions + '<review ref="1">'.length;
     assert.ok(plan.batches.length > 2);
     assert.equal(all.cachedPromptTokens, blocks(instructions) + (plan.batches.length - 1) * blocks(head));
+  });
+
+  it("counts a prompt sent as several answers once in full and its copies as cached but for the last partial block", () => {
+    const texts = Array.from({ length: 50 }, (_, i) => String.fromCodePoint(0x4e00 + i).padEnd(60, "나"));
+    const once = plannedPromptTokens(texts, options);
+    const thrice = plannedPromptTokens(texts, { ...options, copies: () => 3 });
+    const plan = planBatches(texts.map((text, i) => ({ reviewId: String(i), text })), { ...options, copies: () => 3 });
+    assert.equal(thrice.promptTokens, 3 * plan.batches.reduce((n, b) => n + b.promptTokens, 0));
+    const copyHits = plan.batches.reduce((n, b) => n + 2 * Math.floor((b.promptTokens - 1) / 16) * 16, 0);
+    assert.ok(thrice.cachedPromptTokens >= copyHits && thrice.cachedPromptTokens - copyHits <= once.cachedPromptTokens + 16 * plan.batches.length);
+    for (const b of plan.batches) assert.ok(b.promptTokens <= 400, "the alignment pad stays within the budget");
   });
 
   it("refuses a budget the instructions alone exceed", () => {

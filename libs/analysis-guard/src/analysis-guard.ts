@@ -2,7 +2,7 @@
 //   take lock -> SKIP check -> run -> record metrics and state -> release.
 import type { Meter } from "@opentelemetry/api";
 import type { AnalysisMetricsRow, AnalysisState, AnalysisStateWrite, StateWriteOutcome } from "@reviewlens/metrics-store";
-import { InvalidArgumentError, Status, StatusError, type Logger } from "@reviewlens/runtime";
+import { AlreadyRunningError, InterruptedError, InvalidArgumentError, UnavailableError, type Logger } from "@reviewlens/runtime";
 import { nextFencing, nowMicros } from "./fencing-floor.js";
 import { lockKey, LockUnavailableError, type LockBackend, type LockLease } from "./lock-backend.js";
 import { decideSkip, type AnalysisVersion } from "./skip-policy.js";
@@ -27,6 +27,11 @@ export interface AnalysisGuardOptions {
   readonly lockTtlMs?: number;
   /** How often a running analysis extends its lock; default a third of the TTL. */
   readonly extendEveryMs?: number;
+  /**
+   * Calls `tick` every `everyMs` until the returned stop is called, to extend the lock of a running
+   * analysis. Default: a wall-clock setInterval; a simulation on virtual time passes its own timer.
+   */
+  readonly every?: (everyMs: number, tick: () => void) => () => void;
   /** Redis configured but unreachable (LOCK_UNAVAILABLE, default fail). */
   readonly lockUnavailable?: LockUnavailablePolicy;
   /** Prepended to every lock key (LOCK_KEY_PREFIX), e.g. to share one Redis between stacks. */
@@ -90,9 +95,15 @@ export interface AnalysisGuard {
 
 const identity: ResultCodec<never> = { encode: (r) => r, decode: (s) => s as never };
 
+const wallClockEvery = (everyMs: number, tick: () => void) => {
+  const timer = setInterval(tick, everyMs);
+  return () => clearInterval(timer);
+};
+
 export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuard {
   const { lock, store, logger } = options;
   const now = options.now ?? Date.now;
+  const every = options.every ?? wallClockEvery;
   const ttlMs = options.lockTtlMs ?? 30_000;
   const extendEveryMs = options.extendEveryMs ?? Math.max(10, Math.floor(ttlMs / 3));
   const minIntervalSeconds = options.skipMinIntervalSeconds ?? 3600;
@@ -118,8 +129,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       if (got.acquired) return got.lease;
       count(req.analysisType, "duplicate");
       const heldFor = got.heldForMs === undefined ? "" : ` (held for ${(got.heldForMs / 1000).toFixed(1)} s)`;
-      throw new StatusError(
-        Status.ALREADY_EXISTS,
+      throw new AlreadyRunningError(
         `${req.analysisType} analysis of restaurant ${req.restaurantId} is already running${heldFor}; ` +
           `its result will be stored, retry after it finishes`,
       );
@@ -127,8 +137,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       if (!(err instanceof LockUnavailableError)) throw err;
       count(req.analysisType, "lock_unavailable");
       if (policy === "fail") {
-        throw new StatusError(
-          Status.UNAVAILABLE,
+        throw new UnavailableError(
           `${err.message}; refusing to run ${req.analysisType} of restaurant ${req.restaurantId} without the lock ` +
             `(LOCK_UNAVAILABLE=fail; set LOCK_UNAVAILABLE=proceed to run unlocked while the lock store is down)`,
         );
@@ -140,18 +149,17 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
 
   /** Keeps the lock while the analysis runs; aborts it if another holder took the lock over. */
   function keepLock(lease: LockLease, abort: AbortController): () => void {
-    const timer = setInterval(() => {
+    return every(extendEveryMs, () => {
       lock.extend(lease, ttlMs).then(
         (kept) => {
           if (kept) return;
           logger.error({ key: lease.key, fencing: lease.fencing }, "analysis lock lost while running; stopping the analysis");
-          abort.abort(new StatusError(Status.ABORTED, `the lock ${lease.key} expired while the analysis ran; it was stopped`));
+          abort.abort(new InterruptedError(`the lock ${lease.key} expired while the analysis ran; it was stopped`));
         },
         // Lock store unreachable: keep running; fencing still stops a stale write.
         (err: Error) => logger.warn({ err: err.message, key: lease.key }, "could not extend the analysis lock"),
       );
-    }, extendEveryMs);
-    return () => clearInterval(timer);
+    });
   }
 
   async function readState(req: GuardRequest): Promise<AnalysisState | undefined> {

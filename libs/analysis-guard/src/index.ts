@@ -18,11 +18,12 @@
 //   outcome.status === "SKIPPED":   outcome.result (the stored one), outcome.analyzedAt, outcome.ageSeconds
 //   outcome.status === "FAILED":    outcome.error (what execute threw; map it to the report or rethrow)
 // Thrown, not returned:
-//   StatusError(ALREADY_EXISTS, "sentiment analysis of restaurant r1 is already running (held for 3.2 s)...")
-//     for a concurrent duplicate;
-//   StatusError(UNAVAILABLE, "lock store Redis at ... is unreachable ...") when Redis is down and
+//   AlreadyRunningError("sentiment analysis of restaurant r1 is already running (held for 3.2 s)...")
+//     for a concurrent duplicate (ALREADY_EXISTS at the gRPC edge);
+//   UnavailableError("lock store Redis at ... is unreachable ...") when Redis is down and
 //     LOCK_UNAVAILABLE=fail (with "proceed" the analysis runs unlocked, fenced by the clock);
 //   InvalidArgumentError for an empty restaurant_id / analysis_type.
+// A lock lost while running aborts the analysis with an InterruptedError (ABORTED).
 // The execute callback gets a signal that aborts when the caller cancels or the lock is lost, and the
 // fencing number its result will be stored under; a result whose fencing number is lower than the
 // stored one is refused (outcome.stateWrite === "stale"), so a stale holder never overwrites a newer

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { openMetricsStore, type MetricsStore } from "@reviewlens/metrics-store";
+import { Status, statusOf } from "@reviewlens/runtime";
 import { captureLogger, createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
 import { createAnalysisGuard, createRedisLock, type AnalysisGuardOptions, type GuardOutcome } from "../src/index.js";
 import { startRedis, stopRedis, testRedisUrl } from "./redis-env.js";
@@ -56,7 +57,7 @@ test("20 concurrent identical calls: one run, 19 ALREADY_EXISTS; then SKIPPED wi
   const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
   assert.equal(rejected.length, 19);
   for (const r of rejected) {
-    assert.equal((r.reason as { status: number }).status, 6);
+    assert.equal(statusOf(r.reason)?.status, Status.ALREADY_EXISTS);
     assert.match((r.reason as Error).message, new RegExp(`sentiment analysis of restaurant ${restaurantId} is already running \\(held for \\d+\\.\\d s\\)`));
   }
   const done = settled.find((s) => s.status === "fulfilled") as PromiseFulfilledResult<GuardOutcome<unknown>>;
@@ -152,8 +153,8 @@ test("Redis stopped mid-test: LOCK_UNAVAILABLE=fail refuses with a clear message
   assert.equal((await failing.run(request, async () => ({ result: 1 }))).status, "COMPLETED");
   stopRedis();
   try {
-    await assert.rejects(failing.run(request, async () => ({ result: 2 })), (err: Error & { status?: number }) => {
-      assert.equal(err.status, 14 /* UNAVAILABLE */);
+    await assert.rejects(failing.run(request, async () => ({ result: 2 })), (err: Error) => {
+      assert.equal(statusOf(err)?.status, Status.UNAVAILABLE);
       assert.match(err.message, /lock store Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable/);
       assert.match(err.message, /LOCK_UNAVAILABLE=fail/);
       return true;

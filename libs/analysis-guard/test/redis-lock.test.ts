@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { Redis } from "ioredis";
+import { Status, statusOf } from "@reviewlens/runtime";
 import { captureLogger, waitFor } from "@reviewlens/testkit";
 import { createAnalysisGuard, createRedisLock, lockKey, type GuardOutcome } from "../src/index.js";
 import { lockContract } from "./lock-contract.js";
@@ -51,8 +52,8 @@ test("a holder SIGKILLed mid-analysis blocks others until its lock's TTL runs ou
     await new Promise((r) => setTimeout(r, ttlMs + 300));
     await assert.rejects(
       guard.run(request, async () => ({ result: "mine" })),
-      (err: Error & { status?: number }) => {
-        assert.equal(err.status, 6 /* ALREADY_EXISTS */);
+      (err: Error) => {
+        assert.equal(statusOf(err)?.status, Status.ALREADY_EXISTS);
         assert.match(err.message, /sentiment analysis of restaurant r-killed is already running \(held for \d+\.\d s\)/);
         return true;
       },

@@ -3,13 +3,15 @@ import { createChannel, createClientFactory, type Channel, type Client, type Com
 import { deadlineMiddleware } from "nice-grpc-client-middleware-deadline";
 import { retryMiddleware } from "nice-grpc-client-middleware-retry";
 import { openTelemetryClientMiddleware } from "nice-grpc-opentelemetry";
+import { apiKeyClientMiddleware } from "./api-key-auth.js";
 import { channelCredentials, clientTlsFromEnv, type ClientTlsFiles } from "./tls.js";
 import { DEFAULT_UNPROCESSED_RETRY, unprocessedRetryMiddleware, type UnprocessedRetryOptions } from "./unprocessed-calls.js";
 
 /** Per channel: calls that never reached a server wait for (or are resent to) a ready replica. */
-const clientFactory = (channel: Channel, unprocessed: UnprocessedRetryOptions) =>
+const clientFactory = (channel: Channel, unprocessed: UnprocessedRetryOptions, apiKey: string | undefined) =>
   createClientFactory()
     .use(openTelemetryClientMiddleware())
+    .use(apiKeyClientMiddleware(apiKey))
     .use(unprocessedRetryMiddleware(channel, unprocessed))
     .use(retryMiddleware)
     .use(deadlineMiddleware);
@@ -21,6 +23,8 @@ export interface ClientOptions {
   tls?: ClientTlsFiles;
   /** Waiting for a ready connection and resending calls a draining server refused. */
   unprocessed?: Partial<UnprocessedRetryOptions>;
+  /** Sent on every call as `authorization: Bearer <key>` (a server started with an API key). */
+  apiKey?: string | undefined;
 }
 
 /**
@@ -41,7 +45,7 @@ export function createServiceClient<D extends CompatServiceDefinition>(
     "grpc.initial_reconnect_backoff_ms": 250,
     "grpc.max_reconnect_backoff_ms": 2_000,
   });
-  const client = clientFactory(channel, { ...DEFAULT_UNPROCESSED_RETRY, ...options.unprocessed }).create(definition, channel, {
+  const client = clientFactory(channel, { ...DEFAULT_UNPROCESSED_RETRY, ...options.unprocessed }, options.apiKey).create(definition, channel, {
     "*": {
       ...(options.defaultDeadlineMs ? { deadline: options.defaultDeadlineMs } : {}),
       // The budget spans a replica's drain: about 4 s of pauses (250 ms doubling to 2 s, jittered).

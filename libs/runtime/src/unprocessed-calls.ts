@@ -8,15 +8,9 @@
 import { connectivityState } from "@grpc/grpc-js";
 import { delay, rethrowAbortError } from "abort-controller-x";
 import { ClientError, Metadata, Status, waitForChannelReady, type Channel, type ClientMiddleware } from "nice-grpc";
-import { StatusError } from "./errors.js";
 
 /** Trailer of a refusal issued before the handler ran (its value says why, e.g. "draining"). */
 export const UNPROCESSED_TRAILER = "reviewlens-unprocessed";
-
-/** UNAVAILABLE for a call refused before any of its work started (safe for the client to resend). */
-export function unprocessedError(message: string, reason = "shutting-down", trailers: Record<string, string> = {}): StatusError {
-  return new StatusError(Status.UNAVAILABLE, message, { ...trailers, [UNPROCESSED_TRAILER]: reason });
-}
 
 export interface UnprocessedRetryOptions {
   /** Attempts in all (the first included). */

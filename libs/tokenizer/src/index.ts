@@ -1,1 +1,2 @@
+export type { ChatTurn, PromptTokenizer } from "./prompt-tokenizer.js";
 export * from "./qwen25-tokenizer.js";

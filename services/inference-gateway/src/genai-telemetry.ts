@@ -1,18 +1,20 @@
 // The gateway's GenAI telemetry by the OpenTelemetry GenAI conventions: the client span of each
-// backend generation, and the model-server histograms of each request it serves.
-import { SpanKind, type Attributes, type Context, type Histogram, type Meter, type Span, type Tracer } from "@opentelemetry/api";
+// backend generation and of each embedding call, and the model-server histograms of each request
+// it serves.
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type Histogram, type Meter, type Span, type Tracer } from "@opentelemetry/api";
 import {
   genAiConventions,
   OPERATION_DURATION_BUCKETS,
   providerAttributes,
   serverAttributes,
   Status,
-  StatusError,
+  statusOf,
   TIME_PER_OUTPUT_TOKEN_BUCKETS,
   TIME_TO_FIRST_TOKEN_BUCKETS,
   type GenAiConventions,
 } from "@reviewlens/runtime";
-import type { LlmRequest, TokenCounts } from "./llm-request.js";
+import { GenerationSpan } from "./generation-span.js";
+import type { LlmRequest } from "./llm-request.js";
 import type { RequestTimings } from "./request-timings.js";
 
 /** The backends speak vLLM's OpenAI-compatible API; not a well-known value of the conventions, so a custom one. */
@@ -29,13 +31,25 @@ function requestAttributes(request: LlmRequest, conventions: GenAiConventions): 
   };
 }
 
-/** The end of a backend's stream, as far as the span needs it. */
-export interface GenerationEnd {
-  finishReason: string;
-  usage: TokenCounts;
-  responseId?: string | undefined;
-  responseModel?: string | undefined;
+/** One caller's embedding call, once answered (its texts may have gone to the backend with others'). */
+export interface EmbeddingsEnd {
+  /** The backend that computed it. */
+  backendUrl: string;
+  responseModel: string;
+  /** The caller's share of the backend's prompt tokens. */
+  inputTokens: number;
+  dimensions: number;
+  /** Texts in the backend call its texts went in. */
+  batchedWith: number;
 }
+
+/** `error.type`: the gRPC status name, `cancelled`, or `_OTHER`. */
+function errorType(error: unknown, cancelled: boolean): string {
+  if (cancelled) return "cancelled";
+  const status = statusOf(error)?.status;
+  return status !== undefined ? (Status[status] ?? String(status)) : "_OTHER";
+}
+
 
 export class GenAiTelemetry {
   private readonly ttft: Histogram;
@@ -65,8 +79,8 @@ export class GenAiTelemetry {
   }
 
   /** The client span of one generation on `backendUrl`; `extra` adds the gateway's own attributes. */
-  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): Span {
-    return this.tracer.startSpan(
+  startGeneration(request: LlmRequest, backendUrl: string, extra: Attributes, parent: Context): GenerationSpan {
+    const span = this.tracer.startSpan(
       request.model ? `${operationOf(request)} ${request.model}` : operationOf(request),
       {
         kind: SpanKind.CLIENT,
@@ -84,18 +98,7 @@ export class GenAiTelemetry {
       },
       parent,
     );
-  }
-
-  /** Usage and response attributes, then the span ends. */
-  endGeneration(span: Span, end: GenerationEnd): void {
-    span.setAttributes({
-      "gen_ai.usage.input_tokens": end.usage.promptTokens,
-      "gen_ai.usage.output_tokens": end.usage.outputTokens,
-      "gen_ai.response.finish_reasons": [end.finishReason],
-      ...(end.responseId ? { "gen_ai.response.id": end.responseId } : {}),
-      ...(end.responseModel ? { "gen_ai.response.model": end.responseModel } : {}),
-    });
-    span.end();
+    return new GenerationSpan(span, parent);
   }
 
   /** A request the gateway answered: the three server histograms. */
@@ -106,9 +109,53 @@ export class GenAiTelemetry {
     this.duration.record(timings.e2eMs / 1_000, attributes);
   }
 
-  /** A request that ended in an error: its duration with `error.type` (the gRPC status name, `cancelled`, or `_OTHER`). */
+  /** A request that ended in an error: its duration with `error.type` (the caller's gRPC status name, `cancelled`, or `_OTHER`). */
   failed(request: LlmRequest, durationMs: number, error: unknown, cancelled: boolean): void {
-    const type = cancelled ? "cancelled" : error instanceof StatusError ? (Status[error.status] ?? String(error.status)) : "_OTHER";
-    this.duration.record(durationMs / 1_000, { ...requestAttributes(request, this.conventions), "error.type": type });
+    this.duration.record(durationMs / 1_000, { ...requestAttributes(request, this.conventions), "error.type": errorType(error, cancelled) });
+  }
+
+  /**
+   * The CLIENT span of one caller's embedding call (`embeddings` and the model when the caller
+   * named one), from its arrival to its vectors: the micro-batch wait and the backend call.
+   */
+  startEmbeddings(model: string, texts: number, parent: Context): Span {
+    return this.tracer.startSpan(
+      model ? `embeddings ${model}` : "embeddings",
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          ...this.embeddingAttributes(model),
+          // The gateway always asks its backend for floats (it encodes base64 itself for the facade).
+          "gen_ai.request.encoding_formats": ["float"],
+          "reviewlens.gateway.embedding_inputs": texts,
+        },
+      },
+      parent,
+    );
+  }
+
+  /** The backend, usage and dimension on the span, then it ends; the call's duration in `gen_ai.server.request.duration`. */
+  embedded(span: Span, model: string, durationMs: number, end: EmbeddingsEnd): void {
+    span.setAttributes({
+      ...serverAttributes(end.backendUrl),
+      "gen_ai.response.model": end.responseModel,
+      "gen_ai.usage.input_tokens": end.inputTokens,
+      "gen_ai.embeddings.dimension.count": end.dimensions,
+      "reviewlens.gateway.batched_with": end.batchedWith,
+    });
+    span.end();
+    this.duration.record(durationMs / 1_000, this.embeddingAttributes(model));
+  }
+
+  embeddingsFailed(span: Span, model: string, durationMs: number, error: unknown, cancelled: boolean): void {
+    const type = errorType(error, cancelled);
+    span.setAttribute("error.type", type);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: cancelled ? "cancelled" : String(error) });
+    span.end();
+    this.duration.record(durationMs / 1_000, { ...this.embeddingAttributes(model), "error.type": type });
+  }
+
+  private embeddingAttributes(model: string): Attributes {
+    return { "gen_ai.operation.name": "embeddings", ...providerAttributes(GATEWAY_GEN_AI_PROVIDER, this.conventions), ...(model ? { "gen_ai.request.model": model } : {}) };
   }
 }

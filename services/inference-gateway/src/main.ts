@@ -50,8 +50,6 @@ await runService({
       unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,
       checkTokenize: config.GATEWAY_TOKENIZE,
       connect: (url) => ({ api: new OpenAiBackend(url, config.VLLM_API_KEY), probe: new VllmServerProbe(url, config.GATEWAY_PROBE_TIMEOUT_MS) }),
-      // Called only once probes run, after the dispatcher below exists.
-      onChange: () => dispatcher.schedule(0),
       onHealthChange: (b) => {
         if (!b.healthy) router.forget(b.id);
         logger.info({ backend: b.id, healthy: b.healthy, lastError: b.lastError || undefined }, b.healthy ? "backend healthy" : "backend taken out");
@@ -121,6 +119,7 @@ await runService({
 
     return {
       services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits) }],
+      apiKey: config.GATEWAY_GRPC_API_KEY,
       readiness: async () => pool.anyHealthy,
       async close() {
         await closeFacade();

@@ -1,12 +1,18 @@
 // The Vercel AI SDK (`ai` 6 with `@ai-sdk/openai-compatible`) against the facade, each call compared
 // with the same call made straight to vllm-sim: models, completions and chat (whole and streamed
-// with usage), structured output through `Output.object`, embeddings, errors and cancellation.
+// with usage), structured output through `Output.object`, embeddings, errors, cancellation and the
+// README's example.
+//
+// The AI SDK has no API that lists a server's models: a provider is given a model id
+// (`chatModel(id)`), and the one listing function, `@ai-sdk/gateway`'s `getAvailableModels`, reads
+// Vercel's AI Gateway, not an OpenAI-compatible `/v1/models`. So the list is read with fetch (with
+// the header the provider sends) and the id it gives is the one the provider is then used with.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, NoObjectGeneratedError, Output, embed, embedMany, generateText, streamText } from "ai";
 import { z } from "zod";
-import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
+import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, runReadmeExample, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
 
 const stack = useFacadeStack("gateway_facade_ai_sdk");
 // `includeUsage` asks for usage on streams; `supportsStructuredOutputs` sends the JSON schema
@@ -18,9 +24,12 @@ type Provider = ReturnType<typeof provider>;
 /** The same call through the facade and straight to the simulator, at the same time. */
 const onBoth = <T>(call: (p: Provider) => Promise<T>) => Promise.all([call(facade()), call(direct())]);
 
-test("models: the facade lists what the simulator serves", async () => {
+test("models: the facade lists what the simulator serves, and the provider answers with the listed id", async () => {
   const list = async (baseURL: string, apiKey: string) => ((await (await fetch(`${baseURL}/models`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id);
-  assert.deepEqual(await list(facadeUrl(stack), API_KEY), await list(simUrl(stack), "EMPTY"));
+  const listed = await list(facadeUrl(stack), API_KEY);
+  assert.deepEqual(listed, await list(simUrl(stack), "EMPTY"));
+  const answer = await generateText({ model: facade().chatModel(listed[0]!), prompt: "hi", maxOutputTokens: 2, maxRetries: 0 });
+  assert.equal(answer.response.modelId, listed[0]);
 });
 
 test("generateText on chat and completion models gives the simulator's text, finish reason, usage and body", async () => {
@@ -123,4 +132,11 @@ test("aborting streamText stops the simulator's work on it", async () => {
   }
   assert.ok(aborted, "the stream ends with an abort part");
   await assertBackendStopped(stack, before, maxTokens);
+});
+
+test("the README's AI SDK example runs against the facade: a stream with usage, an Output.object, an embedding", async () => {
+  const out = await runReadmeExample(stack, "ai-sdk-client.ts");
+  assert.match(out, /\nusage: [1-9]\d* prompt \(\d+ cached\), [1-9]\d* output\n/);
+  assert.match(out, /^label: (positive|negative)$/m);
+  assert.match(out, /^embedding: 384 numbers$/m);
 });

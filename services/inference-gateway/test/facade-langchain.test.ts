@@ -1,13 +1,18 @@
 // LangChain JS (`@langchain/openai` 1.5) against the facade, each call compared with the same call
-// made straight to vllm-sim: chat and completion models (whole and streamed with usage), structured
-// output through `withStructuredOutput`, `OpenAIEmbeddings` (its default base64 and explicit float),
-// errors as LangChain stamps them, and cancellation.
+// made straight to vllm-sim: models, chat and completion models (whole and streamed, with usage where
+// LangChain reports it), structured output through `withStructuredOutput`, `OpenAIEmbeddings` (its
+// default base64 and explicit float), errors as LangChain stamps them, cancellation, and the
+// README's example.
+//
+// LangChain JS has no API that lists a server's models (its model classes take a model name; the
+// `listModels` of other integrations does not exist in @langchain/openai): `/v1/models` is covered
+// through the openai SDK client LangChain builds and calls through, `ChatOpenAI.client`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import { ChatOpenAI, OpenAI as OpenAICompletions, OpenAIEmbeddings } from "@langchain/openai";
 import { z } from "zod";
-import { API_KEY, MODEL, assertBackendStopped, backendCounts, facadeUrl, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
+import { API_KEY, MODEL, assertBackendStopped, backendCounts, facadeUrl, runReadmeExample, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
 
 const stack = useFacadeStack("gateway_facade_langchain");
 type Target = { baseURL: string; apiKey: string };
@@ -21,6 +26,18 @@ const chat = (t: Target, fields: ConstructorParameters<typeof ChatOpenAI>[0] = {
 const embeddings = (t: Target, fields: ConstructorParameters<typeof OpenAIEmbeddings>[0] = {}) =>
   new OpenAIEmbeddings({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, ...fields });
 
+const completions = (t: Target, maxTokens = 12) => new OpenAICompletions({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, maxTokens, temperature: 0 });
+
+test("models: the openai client ChatOpenAI builds lists the simulator's model with its context length", async () => {
+  const [viaFacade, viaSim] = await onBoth(async (t) => {
+    const model = chat(t);
+    model._getClientOptions(undefined); // builds `client` from LangChain's own configuration, as a call does
+    return (await model.client.models.list()).data.map((m) => [m.id, (m as { max_model_len?: number }).max_model_len]);
+  });
+  assert.deepEqual(viaFacade, viaSim);
+  assert.equal(viaFacade[0]?.[0], MODEL);
+});
+
 test("ChatOpenAI.invoke and the completions OpenAI model give the simulator's text, usage and finish reason", async () => {
   const [m1, m2] = await onBoth((t) => chat(t).invoke("맛집 추천해 주세요"));
   assert.ok(String(m1.content).length > 0);
@@ -29,10 +46,26 @@ test("ChatOpenAI.invoke and the completions OpenAI model give the simulator's te
   const seen = (m: typeof m1) => [m.content, { ...m.usage_metadata, input_token_details: undefined }, m.response_metadata["finish_reason"]];
   assert.deepEqual(seen(m1), seen(m2));
 
-  const completions = (t: Target) => new OpenAICompletions({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, maxTokens: 12, temperature: 0 });
-  const [c1, c2] = await onBoth((t) => completions(t).invoke("The best noodle soup in town is"));
-  assert.ok(c1.length > 0);
-  assert.equal(c1, c2);
+  const [c1, c2] = await onBoth((t) => completions(t).generate(["The best noodle soup in town is"]));
+  const text = c1.generations[0]![0]!.text;
+  assert.ok(text.length > 0);
+  assert.equal(text, c2.generations[0]![0]!.text);
+  assert.deepEqual(c1.generations[0]![0]!.generationInfo, c2.generations[0]![0]!.generationInfo, "finish reason");
+  // The completions model reports usage in llmOutput.tokenUsage (no cached tokens in it).
+  assert.equal(c1.llmOutput?.["tokenUsage"]?.completionTokens, 12);
+  assert.deepEqual(c1.llmOutput, c2.llmOutput);
+});
+
+test("the completions OpenAI model streams the simulator's text (LangChain asks no usage on its streams)", async () => {
+  const [s1, s2] = await onBoth(async (t) => {
+    const chunks: string[] = [];
+    for await (const chunk of await completions(t, 20).stream("Tell me about kimchi")) chunks.push(chunk);
+    return chunks;
+  });
+  assert.ok(s1.length > 1, `${s1.length} chunks`);
+  assert.equal(s1.join(""), s2.join(""));
+  const whole = await completions(facade(), 20).invoke("Tell me about kimchi");
+  assert.equal(s1.join(""), whole, "the streamed text is the whole answer");
 });
 
 test("ChatOpenAI.stream streams the simulator's text and ends with its usage (streamUsage is on by default)", async () => {
@@ -100,4 +133,12 @@ test("aborting a stream through its signal stops the simulator's work on it", as
   }, /abort/i);
   assert.equal(received, 3);
   await assertBackendStopped(stack, before, maxTokens);
+});
+
+test("the README's LangChain example runs against the facade: chat streamed with usage, structured output, a completion, an embedding", async () => {
+  const out = await runReadmeExample(stack, "langchain-client.ts");
+  assert.match(out, /\nusage: [1-9]\d* prompt \(\d+ cached\), [1-9]\d* output\n/);
+  assert.match(out, /^label: (positive|negative)$/m);
+  assert.match(out, /^completion: [1-9]\d* characters$/m);
+  assert.match(out, /^embedding: 384 numbers$/m);
 });

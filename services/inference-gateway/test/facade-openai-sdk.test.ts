@@ -1,13 +1,13 @@
 // The `openai` package (v6) against the facade, each call compared with the same call made straight
 // to vllm-sim: models, completions and chat (whole and streamed with usage), structured output
-// through `chat.completions.parse`, embeddings as the SDK asks for them (base64 by default), errors
-// and cancellation.
+// through `chat.completions.parse`, embeddings as the SDK asks for them (base64 by default), cached
+// prompt tokens, errors, cancellation, and the README's example.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
-import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
+import { API_KEY, MODEL, assertBackendStopped, assertSameAnswer, backendCounts, facadeUrl, runReadmeExample, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
 
 const stack = useFacadeStack("gateway_facade_openai_sdk");
 const facade = () => new OpenAI({ baseURL: facadeUrl(stack), apiKey: API_KEY, maxRetries: 0 });
@@ -66,6 +66,17 @@ test("streamed completions and chat carry the same text, finish reason and usage
   const plain = await streamed(await facade().chat.completions.create({ ...chat, stream_options: undefined }), (k) => k.choices[0]?.delta.content ?? undefined, (k) => k.choices[0]?.finish_reason);
   assert.equal(plain.usage, undefined);
   assert.equal(plain.content, t2.content);
+});
+
+test("usage.prompt_tokens_details.cached_tokens is the simulator's count of prompt tokens its prefix cache served", async () => {
+  const chat = { model: MODEL, messages: [{ role: "user" as const, content: "캐시 확인: 국물이 진하고 면발이 쫄깃한 집을 찾아 주세요. ".repeat(8) }], max_tokens: 4, temperature: 0.5 };
+  // One call after another (the cache warm from the first), so both meet the same cache.
+  await direct().chat.completions.create(chat);
+  const viaFacade = await facade().chat.completions.create(chat);
+  const viaSim = await direct().chat.completions.create(chat);
+  const cached = viaFacade.usage?.prompt_tokens_details?.cached_tokens;
+  assert.ok(cached !== undefined && cached > 0 && cached < viaFacade.usage!.prompt_tokens, JSON.stringify(viaFacade.usage));
+  assert.deepEqual(viaFacade.usage, viaSim.usage);
 });
 
 test("structured output through chat.completions.parse gives the simulator's parsed object", async () => {
@@ -186,4 +197,10 @@ test("aborting a stream stops the simulator's work on it", async () => {
   assert.ok(received >= 3);
   assert.equal(finishReason, undefined);
   await assertBackendStopped(stack, before, maxTokens);
+});
+
+test("the README's openai example runs against the facade: a streamed answer with usage, then an embedding", async () => {
+  const out = await runReadmeExample(stack, "openai-client.ts");
+  assert.match(out, /\nusage: [1-9]\d* prompt \(\d+ cached\), [1-9]\d* output\n/);
+  assert.match(out, /^embedding: 384 numbers$/m);
 });

@@ -1,45 +1,20 @@
 // The gateway's traces and GenAI telemetry. It continues its caller's trace and hands it on to the
 // backend: the HTTP request to the simulator carries a W3C traceparent whose parent is the gateway's
 // GenAI span, itself a child of the caller's span. A recording proxy between the gateway and the real
-// simulator sees the headers. That span and the gen_ai.server.* histograms follow the OpenTelemetry
-// GenAI conventions; health checks and reflection make no spans.
+// simulator sees the headers. That span, the embeddings span and the gen_ai.server.* histograms
+// follow the OpenTelemetry GenAI conventions; health checks and reflection make no spans.
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { startOtlpReceiver, waitFor, type OtlpReceiver } from "@reviewlens/testkit";
+import { bucketBoundaries, prometheusSeries, startOtlpReceiver, startRecordingProxy, waitFor, type OtlpReceiver, type ReceivedSpan, type RecordingProxy } from "@reviewlens/testkit";
 import * as grpc from "@grpc/grpc-js";
 import { GrpcReflection } from "grpc-js-reflection-client";
 import { createChannel, createClient, Metadata } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { llmRequest, startGateway, startSim, type Gateway, type Sim } from "./gateway-harness.js";
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-/** Forwards every request to `target` unchanged (streaming both ways) and remembers its headers. */
-async function startRecordingProxy(target: string): Promise<{ url: string; seen: Seen[]; server: Server }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    const upstream = httpRequest(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on("error", () => res.destroy());
-    res.on("close", () => upstream.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
-}
-
 let receiver: OtlpReceiver;
 let sim: Sim;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let proxy: RecordingProxy;
 let gateway: Gateway;
 let completedCalls = 0;
 
@@ -52,8 +27,7 @@ before(async () => {
 
 after(async () => {
   await gateway?.close();
-  proxy?.server.closeAllConnections();
-  await new Promise((resolve) => proxy?.server.close(resolve));
+  await proxy?.close();
   await sim?.process.stop();
   await receiver?.close();
 });
@@ -90,15 +64,42 @@ test("the backend request carries the caller's trace, parented by the gateway's 
   assert.equal(parent.attributes["gen_ai.response.model"], served);
   assert.equal(parent.attributes["server.address"], "127.0.0.1");
   assert.equal(Number(parent.attributes["server.port"]), Number(new URL(proxy.url).port), "the backend it called (here the proxy)");
-  // Walk up to the caller: every span on the way belongs to the gateway and this trace.
-  let span = parent;
+  assertUnderCaller(parent, callerSpanId);
+});
+
+/** Walks up from `span` to the caller's span: every span on the way was exported, in the same trace. */
+function assertUnderCaller(span: ReceivedSpan, callerSpanId: string) {
   for (let hops = 0; span.parentSpanId !== callerSpanId; hops++) {
     assert.ok(hops < 5, "the chain reaches the caller's span within a few hops");
     const up = receiver.spans.find((s) => s.spanId === span.parentSpanId);
     assert.ok(up, `span ${span.parentSpanId} was exported`);
-    assert.equal(up.traceId, traceId);
+    assert.equal(up.traceId, span.traceId);
     span = up;
   }
+}
+
+test("an Embed call is an embeddings CLIENT span in the caller's trace, with the backend, the model it answered with, usage and dimension", async () => {
+  const traceId = "5bf92f3577b34da6a3ce929d0e0e4737";
+  const callerSpanId = "10f067aa0ba902b8";
+  const metadata = Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01` });
+  const response = await gateway.client.embed({ texts: ["국물이 진해요", "면발이 쫄깃해요"], model: "" }, { metadata });
+  assert.equal(response.embeddings.length, 2);
+  const span = await waitFor(() => receiver.spans.find((s) => s.traceId === traceId && s.attributes["gen_ai.operation.name"] === "embeddings"), "the embeddings span", 15_000);
+  assert.equal(span.service, "inference-gateway");
+  assert.equal(span.kind, 3, "a CLIENT span");
+  assert.equal(span.name, "embeddings", "no model named by the caller");
+  assert.equal(span.attributes["gen_ai.provider.name"], "vllm");
+  assert.equal(span.attributes["gen_ai.system"], undefined, "only behind the opt-in");
+  assert.equal(Number(span.attributes["gen_ai.usage.input_tokens"]), response.promptTokens);
+  assert.equal(Number(span.attributes["gen_ai.embeddings.dimension.count"]), response.dimension);
+  assert.deepEqual(span.attributes["gen_ai.request.encoding_formats"], ["float"]);
+  const served = ((await (await fetch(`${sim.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: "x" }) })).json()) as { model: string }).model;
+  assert.equal(span.attributes["gen_ai.response.model"], served);
+  assert.equal(span.attributes["server.address"], "127.0.0.1");
+  assert.equal(Number(span.attributes["server.port"]), Number(new URL(proxy.url).port));
+  assertUnderCaller(span, callerSpanId);
+  const duration = series(await metricsText(), "gen_ai_server_request_duration", { gen_ai_operation_name: "embeddings" }).find((s) => s.part === "_count");
+  assert.equal(duration?.value, 1, "the call's duration in gen_ai.server.request.duration, as an embeddings operation");
 });
 
 test("probes (/health, /metrics) carry no trace: only generations are traced to the backend", async () => {
@@ -115,26 +116,18 @@ const CONVENTION_BUCKETS: Record<string, number[]> = {
 };
 
 const metricsText = async () => (await fetch(`http://127.0.0.1:${gateway.process.metricsPort}/metrics`)).text();
-/** The Prometheus series of `metric` (the exporter may add a unit suffix) whose labels include `labels`. */
-function series(text: string, metric: string, labels: Record<string, string> = {}) {
-  return text
-    .split("\n")
-    .map((line) => /^([a-z_]+?)(?:_seconds)?(_bucket|_count|_sum)?\{([^}]*)\} (\S+)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null && m[1] === metric)
-    .filter((m) => Object.entries(labels).every(([k, v]) => m[3]!.includes(`${k}="${v}"`)))
-    .map((m) => ({ part: m[2] ?? "", labels: m[3]!, value: Number(m[4]) }));
-}
+const series = prometheusSeries;
 
 test("the gen_ai.server.* histograms are on /metrics in seconds, with the conventions' buckets and one count per request", async () => {
   const text = await metricsText();
   for (const [metric, buckets] of Object.entries(CONVENTION_BUCKETS)) {
     const labels = { gen_ai_operation_name: "text_completion", gen_ai_provider_name: "vllm" };
     const found = series(text, metric, labels);
-    const les = found.filter((s) => s.part === "_bucket").map((s) => /le="([^"]+)"/.exec(s.labels)![1]!).filter((le) => le !== "+Inf");
-    assert.deepEqual(les.map(Number), buckets, `${metric}'s bucket boundaries`);
+    assert.deepEqual(bucketBoundaries(found), buckets, `${metric}'s bucket boundaries`);
     assert.equal(found.find((s) => s.part === "_count")?.value, completedCalls, `${metric} counted each completed request once`);
   }
   assert.match(text, /gen_ai_server_time_to_first_token(_seconds)?_bucket\{[^}]*\}/);
+  assert.doesNotMatch(text, /gen_ai_system=/, "the replaced name only behind OTEL_SEMCONV_STABILITY_OPT_IN");
 });
 
 test("a request cancelled mid-generation is timed in gen_ai.server.request.duration with error.type=cancelled", async () => {

@@ -20,6 +20,8 @@ await runService({
         tokenizer: getTokenizer(),
         maxPromptTokens: config.SENTIMENT_MAX_PROMPT_TOKENS,
         outputTokensPerReview: config.SENTIMENT_OUTPUT_TOKENS_PER_REVIEW,
+        reviewsPerAnswer: config.SENTIMENT_REVIEWS_PER_ANSWER,
+        batchReviewsPerAnswer: config.SENTIMENT_BATCH_REVIEWS_PER_ANSWER,
       },
       deps.runner,
     );

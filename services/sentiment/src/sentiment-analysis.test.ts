@@ -25,7 +25,7 @@ function source(restaurantId: string, reviewTexts: string[]): RepresentativeRevi
 }
 
 const labelAll = (label: string) => (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) =>
-  JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, { label, confidence: 0.9 }])));
+  JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, { label, conf: 90 }])));
 const options = { topK: 20, force: false, priority: common.Priority.PRIORITY_INTERACTIVE };
 
 describe("analyzeSentiment", () => {
@@ -37,6 +37,7 @@ describe("analyzeSentiment", () => {
     assert.equal(reviews.requests[0]!.includeAllTexts, true);
     assert.equal(result.positiveCount, 5);
     assert.deepEqual(result.positiveReviewIds, ["r1-rv0", "r1-rv1", "r1-rv2", "r1-rv3", "r1-rv4"]);
+    assert.deepEqual(result.reviews.map((r) => r.confidence), [0.9, 0.9, 0.9, 0.9, 0.9], "confidence from whole percent to 0-1");
     assert.equal(report.reviewsConsidered, 5);
     assert.equal(report.llmRequests, gateway.requests.length);
     assert.equal(report.usage!.promptTokens, 100 * gateway.requests.length);
@@ -47,19 +48,37 @@ describe("analyzeSentiment", () => {
   it("keeps an injection attempt inside its escaped review block and the answer schema unchanged", async () => {
     const gateway = new ScriptedGateway(labelAll("neutral"));
     const { result } = await analyzeSentiment({ reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", options);
-    assert.equal(gateway.requests.length, 1);
+    // One answer per review over the same prompt: each schema names its one review.
+    assert.equal(gateway.requests.length, texts.length);
+    assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, 1, "the same prompt for every answer");
     const user = messagesOf(gateway.requests[0]!)[1]!.content;
     assert.equal(user.match(/<\/review>/g)?.length, texts.length, "one closing tag per review, none from the injection");
-    const schema = JSON.parse(gateway.requests[0]!.request!.jsonSchema!.schemaJson) as { required: string[]; additionalProperties: boolean };
-    assert.deepEqual(schema.required, ["R1", "R2", "R3", "R4", "R5"]);
-    assert.equal(schema.additionalProperties, false);
+    const schemas = gateway.requests.map((r) => JSON.parse(r.request!.jsonSchema!.schemaJson) as { required: string[]; additionalProperties: boolean });
+    assert.deepEqual(schemas.map((s) => s.required).sort(), [["1"], ["2"], ["3"], ["4"], ["5"]]);
+    assert.ok(schemas.every((s) => s.additionalProperties === false));
     assert.equal(result.neutralCount, texts.length);
   });
 
+  it("at batch priority covers several reviews per answer (fewer requests for a throughput job)", async () => {
+    const gateway = new ScriptedGateway(labelAll("positive"));
+    const deps = { reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, reviewsPerAnswer: 1, batchReviewsPerAnswer: 2 };
+    const { result } = await analyzeSentiment(deps, "r1", { ...options, priority: common.Priority.PRIORITY_BATCH });
+    assert.deepEqual(gateway.requests.map((r) => refsOf(r).length).sort(), [1, 2, 2]);
+    assert.equal(result.positiveCount, texts.length);
+  });
+
+  it("answers several reviews per request when configured, with the same labels", async () => {
+    const gateway = new ScriptedGateway(labelAll("negative"));
+    const { result } = await analyzeSentiment({ reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, reviewsPerAnswer: 5 }, "r1", options);
+    assert.equal(gateway.requests.length, 1);
+    assert.deepEqual(refsOf(gateway.requests[0]!), ["1", "2", "3", "4", "5"]);
+    assert.equal(result.negativeCount, texts.length);
+  });
+
   it("reports the reviews of a batch whose answer stays malformed as failed, never invents labels", async () => {
-    const gateway = new ScriptedGateway(() => '{"R1":{"label":"great","confidence":2}}');
+    const gateway = new ScriptedGateway(() => '{"1":{"label":"great","conf":200}}');
     const { result, report } = await analyzeSentiment({ reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", options);
-    assert.equal(gateway.requests.length, 2, "one retry");
+    assert.equal(gateway.requests.length, 2 * texts.length, "one retry per answer");
     assert.equal(result.reviews.length, 0);
     assert.equal(result.failedReviews.length, texts.length);
     assert.equal(report.warnings.length, 1);

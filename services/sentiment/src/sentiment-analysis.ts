@@ -1,8 +1,8 @@
 // One restaurant's sentiment: TOP-K context -> token-budget batches, all sent at once -> labels -> aggregate.
 import { completedReport, loadReviewContext, runPerReviewTask, UsageLedger, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
-import type { common, sentiment } from "@reviewlens/contracts";
+import { common, type sentiment } from "@reviewlens/contracts";
 import { aggregateSentiment } from "./sentiment-aggregation.js";
-import { sentimentTask, type LabelAnswer } from "./sentiment-task.js";
+import { fromAnswerJson, sentimentTask, type LabelAnswer, type LabelAnswerJson } from "./sentiment-task.js";
 
 export interface SentimentDeps {
   reviews: RepresentativeReviewSource;
@@ -10,6 +10,13 @@ export interface SentimentDeps {
   tokenizer: PromptTokenizer;
   maxPromptTokens: number;
   outputTokensPerReview?: number;
+  /** Reviews per answer (default the task's: one). */
+  reviewsPerAnswer?: number;
+  /**
+   * Reviews per answer at batch priority (default reviewsPerAnswer): a batch fills the engine's
+   * batch with many restaurants, so fewer, longer answers cost it little time and each request less.
+   */
+  batchReviewsPerAnswer?: number;
 }
 
 export interface SentimentOutcome {
@@ -22,11 +29,12 @@ export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string
   const started = performance.now();
   const context = await loadReviewContext(deps.reviews, { restaurantId, topK: options.topK }, signal);
   const ledger = new UsageLedger();
-  const outcome = await runPerReviewTask<(typeof context.reviews)[number], LabelAnswer>(context.reviews, context.allReviewTexts, sentimentTask, {
+  const outcome = await runPerReviewTask<(typeof context.reviews)[number], LabelAnswerJson>(context.reviews, context.allReviewTexts, sentimentTask, {
     gateway: deps.gateway,
     tokenizer: deps.tokenizer,
     maxPromptTokens: deps.maxPromptTokens,
     outputTokensPerReview: deps.outputTokensPerReview,
+    reviewsPerAnswer: options.priority === common.Priority.PRIORITY_BATCH ? (deps.batchReviewsPerAnswer ?? deps.reviewsPerAnswer) : deps.reviewsPerAnswer,
     ledger,
     priority: options.priority,
     restaurantId,
@@ -35,7 +43,7 @@ export async function analyzeSentiment(deps: SentimentDeps, restaurantId: string
   const result = aggregateSentiment(
     restaurantId,
     context.reviews.map((r) => r.reviewId),
-    outcome.answers,
+    new Map<string, LabelAnswer>([...outcome.answers].map(([id, answer]) => [id, fromAnswerJson(answer)])),
     outcome.failed,
   );
   const warnings = outcome.failed.length > 0 ? [...outcome.warnings, `${outcome.failed.length} of ${context.reviews.length} reviews not labelled (see failed_reviews)`] : outcome.warnings;

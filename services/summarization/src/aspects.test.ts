@@ -13,5 +13,6 @@ describe("resolveAspects", () => {
   it("names the bad aspect", () => {
     assert.throws(() => resolveAspects(["taste", "Bad Aspect"]), /aspects\[1\]/);
     assert.throws(() => resolveAspects(["taste", "taste"]), /listed twice/);
+    assert.throws(() => resolveAspects(["taste", "overall"]), /aspects\[1\].*whole restaurant/, "the overall summary's key is not an aspect");
   });
 });

@@ -5,3 +5,4 @@ export { DEFAULT_THRESHOLDS } from "./strengths/step-f-filter.js";
 export { extractStrengths, type StrengthDeps, type StrengthRequest } from "./strengths/strength-pipeline.js";
 export { DEFAULT_MAX_STRENGTHS } from "./summarization-service.js";
 export { summarizeRestaurant, type SummaryDeps } from "./summary/summary-analysis.js";
+export { createVectorSearchBaseline } from "./adapters/vector-search-baseline.js";

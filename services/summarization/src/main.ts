@@ -1,9 +1,9 @@
 // Composition root of the summarization service.
 import { openAnalysisDependencies } from "@reviewlens/analysis-core";
 import { summarization } from "@reviewlens/contracts";
+import { createGatewayEmbedder } from "@reviewlens/embedder";
 import { runService } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
-import { createGatewayEmbedder } from "./adapters/gateway-embedder.js";
 import { createVectorSearchBaseline } from "./adapters/vector-search-baseline.js";
 import { summarizationSchema } from "./config.js";
 import { createSummarizationService } from "./summarization-service.js";

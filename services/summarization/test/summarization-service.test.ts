@@ -45,7 +45,9 @@ describe("summarization service over the simulator", () => {
     const { result, report } = await client.summarize({ restaurantId: "r001", options: { topK: 15, force: true, priority: common.Priority.PRIORITY_INTERACTIVE } });
     checkSummary(result!, report!, "r001");
     assert.equal(report!.reviewsConsidered, 15);
-    assert.equal(report!.llmRequests, 1);
+    // One answer per key (overall and the seven aspects) over the same prompt: the backend computes it once.
+    assert.equal(report!.llmRequests, 8);
+    assert.ok(report!.usage!.cachedPromptTokens >= 7 * Math.floor(report!.usage!.promptTokens / 8 / 16) * 16, `${report!.usage!.cachedPromptTokens} cached of ${report!.usage!.promptTokens}`);
   });
 
   it("summarises the caller's own aspects", async () => {
@@ -89,6 +91,7 @@ describe("summarization service over the simulator", () => {
     await assert.rejects(client.summarize({ restaurantId: "r001", aspects: ["Taste!"] }), fieldOf(/aspects\[0\]/));
     await assert.rejects(client.extractStrengths({ restaurantId: "r001", maxStrengths: 99 }), fieldOf(/max_strengths/));
     await assert.rejects(client.extractStrengths({ restaurantId: "r001", minSupport: 1.5 }), fieldOf(/min_support/));
+    await assert.rejects(client.extractStrengths({ restaurantId: "r001", minSupport: Number.NaN }), fieldOf(/^min_support: /));
     await assert.rejects(client.summarize({ restaurantId: "bad id with spaces" }), fieldOf(/restaurant_id/));
   });
 });

@@ -8,6 +8,7 @@ export const vectorSearchSchema = {
   EMBEDDER: env.oneOf(["hashing", "gateway"], "hashing"),
   EMBEDDING_DIMENSION: env.integer(8, 8192, 384),
   GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+  GATEWAY_GRPC_API_KEY: env.optional(env.string()),
   QUERY_EXPANSION: env.boolean(true),
   RECENCY_HALF_LIFE_DAYS: env.number(1, 36_500, 180),
   FULL_LENGTH_CHARS: env.integer(1, 100_000, 200),

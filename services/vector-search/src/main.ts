@@ -1,10 +1,9 @@
 // Composition root of vector-search: store (LanceDB or Qdrant), embedder (hashing or gateway),
 // query expansion through the gateway, gRPC handlers.
 import { resolve } from "node:path";
-import { createHashingEmbedder, type Embedder } from "@reviewlens/embedder";
+import { createGatewayEmbedder, createHashingEmbedder, type Embedder } from "@reviewlens/embedder";
 import { inference, vectorsearch } from "@reviewlens/contracts";
 import { allReady, createServiceClient, grpcDependency, runService, type DependencyProbe } from "@reviewlens/runtime";
-import { createGatewayEmbedder } from "./adapters/gateway-embedder.js";
 import { createGatewayQueryExpander } from "./adapters/gateway-query-expander.js";
 import { openLanceDbVectorStore } from "./adapters/lancedb-vector-store.js";
 import { openQdrantVectorStore } from "./adapters/qdrant-vector-store.js";
@@ -21,7 +20,7 @@ await runService({
   schema: vectorSearchSchema,
   async build({ config, logger, meter }) {
     const needsGateway = config.EMBEDDER === "gateway" || config.QUERY_EXPANSION;
-    const gateway = needsGateway ? createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { defaultDeadlineMs: 60_000 }) : undefined;
+    const gateway = needsGateway ? createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { defaultDeadlineMs: 60_000, apiKey: config.GATEWAY_GRPC_API_KEY }) : undefined;
     const embedder: Embedder =
       config.EMBEDDER === "gateway" && gateway ? createGatewayEmbedder(gateway.client, config.EMBEDDING_DIMENSION) : createHashingEmbedder({ dimension: config.EMBEDDING_DIMENSION });
 

@@ -9,6 +9,7 @@ import { StepLoop } from "./engine/step-loop.js";
 import { EmbeddingsEndpoint } from "./http/embeddings-handler.js";
 import { FaultInjector, type ErrorKind } from "./http/fault-injector.js";
 import { ModelLoad } from "./http/model-load.js";
+import { memoizeLongEncodes } from "./http/prompt-encode-memo.js";
 import { QueueAdmission } from "./http/queue-admission.js";
 import { createSimServer } from "./http/sim-server.js";
 import { VllmMetrics } from "./metrics/vllm-metrics.js";
@@ -24,7 +25,7 @@ try {
 }
 const logger = createLogger("vllm-sim", config.VLLM_SIM_LOG_LEVEL ?? process.env["LOG_LEVEL"] ?? "info");
 const profile = effectiveProfile(config);
-const tokenizer = getTokenizer();
+const tokenizer = memoizeLongEncodes(getTokenizer());
 const text = new TokenText(tokenizer);
 const random = createRandom(config.VLLM_SIM_SEED ?? Math.floor(Math.random() * 2 ** 32));
 

@@ -1,7 +1,7 @@
 // Where the services are and how to reach them (flags, then environment, then local defaults).
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
-import { ChannelCredentials, createChannel, createClient, type Channel, type Client } from "nice-grpc";
+import { ChannelCredentials, createChannel, createClient, Metadata, type Channel, type Client } from "nice-grpc";
 
 export interface ConnectionOptions {
   gateway: string;
@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   cert?: string | undefined;
   key?: string | undefined;
   timeoutMs: number;
+  /** The gateway's gRPC API key, from the environment only (a flag would show in `ps`). */
+  gatewayApiKey?: string | undefined;
 }
 
 export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): ConnectionOptions => ({
@@ -25,6 +27,7 @@ export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): Connec
   cert: env["REVIEWLENS_TLS_CERT"],
   key: env["REVIEWLENS_TLS_KEY"],
   timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
+  gatewayApiKey: env["REVIEWLENS_GATEWAY_API_KEY"],
 });
 
 function credentials(options: ConnectionOptions): ChannelCredentials {
@@ -49,7 +52,8 @@ export class ServiceClients {
   }
 
   get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
-    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway));
+    const key = this.options.gatewayApiKey;
+    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway), key ? { "*": { metadata: Metadata({ authorization: `Bearer ${key}` }) } } : {});
   }
   get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
     return createClient(vectorsearch.VectorSearchServiceDefinition, this.channel(this.options.vectorSearch));

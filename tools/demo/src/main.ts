@@ -28,10 +28,10 @@ const components = stackComponents(ports, { DATA_DIR: join(work, "data"), LOG_LE
 say("Reviewlens demo");
 say(
   realModel
-    ? `Model endpoint: ${realModel} (VLLM_URLS is set: answers come from that model).`
-    : "Model endpoint: the built-in vLLM simulator (qwen2.5-7b-h100 profile). Its answers are schema-valid JSON made of\n" +
-        "phrases of the reviews in each prompt, with labels from a small word list (its grounded mode),\n" +
-        "not a language model's judgement: set VLLM_URLS to a real vLLM endpoint for real answers. Timings are the simulator's.",
+    ? `Answers come from the model at ${realModel} (VLLM_URLS is set).`
+    : "Answers come from the built-in vLLM simulator (qwen2.5-7b-h100 profile), not from a language model. In its grounded\n" +
+        "mode they are schema-valid JSON made of phrases of the reviews in each prompt, with labels from a small word list:\n" +
+        "readable, but no model's judgement. Set VLLM_URLS to a real vLLM endpoint for a model's answers. Timings are the simulator's.",
 );
 say(`Embedded default: LanceDB vector store, PGlite metrics store, in-process locks, data in ${work}`);
 say();

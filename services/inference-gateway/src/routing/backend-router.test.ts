@@ -68,3 +68,11 @@ test("old entries are forgotten beyond the bound, and a removed backend entirely
 test("no candidates, no choice", () => {
   assert.equal(router().choose([], ["k"]), undefined);
 });
+
+test("affinity names the replica that served the longest shared prefix, and how many blocks of it", () => {
+  const r = router();
+  assert.equal(r.affinity(["k1", "k2"]), undefined);
+  r.record(["k1", "k2", "k3"], "a");
+  assert.deepEqual(r.affinity(["k1", "k2", "x"]), { backendId: "a", matchedBlocks: 2 });
+  assert.equal(router({ policy: "least-loaded" }).affinity(["k1"]), undefined);
+});

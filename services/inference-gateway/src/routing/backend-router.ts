@@ -34,16 +34,22 @@ export class BackendRouter {
     let least: B | undefined;
     for (const b of candidates) if (!least || b.load < least.load) least = b;
     if (!least) return undefined;
-    if (this.options.policy === "prefix-affinity") {
-      for (let i = prefixKeys.length - 1; i >= 0; i--) {
-        const id = this.lastServedBy.get(prefixKeys[i]!);
-        if (id === undefined) continue;
-        const affine = candidates.find((b) => b.id === id);
-        if (affine && affine.load <= least.load + this.options.affinityMargin) return { backend: affine, matchedBlocks: i + 1 };
-        break;
-      }
+    const affinity = this.affinity(prefixKeys);
+    if (affinity) {
+      const affine = candidates.find((b) => b.id === affinity.backendId);
+      if (affine && affine.load <= least.load + this.options.affinityMargin) return { backend: affine, matchedBlocks: affinity.matchedBlocks };
     }
     return { backend: least, matchedBlocks: 0 };
+  }
+
+  /** The replica that served the longest of these leading blocks most recently, and how many of them. */
+  affinity(prefixKeys: readonly string[]): { backendId: string; matchedBlocks: number } | undefined {
+    if (this.options.policy !== "prefix-affinity") return undefined;
+    for (let i = prefixKeys.length - 1; i >= 0; i--) {
+      const backendId = this.lastServedBy.get(prefixKeys[i]!);
+      if (backendId !== undefined) return { backendId, matchedBlocks: i + 1 };
+    }
+    return undefined;
   }
 
   /** Remembers that `backendId` now holds these blocks in its prefix cache. */

@@ -15,11 +15,8 @@ const reviews = [
 describe("step B: extract claims", () => {
   it("turns each review's structured answer into claims attributed to that review", async () => {
     const gateway = new ScriptedGateway((request) => {
-      const [r1, r2] = refsOf(request);
-      return JSON.stringify({
-        [r1!]: { claims: [{ aspect: "taste", claim: " 수제 생면 " }, { aspect: "portion", claim: "양 많음" }] },
-        [r2!]: { claims: [] },
-      });
+      const answers: Record<string, object[]> = { 1: [{ aspect: "taste", claim: " 수제 생면 " }, { aspect: "portion", claim: "양 많음" }], 2: [] };
+      return JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, answers[ref]])));
     });
     const out = await extractClaims(reviews, [], env(gateway));
     assert.deepEqual(out.claims, [
@@ -27,10 +24,11 @@ describe("step B: extract claims", () => {
       { reviewId: "a", aspect: "portion", text: "양 많음" },
     ]);
     assert.deepEqual(out.failed, []);
+    assert.deepEqual(gateway.requests.map(refsOf), [["1"], ["2"]], "one answer per review");
   });
 
   it("rejects claims with an aspect outside the list and reports those reviews as failed", async () => {
-    const gateway = new ScriptedGateway((request) => JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, { claims: [{ aspect: "vibes", claim: "x" }] }]))));
+    const gateway = new ScriptedGateway((request) => JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, [{ aspect: "vibes", claim: "x" }]]))));
     const out = await extractClaims(reviews, [], env(gateway));
     assert.equal(out.claims.length, 0);
     assert.deepEqual(out.failed.map((f) => f.reviewId).sort(), ["a", "b"]);

@@ -1,9 +1,8 @@
 // Step C: normalise claims and cluster them by embedding similarity, within one aspect.
+import type { TextEmbedder } from "@reviewlens/embedder";
 import type { Claim, ClaimCluster } from "./strength-types.js";
 
-export interface TextEmbedder {
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
-}
+export type { TextEmbedder };
 
 /** NFKC, lower case, punctuation and repeated spaces removed: "숯불향!!" and "숯불 향" compare alike. */
 export function normalizeClaim(text: string): string {

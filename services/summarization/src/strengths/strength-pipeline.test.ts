@@ -13,14 +13,10 @@ const reviews = Array.from({ length: 10 }, (_, i) => ({ text: i < 4 ? `수제 �
 
 function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) {
   const user = messagesOf(request)[1]!.content;
-  const blocks = [...user.matchAll(/<review ref="(R\d+)">([^<]*)<\/review>/g)];
+  const asked = new Set(refsOf(request));
+  const blocks = [...user.matchAll(/<review ref="(\d+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
   return JSON.stringify(
-    Object.fromEntries(
-      blocks.map(([, ref, text]) => [
-        ref,
-        { claims: [{ aspect: "taste", claim: "맛있어요" }, ...(text!.includes("수제 생면") ? [{ aspect: "taste", claim: "수제 생면" }] : [])] },
-      ]),
-    ),
+    Object.fromEntries(blocks.map(([, ref, text]) => [ref, [{ aspect: "taste", claim: "맛있어요" }, ...(text!.includes("수제 생면") ? [{ aspect: "taste", claim: "수제 생면" }] : [])]])),
   );
 }
 
@@ -29,7 +25,7 @@ describe("strength pipeline A-H", () => {
     const gateway = new ScriptedGateway((request) =>
       request.request!.jsonSchema!.name === "review_claims"
         ? claimsFor(request)
-        : JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, { statement: "직접 뽑은 생면이 쫄깃하다" }]))),
+        : JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, "직접 뽑은 생면이 쫄깃하다"]))),
     );
     const { result, report } = await extractStrengths(
       {
@@ -70,6 +66,7 @@ describe("strength pipeline A-H", () => {
         [1, 1],
       ],
     );
-    assert.equal(report.llmRequests, 2);
+    // An answer per evidence review in B, per kept cluster in G.
+    assert.equal(report.llmRequests, 10 + 1);
   });
 });

@@ -1,4 +1,6 @@
-// The strength pipeline A-H, each step in its own span with its own timing in the report.
+// The strength pipeline A-H, each step in its own span with its own timing in the report. Two steps
+// ask the LLM, each with all its answers at once: B the claims of every evidence review, G the
+// statement of every cluster F kept (one answer each over the same prompt).
 import { completedReport, timedStep, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
 import type { common, summarization } from "@reviewlens/contracts";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
@@ -19,6 +21,8 @@ export interface StrengthDeps {
   maxPromptTokens: number;
   /** Cosine similarity for two claims to share a cluster. */
   clusterSimilarity: number;
+  /** Reviews per claims answer in step B (default the task's: one). */
+  claimReviewsPerAnswer?: number;
 }
 
 export interface StrengthRequest {
@@ -34,7 +38,7 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
   const steps: common.StepTiming[] = [];
   const warnings: string[] = [];
   const ledger = new UsageLedger();
-  const env = { gateway: deps.gateway, tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, ledger, priority: options.priority, restaurantId, signal };
+  const env = { gateway: deps.gateway, tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, ledger, priority: options.priority, restaurantId, signal, reviewsPerAnswer: deps.claimReviewsPerAnswer };
 
   const evidence = await timedStep(steps, "A select positive evidence", options.topK, async () => {
     const e = await selectPositiveEvidence(deps.reviews, restaurantId, options.topK, signal);

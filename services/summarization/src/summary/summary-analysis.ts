@@ -1,8 +1,23 @@
 // One restaurant's aspect-based summary (RAG): TOP-K context in one prompt within the budget ->
-// structured summary -> citations checked against the prompt's reviews.
-import { completeStructured, completedReport, loadReviewContext, planBatches, plannedPromptTokens, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
-import { Status, StatusError } from "@reviewlens/runtime";
+// an answer per key (overall, each aspect) over that prompt, all at once -> citations checked
+// against the prompt's reviews.
+import {
+  answerGroups,
+  completeStructured,
+  completedReport,
+  loadReviewContext,
+  planBatches,
+  plannedPromptTokens,
+  UsageLedger,
+  type AnalysisOutcome,
+  type LlmGateway,
+  type PromptTokenizer,
+  type RepresentativeReviewSource,
+  type ResolvedOptions,
+} from "@reviewlens/analysis-core";
+import { UnusableResultError } from "@reviewlens/runtime";
 import type { summarization } from "@reviewlens/contracts";
+import { OVERALL } from "../aspects.js";
 import { checkCitations } from "../citation-check.js";
 import { renderSummaryPrompt, summaryMaxTokens, summarySchema, type SummaryAnswer } from "./summary-prompt.js";
 
@@ -11,6 +26,8 @@ export interface SummaryDeps {
   gateway: LlmGateway;
   tokenizer: PromptTokenizer;
   maxPromptTokens: number;
+  /** Keys (overall and aspects) one answer covers; default 1. */
+  keysPerAnswer?: number;
 }
 
 export const SUMMARY_ANALYSIS_TYPE = "summary";
@@ -25,7 +42,9 @@ export async function summarizeRestaurant(
   const started = performance.now();
   const context = await loadReviewContext(deps.reviews, { restaurantId, topK: options.topK }, signal);
   const ledger = new UsageLedger();
-  const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(aspects) };
+  const keys = [OVERALL, ...aspects];
+  const groups = answerGroups(keys.length, deps.keysPerAnswer ?? 1).map((g) => g.map((i) => keys[i]!));
+  const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(deps.tokenizer), copies: () => groups.length };
   const plan = planBatches(context.reviews, batching);
   ledger.addAllReviewsPromptTokens(plannedPromptTokens(context.allReviewTexts, batching));
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${deps.maxPromptTokens} tokens`);
@@ -35,37 +54,43 @@ export async function summarizeRestaurant(
   if (left > 0) warnings.push(`${left} of ${context.reviews.length} reviews did not fit the summary prompt budget of ${deps.maxPromptTokens} tokens and were left out`);
   ledger.noteBatchSize(batch.reviews.length);
 
-  const outcome = await completeStructured<SummaryAnswer>(
-    deps.gateway,
-    {
-      name: "review_summary",
-      messages: batch.messages,
-      schema: summarySchema(aspects, batch.refs),
-      validationSchema: summarySchema(aspects),
-      maxTokens: summaryMaxTokens(aspects),
-      priority: options.priority,
-      restaurantId,
-      analysisType: SUMMARY_ANALYSIS_TYPE,
-    },
-    ledger,
-    signal,
+  const outcomes = await Promise.all(
+    groups.map((group) =>
+      completeStructured<SummaryAnswer>(
+        deps.gateway,
+        {
+          name: "review_summary",
+          messages: batch.messages,
+          schema: summarySchema(group, batch.refs),
+          validationSchema: summarySchema(group),
+          maxTokens: summaryMaxTokens(group),
+          priority: options.priority,
+          restaurantId,
+          analysisType: SUMMARY_ANALYSIS_TYPE,
+        },
+        ledger,
+        signal,
+      ),
+    ),
   );
-  if (!outcome.ok) throw new StatusError(Status.INTERNAL, `summary of ${restaurantId}: ${outcome.error}`);
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
+  const answer: SummaryAnswer = Object.assign({}, ...outcomes.map((o) => (o.ok ? o.value : {})));
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
-  const cite = (where: string, evidence: string[]) => {
-    const checked = checkCitations(evidence, refToId);
+  const cite = (where: string, refs: string[]) => {
+    const checked = checkCitations(refs, refToId);
     if (checked.unknown.length > 0) warnings.push(`${where}: removed citations of reviews not in the context: ${checked.unknown.join(", ")}`);
     return checked.reviewIds;
   };
-  const answer = outcome.value;
+  const overall = answer[OVERALL]!;
   const result: summarization.SummaryResult = {
     restaurantId,
-    overallSummary: answer.overall.summary.trim(),
-    overallEvidenceReviewIds: cite("overall", answer.overall.evidence),
+    overallSummary: overall.summary.trim(),
+    overallEvidenceReviewIds: cite(OVERALL, overall.cite),
     aspects: aspects.map((aspect) => {
-      const a = answer.aspects[aspect]!;
-      return { aspect, summary: a.summary.trim(), evidenceReviewIds: cite(aspect, a.evidence), sentimentScore: a.sentiment };
+      const a = answer[aspect]!;
+      return { aspect, summary: a.summary.trim(), evidenceReviewIds: cite(aspect, a.cite), sentimentScore: (a.score ?? 0) / 100 };
     }),
   };
   return { result, report: completedReport({ ledger, reviewsConsidered: batch.reviews.length, processingMs: performance.now() - started, warnings }) };

@@ -77,7 +77,7 @@ function plannedOutput(p: GenerationParams, mode: OutputMode, random: RandomSour
     return deps.tokenizer.encode(JSON.stringify(violate ? violateSchema(p.jsonSchema, instance) : instance));
   }
   if (grounding) return deps.tokenizer.encode(groundedText(grounding));
-  return mode === "echo" ? p.echoIds : null;
+  return mode === "echo" ? p.echoIds() : null;
 }
 
 export async function handleGeneration(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, deps: GenerationDeps): Promise<void> {

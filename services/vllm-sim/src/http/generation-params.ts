@@ -10,8 +10,8 @@ export interface GenerationParams {
   promptIds: number[];
   /** The prompt as text (`echo` prepends it to a completion); null for token-id prompts (decoded only when needed). */
   promptText: string | null;
-  /** What the echo output mode repeats: the prompt, or the last user message of a chat. */
-  echoIds: number[];
+  /** What the echo output mode repeats: the prompt, or the last user message of a chat (tokenised when asked). */
+  echoIds(): number[];
   /** What the grounded output mode answers from: every user message of a chat, or the prompt text (null for token ids). */
   userText: string | null;
   maxTokens: number | undefined;
@@ -168,7 +168,7 @@ export function parseGenerationParams(endpoint: Endpoint, body: Body, ctx: Param
 
   let promptIds: number[];
   let promptText: string | null;
-  let echoIds: number[];
+  let echoIds: () => number[];
   let userText: string | null;
   if (endpoint === "chat") {
     const messages = body["messages"];
@@ -177,11 +177,12 @@ export function parseGenerationParams(endpoint: Endpoint, body: Body, ctx: Param
     promptText = tokenizer.renderChat(chat, optionalBoolean(body, "add_generation_prompt") ?? true);
     promptIds = tokenizer.encode(promptText);
     const lastUser = [...chat].reverse().find((m) => m.role === "user");
-    echoIds = tokenizer.encode(lastUser?.content ?? "");
+    echoIds = () => tokenizer.encode(lastUser?.content ?? "");
     userText = chat.filter((m) => m.role === "user").map((m) => m.content).join("\n");
   } else {
     ({ ids: promptIds, text: promptText } = completionPrompt(body, tokenizer));
-    echoIds = promptIds;
+    const ids = promptIds;
+    echoIds = () => ids;
     userText = promptText;
   }
   return {

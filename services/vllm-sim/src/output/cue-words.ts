@@ -8,7 +8,7 @@ export type Polarity = "positive" | "negative" | "neutral";
 const POLARITY_CUES: Record<Polarity, readonly string[]> = {
   positive: [
     "맛있", "맛나", "좋아", "좋았", "좋네", "좋고", "좋은", "최고", "친절", "추천합", "추천해", "만족", "훌륭", "깨끗", "청결",
-    "푸짐", "신선", "싱싱", "쫄깃", "탱탱", "진하", "깊고", "깊어", "일품", "빨리", "금방", "아늑", "예뻐", "예쁘", "또 올",
+    "푸짐", "신선", "싱싱", "쫄깃", "탱탱", "두툼", "진하", "진해", "진합", "깊고", "깊어", "일품", "빨리", "금방", "아늑", "예뻐", "예쁘", "또 올",
     "재방문", "기대 이상", "괜찮", "감동", "살갑", "챙겨",
     "great", "good", "delicious", "tasty", "friendly", "love", "excellent", "amazing", "recommend", "clean", "fresh", "best", "nice",
   ],
@@ -57,6 +57,18 @@ export function countPolarity(text: string): PolarityCount {
     rest = parts.join(" ");
   }
   return count;
+}
+
+/** The longest polarity cue a word holds ("쫄깃해요" holds "쫄깃"), if any. */
+export function polarityCueIn(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  return ORDERED_POLARITY_CUES.find(({ cue }) => lower.includes(cue))?.cue;
+}
+
+/** Whether a word holds one of the topic cues ("국물이", "가성비가"). */
+export function holdsTopicCue(word: string): boolean {
+  const lower = word.toLowerCase();
+  return TOPICS.some((t) => t.cues.some((cue) => lower.includes(cue)));
 }
 
 /** The polarity with the most cues; neutral when none wins. */

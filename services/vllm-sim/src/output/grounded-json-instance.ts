@@ -157,14 +157,16 @@ class GroundedGenerator extends InstanceGenerator {
     while (length(text) < minLength) text = text === "" ? this.word() : `${text} ${this.word()}`;
     // Lengths the phrases cannot meet get random mode's string (valid first, grounded where it can be).
     if (length(text) > maxLength) return super.string(schema);
-    if (taken.length > 0) this.record(text, taken);
+    if (taken.length > 0) this.record(taken);
     return text;
   }
 
-  private record(text: string, phrases: Phrase[]): void {
+  private record(phrases: Phrase[]): void {
     const refs = this.scope.source !== undefined ? [this.scope.source] : phrases.flatMap((p) => p.refs);
+    // Labels are judged on the phrases a string was made of (a claim's key words alone may miss the cue).
+    const source = phrases.map((p) => p.text).join(" ");
     for (const s of this.scopes) {
-      s.texts.push(text);
+      s.texts.push(source);
       s.refs.push(...refs.filter((r) => r !== ""));
     }
   }

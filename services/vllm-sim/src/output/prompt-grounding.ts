@@ -2,7 +2,7 @@
 // `<claims ref="S1" ...>`: any element with a ref attribute, as the analysis prompts mark their data),
 // split into phrases, and the instruction text around them. Only the user's text is read, so a system
 // prompt's examples never become an answer.
-import { countPolarity, polarityOf, requestedPolarity, topicNamed, type Polarity, type Topic } from "./cue-words.js";
+import { countPolarity, holdsTopicCue, polarityCueIn, polarityOf, requestedPolarity, topicNamed, type Polarity, type Topic } from "./cue-words.js";
 
 export interface Phrase {
   text: string;
@@ -14,7 +14,7 @@ export interface GroundingSource {
   ref: string;
   /** The element's text, unescaped. */
   text: string;
-  /** Its phrases in their order (without those of the polarity the instructions do not ask for). */
+  /** Its phrases in their order (only those of the polarity the instructions ask for, when they ask for one). */
   phrases: Phrase[];
 }
 
@@ -43,12 +43,31 @@ export function splitPhrases(text: string): string[] {
 }
 
 /**
- * The few words of a phrase a claim or keyword field holds: without end punctuation and, from three
- * words on, without the last word (the predicate of a Korean sentence): "회가 정말 신선하고 두툼해요."
- * gives "회가 정말 신선하고".
+ * The few words of a phrase a claim or keyword field holds, as a model writes a claim ("숯불 향",
+ * "쫄깃한 면발"): what the phrase is about (a word ending in a subject particle, or a topic word,
+ * without its particle) and its first judgement word (a polarity cue), in the phrase's order. The
+ * judgement keeps its connective ending ("신선하고") but not the sentence's own ending ("쫄깃해요"
+ * gives "쫄깃"): sentence endings and particles are in every review, so a claim holding them is
+ * as close to every restaurant's reviews and never distinctive. "회가 정말 신선하고 두툼해요." gives
+ * "회 신선하고", "직접 뽑은 면이라 면발이 쫄깃해요." gives "면발 쫄깃". A phrase without both gives
+ * its words without end punctuation and, from three words on, without the last (the predicate).
  */
 export function keyWords(phrase: string): string {
   const words = phrase.replace(/[.!?。…~]+$/u, "").split(/\s+/);
+  const kept: string[] = [];
+  let judged = false;
+  words.forEach((word, i) => {
+    const cue = polarityCueIn(word);
+    if (cue) {
+      if (!judged) kept.push(i === words.length - 1 ? cue : word);
+      judged = true;
+      return;
+    }
+    const subject = /^(.+?)[이가]$/u.exec(word)?.[1];
+    const topic = holdsTopicCue(word) ? (/^(.+?)[은는을를도에의]$/u.exec(word)?.[1] ?? word) : undefined;
+    if (subject ?? topic) kept.push((subject ?? topic)!);
+  });
+  if (judged && kept.length >= 2) return kept.join(" ");
   return (words.length >= 3 ? words.slice(0, -1) : words).join(" ");
 }
 
@@ -56,10 +75,9 @@ export function keyWords(phrase: string): string {
 export function groundPrompt(userText: string): PromptGrounding {
   const outside = userText.replace(ELEMENT, " ");
   const polarity = requestedPolarity(outside);
-  const opposite = polarity === "positive" ? "negative" : polarity === "negative" ? "positive" : undefined;
   const phrasesOf = (text: string, refs: string[]) =>
     splitPhrases(text)
-      .filter((p) => opposite === undefined || polarityOf(countPolarity(p)) !== opposite)
+      .filter((p) => polarity === undefined || polarityOf(countPolarity(p)) === polarity)
       .map((p) => ({ text: p, refs }));
   const sources: GroundingSource[] = [];
   const seen = new Set<string>();

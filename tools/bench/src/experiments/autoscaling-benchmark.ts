@@ -3,6 +3,7 @@
 // fixed, the HPA algorithm on vllm:num_requests_waiting, and on the gateway's queue per replica.
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { percentile } from "../load/percentiles.js";
 import { phaseAt, profileArrivals, profileDuration, toInterArrival, type ProfilePhase } from "../load/load-profile.js";
 import { loadQwenTokenizer } from "../load/qwen-tokenizer.js";
@@ -15,7 +16,7 @@ import { fetchMetricsText, gatewayBackendPool } from "../scaling/gateway-admin.j
 import type { ScalerConfig } from "../scaling/helm-hpa-values.js";
 import { HorizontalPodAutoscaler } from "../scaling/hpa-algorithm.js";
 import { LiveView } from "../scaling/live-view.js";
-import { parsePrometheusText, sumOf } from "../scaling/prometheus-text.js";
+import { sumOf } from "../scaling/metric-sum.js";
 import { ReplicaPool, type ReplicaHandle } from "../scaling/replica-pool.js";
 import type { SignalKind, SignalSnapshot } from "../scaling/scaling-signals.js";
 import { launchSimReplica } from "../scaling/sim-replica-launcher.js";
@@ -88,14 +89,14 @@ export interface ScenarioResult {
 const signalOf = (s: ScenarioName): SignalKind | undefined => (s === "hpa-vllm-waiting" ? "vllm-waiting" : s === "hpa-gateway-queue" ? "gateway-queue" : undefined);
 
 async function readSnapshot(gatewayMetricsUrl: string, pool: ReplicaPool): Promise<SignalSnapshot & { running: number }> {
-  const gateway = parsePrometheusText(await fetchMetricsText(gatewayMetricsUrl));
+  const gateway = parsePrometheusTextFormat(await fetchMetricsText(gatewayMetricsUrl));
   const live = pool.list().filter((r) => r.state === "starting" || r.state === "ready");
   let running = 0;
   const replicas = await Promise.all(
     live.map(async (r) => {
       if (r.state !== "ready" || !r.url) return { ready: false };
       try {
-        const samples = parsePrometheusText(await fetchMetricsText(`${r.url}/metrics`));
+        const samples = parsePrometheusTextFormat(await fetchMetricsText(`${r.url}/metrics`));
         running += sumOf(samples, ["vllm:num_requests_running", "vllm_num_requests_running"]) ?? 0;
         return { ready: true, value: sumOf(samples, ["vllm:num_requests_waiting", "vllm_num_requests_waiting"]) };
       } catch {

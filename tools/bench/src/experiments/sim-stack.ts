@@ -18,8 +18,8 @@ export interface SimStack {
   stop(): Promise<void>;
 }
 
-export async function startSimStack(o: { replicas?: number; timeScale: number; simArgs?: string[]; gateway: boolean; gatewayEnv?: Record<string, string> }): Promise<SimStack> {
-  const sims = await launchAll(o.replicas ?? 1, () => launchSimReplica({ timeScale: o.timeScale, profile: SIM_PROFILE, extraArgs: o.simArgs }));
+export async function startSimStack(o: { replicas?: number; timeScale: number; profile?: string; simArgs?: string[]; gateway: boolean; gatewayEnv?: Record<string, string> }): Promise<SimStack> {
+  const sims = await launchAll(o.replicas ?? 1, () => launchSimReplica({ timeScale: o.timeScale, profile: o.profile ?? SIM_PROFILE, extraArgs: o.simArgs }));
   let gateway: GatewayProcess | undefined;
   try {
     gateway = o.gateway ? await startGateway(sims.map((s) => s.url), o.gatewayEnv) : undefined;

@@ -65,7 +65,7 @@ export function prefillMsPerTokens(profile: CostProfile, tokens: number): number
 }
 
 /** vector-search with its defaults on a gRPC port of this process; the client is what the analyses call. */
-async function serveVectorSearch(directory: string) {
+export async function serveVectorSearch(directory: string) {
   const index = await ReviewIndex.open(await openLanceDbVectorStore(directory), createHashingEmbedder(), DEFAULT_WEIGHT_POLICY);
   const server = createServer();
   server.add(vectorsearch.VectorSearchServiceDefinition, createVectorSearchHandlers({ index, limits: DEFAULT_REVIEW_LIMITS, uploadBatchSize: 256, meter: metrics.getMeter("bench-topk") }));

@@ -2,7 +2,7 @@
 // random tokens behind an optional shared prefix of --prefix-len tokens (prefix-cache hits). Unlike
 // vLLM, tokens are drawn from whole-word tokens (" word"), whose text re-tokenizes to the same ids:
 // prompts get their exact length without slow decode/re-encode repair of random byte fragments.
-import type { PromptTokenizer } from "./prompt-tokenizer.js";
+import type { PromptTokenizer } from "@reviewlens/tokenizer";
 import type { RandomSource } from "./random-source.js";
 import type { BenchRequest } from "./request-output.js";
 

@@ -1,5 +1,5 @@
 // Seeded draws the load generator needs: uniform integers, exponential and gamma variates.
-import { SeededRandom } from "@reviewlens/demo-data";
+import { SeededRandom } from "@reviewlens/seeded-random";
 
 export class RandomSource {
   private readonly rng: SeededRandom;

@@ -1,7 +1,7 @@
 // The "reviews" data set: sentiment prompts over seeded synthetic Korean reviews from the demo
 // generator, shaped like the analyses' own batches (several reviews per prompt, one shared instruction).
 import { generateDataset, type ReviewRecord } from "@reviewlens/demo-data";
-import type { PromptTokenizer } from "./prompt-tokenizer.js";
+import type { PromptTokenizer } from "@reviewlens/tokenizer";
 import type { BenchRequest } from "./request-output.js";
 
 export interface ReviewDatasetOptions {

@@ -11,7 +11,7 @@ export interface OpenAiTargetOptions {
   model: string;
   ignoreEos: boolean;
   apiKey?: string;
-  /** Extra request headers, e.g. the gateway facade's x-ttft-deadline-ms. */
+  /** Further headers on every request (e.g. the gateway facade's x-ttft-deadline-ms, a proxy's routing). */
   headers?: Record<string, string>;
 }
 

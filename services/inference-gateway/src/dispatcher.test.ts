@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { waitFor } from "@reviewlens/testkit";
+import { testPool } from "../test/test-pool.js";
+import { Dispatcher, type Dispatch, type Waiter } from "./dispatcher.js";
+import { BackendRouter } from "./routing/backend-router.js";
+import { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
+import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+test("a request waiting for room goes when the pool announces room, without anyone scheduling the dispatcher", async () => {
+  const pool = testPool(() => true, 1);
+  const queue = new PrefillCostQueue<Waiter>({ agingFactor: 2, agingFloorTokens: 65_536, crossClassFactor: 4, deadlineSlackMs: 0, costGranularityTokens: 1 });
+  const dispatcher = new Dispatcher(queue, pool, new BackendRouter({ policy: "least-loaded", affinityMargin: 0, maxEntries: 10 }), {
+    batchWindowMs: 0,
+    latencySensitive: new LatencySensitiveArrivals({ windowMs: 0, shortPromptTokens: 0, backendOrdersClasses: false }),
+  });
+  const ticket = { priority: "standard" as const, cost: 100, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [] };
+  const signal = new AbortController().signal;
+
+  // Queued before any backend is healthy: the probe that finds one sends it.
+  const first = dispatcher.wait(ticket, signal);
+  await nextTurn();
+  assert.equal(queue.length, 1);
+  const backend = pool.add("http://replica-a");
+  const { backend: firstOn } = await first;
+  assert.equal(firstOn, backend);
+
+  // The backend's one slot is taken: the second waits until the first finishes.
+  let second: Dispatch | undefined;
+  void dispatcher.wait(ticket, signal).then((d) => (second = d));
+  await nextTurn();
+  await nextTurn();
+  assert.equal(queue.length, 1, "no room yet");
+  assert.equal(second, undefined);
+  pool.finished(backend, 100, false);
+  await waitFor(() => second, "the second dispatch after the first finished");
+  assert.equal(queue.length, 0);
+  pool.stop();
+});
