@@ -176,6 +176,12 @@ bench: proto
 bench-overload: proto
 	node --import tsx tools/bench/src/main.ts overload $(ARGS)
 
+# The README's measured figures from the files the benchmarks wrote: each <!-- figures: FILE -->
+# block takes FILE's content (blocks whose benchmark was not run here stay as they were).
+.PHONY: readme-figures
+readme-figures:
+	node --import tsx tools/bench/src/report/readme-figures-command.ts README.md
+
 # Faults under load (test/faults): a vllm-sim replica SIGKILLed mid-stream, PostgreSQL and Redis
 # killed, vector-search SIGKILLed during a bulk ingest, a rolling restart of every service; each test
 # reconciles what was asked against what was stored and writes bench-results/faults/<fault>.json,

@@ -245,7 +245,6 @@ export class InferenceGateway {
     const { dispatcher, pool, queueWait } = this.deps;
     const queue = dispatcher.queue;
     const healthy = this.healthyBackends();
-    const slots = healthy.reduce((n, b) => n + b.admission.sequenceLimit, 0);
     const decision = decideOverload(
       {
         queueLength: queue.length,
@@ -255,8 +254,12 @@ export class InferenceGateway {
         inFlightPrefillTokens: pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0),
         healthyBackends: healthy.length,
         prefillTokensPerSecond: this.options.prefillTokensPerSecond,
-        slots,
-        queueWaitMs: (ahead) => queueWait.waitMs(ahead, slots),
+        capacity: {
+          slots: healthy.reduce((n, b) => n + b.admission.sequenceLimit, 0),
+          running: healthy.reduce((n, b) => n + b.admission.inFlightSequences, 0),
+          holdMs: queueWait.holdMs(),
+        },
+        queuePaceWaitMs: (ahead) => queueWait.waitMs(ahead),
         firstTokenMs: queueWait.firstTokenMs(),
       },
       { cost, ttftDeadlineMs: request.ttftDeadlineMs },

@@ -1,8 +1,11 @@
 // Honest overload: a request is refused at once, with a retry hint, when the gateway's queue is full
-// or its TTFT deadline cannot be met, instead of being queued to fail late. The wait ahead of it is
-// the larger of the prefill work ahead (at the configured prefill rate) and the requests ahead at the
-// pace the queue drains (what bounds a decode-bound backend: a prompt-token estimate alone admitted
-// requests that then waited tens of seconds). Pure: the queue's and backends' state in, a decision out.
+// or its TTFT deadline cannot be met, instead of being queued to fail late. Its wait is the largest of
+// the prefill work ahead (at the configured prefill rate), the turns of the backends' sequence slots
+// the requests ahead of it take (sequence-slot-wait.ts) and the requests ahead at the pace the queue
+// has been draining. The last two are what bound a decode-bound backend: a prompt-token estimate
+// alone admitted requests that then waited tens of seconds. Pure: the queue's and backends' state in,
+// a decision out.
+import { sequenceSlotWaitMs, type SequenceCapacity } from "./sequence-slot-wait.js";
 
 export interface OverloadState {
   queueLength: number;
@@ -16,10 +19,10 @@ export interface OverloadState {
   healthyBackends: number;
   /** Prefill throughput of one backend. */
   prefillTokensPerSecond: number;
-  /** Sequences the healthy backends run at once. */
-  slots: number;
-  /** How long a request with `ahead` requests queued before it waits for dispatch; undefined while that pace is unknown. */
-  queueWaitMs(ahead: number): number | undefined;
+  /** The healthy backends' sequence slots, how many run, how long one is held. */
+  capacity: SequenceCapacity;
+  /** The wait of a request with `ahead` requests queued before it at the queue's measured pace; undefined while unknown. */
+  queuePaceWaitMs(ahead: number): number | undefined;
   /** Dispatch to first token as recent requests took it (0 before any). */
   firstTokenMs: number;
 }
@@ -35,21 +38,28 @@ export function clampRetryAfter(ms: number): number {
   return Math.round(Math.min(60_000, Math.max(100, ms)));
 }
 
-/** Before the queue's pace is known, a deadline is promised only to requests that a batch of the backends' sequences covers. */
+/** Before any hold time or pace is known, a deadline is promised only to requests that find a free sequence slot. */
 const UNKNOWN_PACE_RETRY_MS = 1_000;
+
+/** The larger of the two waits; undefined only when neither is known. */
+function dispatchWaitMs(state: OverloadState, ahead: number): number | undefined {
+  const bySlots = sequenceSlotWaitMs(state.capacity, ahead);
+  const byPace = state.queuePaceWaitMs(ahead);
+  return bySlots === undefined && byPace === undefined ? undefined : Math.max(bySlots ?? 0, byPace ?? 0);
+}
 
 export function decideOverload(state: OverloadState, request: { cost: number; ttftDeadlineMs?: number | undefined }): OverloadDecision {
   const tokensPerMs = (state.prefillTokensPerSecond * Math.max(1, state.healthyBackends)) / 1_000;
   if (state.queueLength >= state.maxQueueLength) {
     // Half the time the work ahead takes to drain: by then there is room again, on average.
-    const drainMs = Math.max((state.tokensAhead(Infinity) + state.inFlightPrefillTokens) / tokensPerMs, state.queueWaitMs(state.queueLength) ?? 0);
+    const drainMs = Math.max((state.tokensAhead(Infinity) + state.inFlightPrefillTokens) / tokensPerMs, dispatchWaitMs(state, state.queueLength) ?? 0);
     return { refuse: true, reason: "queue-full", queueLength: state.queueLength, retryAfterMs: clampRetryAfter(drainMs / 2) };
   }
   const deadlineMs = request.ttftDeadlineMs;
   if (!deadlineMs) return { refuse: false };
   const requestsAhead = state.requestsAhead(request.cost);
-  const queuedMs = state.queueWaitMs(requestsAhead);
-  if (queuedMs === undefined && requestsAhead >= Math.max(1, state.slots)) {
+  const queuedMs = dispatchWaitMs(state, requestsAhead);
+  if (queuedMs === undefined) {
     return { refuse: true, reason: "pace-unknown", deadlineMs, requestsAhead, retryAfterMs: UNKNOWN_PACE_RETRY_MS };
   }
   const prefillBoundMs = (state.tokensAhead(request.cost) + state.inFlightPrefillTokens + request.cost) / tokensPerMs;

@@ -1,12 +1,10 @@
-// How long a request will wait in the queue for its position in it. Two measurements, the larger
-// wins: the pace the queue has been draining at (each dispatched request that found others ahead of
-// it tells how many milliseconds each position cost it: its wait / (ahead + 1); the 95th percentile
-// of the recent ones, so that 19 of 20 requests admitted at the limit wait no longer than said;
-// forgotten when the queue empties), and Little's law on the backends (the mean time recent requests held a sequence,
-// divided by the sequences the backends run at once). Whatever bounds the backends - sequences,
-// prefill tokens, decode - and however they finish (vLLM's batch ends together), that is the pace
-// the queue really drains at; a prompt-token estimate alone admitted requests to a decode-bound
-// backend that then waited tens of seconds.
+// How long a request will wait in the queue for its position in it, at the pace the queue has been
+// draining: each dispatched request that found others ahead of it tells how many milliseconds each
+// position cost it (its wait / (ahead + 1)); the 95th percentile of the recent ones is used, so that
+// 19 of 20 requests admitted at the limit wait no longer than said; forgotten when the queue empties.
+// Whatever bounds the backends - sequences, prefill tokens, decode, a shrunk KV cache - that is the
+// pace the queue really drains at. Beside it, the hold times of recent requests (dispatch to last
+// token) and their dispatch-to-first-token times, for sequence-slot-wait.ts and the first token.
 
 export interface DispatchedRequest {
   /** Time it spent queued (ms). */
@@ -48,21 +46,20 @@ export class QueueWaitModel {
     return this.firstTokens.length === 0 ? 0 : quantile(this.firstTokens, 0.95);
   }
 
-  /**
-   * Milliseconds of queueing per position with `slots` sequences running at once; undefined when
-   * neither the queue's pace nor any service time is known yet.
-   */
-  msPerPosition(slots: number): number | undefined {
-    const queuePace = this.paces.length >= this.minSamples ? quantile(this.paces, 0.95) : undefined;
-    const servicePace = this.services.length > 0 && slots > 0 ? mean(this.services) / slots : undefined;
-    if (queuePace === undefined) return servicePace;
-    return Math.max(queuePace, servicePace ?? 0);
+  /** How long a sequence was held that 19 of 20 recent requests did not exceed (ms); undefined before any finished. */
+  holdMs(): number | undefined {
+    return this.services.length === 0 ? undefined : quantile(this.services, 0.95);
   }
 
-  /** The expected queue wait of a request with `ahead` requests queued before it (ms). */
-  waitMs(ahead: number, slots: number): number | undefined {
+  /** Milliseconds of queueing per position; undefined until enough requests waited in a backlog. */
+  msPerPosition(): number | undefined {
+    return this.paces.length >= this.minSamples ? quantile(this.paces, 0.95) : undefined;
+  }
+
+  /** The expected queue wait of a request with `ahead` requests queued before it (ms), at the queue's pace. */
+  waitMs(ahead: number): number | undefined {
     if (ahead === 0) return 0;
-    const pace = this.msPerPosition(slots);
+    const pace = this.msPerPosition();
     return pace === undefined ? undefined : (ahead + 1) * pace;
   }
 }
@@ -71,8 +68,6 @@ function push(list: number[], value: number, window: number) {
   list.push(value);
   if (list.length > window) list.shift();
 }
-
-const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /** The q-quantile by nearest rank. */
 function quantile(values: readonly number[], q: number): number {
