@@ -34,7 +34,9 @@ before(async () => {
     simArgs: ["--time-scale", "4", "--mean-output-tokens", "24"],
     env: { DATABASE_URL: db.url, METRICS_FLUSH_INTERVAL_MS: "50" },
     serviceEnv: {
-      sentiment: { REDIS_URL: redisUrl, LOCK_KEY_PREFIX: `faults-${randomBytes(3).toString("hex")}:`, LOCK_TTL_MS: String(LOCK_TTL_MS) },
+      // All of a restaurant's reviews in one answer: one LLM request per analysis, so the requests of
+      // one restaurant that overlap belong to two analyses (the check below).
+      sentiment: { REDIS_URL: redisUrl, LOCK_KEY_PREFIX: `faults-${randomBytes(3).toString("hex")}:`, LOCK_TTL_MS: String(LOCK_TTL_MS), SENTIMENT_REVIEWS_PER_ANSWER: "200" },
     },
     twoReplicas: ["sentiment"],
   });

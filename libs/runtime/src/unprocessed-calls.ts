@@ -1,6 +1,7 @@
 // Calls that never reached a server's application logic are safe to send again whatever the method:
 // nothing ran. A server refusing calls while it drains says so in a trailer, and the client sends
-// such a call again (to another replica, round robin) even when the method is not idempotent. And
+// such a call again (to another replica, round robin) even when the method is not idempotent, as it
+// does a call grpc-js failed unsent for want of a ready connection. And
 // while no connection is ready (the one replica drained away, the next not yet connected), a call
 // waits briefly for one instead of failing at once: grpc-js fails such a call without sending it.
 // Together they let a rolling restart pass without failing non-idempotent calls (Complete,
@@ -8,6 +9,12 @@
 import { connectivityState } from "@grpc/grpc-js";
 import { delay, rethrowAbortError } from "abort-controller-x";
 import { ClientError, Metadata, Status, waitForChannelReady, type Channel, type ClientMiddleware } from "nice-grpc";
+
+/**
+ * grpc-js's words for a call its load balancer found no ready connection for: it failed the call
+ * without sending it (a replica gone, the next not yet connected), so nothing ran.
+ */
+const NEVER_SENT = /(^|: )No connection established/;
 
 /** Trailer of a refusal issued before the handler ran (its value says why, e.g. "draining"). */
 export const UNPROCESSED_TRAILER = "reviewlens-unprocessed";
@@ -49,7 +56,8 @@ export function unprocessedRetryMiddleware(channel: Channel, options: Unprocesse
         });
       } catch (error) {
         rethrowAbortError(error);
-        if (!unprocessed || attempt >= options.maxAttempts || !(error instanceof ClientError) || error.code !== Status.UNAVAILABLE) throw error;
+        if (!(error instanceof ClientError) || error.code !== Status.UNAVAILABLE || attempt >= options.maxAttempts) throw error;
+        if (!unprocessed && !NEVER_SENT.test(error.details)) throw error;
         const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
         await delay(signal, Math.round((backoff * (1 + Math.random())) / 2));
         await untilReady(channel, options.readyWaitMs, callOptions.deadline);

@@ -48,3 +48,19 @@ test("a Complete made while no connection is ready waits for the replica to come
     channel.close();
   }
 });
+
+test("a Complete that found no ready connection is sent again until one is up, though it did not wait for one", async () => {
+  const port = await freePort();
+  const unprocessed = { readyWaitMs: 0, maxAttempts: 10_000, baseDelayMs: 50, maxDelayMs: 200 };
+  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, `127.0.0.1:${port}`, { unprocessed });
+  const prompt = (text: string) => ({ request: { prompt: { $case: "text" as const, value: text } } });
+  try {
+    await assert.rejects(client.getStatus({}, { signal: AbortSignal.timeout(300) }), "nothing listens yet");
+    const call = client.complete(prompt("sent:c"));
+    await start(port);
+    assert.equal((await call).text, "done");
+    assert.equal((await client.complete(prompt("calls:c"))).text, "1", "only the attempt that found the server reached it");
+  } finally {
+    channel.close();
+  }
+});
