@@ -182,6 +182,29 @@ bench: proto
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
+# Overload held honestly: 2x and 5x the simulator's saturation for 60 s through each path (the
+# gateway over gRPC, its OpenAI facade): refusals and their retry delays, the admitted requests'
+# TTFT against the 2 s SLO, the gateway's memory, idle afterwards (bench-results/overload/; about 8
+# minutes). ARGS adds flags, e.g. ARGS="--duration 10 --multiples 2".
+.PHONY: bench-overload
+bench-overload: proto
+	node --import tsx tools/bench/src/main.ts overload $(ARGS)
+
+# The README's measured figures from the files the benchmarks wrote: each <!-- figures: FILE -->
+# block takes FILE's content (blocks whose benchmark was not run here stay as they were).
+.PHONY: readme-figures
+readme-figures:
+	node --import tsx tools/bench/src/report/readme-figures-command.ts README.md
+
+# Faults under load (test/faults): a vllm-sim replica SIGKILLed mid-stream, PostgreSQL and Redis
+# killed, vector-search SIGKILLed during a bulk ingest, a rolling restart of every service; each test
+# reconciles what was asked against what was stored and writes bench-results/faults/<fault>.json,
+# then one table (faults.md). One file at a time; about 10 minutes.
+.PHONY: bench-faults
+bench-faults: proto
+	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/faults/
+	node --import tsx test/faults/write-fault-table.ts
+
 # The analyses on a simulator profile in real time: single-restaurant latency and tokens, a
 # 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once
 # (bench-results/analyses/<profile>*.json and .md). BENCH_RUNS (default 20), BENCH_TIME_SCALE

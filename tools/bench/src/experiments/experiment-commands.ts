@@ -13,6 +13,7 @@ import { sideBySideCommands } from "./side-by-side-commands.js";
 import { topkCommand } from "./topk-command.js";
 import { planCommand } from "../analyses/plan-command.js";
 import { writeIndexPage } from "./index-page.js";
+import { overloadCommand } from "../overload/overload-command.js";
 
 const number = numberOption;
 
@@ -134,5 +135,5 @@ export function experimentCommands(out: (s: string) => void): Command[] {
       const { file, entries } = await writeIndexPage(o.resultsDir);
       out(`Wrote ${file} (${entries.length} benchmarks: ${entries.map((e) => e.name).join(", ")})`);
     });
-  return [...sideBySideCommands(out), topkCommand(out), planCommand(out), autoscaleCommand(out), index];
+  return [...sideBySideCommands(out), topkCommand(out), planCommand(out), autoscaleCommand(out), overloadCommand(out), index];
 }
