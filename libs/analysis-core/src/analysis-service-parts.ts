@@ -4,17 +4,18 @@ import type { Meter } from "@opentelemetry/api";
 import { analysisGuardSchema, createAnalysisGuardFromConfig, type AnalysisGuardConfig } from "@reviewlens/analysis-guard";
 import { inference, vectorsearch } from "@reviewlens/contracts";
 import { metricsStoreOptions, metricsStoreSchema, openMetricsStore, type MetricsStoreConfig } from "@reviewlens/metrics-store";
-import { allReady, createServiceClient, env, grpcDependency, type Logger } from "@reviewlens/runtime";
+import { allReady, createServiceClient, env, genAiConventionsSchema, grpcDependency, vectorSearchAddrField, type Logger } from "@reviewlens/runtime";
 import { instrumentRunner } from "./analysis-metrics.js";
 import type { AnalysisRunner } from "./analysis-runner.js";
 import { withGenAiClientTelemetry } from "./genai-client-telemetry.js";
 import { guardedRunner } from "./guarded-runner.js";
 
 export const analysisServiceSchema = {
-  VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
-  GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+  VECTOR_SEARCH_ADDR: vectorSearchAddrField,
+  GATEWAY_ADDR: env.string("127.0.0.1:50051").describe("inference-gateway address (`dns:///name:port` balances across replicas)"),
   ...metricsStoreSchema,
   ...analysisGuardSchema,
+  ...genAiConventionsSchema,
 };
 
 export interface AnalysisServiceContext {

@@ -7,7 +7,7 @@ import { runService } from "@reviewlens/runtime";
 import { OpenAiBackend } from "./adapters/openai-backend.js";
 import { VllmServerProbe } from "./adapters/vllm-server-probe.js";
 import { BackendPool } from "./backend-pool.js";
-import { gatewaySchema } from "./config.js";
+import { gatewayPorts, gatewaySchema } from "./config.js";
 import { Dispatcher, type Waiter } from "./dispatcher.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { GenAiTelemetry } from "./genai-telemetry.js";
@@ -21,7 +21,7 @@ import { TokenEstimator } from "./scheduling/token-estimator.js";
 
 await runService({
   name: "inference-gateway",
-  defaults: { grpcPort: 50051, metricsPort: 9461 },
+  defaults: gatewayPorts,
   schema: gatewaySchema,
   async build({ config, logger, meter }) {
     const store = await openMetricsStore({ ...metricsStoreOptions(config, logger, meter), name: "inference-gateway" });

@@ -1,6 +1,7 @@
 // Where the services are and how to reach them (flags, then environment, then local defaults).
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
+import { env, readConfig } from "@reviewlens/runtime/config";
 import { ChannelCredentials, createChannel, createClient, type Channel, type Client } from "nice-grpc";
 
 export interface ConnectionOptions {
@@ -15,17 +16,47 @@ export interface ConnectionOptions {
   timeoutMs: number;
 }
 
-export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): ConnectionOptions => ({
-  gateway: env["REVIEWLENS_GATEWAY_ADDR"] ?? "127.0.0.1:50051",
-  vectorSearch: env["REVIEWLENS_VECTOR_SEARCH_ADDR"] ?? "127.0.0.1:50052",
-  sentiment: env["REVIEWLENS_SENTIMENT_ADDR"] ?? "127.0.0.1:50053",
-  summarization: env["REVIEWLENS_SUMMARIZATION_ADDR"] ?? "127.0.0.1:50054",
-  tls: env["REVIEWLENS_TLS"] === "true",
-  ca: env["REVIEWLENS_TLS_CA"],
-  cert: env["REVIEWLENS_TLS_CERT"],
-  key: env["REVIEWLENS_TLS_KEY"],
-  timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
-});
+/** The CLI's environment: each variable is the default of the flag named in its description. */
+export const cliConnectionSchema = {
+  REVIEWLENS_GATEWAY_ADDR: env.string("127.0.0.1:50051").describe("inference-gateway address"),
+  REVIEWLENS_VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052").describe("vector-search address"),
+  REVIEWLENS_SENTIMENT_ADDR: env.string("127.0.0.1:50053").describe("sentiment address"),
+  REVIEWLENS_SUMMARIZATION_ADDR: env.string("127.0.0.1:50054").describe("summarization address"),
+  REVIEWLENS_TLS: env.boolean(false).describe("call the services over TLS"),
+  REVIEWLENS_TLS_CA: env.optional(env.string()).describe("CA certificate for TLS"),
+  REVIEWLENS_TLS_CERT: env.optional(env.string()).describe("client certificate for mTLS"),
+  REVIEWLENS_TLS_KEY: env.optional(env.string()).describe("client key for mTLS"),
+  REVIEWLENS_TIMEOUT_MS: env.integer(1, 86_400_000, 300_000).describe("deadline of each call"),
+};
+
+/** The flag that overrides each variable. */
+export const CLI_CONNECTION_FLAGS: Record<keyof typeof cliConnectionSchema, string> = {
+  REVIEWLENS_GATEWAY_ADDR: "--gateway",
+  REVIEWLENS_VECTOR_SEARCH_ADDR: "--vector-search",
+  REVIEWLENS_SENTIMENT_ADDR: "--sentiment",
+  REVIEWLENS_SUMMARIZATION_ADDR: "--summarization",
+  REVIEWLENS_TLS: "--tls",
+  REVIEWLENS_TLS_CA: "--ca",
+  REVIEWLENS_TLS_CERT: "--cert",
+  REVIEWLENS_TLS_KEY: "--key",
+  REVIEWLENS_TIMEOUT_MS: "--timeout",
+};
+
+/** Throws InvalidConfigError naming each variable at fault. */
+export function connectionDefaults(source: Record<string, string | undefined> = process.env): ConnectionOptions {
+  const c = readConfig(cliConnectionSchema, source);
+  return {
+    gateway: c.REVIEWLENS_GATEWAY_ADDR,
+    vectorSearch: c.REVIEWLENS_VECTOR_SEARCH_ADDR,
+    sentiment: c.REVIEWLENS_SENTIMENT_ADDR,
+    summarization: c.REVIEWLENS_SUMMARIZATION_ADDR,
+    tls: c.REVIEWLENS_TLS,
+    ca: c.REVIEWLENS_TLS_CA,
+    cert: c.REVIEWLENS_TLS_CERT,
+    key: c.REVIEWLENS_TLS_KEY,
+    timeoutMs: c.REVIEWLENS_TIMEOUT_MS,
+  };
+}
 
 function credentials(options: ConnectionOptions): ChannelCredentials {
   if (!options.tls) return ChannelCredentials.createInsecure();
