@@ -5,6 +5,7 @@ import { DEFAULT_TOP_K, MAX_TOP_K } from "@reviewlens/analysis-core";
 import { barOption } from "../report/chart-options.js";
 import type { ReportTable } from "../report/html-report.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
+import { invokedAs } from "../report/figure-file.js";
 import { numberOption } from "./number-option.js";
 import { renderTextTable } from "./text-table.js";
 import { runTopkExperiment, TOPK_ANALYSES, type TopkRow } from "./topk-experiment.js";
@@ -78,9 +79,10 @@ export function topkCommand(out: (s: string) => void): Command {
             },
           ],
         },
+        { command: invokedAs("bench-topk", process.argv.slice(3)) },
       );
       out(renderTextTable(table.columns, table.rows));
       for (const h of headline) out(h);
-      out(`Wrote ${files.json} and ${files.html}`);
+      out(`Wrote ${files.json}, ${files.html} and ${files.figures}`);
     });
 }
