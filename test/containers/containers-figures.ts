@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyze, ingestFile } from "@reviewlens/cli";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
-import { writeDocsFigures } from "@reviewlens/bench/figures";
+import { invokedAs, writeDocsFigures } from "@reviewlens/bench/figures";
 import { createTestDatabase, repoRoot } from "@reviewlens/testkit";
 import { containerStack, type ContainerStack } from "./container-stack.js";
 import { image, podman, waitForContainer } from "./podman.js";
@@ -175,5 +175,5 @@ const markdown = [
   "",
 ].join("\n");
 writeFileSync(join(out, "figures.md"), markdown);
-const docsFigures = writeDocsFigures("containers", `${process.env["BENCH_QUICK"] === "1" ? "BENCH_QUICK=1 " : ""}make bench-containers`, markdown);
+const docsFigures = writeDocsFigures("containers", invokedAs("bench-containers", []), markdown);
 log(`wrote ${join(out, "figures.json")}, figures.md and ${docsFigures}`);

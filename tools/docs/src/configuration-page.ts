@@ -23,7 +23,7 @@ default runs the embedded default: one process per service, no external server.
 - The scheduler's flags override their variable for one run; the CLI's flags override its
   \`REVIEWLENS_*\` variables.
 - In Kubernetes the charts set these through \`<chart>.env\` and \`<chart>.secretEnv\` (see
-  [operations](operations.md#kubernetes)).
+  [Kubernetes](kubernetes.md)).
 
 The benchmarks' own knobs (\`BENCH_*\`, \`ARGS\`) are in [benchmarks](benchmarks.md); the test
 scripts' (\`TEST_*\`, set by \`scripts/test-servers.sh\`) are not settings of the product.

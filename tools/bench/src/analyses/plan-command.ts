@@ -1,6 +1,6 @@
 // `bench analysis-plans`: every analysis under each prompt plan, measured on the simulator and
 // predicted by the latency model; writes bench-results/analysis-plans/result.json, report.html and
-// table.md (the table the README quotes).
+// table.md (and docs/figures/analysis-plans.md, which docs/benchmarks.md includes).
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command } from "commander";

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "@reviewlens/testkit";
-import { writeDocsFigures } from "../report/figure-file.js";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 import { markdownTable } from "../report/markdown-report.js";
 import { interArrivalTimes } from "../load/arrival-process.js";
 import { percentile } from "../load/percentiles.js";
@@ -121,5 +121,5 @@ figures.push(
 const outDir = join(repoRoot, "bench-results", "gateway");
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "policy-model.json"), JSON.stringify(output, null, 2));
-const figuresFile = writeDocsFigures("policy-model", `${process.env["MODEL_SEEDS"] ? `MODEL_SEEDS=${process.env["MODEL_SEEDS"]} ` : ""}make bench-policy-model`, figures.join("\n\n"));
+const figuresFile = writeDocsFigures("policy-model", invokedAs("bench-policy-model", []), figures.join("\n\n"));
 log(`\nwritten to ${join(outDir, "policy-model.json")} and ${figuresFile}`);

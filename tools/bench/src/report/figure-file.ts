@@ -39,10 +39,10 @@ export function writeDocsFigures(subject: string, command: string, body: string,
   return file;
 }
 
-/** The command line that started this process, as `make` would have run it (for the figures' header). */
+/** The command line that started this process, as `make` would have run it, with the benchmarks' own variables (for the figures' header). */
 export function invokedAs(makeTarget: string, args: string[] = process.argv.slice(2)): string {
   const env = Object.entries(process.env)
-    .filter(([k]) => k.startsWith("BENCH_"))
+    .filter(([k]) => /^(BENCH_|WATCHDOG_BENCH_|MODEL_SEEDS$)/.test(k))
     .map(([k, v]) => `${k}=${v} `)
     .join("");
   const quoted = args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ");
