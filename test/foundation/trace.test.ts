@@ -29,7 +29,8 @@ describe("distributed tracing", () => {
       15_000,
     );
     const downstream = await waitFor(
-      () => receiver.spans.find((s) => s.service === "vector-search" && s.traceId === entry.traceId && s.name.endsWith("GetRepresentativeReviews")),
+      // The restaurant has no reviews: sentiment asks vector-search for its stats, then refuses (NOT_FOUND).
+      () => receiver.spans.find((s) => s.service === "vector-search" && s.traceId === entry.traceId && s.name.endsWith("GetRestaurantStats")),
       "vector-search's span in the same trace",
       15_000,
     );

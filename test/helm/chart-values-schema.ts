@@ -43,6 +43,12 @@ const secretEnv = mapOf(object({ secretName: { type: "string", minLength: 1 }, k
   propertyNames: envName,
 });
 
+/** The Secret holding the gateway's gRPC API key (GATEWAY_GRPC_API_KEY); empty secretName: off. */
+const gatewayApiKey = object(
+  { secretName: string, key: string },
+  { description: "the gateway's gRPC API key from a Secret: the gateway requires it, its callers send it; empty secretName: global.gatewayApiKey, else off" },
+);
+
 const probeTiming = object({
   enabled: boolean,
   initialDelaySeconds: integer(0),
@@ -188,6 +194,7 @@ const chartSchema = (title: string, properties: Record<string, Schema>, required
 });
 
 const component = (title: string) => chartSchema(title, deployment, deploymentRequired);
+const gatewayCaller = (title: string) => chartSchema(title, { ...deployment, gatewayApiKey }, deploymentRequired);
 
 const components = ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm", "vllm-sim", "scheduler", "watchdog"] as const;
 
@@ -197,6 +204,7 @@ export function chartValuesSchemas(): Record<string, Schema> {
       "inference-gateway chart values",
       {
         ...deployment,
+        gatewayApiKey,
         ingress: object(
           {
             enabled: boolean,
@@ -210,9 +218,9 @@ export function chartValuesSchemas(): Record<string, Schema> {
       },
       deploymentRequired,
     ),
-    "vector-search": component("vector-search chart values"),
-    sentiment: component("sentiment chart values"),
-    summarization: component("summarization chart values"),
+    "vector-search": gatewayCaller("vector-search chart values"),
+    sentiment: gatewayCaller("sentiment chart values"),
+    summarization: gatewayCaller("summarization chart values"),
     "vllm-sim": component("vllm-sim chart values"),
     vllm: chartSchema(
       "vllm chart values",
@@ -286,6 +294,7 @@ export function chartValuesSchemas(): Record<string, Schema> {
             otlpEndpoint: container["otlpEndpoint"] as Schema,
             autoscaling: object({ engine: { enum: ["hpa", "keda"] } }),
             prometheus: object({ address: { type: "string", pattern: "^https?://" } }),
+            gatewayApiKey,
           },
         },
         ...Object.fromEntries(components.map((c) => [c, { type: "object", properties: { enabled: boolean } }])),

@@ -55,6 +55,29 @@ for (const version of helmVersions) {
         assert.match(gateway, /"name":"GATEWAY_API_KEY","valueFrom":\{"secretKeyRef":\{"name":"reviewlens-gateway","key":"api-key"\}\}/);
         assert.match(gateway, /"name":"OTEL_EXPORTER_OTLP_ENDPOINT","value":"http:\/\/otel-collector\.observability\.svc:4318"/);
       });
+      it("the gateway's gRPC API key is off by default, and from a given Secret the gateway requires it and its callers send it", () => {
+        const keyRefs = (objects: ReturnType<typeof charts.render>) =>
+          Object.fromEntries(
+            byKind(objects, "Deployment").map((d) => {
+              const containers = (d.spec as { template: { spec: { containers: Array<{ env?: Array<{ name: string; valueFrom?: unknown }> }> } } }).template.spec.containers;
+              return [d.metadata.name, containers[0]!.env?.find((e) => e.name === "GATEWAY_GRPC_API_KEY")?.valueFrom];
+            }),
+          );
+        assert.ok(Object.values(keyRefs(charts.render("reviewlens"))).every((ref) => ref === undefined), "off by default");
+        const ref = { secretKeyRef: { name: "reviewlens-grpc", key: "api-key" } };
+        const on = keyRefs(charts.render("reviewlens", ["--set", "vllm-sim.enabled=true", "--set", "global.gatewayApiKey.secretName=reviewlens-grpc"]));
+        assert.deepEqual(on, {
+          "rl-inference-gateway": ref,
+          "rl-sentiment": ref,
+          "rl-summarization": ref,
+          "rl-vector-search": ref,
+          "rl-vllm": undefined,
+          "rl-vllm-sim": undefined,
+          "rl-watchdog": undefined,
+        });
+        const alone = keyRefs(charts.render("inference-gateway", ["--set", "gatewayApiKey.secretName=gw-grpc", "--set", "gatewayApiKey.key=token"]));
+        assert.deepEqual(alone, { "rl-inference-gateway": { secretKeyRef: { name: "gw-grpc", key: "token" } } });
+      });
       it("without the Prometheus Operator's API no ServiceMonitor is rendered", () => {
         assert.equal(byKind(charts.render("reviewlens"), "ServiceMonitor").length, 0);
       });

@@ -53,6 +53,13 @@ Context: (dict "root" $ "extraArgs" (list ...)).
       value: {{ include "reviewlens-lib.envValue" (list $root $value) | quote }}
     {{- end }}
     {{- end }}
+    {{- with (include "reviewlens-lib.gatewayApiKey" $root | fromYaml) }}
+    - name: GATEWAY_GRPC_API_KEY
+      valueFrom:
+        secretKeyRef:
+          name: {{ tpl .secretName $root | quote }}
+          key: {{ .key | quote }}
+    {{- end }}
     {{- range $name, $ref := $v.secretEnv }}
     - name: {{ $name }}
       valueFrom:

@@ -87,3 +87,20 @@ app.kubernetes.io/part-of: reviewlens
 {{- int .Values.terminationGracePeriodSeconds -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+The gateway's gRPC API key Secret, for a chart that declares gatewayApiKey (the gateway requires
+the key, its callers send it): its own secretName, else global.gatewayApiKey's; empty when neither
+names a Secret (the key is off).
+*/}}
+{{- define "reviewlens-lib.gatewayApiKey" -}}
+{{- if hasKey .Values "gatewayApiKey" -}}
+{{- $own := .Values.gatewayApiKey | default dict -}}
+{{- $global := dig "gatewayApiKey" dict (.Values.global | default dict) -}}
+{{- $secretName := $own.secretName | default $global.secretName -}}
+{{- if $secretName -}}
+secretName: {{ $secretName | quote }}
+key: {{ $own.key | default $global.key | default "api-key" | quote }}
+{{- end -}}
+{{- end -}}
+{{- end -}}

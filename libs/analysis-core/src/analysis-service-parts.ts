@@ -4,7 +4,7 @@ import type { Meter } from "@opentelemetry/api";
 import { analysisGuardSchema, createAnalysisGuardFromConfig, type AnalysisGuardConfig } from "@reviewlens/analysis-guard";
 import { inference, vectorsearch } from "@reviewlens/contracts";
 import { metricsStoreOptions, metricsStoreSchema, openMetricsStore, type MetricsStoreConfig } from "@reviewlens/metrics-store";
-import { allReady, createServiceClient, env, genAiConventionsSchema, grpcDependency, vectorSearchAddrField, type Logger } from "@reviewlens/runtime";
+import { allReady, createServiceClient, env, gatewayGrpcApiKeyClientField, genAiConventionsSchema, grpcDependency, vectorSearchAddrField, type Logger } from "@reviewlens/runtime";
 import { instrumentRunner } from "./analysis-metrics.js";
 import type { AnalysisRunner } from "./analysis-runner.js";
 import { withGenAiClientTelemetry } from "./genai-client-telemetry.js";
@@ -13,20 +13,21 @@ import { guardedRunner } from "./guarded-runner.js";
 export const analysisServiceSchema = {
   VECTOR_SEARCH_ADDR: vectorSearchAddrField,
   GATEWAY_ADDR: env.string("127.0.0.1:50051").describe("inference-gateway address (`dns:///name:port` balances across replicas)"),
+  GATEWAY_GRPC_API_KEY: gatewayGrpcApiKeyClientField,
   ...metricsStoreSchema,
   ...analysisGuardSchema,
   ...genAiConventionsSchema,
 };
 
 export interface AnalysisServiceContext {
-  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string };
+  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string; GATEWAY_GRPC_API_KEY?: string | undefined };
   logger: Logger;
   meter: Meter;
 }
 
 export async function openAnalysisDependencies({ config, logger, meter }: AnalysisServiceContext) {
   const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
-  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR);
+  const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { apiKey: config.GATEWAY_GRPC_API_KEY });
   const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
   const store = await openMetricsStore(metricsStoreOptions(config, logger, meter));
   const guard = createAnalysisGuardFromConfig(config, { store, logger, meter });

@@ -2,6 +2,7 @@
 // (lock -> SKIP -> run -> record analysis_metrics and state -> release).
 import type { AnalysisGuard, AnalysisVersion } from "@reviewlens/analysis-guard";
 import { common, type vectorsearch } from "@reviewlens/contracts";
+import { NotFoundError, quoted } from "@reviewlens/runtime";
 import type { AnalysisKey, AnalysisOutcome, AnalysisRunner, ResultCodec } from "./analysis-runner.js";
 import { asDependencyError } from "./dependency-errors.js";
 
@@ -40,6 +41,9 @@ export function guardedRunner(guard: Pick<AnalysisGuard, "run">, stats: Restaura
   return {
     async run<T>(key: AnalysisKey, execute: (signal: AbortSignal) => Promise<AnalysisOutcome<T>>, signal: AbortSignal, codec?: ResultCodec<T>) {
       const version = await versionOf(stats, key.restaurantId, signal);
+      // Nothing to analyse: refused before the lock, the SKIP state or any record, so a client
+      // cannot fill analysis_state and analysis_metrics with rows for restaurants that do not exist.
+      if (version.reviewCount === 0) throw new NotFoundError(`restaurant_id: no reviews are stored for restaurant ${quoted(key.restaurantId)}`);
       let report: common.AnalysisReport | undefined;
       const outcome = await guard.run<T>(
         { restaurantId: key.restaurantId, analysisType: guardAnalysisType(key), force: key.force, version, signal },

@@ -1,12 +1,25 @@
-// Review text is data: each review sits in its own <review> element with its text escaped, so a
-// review cannot close its element, open another one or pose as an instruction outside it.
+// Review text is data: each review sits in its own <review> element with its text escaped (the
+// angle brackets and their lookalikes too), so a review cannot close its element, open another one
+// or pose as an instruction outside it.
 
 // C0 controls except tab and newline, DEL, and the bidi overrides used to hide text.
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
 
+// Characters a model may read as < and > (fullwidth, small form, angle brackets): "＜/review＞"
+// must not pose as the closing tag. Escaped like the ASCII ones.
+const LOOKALIKE_OPEN = /[\uFF1C\uFE64\u2329\u27E8\u3008]/g;
+const LOOKALIKE_CLOSE = /[\uFF1E\uFE65\u232A\u27E9\u3009]/g;
+
 export function escapeReviewText(text: string): string {
-  return text.normalize("NFC").replace(INVISIBLE, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .normalize("NFC")
+    .replace(INVISIBLE, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(LOOKALIKE_OPEN, "&lt;")
+    .replace(LOOKALIKE_CLOSE, "&gt;");
 }
 
 /** One review block; `ref` is a short reference the model answers with (never user-controlled). */

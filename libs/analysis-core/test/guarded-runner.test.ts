@@ -99,6 +99,20 @@ describe("guardedRunner", () => {
     assert.equal(store.rows[0]!.status, "failed");
   });
 
+  it("refuses a restaurant without reviews with NOT_FOUND naming restaurant_id, before the lock, the SKIP state or any record", async () => {
+    const store = memoryStore();
+    const calls = { n: 0 };
+    const runner = guardedRunner(createAnalysisGuard({ lock: createMemoryLock(), store, logger: createLogger("test", "silent") }), stats(0));
+    await assert.rejects(runner.run({ restaurantId: "r1", analysisType: "summary", force: true }, analysis(calls), signal), (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.match(e.message, /^restaurant_id: no reviews are stored for restaurant "r1"$/);
+      return true;
+    });
+    assert.equal(calls.n, 0);
+    assert.deepEqual(store.rows, []);
+    assert.equal(await store.getAnalysisState("r1", "summary"), undefined);
+  });
+
   it("names variants in the guard's analysis type", () => {
     assert.equal(guardAnalysisType({ restaurantId: "r", analysisType: "summary", force: false }), "summary");
     assert.equal(guardAnalysisType({ restaurantId: "r", analysisType: "summary", force: false, variant: "k=5" }), "summary:k=5");

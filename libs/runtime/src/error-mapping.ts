@@ -1,5 +1,6 @@
 // The one mapping of domain errors to gRPC statuses (status, message, retry hint), and the server
-// middleware that answers with it; unexpected errors become INTERNAL and are logged.
+// middleware that answers with it; unexpected errors become INTERNAL and are logged. Every message
+// leaving a handler is capped: a long one would not fit the trailers that carry it.
 import { isAbortError } from "abort-controller-x";
 import { ServerError, Status, type ServerMiddleware } from "nice-grpc";
 import {
@@ -16,6 +17,7 @@ import {
   UnavailableError,
   UnusableResultError,
 } from "./domain-errors.js";
+import { capErrorMessage } from "./error-messages.js";
 import type { Logger } from "./logger.js";
 
 export interface ErrorStatus {
@@ -56,14 +58,15 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
     try {
       return yield* call.next(call.request, context);
     } catch (error) {
-      if (error instanceof ServerError || isAbortError(error)) throw error;
+      if (isAbortError(error)) throw error;
+      if (error instanceof ServerError) throw capErrorMessage(error.details) === error.details ? error : new ServerError(error.code, capErrorMessage(error.details));
       const mapped = statusOf(error);
       if (mapped) {
         if (mapped.retryAfterMs !== undefined) context.trailer.set("grpc-retry-pushback-ms", String(mapped.retryAfterMs));
-        throw new ServerError(mapped.status, mapped.message);
+        throw new ServerError(mapped.status, capErrorMessage(mapped.message));
       }
       logger.error({ err: error, method: call.method.path }, "unexpected error in handler");
-      throw new ServerError(Status.INTERNAL, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ServerError(Status.INTERNAL, capErrorMessage(`internal error: ${error instanceof Error ? error.message : String(error)}`));
     }
   };
 }

@@ -3,18 +3,19 @@ import { createChannel, createClientFactory, type Channel, type Client, type Com
 import { deadlineMiddleware } from "nice-grpc-client-middleware-deadline";
 import { retryMiddleware } from "nice-grpc-client-middleware-retry";
 import { openTelemetryClientMiddleware } from "nice-grpc-opentelemetry";
+import { apiKeyClientMiddleware } from "./api-key-auth.js";
 import { channelCredentials, clientTlsFromEnv, type ClientTlsFiles } from "./tls.js";
 
-const clientFactory = createClientFactory()
-  .use(openTelemetryClientMiddleware())
-  .use(retryMiddleware)
-  .use(deadlineMiddleware);
+const clientFactory = (apiKey: string | undefined) =>
+  createClientFactory().use(openTelemetryClientMiddleware()).use(apiKeyClientMiddleware(apiKey)).use(retryMiddleware).use(deadlineMiddleware);
 
 export interface ClientOptions {
   /** Deadline applied to every call that does not set its own, in milliseconds. */
   defaultDeadlineMs?: number;
   /** TLS files; default: GRPC_CLIENT_TLS_* from the environment (insecure when unset). */
   tls?: ClientTlsFiles;
+  /** Sent on every call as `authorization: Bearer <key>` (a server started with an API key). */
+  apiKey?: string | undefined;
 }
 
 /**
@@ -30,7 +31,7 @@ export function createServiceClient<D extends CompatServiceDefinition>(
     "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     "grpc.keepalive_time_ms": 30_000,
   });
-  const client = clientFactory.create(definition, channel, {
+  const client = clientFactory(options.apiKey).create(definition, channel, {
     "*": {
       ...(options.defaultDeadlineMs ? { deadline: options.defaultDeadlineMs } : {}),
       retryMaxAttempts: 2,

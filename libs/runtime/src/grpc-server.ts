@@ -7,9 +7,12 @@ import { createServer, ServerError, Status, type Server, type ServerMiddleware }
 import { openTelemetryServerMiddleware } from "nice-grpc-opentelemetry";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
 import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
+import { apiKeyAuthMiddleware } from "./api-key-auth.js";
 import { callLoggingMiddleware } from "./call-logging.js";
 import { errorMappingMiddleware } from "./error-mapping.js";
 import { healthFileDescriptorSet } from "./health-descriptor.js";
+import { isHealthOrReflection } from "./infrastructure-methods.js";
+import { malformedRequestMiddleware, withTolerantDecoding } from "./malformed-requests.js";
 import type { Logger } from "./logger.js";
 import { reflectionFileDescriptorSet } from "./reflection-descriptor.js";
 import { rpcMetricsMiddleware } from "./rpc-metrics.js";
@@ -24,12 +27,11 @@ const ServerReflectionV1AlphaService = {
 // Health checks (readiness probes, every few seconds from every peer) and reflection are not
 // traced: as single-span traces they were most of what reached the tracing backend. Their
 // rpc_server_* metrics stay.
-const UNTRACED_PATHS = ["/grpc.health.v1.Health/", "/grpc.reflection.v1.ServerReflection/", "/grpc.reflection.v1alpha.ServerReflection/"];
 
 function tracingExceptProbes(): ServerMiddleware {
   const traced = openTelemetryServerMiddleware();
   return async function* tracing(call, context) {
-    if (UNTRACED_PATHS.some((p) => call.method.path.startsWith(p))) return yield* call.next(call.request, context);
+    if (isHealthOrReflection(call.method.path)) return yield* call.next(call.request, context);
     return yield* traced(call, context);
   };
 }
@@ -48,6 +50,8 @@ export interface GrpcServerOptions {
   meter: Meter;
   services: ServiceRegistration[];
   maxReceiveMessageBytes?: number;
+  /** Callers must send `authorization: Bearer <key>` (health and reflection stay open); unset: no key. */
+  apiKey?: string | undefined;
 }
 
 /**
@@ -71,8 +75,10 @@ export class GrpcServer {
       .use(this.drainGuard())
       .use(rpcMetricsMiddleware(options.meter))
       .use(callLoggingMiddleware(options.logger))
-      .use(errorMappingMiddleware(options.logger));
-    this.server.add(HealthDefinition, HealthServiceImpl(this.health));
+      .use(apiKeyAuthMiddleware(options.apiKey))
+      .use(errorMappingMiddleware(options.logger))
+      .use(malformedRequestMiddleware());
+    this.server.add(withTolerantDecoding(HealthDefinition), HealthServiceImpl(this.health));
     const descriptors = Buffer.concat([readFileSync(descriptorSetPath), healthFileDescriptorSet(), reflectionFileDescriptorSet()]);
     const reflection = ServerReflection(descriptors, [
       ...this.serviceNames,
@@ -80,13 +86,13 @@ export class GrpcServer {
       "grpc.reflection.v1.ServerReflection",
       "grpc.reflection.v1alpha.ServerReflection",
     ]);
-    this.server.add(ServerReflectionService, reflection);
+    this.server.add(withTolerantDecoding(ServerReflectionService), reflection);
     // v1alpha is v1 under another package name (the same messages on the wire); many tools still
     // speak only v1alpha, and grpc-go and grpc-java servers register both.
-    this.server.add(ServerReflectionV1AlphaService, reflection);
+    this.server.add(withTolerantDecoding(ServerReflectionV1AlphaService), reflection);
     for (const { definition, implementation } of options.services) {
       // The generic definitions and their implementations line up by construction (ts-proto).
-      this.server.add(definition as never, implementation as never);
+      this.server.add(withTolerantDecoding(definition) as never, implementation as never);
     }
     this.health.setStatus("healthy", LIVENESS_SERVICE);
     this.setReady(false);

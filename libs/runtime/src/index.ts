@@ -1,5 +1,8 @@
+export * from "./api-key.js";
+export * from "./api-key-auth.js";
 export * from "./config.js";
 export * from "./domain-errors.js";
+export * from "./error-messages.js";
 export { statusOf, Status, type ErrorStatus } from "./error-mapping.js";
 export * from "./grpc-client.js";
 export * from "./grpc-server.js";

@@ -22,6 +22,11 @@ export const dataDirField = env
 /** Where callers (the analysis services, the scheduler) reach vector-search. */
 export const vectorSearchAddrField = env.string("127.0.0.1:50052").describe("vector-search address (`dns:///name:port` balances across replicas)");
 
+/** The inference gateway's gRPC API key, as its callers (vector-search, the analysis services) send it. */
+export const gatewayGrpcApiKeyClientField = env
+  .optional(env.string())
+  .describe("the gateway's gRPC API key, sent as `authorization: Bearer <key>` with every call to it; needed when the gateway sets `GATEWAY_GRPC_API_KEY`");
+
 export function commonSchema(defaults: ServicePorts) {
   return {
     HOST: env.string("0.0.0.0").describe("address to bind gRPC and metrics"),
@@ -29,6 +34,9 @@ export function commonSchema(defaults: ServicePorts) {
     METRICS_PORT: env.port(defaults.metricsPort).describe("Prometheus `/metrics` port"),
     DRAIN_TIMEOUT_MS: env.integer(0, 3_600_000, 10_000).describe("how long SIGTERM waits for in-flight calls"),
     READINESS_INTERVAL_MS: env.integer(100, 600_000, 2_000).describe("how often dependencies are probed for readiness"),
+    GRPC_MAX_MESSAGE_BYTES: env
+      .integer(1_024, 2_147_483_647, 16 * 1024 * 1024)
+      .describe("largest request message accepted; a larger one is refused with `RESOURCE_EXHAUSTED` by gRPC itself, before any handler runs"),
     OTEL_EXPORTER_OTLP_ENDPOINT: env.optional(env.url()).describe("OTLP/HTTP endpoint for traces (e.g. `http://otel-collector:4318`); unset: no export"),
     TLS_CERT_FILE: env.optional(env.string()).describe("serve gRPC over TLS with this certificate (a file, e.g. from a Kubernetes Secret volume); needs `TLS_KEY_FILE`"),
     TLS_KEY_FILE: env.optional(env.string()).describe("the key of `TLS_CERT_FILE`"),

@@ -17,6 +17,8 @@ export interface ServiceParts {
   services: ServiceRegistration[];
   /** True when every dependency answers; polled until shutdown. Default: always ready. */
   readiness?: (signal: AbortSignal) => Promise<boolean>;
+  /** Callers must send `authorization: Bearer <key>` (health and reflection stay open); unset: open. */
+  apiKey?: string | undefined;
   /** Flush buffers and close connections after the server drained. */
   close?: () => Promise<void>;
 }
@@ -55,7 +57,7 @@ export async function runService<S extends Schema>(options: ServiceDefinitionOpt
   });
   const logger = createLogger(options.name, config.LOG_LEVEL);
   const parts = await options.build({ config, logger, meter: telemetry.meter });
-  const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services });
+  const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services, apiKey: parts.apiKey, maxReceiveMessageBytes: config.GRPC_MAX_MESSAGE_BYTES });
   const grpcPort = await server.listen(
     config.HOST,
     config.GRPC_PORT,

@@ -1,29 +1,13 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { inference } from "@reviewlens/contracts";
 import { channelCredentials } from "@reviewlens/runtime";
 import { startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
 import { createChannel, createClient } from "nice-grpc";
-
-// A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
-function makeCertificates(dir: string) {
-  const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-  ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=test-ca");
-  for (const name of ["server", "client"]) {
-    ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
-    const ext = join(dir, `${name}.ext`);
-    execFileSync("bash", ["-c", `echo "subjectAltName=IP:127.0.0.1,DNS:localhost" > ${ext}`]);
-    ssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", "-extfile", ext);
-  }
-  return (f: string) => join(dir, f);
-}
+import { makeCertificates } from "./test-certificates.js";
 
 describe("gRPC over mTLS", () => {
-  const file = makeCertificates(mkdtempSync(join(tmpdir(), "tls-")));
+  const file = makeCertificates();
   let service: ServiceProcess;
   before(async () => {
     service = await startServiceProcess({

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { vectorsearch } from "@reviewlens/contracts";
 import { toUploadReview, type ReviewRecord } from "@reviewlens/demo-data";
 import { createChannel, createClient } from "nice-grpc";
+import { startRecordingProxy, type RecordingProxy } from "./recording-proxy.js";
 import { startServiceProcess, type ServiceProcess } from "./service-process.js";
 
 export interface AnalysisStack {
@@ -14,6 +15,9 @@ export interface AnalysisStack {
   simUrl: string;
   /** Every simulator replica behind the gateway (one unless simReplicas says more). */
   sims: Array<{ process: ServiceProcess; url: string }>;
+  /** With `recordBackend`: the proxy in front of each replica (the gateway calls these), the first's here. */
+  backend: RecordingProxy | undefined;
+  backends: RecordingProxy[];
   gateway: ServiceProcess;
   vectorSearch: ServiceProcess;
   sentiment: ServiceProcess;
@@ -33,11 +37,14 @@ export interface AnalysisStackOptions {
   analysisEnv?: Record<string, string>;
   /** Added to the gateway's environment only. */
   gatewayEnv?: Record<string, string>;
+  /** A recording proxy in front of each replica: the requests the simulators received. */
+  recordBackend?: boolean;
 }
 
 export async function startAnalysisStack(options: AnalysisStackOptions = {}): Promise<AnalysisStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "reviewlens-analyses-"));
   const started: ServiceProcess[] = [];
+  const backends: RecordingProxy[] = [];
   const start = async (entry: string, env: Record<string, string>, extra: Partial<Parameters<typeof startServiceProcess>[0]> = {}) => {
     // Generous start-up time: the machine is shared and loading the tokenizer takes seconds.
     const p = await startServiceProcess({ entry, env: { DATA_DIR: dataDir, READINESS_INTERVAL_MS: "200", ...options.env, ...env }, timeoutMs: 120_000, ...extra });
@@ -51,7 +58,9 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
     };
     const sims = await Promise.all(Array.from({ length: options.simReplicas ?? 1 }, startSim));
     const [sim, simUrl] = [sims[0]!.process, sims[0]!.url];
-    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: sims.map((s) => s.url).join(","), GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
+    if (options.recordBackend) for (const s of sims) backends.push(await startRecordingProxy(s.url));
+    const backendUrls = options.recordBackend ? backends.map((b) => b.url) : sims.map((s) => s.url);
+    const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: backendUrls.join(","), GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
     const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
     const [sentiment, summarization] = await Promise.all([start("services/sentiment/src/main.ts", peers), start("services/summarization/src/main.ts", peers)]);
@@ -59,6 +68,8 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
       sim,
       simUrl,
       sims,
+      backend: backends[0],
+      backends,
       gateway,
       vectorSearch,
       sentiment,
@@ -68,12 +79,14 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
         await Promise.all([sentiment.stop(), summarization.stop()]);
         await vectorSearch.stop();
         await gateway.stop();
+        for (const b of backends) await b.close();
         await Promise.all(sims.map((s) => s.process.stop()));
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await Promise.all(started.map((p) => p.stop()));
+    for (const b of backends) await b.close();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }

@@ -6,3 +6,5 @@ export * from "./test-database.js";
 export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
 export * from "./prometheus-series.js";
+export * from "./raw-grpc-client.js";
+export * from "./recording-proxy.js";

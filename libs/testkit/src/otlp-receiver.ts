@@ -15,6 +15,8 @@ export interface ReceivedSpan {
 export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
+  /** Every export request's body as received (names, attributes, events, status messages). */
+  bodies: string[];
   close(): Promise<void>;
 }
 
@@ -43,10 +45,12 @@ const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const bodies: string[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
     req.on("end", () => {
+      bodies.push(body);
       try {
         const payload = JSON.parse(body) as OtlpExport;
         for (const rs of payload.resourceSpans ?? []) {
@@ -76,6 +80,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    bodies,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

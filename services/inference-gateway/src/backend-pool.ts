@@ -17,6 +17,8 @@ export interface PooledBackend {
   lastLoad: BackendLoadSample;
   /** Requests it refused with 503/429 (its own admission): requeued, never counted as failures. */
   admissionRejections: number;
+  /** The model's context length (max_model_len of /v1/models), when the server reports it. */
+  contextTokens: number | undefined;
   /** Load the router compares: the fuller admission budget plus waiting beyond our own prefills. */
   readonly load: number;
 }
@@ -40,6 +42,8 @@ class Backend implements PooledBackend {
   lastError = "";
   lastLoad: BackendLoadSample = { running: 0, waiting: 0, kvCacheUsage: 0 };
   admissionRejections = 0;
+  contextTokens: number | undefined;
+  contextChecked = false;
   tokenizeChecked = false;
   readonly admission: AdmissionController;
   readonly drained: Promise<void>;
@@ -96,6 +100,12 @@ export class BackendPool {
   withRoomFor(cost: number | ((backend: PooledBackend) => number), priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
     const costOn = typeof cost === "number" ? () => cost : cost;
     return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(costOn(b), priority, latencySensitive));
+  }
+
+  /** The smallest context length the healthy replicas report (a request may go to any of them). */
+  contextTokens(): number | undefined {
+    const known = this.list().filter((b) => b.healthy && !b.draining && b.contextTokens !== undefined);
+    return known.length === 0 ? undefined : Math.min(...known.map((b) => b.contextTokens!));
   }
 
   get anyHealthy(): boolean {
@@ -190,6 +200,8 @@ export class BackendPool {
         backend.lastLoad = load;
         backend.admission.observe(load, prefilling);
       }
+      // Known before the replica takes traffic: prompts beyond it are refused in the gateway.
+      if (!backend.contextChecked) await this.learnContext(backend);
       backend.consecutiveFailures = 0;
       this.setHealthy(backend, true);
       this.roomFreed();
@@ -199,6 +211,20 @@ export class BackendPool {
       backend.lastError = error instanceof Error ? error.message : String(error);
       // A replica never seen healthy stays out; a healthy one gets `unhealthyAfter` chances.
       if (!backend.healthy || ++backend.consecutiveFailures >= this.options.unhealthyAfter) this.setHealthy(backend, false);
+    }
+  }
+
+  /**
+   * Reads the model's context length once; a server whose model list lacks it is asked no more. A
+   * failed read leaves the replica's health to its probes and is tried again at the next one.
+   */
+  private async learnContext(backend: Backend) {
+    try {
+      const [model] = await backend.api.models(this.stopped.signal);
+      backend.contextTokens = model?.maxModelLen;
+      backend.contextChecked = true;
+    } catch {
+      // the backend's health is the probe's to judge; the context check waits for a later read
     }
   }
 

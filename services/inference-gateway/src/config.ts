@@ -12,7 +12,10 @@ export const gatewaySchema = {
     .describe("comma-separated OpenAI-compatible backends: vLLM, vllm-sim, or others (SGLang, llama.cpp's server, TGI, Ollama: the gateway does without the signals they lack)"),
   VLLM_API_KEY: env.string("EMPTY").describe("bearer key sent to the backends"),
   GATEWAY_HTTP_PORT: env.port(8080).describe("OpenAI-compatible facade and `/admin/backends`"),
-  GATEWAY_API_KEY: env.optional(env.string()).describe("when set, the facade and admin endpoints require `Authorization: Bearer` with it"),
+  GATEWAY_API_KEY: env.optional(env.string()).describe("when set, the facade and admin endpoints require `Authorization: Bearer` with it (compared in constant time)"),
+  GATEWAY_GRPC_API_KEY: env
+    .optional(env.string())
+    .describe("when set, every gRPC call but health and reflection must carry `authorization: Bearer <key>` metadata; a missing or wrong key gets `UNAUTHENTICATED`"),
   GATEWAY_MAX_NUM_SEQS: env.integer(1, 100_000, 1024).describe("the backends' `--max-num-seqs`"),
   GATEWAY_MAX_NUM_BATCHED_TOKENS: env.integer(16, 10_000_000, 8192).describe("the backends' `--max-num-batched-tokens`"),
   GATEWAY_PREFILL_BUDGET_STEPS: env

@@ -30,7 +30,8 @@ export class BackendFailed extends UnavailableError {
 /** The backend refused the request itself (400/422: e.g. a schema or parameter it does not take). */
 export class BackendRefusedRequest extends RequestRefusedError {
   constructor(cause: string) {
-    super(`request: the backend refused it: ${cause}`);
+    // The backend's message may quote the request (a model name, a prompt): an excerpt is enough.
+    super(`request: the backend refused it: ${cause.slice(0, 300)}`);
   }
 }
 

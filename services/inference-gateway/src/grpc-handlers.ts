@@ -5,8 +5,8 @@ import { InvalidArgumentError } from "@reviewlens/runtime";
 import type { BackendSignal } from "./adapters/vllm-server-probe.js";
 import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
-import { priorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
-import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "./request-validation.js";
+import { checkedPriorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
+import { checkEmbedInput, checkLlmRequest, checkModelName, GRPC_FIELD_NAMES, type RequestLimits } from "./request-validation.js";
 
 export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits): LlmRequest {
   if (!message) throw new InvalidArgumentError("request", "is required");
@@ -34,13 +34,13 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
         ignoreEos: s?.ignoreEos || undefined,
       },
       jsonSchema: message.jsonSchema && schema ? { name: message.jsonSchema.name || "output", schema, strict: message.jsonSchema.strict } : undefined,
-      priority: priorityFromProto(message.priority),
+      priority: checkedPriorityFromProto(message.priority, "request.priority"),
       ttftDeadlineMs: message.ttftDeadlineMs || undefined,
       idempotencyKey: message.idempotencyKey || undefined,
       restaurantId: message.restaurantId || undefined,
       analysisType: message.analysisType || undefined,
     },
-    "request.",
+    GRPC_FIELD_NAMES,
     limits,
   );
 }
@@ -84,6 +84,8 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
     },
     async embed(request, context) {
       checkEmbedInput(request.texts, "texts", limits);
+      checkModelName(request.model, "model");
+      checkedPriorityFromProto(request.priority, "priority");
       const result = await gateway.embed(request.texts, request.model, context.signal, undefined, otelContext.active());
       return {
         embeddings: result.vectors.map((values) => ({ values })),

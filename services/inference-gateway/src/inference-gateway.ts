@@ -19,6 +19,7 @@ import { PromptCosts } from "./prompt-cost.js";
 import { requestTimings, type RequestTimings } from "./request-timings.js";
 import type { BackendRouter } from "./routing/backend-router.js";
 import { prefixBlockKeys, type PrefixBlockOptions } from "./routing/prefix-blocks.js";
+import { checkEstimateFitsContext } from "./scheduling/context-window.js";
 import { decideOverload } from "./scheduling/overload-refusal.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
@@ -94,7 +95,7 @@ export class InferenceGateway {
     private readonly options: GatewayOptions,
     private readonly deps: GatewayDeps,
   ) {
-    this.promptCosts = new PromptCosts({ ...deps, healthyBackends: () => this.healthyBackends() }, options.tokenize);
+    this.promptCosts = new PromptCosts({ ...deps, healthyBackends: () => this.healthyBackends(), contextTokens: () => deps.pool.contextTokens() }, options.tokenize);
     this.attempts = new BackendAttempts(deps, options);
   }
 
@@ -141,8 +142,13 @@ export class InferenceGateway {
     }
   }
 
-  /** `dimensions` asks the backend for shorter vectors (vLLM: matryoshka models only; it refuses otherwise). */
-  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number, parent: Context = otelContext.active()): Promise<EmbedResult> {
+  /**
+   * `dimensions` asks the backend for shorter vectors (vLLM: matryoshka models only; it refuses
+   * otherwise). `field` names the texts in a refusal of one beyond the model's context.
+   */
+  async embed(texts: string[], model: string, signal: AbortSignal, dimensions?: number, parent: Context = otelContext.active(), field = "texts"): Promise<EmbedResult> {
+    const context = this.deps.pool.contextTokens();
+    texts.forEach((text, i) => checkEstimateFitsContext(this.deps.estimator.estimate(text), 0, context, `${field}[${i}]`));
     const arrivedAt = performance.now();
     const span = this.deps.genAi.startEmbeddings(model, texts.length, parent);
     const key = `${model}\n${dimensions ?? ""}`;

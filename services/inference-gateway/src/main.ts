@@ -113,6 +113,7 @@ await runService({
 
     return {
       services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits) }],
+      apiKey: config.GATEWAY_GRPC_API_KEY,
       readiness: async () => pool.anyHealthy,
       async close() {
         await closeFacade();

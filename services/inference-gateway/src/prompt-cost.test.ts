@@ -30,7 +30,10 @@ function tokenizer(id: string, answer: () => Promise<Tokenized>, missing = false
 
 function setUp(backends: PooledBackend[], tokenize = true) {
   const estimator = fakeEstimator();
-  const costs = new PromptCosts({ estimator, healthyBackends: () => backends, router: new BackendRouter({ policy: "least-loaded", affinityMargin: 0, maxEntries: 10 }) }, tokenize);
+  const costs = new PromptCosts(
+    { estimator, healthyBackends: () => backends, router: new BackendRouter({ policy: "least-loaded", affinityMargin: 0, maxEntries: 10 }), contextTokens: () => undefined },
+    tokenize,
+  );
   return { costs, estimator };
 }
 
@@ -54,12 +57,22 @@ describe("prompt cost", () => {
     assert.equal(estimator.heard[2]?.overhead, 0, "a text prompt has no template");
   });
 
-  it("counted: the backend's count and token ids, nothing for the estimator", async () => {
+  it("counted: the backend's count and token ids, nothing for the estimator to learn", async () => {
     const { costs, estimator } = setUp([tokenizer("b1", async () => ({ count: 57, tokens: [1, 2, 3] }))]);
     const cost = await costs.measure(request(chat), signal);
     assert.deepEqual([cost.tokens, cost.prefix], [57, [1, 2, 3]]);
     cost.calibrate(57);
-    assert.deepEqual(estimator.heard, []);
+    assert.deepEqual(estimator.heard.filter((h) => h.actual !== undefined), []);
+  });
+
+  it("a prompt the estimate puts far beyond the context is refused before any backend is asked", async () => {
+    let asked = 0;
+    const estimator = { estimate: () => 50_000, observe: () => undefined };
+    const backends = [tokenizer("b1", async () => (asked++, { count: 1, tokens: [1] }))];
+    const router = new BackendRouter({ policy: "least-loaded", affinityMargin: 0, maxEntries: 10 });
+    const costs = new PromptCosts({ estimator, healthyBackends: () => backends, router, contextTokens: () => 32_768 }, true);
+    await assert.rejects(costs.measure({ ...request(chat), promptField: "messages" }, signal), /^InvalidArgumentError: messages: about 50000 prompt tokens/);
+    assert.equal(asked, 0, "no /tokenize call");
   });
 
   it("the estimate stands in when no healthy backend has /tokenize, or the one asked turns out not to", async () => {

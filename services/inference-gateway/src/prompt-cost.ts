@@ -7,6 +7,7 @@ import type { PooledBackend } from "./backend-pool.js";
 import { callerError } from "./gateway-errors.js";
 import { promptText, type LlmRequest, type Prompt } from "./llm-request.js";
 import type { BackendRouter } from "./routing/backend-router.js";
+import { checkEstimateFitsContext } from "./scheduling/context-window.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
 
 export interface PromptCost {
@@ -23,6 +24,8 @@ export interface PromptCostDeps {
   /** The backends requests may go to now (healthy, not draining). */
   healthyBackends(): PooledBackend[];
   router: Pick<BackendRouter, "choose">;
+  /** The smallest context length the replicas report (max_model_len), when known. */
+  contextTokens(): number | undefined;
 }
 
 // Chat template tokens Qwen2.5 adds: per message <|im_start|>role\n ... <|im_end|>\n, the default
@@ -40,13 +43,16 @@ export class PromptCosts {
     private readonly tokenize: boolean,
   ) {}
 
+  /** Refuses a prompt beyond the model's context before any backend work: by the estimate, then (with /tokenize) exactly. */
   async measure(request: LlmRequest, signal: AbortSignal): Promise<PromptCost> {
     const text = promptText(request.prompt);
-    const counted = this.tokenize ? await this.count(request, signal) : undefined;
-    if (counted) return { tokens: counted.count, prefix: counted.tokens.length ? counted.tokens : text, calibrate: () => {} };
     const overhead = templateOverhead(request.prompt);
     const { estimator } = this.deps;
-    return { tokens: estimator.estimate(text, overhead), prefix: text, calibrate: (promptTokens) => estimator.observe(text, promptTokens, overhead) };
+    const estimate = estimator.estimate(text, overhead);
+    checkEstimateFitsContext(estimate, request.sampling.maxTokens, this.deps.contextTokens(), request.promptField);
+    const counted = this.tokenize ? await this.count(request, signal) : undefined;
+    if (counted) return { tokens: counted.count, prefix: counted.tokens.length ? counted.tokens : text, calibrate: () => {} };
+    return { tokens: estimate, prefix: text, calibrate: (promptTokens) => estimator.observe(text, promptTokens, overhead) };
   }
 
   /** The backend's count, or undefined when no backend has /tokenize (the estimate stands in). */
@@ -60,7 +66,7 @@ export class PromptCosts {
       if (!result) return undefined;
       if (result.maxModelLen && result.count + request.sampling.maxTokens > result.maxModelLen) {
         throw new InvalidArgumentError(
-          "request.prompt",
+          request.promptField ?? "request.prompt",
           `${result.count} prompt tokens plus max_tokens ${request.sampling.maxTokens} exceed the model's context of ${result.maxModelLen} tokens`,
         );
       }

@@ -13,38 +13,90 @@ const ROLES = new Set(["system", "user", "assistant", "tool", "developer"]);
 
 export type UncheckedLlmRequest = Omit<LlmRequest, "prompt"> & { prompt: Prompt | undefined };
 
-/** `prefix` qualifies field names (gRPC: "request."); `textField` names the text prompt's field. */
-export function checkLlmRequest(request: UncheckedLlmRequest, prefix: string, limits: RequestLimits, textField = "text"): LlmRequest {
-  const field = (name: string) => `${prefix}${name}`;
+/** How each surface names the fields a refusal points at: proto paths, or the OpenAI API's names. */
+export interface RequestFieldNames {
+  model: string;
+  prompt: string;
+  text: string;
+  messages: string;
+  maxTokens: string;
+  temperature: string;
+  topP: string;
+  seed: string;
+  minTokens: string;
+  stop: string;
+  jsonSchema: string;
+  ttftDeadline: string;
+}
+
+export const GRPC_FIELD_NAMES: RequestFieldNames = {
+  model: "request.model",
+  prompt: "request.prompt",
+  text: "request.text",
+  messages: "request.messages",
+  maxTokens: "request.sampling.max_tokens",
+  temperature: "request.sampling.temperature",
+  topP: "request.sampling.top_p",
+  seed: "request.sampling.seed",
+  minTokens: "request.sampling.min_tokens",
+  stop: "request.sampling.stop",
+  jsonSchema: "request.json_schema.schema_json",
+  ttftDeadline: "request.ttft_deadline_ms",
+};
+
+export const OPENAI_FIELD_NAMES: RequestFieldNames = {
+  model: "model",
+  prompt: "prompt",
+  text: "prompt",
+  messages: "messages",
+  maxTokens: "max_tokens",
+  temperature: "temperature",
+  topP: "top_p",
+  seed: "seed",
+  minTokens: "min_tokens",
+  stop: "stop",
+  jsonSchema: "response_format.json_schema.schema",
+  ttftDeadline: "ttft_deadline_ms",
+};
+
+/** Model names (Hugging Face IDs, served names) are short; a longer one is a mistake. */
+export const MAX_MODEL_NAME_CHARS = 256;
+
+export function checkModelName(model: string, field: string): void {
+  if (model.length > MAX_MODEL_NAME_CHARS) throw new InvalidArgumentError(field, `must be at most ${MAX_MODEL_NAME_CHARS} characters, got ${model.length}`);
+}
+
+export function checkLlmRequest(request: UncheckedLlmRequest, names: RequestFieldNames, limits: RequestLimits): LlmRequest {
+  checkModelName(request.model, names.model);
   const prompt = request.prompt;
-  if (!prompt) throw new InvalidArgumentError(field("prompt"), "set text or chat");
+  if (!prompt) throw new InvalidArgumentError(names.prompt, "set text or chat");
   if (prompt.kind === "text") {
-    if (prompt.text.length === 0) throw new InvalidArgumentError(field(textField), "is empty");
-    if (prompt.text.length > limits.maxPromptChars) throw new InvalidArgumentError(field(textField), `is longer than ${limits.maxPromptChars} characters`);
+    if (prompt.text.length === 0) throw new InvalidArgumentError(names.text, "is empty");
+    if (prompt.text.length > limits.maxPromptChars) throw new InvalidArgumentError(names.text, `is longer than ${limits.maxPromptChars} characters`);
   } else {
-    if (prompt.messages.length === 0) throw new InvalidArgumentError(field("messages"), "needs at least one message");
+    if (prompt.messages.length === 0) throw new InvalidArgumentError(names.messages, "needs at least one message");
     let chars = 0;
     prompt.messages.forEach((m, i) => {
-      if (!ROLES.has(m.role)) throw new InvalidArgumentError(field(`messages[${i}].role`), `must be one of ${[...ROLES].join(", ")}`);
-      if (typeof m.content !== "string") throw new InvalidArgumentError(field(`messages[${i}].content`), "must be a string");
+      if (!ROLES.has(m.role)) throw new InvalidArgumentError(`${names.messages}[${i}].role`, `must be one of ${[...ROLES].join(", ")}`);
+      if (typeof m.content !== "string") throw new InvalidArgumentError(`${names.messages}[${i}].content`, "must be a string");
       chars += m.content.length;
     });
-    if (chars > limits.maxPromptChars) throw new InvalidArgumentError(field("messages"), `are longer than ${limits.maxPromptChars} characters together`);
+    if (chars > limits.maxPromptChars) throw new InvalidArgumentError(names.messages, `are longer than ${limits.maxPromptChars} characters together`);
   }
   const s = request.sampling;
   if (!Number.isInteger(s.maxTokens) || s.maxTokens < 0 || s.maxTokens > limits.maxOutputTokens) {
-    throw new InvalidArgumentError(field("sampling.max_tokens"), `must be an integer from 0 to ${limits.maxOutputTokens}`);
+    throw new InvalidArgumentError(names.maxTokens, `must be an integer from 0 to ${limits.maxOutputTokens}`);
   }
-  if (s.temperature !== undefined && !(s.temperature >= 0 && s.temperature <= 2)) throw new InvalidArgumentError(field("sampling.temperature"), "must be from 0 to 2");
-  if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1)) throw new InvalidArgumentError(field("sampling.top_p"), "must be above 0 and at most 1");
-  if (s.seed !== undefined && !(Number.isSafeInteger(s.seed) && s.seed >= 0)) throw new InvalidArgumentError(field("sampling.seed"), "must be a non-negative integer");
-  if (s.minTokens !== undefined && s.maxTokens > 0 && s.minTokens > s.maxTokens) throw new InvalidArgumentError(field("sampling.min_tokens"), "must not exceed max_tokens");
-  if (s.stop.length > 8) throw new InvalidArgumentError(field("sampling.stop"), "takes at most 8 sequences");
+  if (s.temperature !== undefined && !(s.temperature >= 0 && s.temperature <= 2)) throw new InvalidArgumentError(names.temperature, "must be from 0 to 2");
+  if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1)) throw new InvalidArgumentError(names.topP, "must be above 0 and at most 1");
+  if (s.seed !== undefined && !(Number.isSafeInteger(s.seed) && s.seed >= 0)) throw new InvalidArgumentError(names.seed, "must be a non-negative integer");
+  if (s.minTokens !== undefined && s.maxTokens > 0 && s.minTokens > s.maxTokens) throw new InvalidArgumentError(names.minTokens, "must not exceed max_tokens");
+  if (s.stop.length > 8) throw new InvalidArgumentError(names.stop, "takes at most 8 sequences");
   if (request.jsonSchema && (typeof request.jsonSchema.schema !== "object" || request.jsonSchema.schema === null || Array.isArray(request.jsonSchema.schema))) {
-    throw new InvalidArgumentError(field("json_schema.schema_json"), "must be a JSON object");
+    throw new InvalidArgumentError(names.jsonSchema, "must be a JSON object");
   }
-  if (request.ttftDeadlineMs !== undefined && !(request.ttftDeadlineMs > 0)) throw new InvalidArgumentError(field("ttft_deadline_ms"), "must be positive");
-  return request as LlmRequest;
+  if (request.ttftDeadlineMs !== undefined && !(request.ttftDeadlineMs > 0)) throw new InvalidArgumentError(names.ttftDeadline, "must be positive");
+  return { ...request, promptField: prompt.kind === "text" ? names.text : names.messages } as LlmRequest;
 }
 
 export function checkEmbedInput(texts: unknown, field: string, limits: RequestLimits): asserts texts is string[] {

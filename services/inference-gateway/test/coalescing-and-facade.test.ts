@@ -85,6 +85,14 @@ test("bad input is refused naming the field and reaches no backend", async () =>
 test("the facade refuses a wrong API key and bad bodies with OpenAI-style errors", async () => {
   const wrong = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: "wrong", maxRetries: 0 });
   await assert.rejects(wrong.models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);
+  // The key is compared as a whole (constant time, on digests): a prefix, an extension, one changed
+  // character or another scheme is refused; only the exact key passes.
+  const statusWith = async (authorization: string | undefined) =>
+    (await fetch(`${stack.gateway.httpUrl}/v1/models`, { headers: authorization === undefined ? {} : { authorization } })).status;
+  for (const authorization of [undefined, `Bearer ${API_KEY.slice(0, -1)}`, `Bearer ${API_KEY}x`, `Bearer ${API_KEY.slice(0, -1)}X`, `Basic ${API_KEY}`, API_KEY]) {
+    assert.equal(await statusWith(authorization), 401, String(authorization));
+  }
+  assert.equal(await statusWith(`Bearer ${API_KEY}`), 200);
   const client = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: API_KEY, maxRetries: 0 });
   await assert.rejects(
     client.completions.create({ model: "m", prompt: "x", max_tokens: 5, priority: "urgent" } as OpenAI.CompletionCreateParamsNonStreaming),
@@ -94,4 +102,21 @@ test("the facade refuses a wrong API key and bad bodies with OpenAI-style errors
     client.chat.completions.create({ model: "m", messages: [{ role: "wizard" as "user", content: "x" }] }),
     (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "messages[0].role",
   );
+  // Sampling fields are named as the OpenAI API names them, not as the gateway's gRPC contract does.
+  for (const [body, param] of [[{ temperature: 9 }, "temperature"], [{ top_p: 0 }, "top_p"], [{ max_tokens: 10 ** 9 }, "max_tokens"], [{ max_completion_tokens: 10 ** 9 }, "max_completion_tokens"]] as const) {
+    await assert.rejects(
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], ...body }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === param,
+      param,
+    );
+  }
+  // Refusals before any handler (no body, an unknown route) are OpenAI error objects too.
+  const raw = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${stack.gateway.httpUrl}${path}`, { ...init, headers: { ...stack.gateway.httpHeaders, ...(init.headers as Record<string, string>) } });
+    return { status: response.status, error: ((await response.json()) as { error: { type: string } }).error };
+  };
+  const empty = await raw("/v1/completions", { method: "POST", headers: { "content-type": "application/json" } });
+  assert.deepEqual([empty.status, empty.error.type], [400, "invalid_request_error"]);
+  const nowhere = await raw("/v1/nowhere");
+  assert.deepEqual([nowhere.status, nowhere.error.type], [404, "invalid_request_error"]);
 });

@@ -4,42 +4,17 @@
 // simulator sees the headers. That span, the embeddings span and the gen_ai.server.* histograms
 // follow the OpenTelemetry GenAI conventions; health checks and reflection make no spans.
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { bucketBoundaries, prometheusSeries, startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan } from "@reviewlens/testkit";
+import { bucketBoundaries, prometheusSeries, startOtlpReceiver, startRecordingProxy, waitFor, type OtlpReceiver, type ReceivedSpan, type RecordingProxy } from "@reviewlens/testkit";
 import * as grpc from "@grpc/grpc-js";
 import { GrpcReflection } from "grpc-js-reflection-client";
 import { createChannel, createClient, Metadata } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { llmRequest, startGateway, startSim, type Gateway, type Sim } from "./gateway-harness.js";
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-/** Forwards every request to `target` unchanged (streaming both ways) and remembers its headers. */
-async function startRecordingProxy(target: string): Promise<{ url: string; seen: Seen[]; server: Server }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    const upstream = httpRequest(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on("error", () => res.destroy());
-    res.on("close", () => upstream.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
-}
-
 let receiver: OtlpReceiver;
 let sim: Sim;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let proxy: RecordingProxy;
 let gateway: Gateway;
 let completedCalls = 0;
 
@@ -52,8 +27,7 @@ before(async () => {
 
 after(async () => {
   await gateway?.close();
-  proxy?.server.closeAllConnections();
-  await new Promise((resolve) => proxy?.server.close(resolve));
+  await proxy?.close();
   await sim?.process.stop();
   await receiver?.close();
 });

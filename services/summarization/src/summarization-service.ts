@@ -59,7 +59,8 @@ export function createSummarizationService(deps: SummarizationDeps, runner: Anal
       const options = resolveOptions(request.options);
       const maxStrengths = request.maxStrengths || DEFAULT_MAX_STRENGTHS;
       if (maxStrengths > MAX_STRENGTHS) throw new InvalidArgumentError("max_strengths", `must be at most ${MAX_STRENGTHS}, got ${maxStrengths}`);
-      const minSupport = request.minSupport || DEFAULT_THRESHOLDS.minSupportShare;
+      // 0 (unset) means the default; NaN is no share at all and is refused below.
+      const minSupport = request.minSupport === 0 ? DEFAULT_THRESHOLDS.minSupportShare : request.minSupport;
       if (!(minSupport > 0 && minSupport <= 1)) throw new InvalidArgumentError("min_support", `must be a share in (0, 1], got ${request.minSupport}`);
       return runner.run(
         {

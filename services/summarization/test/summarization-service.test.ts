@@ -91,6 +91,7 @@ describe("summarization service over the simulator", () => {
     await assert.rejects(client.summarize({ restaurantId: "r001", aspects: ["Taste!"] }), fieldOf(/aspects\[0\]/));
     await assert.rejects(client.extractStrengths({ restaurantId: "r001", maxStrengths: 99 }), fieldOf(/max_strengths/));
     await assert.rejects(client.extractStrengths({ restaurantId: "r001", minSupport: 1.5 }), fieldOf(/min_support/));
+    await assert.rejects(client.extractStrengths({ restaurantId: "r001", minSupport: Number.NaN }), fieldOf(/^min_support: /));
     await assert.rejects(client.summarize({ restaurantId: "bad id with spaces" }), fieldOf(/restaurant_id/));
   });
 });

@@ -20,7 +20,7 @@ await runService({
   schema: vectorSearchSchema,
   async build({ config, logger, meter }) {
     const needsGateway = config.EMBEDDER === "gateway" || config.QUERY_EXPANSION;
-    const gateway = needsGateway ? createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { defaultDeadlineMs: 60_000 }) : undefined;
+    const gateway = needsGateway ? createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { defaultDeadlineMs: 60_000, apiKey: config.GATEWAY_GRPC_API_KEY }) : undefined;
     const embedder: Embedder =
       config.EMBEDDER === "gateway" && gateway ? createGatewayEmbedder(gateway.client, config.EMBEDDING_DIMENSION) : createHashingEmbedder({ dimension: config.EMBEDDING_DIMENSION });
 

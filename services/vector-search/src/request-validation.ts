@@ -1,6 +1,6 @@
 // Checks of request fields: each failure is an InvalidArgumentError naming the field.
 import type { common, vectorsearch } from "@reviewlens/contracts";
-import { InvalidArgumentError } from "@reviewlens/runtime";
+import { InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import { parseRfc3339 } from "./domain/review.js";
 import type { ReviewFilter } from "./review-index.js";
 
@@ -36,7 +36,7 @@ function ratingRange(range: common.RatingRange | undefined, field: string): Revi
 function timestamp(value: string, field: string): number | undefined {
   if (value === "") return undefined;
   const ms = parseRfc3339(value);
-  if (ms === undefined) throw new InvalidArgumentError(field, `must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z, got ${JSON.stringify(value)}`);
+  if (ms === undefined) throw new InvalidArgumentError(field, `must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z, got ${quoted(value)}`);
   return ms;
 }
 

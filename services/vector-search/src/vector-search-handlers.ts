@@ -1,12 +1,12 @@
 // gRPC handlers: proto <-> domain translation and request checks; the work is in ReviewIndex.
 import type { Meter } from "@opentelemetry/api";
 import { common, vectorsearch } from "@reviewlens/contracts";
-import { InvalidArgumentError } from "@reviewlens/runtime";
+import { InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import type { QueryExpander } from "./adapters/gateway-query-expander.js";
 import { searchImages } from "./domain/image-search.js";
 import { MAX_EXPANSIONS } from "./domain/query-expansion.js";
 import { normalize } from "./domain/representative-vector.js";
-import { isFieldProblem, validateReview, type ReviewLimits, type ReviewRecord } from "./domain/review.js";
+import { isFieldProblem, validateReview, type FieldProblem, type ReviewLimits, type ReviewRecord } from "./domain/review.js";
 import { queryText, queryVector, reviewFilter, topK } from "./request-validation.js";
 import type { ReviewIndex } from "./review-index.js";
 
@@ -42,6 +42,9 @@ function toProtoReview(review: ReviewRecord): common.Review {
 
 const toScored = (hit: { review: ReviewRecord; score: number }): common.ScoredReview => ({ review: toProtoReview(hit.review), score: hit.score });
 
+/** One review ID twice in a request is a mistake to report, not a replacement to apply silently. */
+const duplicateOf = (first: string): FieldProblem => ({ field: "review_id", message: `repeats the review_id of ${first}; each review may appear once per call (it was not stored)` });
+
 const iso = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : "");
 
 export function createVectorSearchHandlers(options: HandlerOptions): vectorsearch.VectorSearchServiceImplementation {
@@ -62,7 +65,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
   async function knownRestaurant(restaurantId: string, field: string, signal: AbortSignal) {
     if (restaurantId.trim() === "") throw new InvalidArgumentError(field, "must not be empty");
     const [state] = await index.restaurantStates([restaurantId], signal);
-    if (!state || state.reviewCount === 0) throw new InvalidArgumentError(field, `unknown restaurant ${JSON.stringify(restaurantId)}: no reviews are stored for it`);
+    if (!state || state.reviewCount === 0) throw new InvalidArgumentError(field, `unknown restaurant ${quoted(restaurantId)}: no reviews are stored for it`);
     return state;
   }
 
@@ -77,13 +80,17 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
       if (request.reviews.length > MAX_REVIEWS_PER_UPSERT) {
         throw new InvalidArgumentError("reviews", `at most ${MAX_REVIEWS_PER_UPSERT} per call, got ${request.reviews.length}: use UploadReviews for bulk ingestion`);
       }
+      const firstAt = new Map<string, number>();
       const records = request.reviews.map((review, i) => {
         const checked = validateReview(review, limits);
-        if (isFieldProblem(checked)) {
+        const first = firstAt.get(review.reviewId);
+        const problem = isFieldProblem(checked) ? checked : first !== undefined ? duplicateOf(`reviews[${first}]`) : undefined;
+        if (problem) {
           ingested.add(request.reviews.length, { outcome: "rejected" });
-          throw new InvalidArgumentError(`reviews[${i}].${checked.field}`, checked.message);
+          throw new InvalidArgumentError(`reviews[${i}].${problem.field}`, problem.message);
         }
-        return checked;
+        firstAt.set(review.reviewId, i);
+        return checked as ReviewRecord;
       });
       const outcome = await store(records, signal);
       return { upserted: outcome.upserted + outcome.unchanged, unchanged: outcome.unchanged, restaurantsUpdated: outcome.restaurantsUpdated.length, errors: [] };
@@ -92,6 +99,8 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
     async uploadReviews(requests, { signal }) {
       const response = { received: 0, upserted: 0, rejected: 0, unchanged: 0, restaurantsUpdated: 0, batches: 0, errors: [] as vectorsearch.ReviewError[] };
       const restaurants = new Set<string>();
+      // Positions of the IDs seen in this upload: a later review with one of them is refused.
+      const firstAt = new Map<string, number>();
       let batch: ReviewRecord[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
@@ -106,13 +115,16 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
         for (const review of message.reviews) {
           const position = response.received++;
           const checked = validateReview(review, limits);
-          if (isFieldProblem(checked)) {
+          const first = firstAt.get(review.reviewId);
+          const problem = isFieldProblem(checked) ? checked : first !== undefined ? duplicateOf(`the review at index ${first} of this upload`) : undefined;
+          if (problem) {
             response.rejected++;
             ingested.add(1, { outcome: "rejected" });
-            if (response.errors.length < MAX_REPORTED_ERRORS) response.errors.push({ reviewId: review.reviewId, index: position, field: checked.field, message: checked.message });
+            if (response.errors.length < MAX_REPORTED_ERRORS) response.errors.push({ reviewId: review.reviewId, index: position, field: problem.field, message: problem.message });
             continue;
           }
-          batch.push(checked);
+          firstAt.set(review.reviewId, position);
+          batch.push(checked as ReviewRecord);
           if (batch.length >= options.uploadBatchSize) await flush();
         }
       }
@@ -133,11 +145,13 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
     async searchSimilarReviews(request, { signal }) {
       const k = topK(request.topK, "top_k", DEFAULT_SEARCH_K, MAX_SEARCH_K);
       const filter = reviewFilter(request.filter);
-      let vector: number[];
-      if (request.query?.$case === "text") vector = await embedOne(queryText(request.query.value, "text", limits.maxTextChars), signal);
-      else if (request.query?.$case === "vector") vector = queryVector(request.query.value.values, "vector.values", dimension);
+      const query = request.query;
+      if (query?.$case === "text") queryText(query.value, "text", limits.maxTextChars);
+      else if (query?.$case === "vector") queryVector(query.value.values, "vector.values", dimension);
       else throw new InvalidArgumentError("query", "set text or vector");
+      // Every check before the embedding: a refused search costs the gateway nothing.
       if (filter.restaurantId) await knownRestaurant(filter.restaurantId, "filter.restaurant_id", signal);
+      const vector = query.$case === "text" ? await embedOne(query.value, signal) : query.value.values;
       return { results: (await index.search(vector, filter, k, signal)).map(toScored) };
     },
 

@@ -172,6 +172,7 @@ describe("vector-search service", () => {
     await rejectsInvalid(bad({ createdAt: "yesterday" }), "reviews[1].created_at");
     await rejectsInvalid(bad({ reviewId: "" }), "reviews[1].review_id");
     await rejectsInvalid(bad({ restaurantId: "" }), "reviews[1].restaurant_id");
+    await rejectsInvalid(bad({ reviewId: "new-1" }), "reviews[1].review_id: repeats the review_id of reviews[0]");
     await rejectsInvalid(client.upsertReviews({ reviews: [] }), "reviews");
     await rejectsInvalid(client.getRepresentativeReviews({ restaurantId: "nowhere" }), "restaurant_id");
     await rejectsInvalid(client.getRepresentativeReviews({ restaurantId: "noodle", topK: 1001 }), "top_k");
@@ -188,23 +189,26 @@ describe("vector-search service", () => {
     assert.deepEqual(await stats(), before);
   });
 
-  it("streams an upload from a raw @grpc/proto-loader client, reporting per-review errors", async () => {
+  it("streams an upload from a raw @grpc/proto-loader client, reporting per-review errors and repeated IDs", async () => {
     const { uploadWithProtoLoader } = await import("./proto-loader-client.js");
     const streamed = fixtureReviews(30).filter((r) => Number(r.reviewId.split("-").pop()) >= 20);
     const messages = [
       { reviews: streamed.slice(0, 10).map(toWire) },
       { reviews: [{ ...toWire(streamed[10]!), rating: 9 }, { ...toWire(streamed[11]!), text: "" }] },
       { reviews: streamed.slice(12).map(toWire) },
+      // The first review's ID again, in a later message and batch: refused, the first stands.
+      { reviews: [{ ...toWire(streamed[0]!), text: "다시 보낸 리뷰" }] },
     ];
     const response = await uploadWithProtoLoader(service.address, messages);
-    assert.equal(response.received, 30);
-    assert.equal(response.rejected, 2);
+    assert.equal(response.received, 31);
+    assert.equal(response.rejected, 3);
     assert.equal(response.upserted, 28);
     assert.ok(response.batches >= 4, `batches ${response.batches}`);
     assert.equal(response.restaurants_updated, 3);
     assert.deepEqual(response.errors.map((e) => [e.index, e.field, e.review_id]), [
       [10, "rating", streamed[10]!.reviewId],
       [11, "text", streamed[11]!.reviewId],
+      [30, "review_id", streamed[0]!.reviewId],
     ]);
     const counts = new Map((await stats()).map((s) => [s.restaurantId, s.reviewCount]));
     assert.equal([...counts.values()].reduce((a, b) => a + b, 0), 60 + 28);

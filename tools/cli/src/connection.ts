@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
 import { env, readConfig } from "@reviewlens/runtime/config";
-import { ChannelCredentials, createChannel, createClient, type Channel, type Client } from "nice-grpc";
+import { ChannelCredentials, createChannel, createClient, Metadata, type Channel, type Client } from "nice-grpc";
 
 export interface ConnectionOptions {
   gateway: string;
@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   cert?: string | undefined;
   key?: string | undefined;
   timeoutMs: number;
+  /** The gateway's gRPC API key, from the environment only (a flag would show in `ps`). */
+  gatewayApiKey?: string | undefined;
 }
 
 /** The CLI's environment: each variable is the default of the flag named in its description. */
@@ -27,10 +29,13 @@ export const cliConnectionSchema = {
   REVIEWLENS_TLS_CERT: env.optional(env.string()).describe("client certificate for mTLS"),
   REVIEWLENS_TLS_KEY: env.optional(env.string()).describe("client key for mTLS"),
   REVIEWLENS_TIMEOUT_MS: env.integer(1, 86_400_000, 300_000).describe("deadline of each call"),
+  REVIEWLENS_GATEWAY_API_KEY: env
+    .optional(env.string())
+    .describe("the gateway's gRPC API key (for a gateway that sets `GATEWAY_GRPC_API_KEY`); environment only, a flag would show in `ps`"),
 };
 
-/** The flag that overrides each variable. */
-export const CLI_CONNECTION_FLAGS: Record<keyof typeof cliConnectionSchema, string> = {
+/** The flag that overrides each variable (the API key has none). */
+export const CLI_CONNECTION_FLAGS: Record<Exclude<keyof typeof cliConnectionSchema, "REVIEWLENS_GATEWAY_API_KEY">, string> = {
   REVIEWLENS_GATEWAY_ADDR: "--gateway",
   REVIEWLENS_VECTOR_SEARCH_ADDR: "--vector-search",
   REVIEWLENS_SENTIMENT_ADDR: "--sentiment",
@@ -55,6 +60,7 @@ export function connectionDefaults(source: Record<string, string | undefined> = 
     cert: c.REVIEWLENS_TLS_CERT,
     key: c.REVIEWLENS_TLS_KEY,
     timeoutMs: c.REVIEWLENS_TIMEOUT_MS,
+    gatewayApiKey: c.REVIEWLENS_GATEWAY_API_KEY,
   };
 }
 
@@ -80,7 +86,8 @@ export class ServiceClients {
   }
 
   get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
-    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway));
+    const key = this.options.gatewayApiKey;
+    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway), key ? { "*": { metadata: Metadata({ authorization: `Bearer ${key}` }) } } : {});
   }
   get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
     return createClient(vectorsearch.VectorSearchServiceDefinition, this.channel(this.options.vectorSearch));

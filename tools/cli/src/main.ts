@@ -38,7 +38,7 @@ function buildProgram(out: (s: string) => void): Command {
 
   const clients = () => {
     const o = program.opts<Omit<ConnectionOptions, "timeoutMs"> & { timeout: number }>();
-    return new ServiceClients({ ...o, timeoutMs: o.timeout });
+    return new ServiceClients({ ...o, timeoutMs: o.timeout, gatewayApiKey: defaults.gatewayApiKey });
   };
   const withClients = async (run: (c: ServiceClients) => Promise<void>) => {
     const c = clients();

@@ -1,7 +1,7 @@
 // Backend-pool admin on the facade port (the benchmark's autoscaler uses it): list, add (joins
 // once healthy), drain and remove (answers when its in-flight requests finished).
 import type { FastifyInstance } from "fastify";
-import { InvalidArgumentError } from "@reviewlens/runtime";
+import { InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import type { BackendPool, PooledBackend } from "../backend-pool.js";
 
 function describe(b: PooledBackend) {
@@ -27,7 +27,7 @@ function backendUrl(raw: unknown, field: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new InvalidArgumentError(field, `${JSON.stringify(raw)} is not an absolute URL`);
+    throw new InvalidArgumentError(field, `${quoted(raw)} is not an absolute URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(field, "must be http or https");
   return raw.replace(/\/+$/, "");

@@ -3,12 +3,12 @@
 // Standard OpenAI clients and LLM benchmark tools drive the gateway through it.
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { CancelledError, InvalidArgumentError } from "@reviewlens/runtime";
+import { apiKeyChecker, bearerKey, CancelledError, InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import type { BackendPool } from "../backend-pool.js";
 import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
 import type { JsonSchemaFormat, LlmRequest, Prompt } from "../llm-request.js";
 import { parsePriorityClass, type PriorityClass } from "../scheduling/priority-class.js";
-import { checkEmbedInput, checkLlmRequest, type RequestLimits } from "../request-validation.js";
+import { checkEmbedInput, checkLlmRequest, checkModelName, OPENAI_FIELD_NAMES, type RequestLimits } from "../request-validation.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { checkFacadeFields } from "./facade-fields.js";
 import { errorReply } from "./openai-error-reply.js";
@@ -135,9 +135,8 @@ function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyReque
       restaurantId: body.restaurant_id,
       analysisType: body.analysis_type,
     },
-    "",
+    { ...OPENAI_FIELD_NAMES, maxTokens: body.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens" },
     options.limits,
-    "prompt",
   );
 }
 
@@ -166,14 +165,24 @@ export async function startOpenAiFacade(
       const param = error.validation[0]?.instancePath?.replace(/^\//, "").replaceAll("/", ".") || null;
       return reply.status(400).send({ error: { message: error.message, type: "invalid_request_error", param, code: null } });
     }
+    // Fastify's own refusals of a request (an empty or malformed body, one too large, another
+    // content type) carry their 4xx status: the client's mistake, said as OpenAI says it.
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ error: { message: error.message, type: "invalid_request_error", param: null, code: null } });
+    }
     const { status, headers, body } = errorReply(error);
-    return reply.status(error.statusCode && status === 500 ? error.statusCode : status).headers(headers).send(body);
+    return reply.status(status).headers(headers).send(body);
   });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: { message: `no route ${request.method} ${quoted(request.url.split("?")[0] ?? "", 100)}: the facade serves /v1/completions, /v1/chat/completions, /v1/embeddings and /v1/models`, type: "invalid_request_error", param: null, code: "not_found" },
+    }),
+  );
 
   if (options.apiKey) {
-    const expected = `Bearer ${options.apiKey}`;
+    const matches = apiKeyChecker(options.apiKey);
     app.addHook("onRequest", async (request, reply) => {
-      if (request.headers.authorization !== expected) {
+      if (!matches(bearerKey(request.headers.authorization))) {
         return reply.status(401).send({ error: { message: "a valid API key is required (Authorization: Bearer ...)", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
       }
     });
@@ -252,11 +261,15 @@ export async function startOpenAiFacade(
     checkFacadeFields("embeddings", body);
     const input = typeof body.input === "string" ? [body.input] : body.input;
     checkEmbedInput(input, "input", options.limits);
+    if (body.model !== undefined) {
+      if (typeof body.model !== "string") throw new InvalidArgumentError("model", "must be a string");
+      checkModelName(body.model, "model");
+    }
     const encode = embeddingEncoder(body.encoding_format);
     if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && body.dimensions >= 1)) {
       throw new InvalidArgumentError("dimensions", "must be a positive integer");
     }
-    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions);
+    const result = await gateway.embed(input, body.model ?? "", clientSignal(request, reply), body.dimensions, undefined, "input");
     return {
       object: "list",
       model: result.model,

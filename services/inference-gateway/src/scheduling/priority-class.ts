@@ -1,5 +1,6 @@
 // The gateway's scheduling classes, highest first, and their mapping from the proto enum.
 import { common } from "@reviewlens/contracts";
+import { InvalidArgumentError } from "@reviewlens/runtime";
 
 export const PRIORITY_CLASSES = ["interactive", "standard", "batch"] as const;
 export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
@@ -13,6 +14,14 @@ export function priorityFromProto(priority: common.Priority): PriorityClass {
     default:
       return "standard";
   }
+}
+
+const KNOWN = new Set<number>([common.Priority.PRIORITY_UNSPECIFIED, common.Priority.PRIORITY_INTERACTIVE, common.Priority.PRIORITY_STANDARD, common.Priority.PRIORITY_BATCH]);
+
+/** priorityFromProto for a value a client sent: an enum number the contract does not define is refused. */
+export function checkedPriorityFromProto(priority: number, field: string): PriorityClass {
+  if (!KNOWN.has(priority)) throw new InvalidArgumentError(field, `unknown priority ${priority}: one of PRIORITY_INTERACTIVE (1), PRIORITY_STANDARD (2), PRIORITY_BATCH (3), or 0 for standard`);
+  return priorityFromProto(priority);
 }
 
 export function priorityToProto(priority: PriorityClass): common.Priority {

@@ -1,4 +1,5 @@
 // The review as this service stores it, and the checks an incoming review must pass.
+import { quoted } from "@reviewlens/runtime";
 
 export interface ReviewImage {
   imageId: string;
@@ -63,12 +64,12 @@ export function validateReview(input: ReviewInput, limits: ReviewLimits = DEFAUL
   if (input.text.length > limits.maxTextChars) return { field: "text", message: `must be at most ${limits.maxTextChars} characters, got ${input.text.length}` };
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) return { field: "rating", message: `must be an integer from 1 to 5, got ${input.rating}` };
   const createdAtMs = parseRfc3339(input.createdAt);
-  if (createdAtMs === undefined) return { field: "created_at", message: `must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z, got ${JSON.stringify(input.createdAt)}` };
+  if (createdAtMs === undefined) return { field: "created_at", message: `must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z, got ${quoted(input.createdAt)}` };
   if (input.images.length > limits.maxImages) return { field: "images", message: `at most ${limits.maxImages} images per review, got ${input.images.length}` };
   const seen = new Set<string>();
   for (const [i, image] of input.images.entries()) {
     if (image.imageId.trim() === "") return { field: `images[${i}].image_id`, message: "must not be empty" };
-    if (seen.has(image.imageId)) return { field: `images[${i}].image_id`, message: `duplicate image_id ${JSON.stringify(image.imageId)}` };
+    if (seen.has(image.imageId)) return { field: `images[${i}].image_id`, message: `duplicate image_id ${quoted(image.imageId)}` };
     seen.add(image.imageId);
     if (image.caption.length > limits.maxTextChars) return { field: `images[${i}].caption`, message: `must be at most ${limits.maxTextChars} characters` };
   }

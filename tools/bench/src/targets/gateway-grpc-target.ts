@@ -18,7 +18,8 @@ const PRIORITIES: Record<BenchPriority, common.Priority> = {
 };
 
 export function createGatewayTarget(options: GatewayTargetOptions): BenchTarget {
-  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, options.address);
+  // The gateway's gRPC API key when it requires one (GATEWAY_GRPC_API_KEY, as the services send it).
+  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, options.address, { apiKey: process.env["GATEWAY_GRPC_API_KEY"] });
   return {
     backend: "reviewlens-grpc",
     async send(request: BenchRequest, startTime: number, signal: AbortSignal): Promise<RequestOutput> {
