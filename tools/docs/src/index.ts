@@ -3,3 +3,4 @@ export * from "./config-table.js";
 export * from "./config-components.js";
 export * from "./configuration-page.js";
 export * from "./expected-docs.js";
+export * from "./doc-links.js";
