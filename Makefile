@@ -72,7 +72,7 @@ demo: proto
 
 # docs/configuration.md from the config schemas, and docs/figures/*.md spliced into the pages that
 # include them (tools/docs; its test fails when either is stale).
-docs: node_modules/.package-lock.json
+docs: proto
 	npm run docs
 
 # helm (v4) and kubectl for the chart tests, in .tools/bin (git-ignored); quick when already there.
