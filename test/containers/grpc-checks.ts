@@ -25,7 +25,7 @@ const { ServerReflectionRequest } = createRequire(import.meta.url)("nice-grpc-se
 
 /** The service names that server reflection lists at `address`. */
 export async function reflectedServices(address: string): Promise<string[]> {
-  const Client = grpc.makeGenericClientConstructor(ServerReflectionService as never, "ServerReflection");
+  const Client = grpc.makeGenericClientConstructor(ServerReflectionService, "ServerReflection");
   const client = new Client(address, grpc.credentials.createInsecure());
   try {
     const stream = (client as any).serverReflectionInfo() as grpc.ClientDuplexStream<any, any>;

@@ -71,7 +71,7 @@ const secretValues = new Map<string, Record<string, string>>();
 const secret = (name: string, values: Record<string, string>): K8sObject => ({
   apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, type: "Opaque",
   data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
-} as K8sObject);
+});
 
 /** Runs a probe the chart declares, as the kubelet would, against the container's (moved) port. */
 async function probePasses(c: Container, probe: Probe): Promise<boolean> {

@@ -90,7 +90,7 @@ export async function duplicateIdsInOneRequest(stack: FuzzStack, recorder: FuzzR
 
   async function* upload() {
     yield { reviews: [...review("fz-dup-2", "첫 번째")!, ...review("fz-dup-3", "다른 리뷰")!] };
-    yield { reviews: review("fz-dup-2", "두 번째") };
+    yield { reviews: review("fz-dup-2", "두 번째")! };
   }
   const answer = await stack.clients.vectorSearch.uploadReviews(upload());
   recorder.count("VectorSearchService/UploadReviews", "boundary", "OK");

@@ -40,7 +40,7 @@ export async function openAnalysisDependencies({ config, logger, meter }: Analys
     // Without the lock store analyses are refused (LOCK_UNAVAILABLE=fail), so it is part of readiness;
     // the metrics store is not: its outage delays rows, it does not fail analyses.
     readiness: async (signal: AbortSignal) => (await allReady(probes, signal)) && (await guard.lockReady().then(() => true, () => false)),
-    async close() {
+    close: async () => {
       for (const p of probes) p.close();
       vectors.channel.close();
       gateway.channel.close();

@@ -2,5 +2,5 @@
 import type { inference } from "@reviewlens/contracts";
 
 export interface LlmGateway {
-  complete(request: inference.CompleteRequest, options?: { signal?: AbortSignal }): Promise<inference.CompleteResponse>;
+  complete(request: inference.CompleteRequest, options?: { signal?: AbortSignal | undefined }): Promise<inference.CompleteResponse>;
 }

@@ -33,11 +33,11 @@ export interface TaskEnvironment {
   ledger: UsageLedger;
   priority: common.Priority;
   restaurantId: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the task's output tokens per review (max_tokens of an answer grows with its reviews). */
-  outputTokensPerReview?: number;
+  outputTokensPerReview?: number | undefined;
   /** Overrides the task's reviews per answer. */
-  reviewsPerAnswer?: number;
+  reviewsPerAnswer?: number | undefined;
 }
 
 export interface PerReviewOutcome<A> {

@@ -34,7 +34,7 @@ export interface BatchingOptions {
    * Renders the messages of one batch from its review blocks; the system prefix must not depend on
    * them. `pad` (default "") goes at the very end of the last message (see alignToKvBlock).
    */
-  render(blocks: string[], pad?: string): ChatTurn[];
+  render: (blocks: string[], pad?: string) => ChatTurn[];
   /**
    * How many times a batch of this many reviews is sent (a fan-out of answers over the same
    * prompt); default 1. A prompt sent more than once is padded to a KV block boundary.

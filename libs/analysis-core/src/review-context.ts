@@ -7,7 +7,7 @@ import { asDependencyError } from "./dependency-errors.js";
 export interface RepresentativeReviewSource {
   getRepresentativeReviews(
     request: vectorsearch.GetRepresentativeReviewsRequest,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal | undefined },
   ): Promise<vectorsearch.GetRepresentativeReviewsResponse>;
 }
 

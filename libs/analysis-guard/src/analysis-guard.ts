@@ -195,7 +195,7 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
     async run<R>(
       req: GuardRequest,
       execute: (ctx: ExecuteContext) => Promise<AnalysisRun<R>>,
-      codec: ResultCodec<R> = identity as ResultCodec<R>,
+      codec: ResultCodec<R> = identity,
     ): Promise<GuardOutcome<R>> {
       if (!req.restaurantId) throw new InvalidArgumentError("restaurant_id", "must not be empty");
       if (!req.analysisType) throw new InvalidArgumentError("analysis_type", "must not be empty");

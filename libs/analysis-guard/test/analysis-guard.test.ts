@@ -104,7 +104,7 @@ test("a failed run is recorded, keeps the last success and releases the lock", a
   assert.match(failed.error.message, /backend exploded/);
   const state = await store.getAnalysisState(request.restaurantId, "summary");
   assert.equal(state?.lastResult, "first");
-  assert.ok(state!.lastAttemptAt.getTime() > state!.lastSuccessAt!.getTime());
+  assert.ok(state.lastAttemptAt.getTime() > state.lastSuccessAt!.getTime());
   const skipped = await guard.run(request, async () => ({ result: "never" }));
   assert.ok(skipped.status === "SKIPPED" && skipped.result === "first", "the lock was released and SKIP still answers");
   await guard.close();

@@ -21,7 +21,7 @@ export function validateReview(value: unknown, row: number): ReviewRow {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("(row)", "not a JSON object");
   const v = value as Record<string, unknown>;
   for (const field of ["review_id", "restaurant_id", "text"] as const) {
-    if (typeof v[field] !== "string" || (v[field] as string).trim() === "") return fail(field, "must be a non-empty string");
+    if (typeof v[field] !== "string" || (v[field]).trim() === "") return fail(field, "must be a non-empty string");
   }
   const rating = typeof v["rating"] === "string" ? Number(v["rating"]) : v["rating"];
   if (typeof rating !== "number" || !Number.isInteger(rating) || rating < 1 || rating > 5) return fail("rating", "must be an integer from 1 to 5");

@@ -88,7 +88,7 @@ export const env = {
       (raw) => {
         const parts = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
         const parsed = parts.map((p) => env.url().parse(p));
-        return parts.length > 0 && parsed.every((p) => p !== undefined) ? (parsed as string[]) : undefined;
+        return parts.length > 0 && parsed.every((p) => p !== undefined) ? (parsed) : undefined;
       },
       fallback,
     ),

@@ -9,6 +9,7 @@ export * from "./grpc-server.js";
 export * from "./logger.js";
 export * from "./service-config.js";
 export * from "./service-runner.js";
+export * from "./shutdown-on-signal.js";
 export * from "./telemetry.js";
 export * from "./dependency-health.js";
 export * from "./health-descriptor.js";

@@ -4,6 +4,7 @@ import { readConfig, InvalidConfigError, type ConfigOf, type Schema } from "./co
 import { GrpcServer, type ServiceRegistration } from "./grpc-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { commonSchema } from "./service-config.js";
+import { drainOnce, shutdownOnSignal } from "./shutdown-on-signal.js";
 import { startTelemetry } from "./telemetry.js";
 import { serverCredentials } from "./tls.js";
 
@@ -41,7 +42,7 @@ export interface RunningService {
 export async function runService<S extends Schema>(options: ServiceDefinitionOptions<S>): Promise<RunningService> {
   let config: ServiceContext<S>["config"];
   try {
-    config = readConfig({ ...commonSchema(options.defaults), ...options.schema }) as ServiceContext<S>["config"];
+    config = readConfig({ ...commonSchema(options.defaults), ...options.schema });
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       process.stderr.write(`${options.name}: ${error.message}\n`);
@@ -80,33 +81,21 @@ export async function runService<S extends Schema>(options: ServiceDefinitionOpt
   readinessTimer.unref();
   logger.info({ grpcPort, metricsPort: telemetry.metricsPort }, `${options.name} listening on gRPC :${grpcPort}, metrics :${telemetry.metricsPort}/metrics`);
 
+  const drain = drainOnce(logger, {
+    fields: { drainTimeoutMs: config.DRAIN_TIMEOUT_MS },
+    run: () => {
+      readinessAbort.abort();
+      clearInterval(readinessTimer);
+      return server.drain(config.DRAIN_TIMEOUT_MS);
+    },
+  });
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      readinessAbort.abort();
-      clearInterval(readinessTimer);
-      logger.info({ drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, "draining");
-      const outcome = await server.drain(config.DRAIN_TIMEOUT_MS);
-      logger.info({ outcome }, "drain finished");
+      await drain();
       await parts.close?.();
       await telemetry.shutdown();
     })());
-
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, "second signal: exiting now");
-      process.exit(1);
-    }
-    logger.info({ signal }, "shutting down");
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  shutdownOnSignal(logger, stop);
   return { grpcPort, metricsPort: telemetry.metricsPort, server, stop };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { inference } from "@reviewlens/contracts";
-import { startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
+import { startServiceProcess, stopBySignal, waitFor, type ServiceProcess } from "@reviewlens/testkit";
 import { createChannel, createClient, Status, ClientError } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus as Serving } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
@@ -62,8 +62,10 @@ describe("drain timeout", () => {
     const stuck = gateway.complete({ request: { prompt: { $case: "text", value: "x" }, sampling: { maxTokens: 60_000 } } }).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
-    const code = await service.stop("SIGTERM");
+    const { code, shutdownLines } = await stopBySignal(service, "SIGTERM");
     assert.equal(code, 0);
+    assert.deepEqual(shutdownLines, ["shutting down", "draining", "drain finished"]);
+    assert.equal(service.logs.find((l) => l["msg"] === "drain finished")?.["outcome"], "timed out");
     assert.ok(Date.now() - started < 5_000);
     const outcome = await stuck;
     assert.ok(outcome instanceof ClientError, "the unfinished call is cut off");

@@ -8,3 +8,4 @@ export * from "./analysis-stack.js";
 export * from "./prometheus-series.js";
 export * from "./raw-grpc-client.js";
 export * from "./recording-proxy.js";
+export * from "./stop-by-signal.js";

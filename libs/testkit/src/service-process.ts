@@ -44,10 +44,10 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+  createInterface({ input: child.stderr }).on("line", (line) => stderr.push(line));
   const readyWhen = options.readyWhen ?? ((l) => typeof l["grpcPort"] === "number");
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
       let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(line) as Record<string, unknown>;

@@ -78,7 +78,7 @@ function load(): Qwen25Tokenizer {
   };
   return {
     encode,
-    decode: (ids) => tok.decode(ids as number[], { skip_special_tokens: false }),
+    decode: (ids) => tok.decode(ids, { skip_special_tokens: false }),
     count: (text) => encode(text).length,
     renderChat: renderQwen25Chat,
     vocabSize: QWEN25_LAST_ADDED_ID + 1,

@@ -1,4 +1,5 @@
 // LangChain JS (`@langchain/openai` 1.5) against the gateway's facade.
+import type { UsageMetadata } from "@langchain/core/messages";
 import { ChatOpenAI, OpenAI, OpenAIEmbeddings } from "@langchain/openai";
 import { z } from "zod";
 
@@ -10,7 +11,8 @@ const model = "Qwen/Qwen2.5-7B-Instruct";
 const chat = new ChatOpenAI({ model, apiKey, configuration, maxTokens: 64, modelKwargs: { priority: "interactive" } });
 for await (const chunk of await chat.stream("맛집 추천")) {
   process.stdout.write(String(chunk.content));
-  const usage = chunk.usage_metadata;
+  // The cast: @langchain/core 1.4 types usage_metadata as never under exactOptionalPropertyTypes.
+  const usage = chunk.usage_metadata as UsageMetadata | undefined;
   if (usage) console.log(`\nusage: ${usage.input_tokens} prompt (${usage.input_token_details?.cache_read} cached), ${usage.output_tokens} output`);
 }
 

@@ -182,7 +182,7 @@ export class InferenceGateway {
     return { vectors: results.map((r) => r.vector), model: served, promptTokens, batchedWith };
   }
 
-  async models(signal: AbortSignal): Promise<Array<{ id: string; maxModelLen?: number }>> {
+  async models(signal: AbortSignal): Promise<Array<{ id: string; maxModelLen?: number | undefined }>> {
     const backend = this.pickAny();
     try {
       return await backend.api.models(signal);

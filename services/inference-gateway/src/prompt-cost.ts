@@ -16,7 +16,7 @@ export interface PromptCost {
   /** What prefix affinity hashes: the token ids when counted, the prompt's text otherwise. */
   prefix: string | number[];
   /** Gives the estimator the backend's count for the answered prompt (nothing to learn when it was counted). */
-  calibrate(promptTokens: number): void;
+  calibrate: (promptTokens: number) => void;
 }
 
 export interface PromptCostDeps {

@@ -65,7 +65,7 @@ test("a request that cannot wait for room is refused RESOURCE_EXHAUSTED with a r
     // A TTFT deadline shorter than the backoff: refused at the first 503.
     const hurried = await completeWithTrailers(stack.gateway, llmRequest("in a hurry", { ttftDeadlineMs: 50 }));
     assert.equal(hurried.error?.code, Status.RESOURCE_EXHAUSTED, String(hurried.error));
-    assert.match(hurried.error!.message, /admission limit \(max_num_queued_reqs\)/);
+    assert.match(hurried.error.message, /admission limit \(max_num_queued_reqs\)/);
     assert.ok(Number(hurried.trailer?.get("grpc-retry-pushback-ms")) >= 100);
     assert.equal(await simRejections(), before + 1);
 

@@ -65,8 +65,8 @@ test("Generate streams deltas and ends with usage, timings and execution", async
   assert.equal(last?.usage?.outputTokens, 12);
   assert.ok((last?.usage?.promptTokens ?? 0) > 0);
   assert.equal(last?.finishReason, "length");
-  assert.ok(last!.timings!.ttftMs >= last!.timings!.queueMs);
-  assert.ok(last!.timings!.e2eMs >= last!.timings!.ttftMs);
+  assert.ok(last.timings!.ttftMs >= last.timings!.queueMs);
+  assert.ok(last.timings!.e2eMs >= last.timings!.ttftMs);
   assert.equal(last?.execution?.backend, stack.sim.url);
 });
 

@@ -9,7 +9,7 @@
 // through the openai SDK client LangChain builds and calls through, `ChatOpenAI.client`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AIMessageChunk } from "@langchain/core/messages";
+import type { AIMessageChunk, UsageMetadata } from "@langchain/core/messages";
 import { ChatOpenAI, OpenAI as OpenAICompletions, OpenAIEmbeddings } from "@langchain/openai";
 import { z } from "zod";
 import { API_KEY, MODEL, assertBackendStopped, backendCounts, facadeUrl, runReadmeExample, whileGatewayFull, simUrl, useFacadeStack } from "./facade-client-stack.js";
@@ -26,6 +26,9 @@ const chat = (t: Target, fields: ConstructorParameters<typeof ChatOpenAI>[0] = {
 const embeddings = (t: Target, fields: ConstructorParameters<typeof OpenAIEmbeddings>[0] = {}) =>
   new OpenAIEmbeddings({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, ...fields });
 
+// @langchain/core 1.4 types usage_metadata as never under exactOptionalPropertyTypes; it holds UsageMetadata.
+const usageOf = (m: { usage_metadata?: unknown } | undefined) => m?.usage_metadata as UsageMetadata | undefined;
+
 const completions = (t: Target, maxTokens = 12) => new OpenAICompletions({ model: MODEL, apiKey: t.apiKey, configuration: { baseURL: t.baseURL }, maxRetries: 0, maxTokens, temperature: 0 });
 
 test("models: the openai client ChatOpenAI builds lists the simulator's model with its context length", async () => {
@@ -41,9 +44,9 @@ test("models: the openai client ChatOpenAI builds lists the simulator's model wi
 test("ChatOpenAI.invoke and the completions OpenAI model give the simulator's text, usage and finish reason", async () => {
   const [m1, m2] = await onBoth((t) => chat(t).invoke("맛집 추천해 주세요"));
   assert.ok(String(m1.content).length > 0);
-  assert.equal(m1.usage_metadata?.output_tokens, 16);
+  assert.equal(usageOf(m1)?.output_tokens, 16);
   // Cached prompt tokens depend on which of the two concurrent calls reached the prefix cache first.
-  const seen = (m: typeof m1) => [m.content, { ...m.usage_metadata, input_token_details: undefined }, m.response_metadata["finish_reason"]];
+  const seen = (m: typeof m1) => [m.content, { ...usageOf(m), input_token_details: undefined }, m.response_metadata["finish_reason"]];
   assert.deepEqual(seen(m1), seen(m2));
 
   const [c1, c2] = await onBoth((t) => completions(t).generate(["The best noodle soup in town is"]));
@@ -76,7 +79,7 @@ test("ChatOpenAI.stream streams the simulator's text and ends with its usage (st
       chunks++;
       whole = whole ? whole.concat(chunk) : chunk;
     }
-    return { chunks, content: whole?.content, usage: { ...whole?.usage_metadata, input_token_details: undefined }, finishReason: whole?.response_metadata["finish_reason"] };
+    return { chunks, content: whole?.content, usage: { ...usageOf(whole), input_token_details: undefined }, finishReason: whole?.response_metadata["finish_reason"] };
   });
   assert.ok(s1.chunks > 1);
   assert.equal(s1.usage?.output_tokens, 20);

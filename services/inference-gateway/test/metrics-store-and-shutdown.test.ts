@@ -154,5 +154,5 @@ test("SIGTERM: NOT_SERVING at once, the in-flight stream finishes, its row is fl
   for (let step = await iterator.next(); !step.done; step = await iterator.next()) last = step.value;
   assert.equal(last?.usage?.outputTokens, 1_500);
   assert.equal(await gateway.process.exited, 0);
-  assert.equal((await rows([last!.execution!.requestId])).size, 1);
+  assert.equal((await rows([last.execution!.requestId])).size, 1);
 });

@@ -83,7 +83,7 @@ test("a request whose TTFT deadline cannot be met is refused at once with a retr
   // A batch-class request waits for every standard one ahead: about 9,000 prompt tokens at 20,000 tokens/s.
   const refused = await completeWithTrailers(stack.gateway, llmRequest("later", { ttftDeadlineMs: 50, priority: common.Priority.PRIORITY_BATCH }));
   assert.equal(refused.error?.code, Status.RESOURCE_EXHAUSTED, String(refused.error));
-  assert.match(refused.error!.message, /TTFT deadline of 50 ms cannot be met/);
+  assert.match(refused.error.message, /TTFT deadline of 50 ms cannot be met/);
   const pushback = Number(refused.trailer?.get("grpc-retry-pushback-ms"));
   assert.ok(pushback >= 100, `retry hint ${pushback} ms`);
   // Refused while the work ahead still waits (the slot is still held). A deadline the queue can meet is accepted and met.

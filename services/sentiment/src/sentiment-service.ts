@@ -5,7 +5,7 @@ import { analyzeSentiment, type SentimentDeps } from "./sentiment-analysis.js";
 
 export const ANALYSIS_TYPE = "sentiment";
 
-const resultCodec = { encode: sentiment.SentimentResult.toJSON, decode: sentiment.SentimentResult.fromJSON };
+const resultCodec = { encode: (r: sentiment.SentimentResult) => sentiment.SentimentResult.toJSON(r), decode: (json: unknown) => sentiment.SentimentResult.fromJSON(json) };
 
 export function createSentimentService(deps: SentimentDeps, runner: AnalysisRunner): sentiment.SentimentServiceImplementation {
   const run = (restaurantId: string, options: ReturnType<typeof resolveOptions>, signal: AbortSignal) =>

@@ -13,8 +13,8 @@ export interface SummarizationDeps extends SummaryDeps, StrengthDeps {
 }
 
 export const DEFAULT_MAX_STRENGTHS = 5;
-const summaryCodec = { encode: summarization.SummaryResult.toJSON, decode: summarization.SummaryResult.fromJSON };
-const strengthsCodec = { encode: summarization.StrengthsResult.toJSON, decode: summarization.StrengthsResult.fromJSON };
+const summaryCodec = { encode: (r: summarization.SummaryResult) => summarization.SummaryResult.toJSON(r), decode: (json: unknown) => summarization.SummaryResult.fromJSON(json) };
+const strengthsCodec = { encode: (r: summarization.StrengthsResult) => summarization.StrengthsResult.toJSON(r), decode: (json: unknown) => summarization.StrengthsResult.fromJSON(json) };
 const topKVariant = (topK: number) => (topK === DEFAULT_TOP_K ? undefined : topK);
 const MAX_STRENGTHS = 20;
 

@@ -1,7 +1,7 @@
 // Composition root of vllm-sim: config, tokenizer, engine, metrics, HTTP server, SIGTERM.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { createLogger } from "@reviewlens/runtime";
+import { createLogger, drainOnce, shutdownOnSignal } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { effectiveProfile, readSimConfig } from "./config.js";
 import { EngineCore } from "./engine/engine-core.js";
@@ -128,18 +128,18 @@ logger.info(
   "listening",
 );
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-    // Streams in flight end when their clients see the socket close.
-    setTimeout(() => {
-      loop.stop();
-      server.closeAllConnections();
-    }, 5_000).unref();
-  });
-}
+// Streams in flight end when their clients see the socket close; after 5 s the rest are cut off.
+const drain = drainOnce(logger, {
+  run: () =>
+    new Promise<string>((resolve) => {
+      let outcome = "drained";
+      setTimeout(() => {
+        outcome = "cut off";
+        loop.stop();
+        server.closeAllConnections();
+      }, 5_000).unref();
+      server.close(() => resolve(outcome));
+      server.closeIdleConnections();
+    }),
+});
+shutdownOnSignal(logger, drain);

@@ -1,6 +1,7 @@
 // Composition root of the watchdog: config, metrics endpoint, signals, policy, actuator, the check loop.
 // Light imports only (runtime's config and logger, not its gRPC/tracing index): the watchdog should stay small.
 import { createLogger } from "@reviewlens/runtime/logger";
+import { drainOnce, shutdownOnSignal } from "@reviewlens/runtime/shutdown";
 import type { Actuator } from "./actuators/actuator.js";
 import { createCommandActuator } from "./actuators/command-actuator.js";
 import { createRunPodActuator } from "./actuators/runpod-actuator.js";
@@ -67,21 +68,17 @@ logger.info(
 
 const abort = new AbortController();
 const running = watchdog.run(config.checkIntervalMs, abort.signal);
-const onSignal = (signal: NodeJS.Signals) => {
-  logger.info({ signal }, "shutting down");
-  abort.abort();
-  running
-    .then(() => metricsEndpoint.close())
-    .then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-};
-process.once("SIGTERM", onSignal);
-process.once("SIGINT", onSignal);
+const drain = drainOnce(logger, {
+  run: async () => {
+    abort.abort();
+    await running;
+    return "drained";
+  },
+});
+shutdownOnSignal(logger, async () => {
+  await drain();
+  await metricsEndpoint.close();
+});
 
 async function buildActuator(c: ActuatorConfig): Promise<Actuator> {
   switch (c.kind) {

@@ -71,8 +71,8 @@ export class Watchdog {
       ...vllm.map((s) => s.read(signal)),
     ]);
     const signals: CheckSignals = {
-      ...(gpuReading ? { gpu: gpuReading as Reading<readonly GpuSample[]> } : {}),
-      ...(gatewayReading ? { gateway: gatewayReading as Reading<RequestLoad> } : {}),
+      ...(gpuReading ? { gpu: gpuReading } : {}),
+      ...(gatewayReading ? { gateway: gatewayReading } : {}),
       vllm: vllm.map((s, i) => ({ source: s.source, reading: vllmReadings[i] as Reading<RequestLoad> })),
     };
     const now = clock.now();

@@ -104,7 +104,7 @@ export function serveCommand(): Command {
     .option("--disable-tqdm", "no progress bar", false);
 }
 
-export function validateServeOptions(o: ServeOptions): { goodput?: ReturnType<typeof parseGoodput>; percentileMetrics: PercentileMetric[]; percentiles: number[] } {
+export function validateServeOptions(o: ServeOptions): { goodput?: ReturnType<typeof parseGoodput> | undefined; percentileMetrics: PercentileMetric[]; percentiles: number[] } {
   try {
     return checkServeOptions(o);
   } catch (error) {

@@ -6,7 +6,7 @@ const run = async (...args: string[]) => {
   const out: string[] = [];
   const errors: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true));
   try {
     const code = await main(["node", "reviewlens", ...args], (s) => out.push(s));
     return { code, out: out.join("\n"), err: errors.join("") };

@@ -23,7 +23,8 @@ export function defaultText(field: Field<unknown>): string {
   const value = field.fallback;
   if (value === undefined) return field.required ? "required" : "unset";
   if (Array.isArray(value)) return value.length === 0 ? "none" : `\`${value.join(",")}\``;
-  return `\`${String(value)}\``;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `\`${String(value)}\``;
+  return `\`${JSON.stringify(value)}\``;
 }
 
 /**

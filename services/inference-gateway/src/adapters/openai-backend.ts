@@ -143,7 +143,7 @@ export class OpenAiBackend {
     }
   }
 
-  async models(signal: AbortSignal): Promise<Array<{ id: string; maxModelLen?: number }>> {
+  async models(signal: AbortSignal): Promise<Array<{ id: string; maxModelLen?: number | undefined }>> {
     try {
       const page = await this.client.models.list({ signal });
       return page.data.map((m) => ({ id: m.id, maxModelLen: (m as { max_model_len?: number }).max_model_len }));

@@ -18,7 +18,7 @@ export function prefixBlockKeys(prompt: string | number[], options: PrefixBlockO
   const hash = createHash("sha1");
   for (let i = 0; i < blocks; i++) {
     const block = prompt.slice(i * size, (i + 1) * size);
-    hash.update(typeof block === "string" ? block : Uint32Array.from(block as number[]));
+    hash.update(typeof block === "string" ? block : Uint32Array.from(block));
     hash.update("\u0000");
     keys.push(hash.copy().digest("base64url"));
   }

@@ -4,8 +4,8 @@ import type { vectorsearch } from "@reviewlens/contracts";
 import type { BaselineSource, ClaimPrevalence } from "../strengths/step-e-compare-baseline.js";
 
 export interface BaselineSearchClient {
-  searchSimilarReviews(request: vectorsearch.SearchSimilarReviewsRequest, options?: { signal?: AbortSignal }): Promise<vectorsearch.SearchSimilarReviewsResponse>;
-  getRestaurantStats(request: vectorsearch.GetRestaurantStatsRequest, options?: { signal?: AbortSignal }): Promise<vectorsearch.GetRestaurantStatsResponse>;
+  searchSimilarReviews(request: vectorsearch.SearchSimilarReviewsRequest, options?: { signal?: AbortSignal | undefined }): Promise<vectorsearch.SearchSimilarReviewsResponse>;
+  getRestaurantStats(request: vectorsearch.GetRestaurantStatsRequest, options?: { signal?: AbortSignal | undefined }): Promise<vectorsearch.GetRestaurantStatsResponse>;
 }
 
 export interface BaselineOptions {

@@ -61,7 +61,7 @@ export class InstanceGenerator {
   protected resolve(schema: Schema): Schema {
     let current = schema;
     for (let hops = 0; typeof current["$ref"] === "string" && hops < 32; hops++) {
-      const ref = current["$ref"] as string;
+      const ref = current["$ref"];
       if (!ref.startsWith("#")) throw new Error(`$ref ${ref}: only references inside the schema are supported`);
       let target: unknown = this.root;
       for (const part of ref.slice(1).split("/").filter((p) => p !== "")) {

@@ -45,7 +45,7 @@ try {
   const used: Record<string, common.TokenUsage[]> = { sentiment: [], summary: [], strengths: [] };
   // Tokens of each restaurant's first analysis only (a repeat finds its whole prompt cached), after the
   // very first (its instructions are not cached yet).
-  const measure = async (kind: string, fresh: boolean, run: () => Promise<{ report?: common.AnalysisReport }>) => {
+  const measure = async (kind: string, fresh: boolean, run: () => Promise<{ report?: common.AnalysisReport | undefined }>) => {
     const { value, s } = await timed(run);
     single[kind]!.push(s);
     if (fresh) used[kind]!.push(value.report!.usage!);

@@ -42,7 +42,7 @@ export function referenceTable(h100: Comparison[], h200: Comparison[]): string {
 
 const termsOf = (p: CostProfile) => ({ stepOverheadMs: p.stepOverheadMs, perDecodeSeqOverheadMs: p.perDecodeSeqOverheadMs, perContextTokenOverheadMs: p.perContextTokenOverheadMs });
 
-export async function runCalibration(options: { fit: boolean; resultsDir: string }, out: (s: string) => void): Promise<{ h100: Comparison[]; fit?: FitResult }> {
+export async function runCalibration(options: { fit: boolean; resultsDir: string }, out: (s: string) => void): Promise<{ h100: Comparison[]; fit?: FitResult | undefined }> {
   const set = loadReferenceSet();
   const replays = new ReferenceReplays(set.points, set.simulatedEngine);
   let h100Profile = qwen25_7b_h100;

@@ -63,8 +63,8 @@ export interface TimelinePoint {
 
 export interface ScenarioResult {
   scenario: ScenarioName;
-  signal?: SignalKind;
-  target?: number;
+  signal?: SignalKind | undefined;
+  target?: number | undefined;
   requests: number;
   completed: number;
   lost: number;

@@ -16,7 +16,7 @@ import { runTpotExperiment } from "./tpot-experiment.js";
 
 const number = numberOption;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const num = (m: Record<string, unknown>, k: string) => (typeof m[k] === "number" ? (m[k] as number) : 0);
+const num = (m: Record<string, unknown>, k: string) => (typeof m[k] === "number" ? (m[k]) : 0);
 
 interface Finish {
   name: string;

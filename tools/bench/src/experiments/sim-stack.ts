@@ -10,7 +10,7 @@ export const SIM_PROFILE = "qwen2.5-7b-h100";
 
 export interface SimStack {
   sims: SimReplica[];
-  gateway?: GatewayProcess;
+  gateway?: GatewayProcess | undefined;
   /** Straight to the first simulator replica (vLLM's own scheduler). */
   direct(): BenchTarget;
   /** The gateway over gRPC (Generate). */

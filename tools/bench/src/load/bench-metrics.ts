@@ -8,7 +8,7 @@ export type PercentileMetric = "ttft" | "tpot" | "itl" | "e2el";
 
 export interface MetricsOptions {
   durationS: number;
-  goodput?: GoodputSlos;
+  goodput?: GoodputSlos | undefined;
   percentileMetrics: readonly PercentileMetric[];
   percentiles: readonly number[];
 }

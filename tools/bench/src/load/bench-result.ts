@@ -5,13 +5,13 @@ import type { RequestOutput } from "./request-output.js";
 
 export interface RunDescription {
   backend: string;
-  label?: string;
+  label?: string | undefined;
   modelId: string;
   tokenizerId: string;
   numPrompts: number;
   requestRate: number;
   burstiness: number;
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   timeScale: number;
   date?: Date;
 }

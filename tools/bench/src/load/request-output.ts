@@ -28,7 +28,7 @@ export interface RequestOutput {
   latency: number;
   /** When the request was sent, from the start of the run. */
   startTime: number;
-  kind?: string;
+  kind?: string | undefined;
 }
 
 export function failedOutput(request: BenchRequest, error: unknown, startTime: number): RequestOutput {

@@ -10,7 +10,7 @@ export interface RunOptions {
   requests: readonly BenchRequest[];
   /** Seconds (virtual) to wait before each request. */
   interArrival: readonly number[];
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /** Wall seconds per virtual second: the simulator's --time-scale. 1 for a real server. */
   timeScale: number;
   target: BenchTarget;
@@ -46,7 +46,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       (limit ? limit.run(send) : send()).then((output) => {
         outputs[i] = toVirtualTime(output, options.timeScale);
         done += 1;
-        options.onDone?.(outputs[i]!, done, options.requests.length);
+        options.onDone?.(outputs[i], done, options.requests.length);
       }),
     );
   }

@@ -93,7 +93,7 @@ function affinitySection(rows: readonly AffinityRow[]): ReportSection {
 /** A two-path part kept from before (2a/2b, coalescing): its summary rows as a table. */
 function plainSection(heading: string, rows: ReadonlyArray<Record<string, unknown>>, command: string): ReportSection {
   const columns = Object.keys(rows[0] ?? {});
-  return { heading, table: { columns, rows: rows.map((r) => columns.map((c) => (typeof r[c] === "number" ? (r[c] as number) : JSON.stringify(r[c])))) }, commands: [command] };
+  return { heading, table: { columns, rows: rows.map((r) => columns.map((c) => (typeof r[c] === "number" ? (r[c]) : JSON.stringify(r[c])))) }, commands: [command] };
 }
 
 export function gatewayBenchReport(results: Record<string, unknown>): Report {

@@ -49,8 +49,8 @@ export async function startPortkey(install: PortkeyInstall, backendUrls: readonl
   });
   const exited = once(child, "exit");
   const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on("line", (l) => stderr.length < 200 && stderr.push(l));
-  createInterface({ input: child.stdout! }).on("line", () => undefined);
+  createInterface({ input: child.stderr }).on("line", (l) => stderr.length < 200 && stderr.push(l));
+  createInterface({ input: child.stdout }).on("line", () => undefined);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

@@ -6,7 +6,7 @@ import type { BenchTarget } from "../targets/bench-target.js";
 export const TIMED_OUT = "timed out by the client";
 
 export interface TrackedTarget extends BenchTarget {
-  inFlight(): number;
+  inFlight: () => number;
 }
 
 export function trackedTarget(target: BenchTarget, o: { timeoutS?: number } = {}): TrackedTarget {

@@ -16,17 +16,17 @@ export function gatewayBackendPool(httpBaseUrl: string, apiKey?: string): Backen
   const url = (path: string) => new URL(path, httpBaseUrl).toString();
   return {
     async add(backend, signal) {
-      await ok(await fetch(url("/admin/backends"), { method: "POST", headers, body: JSON.stringify({ url: backend }), signal }), `add ${backend}`);
+      await ok(await fetch(url("/admin/backends"), { method: "POST", headers, body: JSON.stringify({ url: backend }), signal: signal ?? null }), `add ${backend}`);
     },
     async drain(backend, signal) {
-      await ok(await fetch(url(`/admin/backends?url=${encodeURIComponent(backend)}`), { method: "DELETE", headers, signal }), `drain ${backend}`);
+      await ok(await fetch(url(`/admin/backends?url=${encodeURIComponent(backend)}`), { method: "DELETE", headers, signal: signal ?? null }), `drain ${backend}`);
     },
     async list(signal) {
-      return (await ok(await fetch(url("/admin/backends"), { headers, signal }), "list backends")).json();
+      return (await ok(await fetch(url("/admin/backends"), { headers, signal: signal ?? null }), "list backends")).json();
     },
   };
 }
 
 export async function fetchMetricsText(url: string, signal?: AbortSignal): Promise<string> {
-  return (await ok(await fetch(url, { signal }), `GET ${url}`)).text();
+  return (await ok(await fetch(url, { signal: signal ?? null }), `GET ${url}`)).text();
 }

@@ -25,7 +25,7 @@ export interface HpaBehavior {
 export interface HpaSpec {
   minReplicas: number;
   maxReplicas: number;
-  behavior?: Partial<{ scaleUp: Partial<ScalingRules>; scaleDown: Partial<ScalingRules> }>;
+  behavior?: { scaleUp?: Partial<ScalingRules> | undefined; scaleDown?: Partial<ScalingRules> | undefined };
   /** --horizontal-pod-autoscaler-tolerance, 0.1 by default. */
   tolerance?: number;
 }
@@ -62,7 +62,7 @@ const withinTolerance = (ratio: number, t: Tolerances) => ratio >= 1 - t.down &&
 /** One pod's sample of a Pods metric; `value` undefined when the pod reported none. */
 export interface PodSample {
   ready: boolean;
-  value?: number;
+  value?: number | undefined;
 }
 
 /**

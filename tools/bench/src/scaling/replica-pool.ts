@@ -30,7 +30,7 @@ export interface ReplicaPoolOptions {
   /** Waits a virtual duration (the launcher maps it to wall time). */
   sleep: (virtualSeconds: number) => Promise<void>;
   coldStartS: number;
-  onEvent?: (event: { t: number; replica: number; event: string; url?: string; error?: string }) => void;
+  onEvent?: (event: { t: number; replica: number; event: string; url?: string | undefined; error?: string }) => void;
 }
 
 export class ReplicaPool {

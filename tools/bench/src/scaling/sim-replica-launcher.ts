@@ -12,7 +12,7 @@ export interface SimReplicaOptions {
   timeScale: number;
   profile: string;
   /** Further simulator flags (e.g. --max-num-seqs). */
-  extraArgs?: string[];
+  extraArgs?: string[] | undefined;
 }
 
 export interface SimReplica {

@@ -10,7 +10,7 @@ export interface OpenAiTargetOptions {
   endpoint: string;
   model: string;
   ignoreEos: boolean;
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Further headers on every request (e.g. a proxy's routing configuration). */
   headers?: Record<string, string>;
 }

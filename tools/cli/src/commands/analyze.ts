@@ -10,7 +10,7 @@ export interface AnalyzeOptions {
   priority?: common.Priority;
   signal?: AbortSignal;
   /** Called as each restaurant's result arrives (completion order). */
-  onResult?: (row: AnalysisRow) => void;
+  onResult?: ((row: AnalysisRow) => void) | undefined;
 }
 
 export async function analyze(clients: ServiceClients, kind: AnalysisKind, restaurantIds: string[], options: AnalyzeOptions): Promise<AnalysisRow[]> {
