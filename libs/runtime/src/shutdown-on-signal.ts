@@ -21,6 +21,14 @@ export function drainOnce(logger: Logger, drain: Drain): () => Promise<void> {
 }
 
 export function shutdownOnSignal(logger: Logger, stop: () => Promise<void>): void {
+  // Exit once the log lines are written, not with process.exit at once: pino writes asynchronously, and
+  // its synchronous flush at exit writes the buffered lines ahead of a line still being written (seen
+  // on a busy machine as "draining" before "shutting down"). A handle left open must not keep the
+  // process alive, hence the unref'd timer.
+  const exit = (code: number) => {
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 1_000).unref();
+  };
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -30,10 +38,10 @@ export function shutdownOnSignal(logger: Logger, stop: () => Promise<void>): voi
     stopping = true;
     logger.info({ signal }, "shutting down");
     stop().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        exit(1);
       },
     );
   };
