@@ -135,6 +135,12 @@ bench-guard: proto
 bench-gateway: proto
 	node --import tsx tools/bench/src/gateway/gateway-bench.ts $(ARGS)
 
+# Fairness between tenants (issue 19): A floods at 5x its fair share while B sends its interactive
+# load, with fair queueing and with today's order; then weights 3:1 (bench-results/fairness/).
+.PHONY: bench-fairness
+bench-fairness: proto
+	node --import tsx tools/bench/src/fairness/fairness-bench.ts $(ARGS)
+
 # Admission policies in a discrete-event model (seconds, no processes): a guide before bench-gateway.
 .PHONY: bench-policy-model
 bench-policy-model: proto

@@ -25,7 +25,7 @@ export const vectorSearchAddrField = env.string("127.0.0.1:50052").describe("vec
 /** The inference gateway's gRPC API key, as its callers (vector-search, the analysis services) send it. */
 export const gatewayGrpcApiKeyClientField = env
   .optional(env.string())
-  .describe("the gateway's gRPC API key, sent as `authorization: Bearer <key>` with every call to it; needed when the gateway sets `GATEWAY_GRPC_API_KEY`");
+  .describe("the gateway's gRPC API key, sent as `authorization: Bearer <key>` with every call to it: the gateway's shared `GATEWAY_GRPC_API_KEY`, or this caller's tenant key (which also names its tenant)");
 
 export function commonSchema(defaults: ServicePorts) {
   return {

@@ -12,10 +12,10 @@ export const gatewaySchema = {
     .describe("comma-separated OpenAI-compatible backends: vLLM, vllm-sim, or others (SGLang, llama.cpp's server, TGI, Ollama: the gateway does without the signals they lack)"),
   VLLM_API_KEY: env.string("EMPTY").describe("bearer key sent to the backends"),
   GATEWAY_HTTP_PORT: env.port(8080).describe("OpenAI-compatible facade and `/admin/backends`"),
-  GATEWAY_API_KEY: env.optional(env.string()).describe("when set, the facade and admin endpoints require `Authorization: Bearer` with it (compared in constant time)"),
+  GATEWAY_API_KEY: env.optional(env.string()).describe("when set, the facade and admin endpoints require `Authorization: Bearer` with it or a tenant's key (compared in constant time)"),
   GATEWAY_GRPC_API_KEY: env
     .optional(env.string())
-    .describe("when set, every gRPC call but health and reflection must carry `authorization: Bearer <key>` metadata; a missing or wrong key gets `UNAUTHENTICATED`"),
+    .describe("when set, every gRPC call but health and reflection must carry `authorization: Bearer <key>` metadata with it or a tenant's key (`GATEWAY_TENANT_API_KEYS`); a missing or wrong key gets `UNAUTHENTICATED`"),
   GATEWAY_MAX_NUM_SEQS: env.integer(1, 100_000, 1024).describe("the backends' `--max-num-seqs`"),
   GATEWAY_MAX_NUM_BATCHED_TOKENS: env.integer(16, 10_000_000, 8192).describe("the backends' `--max-num-batched-tokens`"),
   GATEWAY_PREFILL_BUDGET_STEPS: env
@@ -70,4 +70,23 @@ export const gatewaySchema = {
   GATEWAY_EMBED_MAX_WAIT_MS: env.integer(0, 10_000, 5).describe("how long an `Embed` call waits for others to share its micro-batch"),
   GATEWAY_EMBED_MAX_TEXTS: env.integer(1, 100_000, 2_048).describe("texts one `Embed` call or `/v1/embeddings` request may carry"),
   GATEWAY_DEFAULT_PRIORITY: env.oneOf(["interactive", "standard", "batch"] as const, "standard").describe("class of facade requests that name none"),
+  // Tenants (docs/components/inference-gateway.md, "Tenants: fair shares and budgets").
+  GATEWAY_FAIRNESS: env.oneOf(["vtc", "off"] as const, "vtc").describe("fair queueing between tenants within each class (virtual token counter); `off`: one queue order for everyone"),
+  GATEWAY_FAIR_HEADROOM_SEQS: env
+    .integer(0, 100_000, 0)
+    .describe("sequence slots per backend a tenant over its share leaves free while other tenants are active; 0: off"),
+  GATEWAY_FAIR_HEADROOM_WINDOW_MS: env.integer(0, 3_600_000, 2_000).describe("how long after its last request a tenant still counts as active for the headroom"),
+  GATEWAY_TENANTS: env.optional(env.string()).describe("tenants' weights and budgets as JSON (`{\"default\": {...}, \"tenants\": {...}}`); or `GATEWAY_TENANTS_FILE`"),
+  GATEWAY_TENANTS_FILE: env.optional(env.string()).describe("a mounted file (a ConfigMap) with the tenants' JSON instead of `GATEWAY_TENANTS`"),
+  GATEWAY_TENANT_API_KEYS: env
+    .optional(env.string())
+    .describe("`tenant:key,tenant:key` (from a Secret; keys of at least 16 characters, kept only as SHA-256 digests): a request with that key belongs to that tenant"),
+  GATEWAY_TRUST_TENANT_HEADER: env.boolean(false).describe("take the tenant from the `x-tenant` metadata or header when no key names one"),
+  GATEWAY_REDIS_URL: env.optional(env.url()).describe("the tenants' budgets shared by every gateway replica in this Redis; unset: each replica's own in-process table"),
+  GATEWAY_BUDGET_REDIS_DOWN: env
+    .oneOf(["refuse", "local"] as const, "refuse")
+    .describe("while that Redis is unreachable: `refuse` budgeted requests (`UNAVAILABLE`, never an overshoot) or hold budgets in each replica's `local` table"),
+  GATEWAY_BUDGET_REDIS_TIMEOUT_MS: env.integer(10, 60_000, 1_000).describe("a budget Redis command slower than this counts as Redis down"),
+  GATEWAY_BUDGET_WINDOW_MS: env.integer(1_000, 86_400_000, 60_000).describe("the budgets' sliding window (`tokensPerMinute` scales to it)"),
+  GATEWAY_BUDGET_LEASE_MS: env.integer(1_000, 86_400_000, 900_000).describe("an in-flight slot never settled (a replica that died) is freed after this"),
 };

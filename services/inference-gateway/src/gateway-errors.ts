@@ -54,6 +54,40 @@ export class BackendAtCapacity extends OverloadedError {
   }
 }
 
+/** Over its tenant's budget (tokens in the window, or requests in flight): retry once the window has room. */
+export class TenantOverBudget extends OverloadedError {
+  constructor(
+    readonly tenant: string,
+    readonly reason: "tokens" | "in-flight",
+    limits: { tokensPerWindow?: number | undefined; maxInFlight?: number | undefined },
+    tokensUsed: number,
+    inFlight: number,
+    windowMs: number,
+    retryAfterMs: number,
+  ) {
+    super(
+      reason === "tokens"
+        ? `tenant ${tenant} is over its token budget (${tokensUsed} of ${limits.tokensPerWindow} tokens in the last ${windowMs / 1_000} s); the window has room again in ${retryAfterMs} ms`
+        : `tenant ${tenant} has ${inFlight} requests in flight, its limit (${limits.maxInFlight}); retry when one has finished`,
+      retryAfterMs,
+    );
+  }
+}
+
+/** The request alone needs more tokens than its tenant's whole budget per window: it can never be admitted. */
+export class TenantRequestExceedsBudget extends RequestRefusedError {
+  constructor(tenant: string, estimatedTokens: number, tokensPerWindow: number, windowMs: number) {
+    super(`request: its estimate of ${estimatedTokens} tokens (prompt plus max_tokens) exceeds tenant ${tenant}'s whole budget of ${tokensPerWindow} tokens per ${windowMs / 1_000} s; lower max_tokens`);
+  }
+}
+
+/** The shared budget store is unreachable and the deployment refuses budgeted requests meanwhile. */
+export class BudgetStoreDown extends UnavailableError {
+  constructor(tenant: string) {
+    super(`tenant ${tenant}'s budget cannot be checked: the budget store is unreachable (GATEWAY_BUDGET_REDIS_DOWN=refuse); retry shortly`, 1_000);
+  }
+}
+
 /** A backend's failure as the caller gets it; anything else (an abort, a domain error) unchanged. */
 export function callerError(error: unknown, backendId: string): unknown {
   if (!(error instanceof BackendError)) return error;

@@ -60,7 +60,8 @@ export async function startGateway(env: Record<string, string>, options: { waitH
     timeoutMs: STARTUP_TIMEOUT_MS,
   });
   const httpPort = proc.logs.find((l) => typeof l["httpPort"] === "number")!["httpPort"] as number;
-  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, proc.address);
+  // With GATEWAY_GRPC_API_KEY the client sends it (a call's own authorization metadata wins).
+  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, proc.address, { apiKey: env["GATEWAY_GRPC_API_KEY"] });
   const metricsUrl = `http://127.0.0.1:${proc.metricsPort}/metrics`;
   const gateway: Gateway = {
     process: proc,

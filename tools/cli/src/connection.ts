@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
 import { env, readConfig } from "@reviewlens/runtime/config";
-import { ChannelCredentials, createChannel, createClient, Metadata, type Channel, type Client } from "nice-grpc";
+import { ChannelCredentials, createChannel, createClient as createNiceClient, Metadata, type Channel, type Client, type CompatServiceDefinition } from "nice-grpc";
 
 export interface ConnectionOptions {
   gateway: string;
@@ -14,7 +14,12 @@ export interface ConnectionOptions {
   cert?: string | undefined;
   key?: string | undefined;
   timeoutMs: number;
-  /** The gateway's gRPC API key, from the environment only (a flag would show in `ps`). */
+  /** Sent as `x-tenant` on every call (the gateway honours it when it trusts its callers). */
+  tenant?: string | undefined;
+  /**
+   * The gateway's gRPC API key, from the environment only (a flag would show in `ps`): its shared
+   * key or a tenant's key, which also names the tenant.
+   */
   gatewayApiKey?: string | undefined;
 }
 
@@ -29,9 +34,10 @@ export const cliConnectionSchema = {
   REVIEWLENS_TLS_CERT: env.optional(env.string()).describe("client certificate for mTLS"),
   REVIEWLENS_TLS_KEY: env.optional(env.string()).describe("client key for mTLS"),
   REVIEWLENS_TIMEOUT_MS: env.integer(1, 86_400_000, 300_000).describe("deadline of each call"),
+  REVIEWLENS_TENANT: env.optional(env.string()).describe("sent as `x-tenant` on every call (the gateway honours it when it trusts its callers)"),
   REVIEWLENS_GATEWAY_API_KEY: env
     .optional(env.string())
-    .describe("the gateway's gRPC API key (for a gateway that sets `GATEWAY_GRPC_API_KEY`); environment only, a flag would show in `ps`"),
+    .describe("the gateway's gRPC API key: its shared `GATEWAY_GRPC_API_KEY` or a tenant's key (which also names the tenant); environment only, a flag would show in `ps`"),
 };
 
 /** The flag that overrides each variable (the API key has none). */
@@ -45,6 +51,7 @@ export const CLI_CONNECTION_FLAGS: Record<Exclude<keyof typeof cliConnectionSche
   REVIEWLENS_TLS_CERT: "--cert",
   REVIEWLENS_TLS_KEY: "--key",
   REVIEWLENS_TIMEOUT_MS: "--timeout",
+  REVIEWLENS_TENANT: "--tenant",
 };
 
 /** Throws InvalidConfigError naming each variable at fault. */
@@ -60,6 +67,7 @@ export function connectionDefaults(source: Record<string, string | undefined> = 
     cert: c.REVIEWLENS_TLS_CERT,
     key: c.REVIEWLENS_TLS_KEY,
     timeoutMs: c.REVIEWLENS_TIMEOUT_MS,
+    tenant: c.REVIEWLENS_TENANT,
     gatewayApiKey: c.REVIEWLENS_GATEWAY_API_KEY,
   };
 }
@@ -76,6 +84,14 @@ export class ServiceClients {
 
   constructor(readonly options: ConnectionOptions) {}
 
+  /** The caller's tenant on every call; `apiKey` only where it belongs (the gateway's key goes to the gateway alone). */
+  private createClient<D extends CompatServiceDefinition>(definition: D, address: string, apiKey?: string): Client<D> {
+    const metadata = Metadata();
+    if (this.options.tenant) metadata.set("x-tenant", this.options.tenant);
+    if (apiKey) metadata.set("authorization", `Bearer ${apiKey}`);
+    return createNiceClient(definition, this.channel(address), { "*": { metadata } });
+  }
+
   private channel(address: string): Channel {
     let channel = this.channels.get(address);
     if (!channel) {
@@ -86,17 +102,16 @@ export class ServiceClients {
   }
 
   get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
-    const key = this.options.gatewayApiKey;
-    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway), key ? { "*": { metadata: Metadata({ authorization: `Bearer ${key}` }) } } : {});
+    return this.createClient(inference.InferenceGatewayServiceDefinition, this.options.gateway, this.options.gatewayApiKey);
   }
   get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
-    return createClient(vectorsearch.VectorSearchServiceDefinition, this.channel(this.options.vectorSearch));
+    return this.createClient(vectorsearch.VectorSearchServiceDefinition, this.options.vectorSearch);
   }
   get sentiment(): Client<typeof sentiment.SentimentServiceDefinition> {
-    return createClient(sentiment.SentimentServiceDefinition, this.channel(this.options.sentiment));
+    return this.createClient(sentiment.SentimentServiceDefinition, this.options.sentiment);
   }
   get summarization(): Client<typeof summarization.SummarizationServiceDefinition> {
-    return createClient(summarization.SummarizationServiceDefinition, this.channel(this.options.summarization));
+    return this.createClient(summarization.SummarizationServiceDefinition, this.options.summarization);
   }
 
   /** Call options with the configured deadline. */
