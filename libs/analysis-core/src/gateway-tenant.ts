@@ -10,10 +10,10 @@ type Embed = (request: inference.EmbedRequest, options?: CallOptions) => Promise
 
 /** `client` whose complete (and embed) calls carry `x-tenant: tenant`; its other methods are its own. */
 export function withGatewayTenant<C extends LlmGateway & { embed?: Embed }>(client: C, tenant: string): C {
-  const named = (options?: CallOptions): CallOptions => {
+  const named = (options?: { signal?: AbortSignal | undefined; metadata?: Metadata }): CallOptions => {
     const metadata = Metadata(options?.metadata);
     metadata.set("x-tenant", tenant);
-    return { ...options, metadata };
+    return options?.signal ? { signal: options.signal, metadata } : { metadata };
   };
   const complete: LlmGateway["complete"] = (request, options) => client.complete(request, named(options));
   const clientEmbed = client.embed?.bind(client);

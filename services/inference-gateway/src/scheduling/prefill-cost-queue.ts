@@ -35,7 +35,7 @@ export interface QueueOptions {
    * Fair queueing between tenants within each class by their weighted token service. Absent: every
    * request is one tenant's (the order before tenants existed).
    */
-  fairness?: { weightOf(tenant: string): number } | undefined;
+  fairness?: { readonly weightOf: (tenant: string) => number } | undefined;
 }
 
 export const DEFAULT_TENANT = "default";
