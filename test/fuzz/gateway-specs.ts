@@ -86,7 +86,7 @@ const generation = (method: "Generate" | "Complete"): RpcSpec<inference.DeepPart
     valid: () => validRequest.map((request) => [{ request }]),
     boundary: () => fc.option(boundaryRequest, { nil: undefined }).map((request) => [{ request }]),
     mutations: () => llmMutation.map(({ request, field }): Mutation<inference.DeepPartial<inference.CompleteRequest>> => ({ messages: [{ request }], field })),
-    // Honest overload (README "Inference gateway"): a ttft_deadline_ms the work ahead cannot meet.
+    // Honest overload (docs/architecture.md, the gateway's step 2): a ttft_deadline_ms the work ahead cannot meet.
     honestRefusals: [{ code: Status.RESOURCE_EXHAUSTED, details: /^the TTFT deadline of \d+ ms cannot be (met|promised)/ }],
   });
 

@@ -10,7 +10,7 @@ import { BackendPool } from "./backend-pool.js";
 import { ColdPool } from "./cold-pool/cold-pool.js";
 import { coldPoolMetrics } from "./cold-pool/cold-pool-metrics.js";
 import { ColdStartEstimate } from "./cold-pool/cold-start-estimate.js";
-import { gatewaySchema } from "./config.js";
+import { gatewayPorts, gatewaySchema } from "./config.js";
 import { Dispatcher, type Waiter } from "./dispatcher.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { GenAiTelemetry } from "./genai-telemetry.js";
@@ -57,7 +57,7 @@ function openBudgetStore(config: GatewayConfig, tenants: TenantDirectory, logger
 
 await runService({
   name: "inference-gateway",
-  defaults: { grpcPort: 50051, metricsPort: 9461 },
+  defaults: gatewayPorts,
   schema: gatewaySchema,
   async build({ config, logger, meter }) {
     const tenants = tenantDirectory(config);

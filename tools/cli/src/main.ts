@@ -1,6 +1,7 @@
 // The reviewlens CLI: a gRPC client of the services, like any other.
 import { Command, InvalidArgumentError as CommanderArgumentError } from "commander";
 import { ClientError, Status } from "nice-grpc";
+import { InvalidConfigError } from "@reviewlens/runtime/config";
 import { runBenchCommand } from "@reviewlens/bench";
 import { analyze } from "./commands/analyze.js";
 import { formatIngestSummary, ingestFile } from "./commands/ingest.js";
@@ -165,12 +166,15 @@ class ExitCodeError extends Error {
 
 /** Runs the CLI; returns the exit code (errors become one clear line on stderr). */
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const program = buildProgram(out);
   try {
-    await program.parseAsync(argv);
+    await buildProgram(out).parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof ExitCodeError) return error.exitCode;
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`reviewlens: ${error.message}\n`);
+      return 2;
+    }
     if (error && typeof error === "object" && "exitCode" in error && "code" in error && String(error.code).startsWith("commander.")) {
       return Number(error.exitCode);
     }

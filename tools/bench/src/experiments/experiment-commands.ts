@@ -5,6 +5,7 @@ import { hpaConfigFromValues, readHpaValues, type ScalerConfig } from "../scalin
 import { ALL_SCENARIOS, runAutoscalingBenchmark, type AutoscaleOptions, type ScenarioName } from "./autoscaling-benchmark.js";
 import { autoscalingReport, comparisonRows, COMPARISON_COLUMNS, findings } from "./autoscaling-report.js";
 import { fitScalerConfig } from "../scaling/scaled-scaler-config.js";
+import { invokedAs } from "../report/figure-file.js";
 import { numberOption } from "./number-option.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
 import { renderTextTable } from "./text-table.js";
@@ -120,10 +121,12 @@ function autoscaleCommand(out: (s: string) => void): Command {
       };
       const results = await runAutoscalingBenchmark(options);
       const command = `node --import tsx tools/bench/src/main.ts autoscale ${process.argv.slice(3).join(" ")}`.trim();
-      const files = await writeExperiment(f.resultsDir, "autoscaling", { options, results }, autoscalingReport(results, options, command));
+      const files = await writeExperiment(f.resultsDir, "autoscaling", { options, results }, autoscalingReport(results, options, command), {
+        command: invokedAs("bench-autoscaling", process.argv.slice(3)),
+      });
       out(renderTextTable(COMPARISON_COLUMNS, comparisonRows(results)));
       for (const line of findings(results)) out(line);
-      out(`Times in virtual seconds (--time-scale ${f.timeScale}). Wrote ${files.json}, ${files.html} and decisions.jsonl`);
+      out(`Times in virtual seconds (--time-scale ${f.timeScale}). Wrote ${files.json}, ${files.html}, ${files.figures} and decisions.jsonl`);
     });
 }
 
