@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { K8sKind, K8sKinds } from "./k8s-kinds.js";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 const toolsBin = join(repoRoot, ".tools", "bin");
@@ -76,8 +77,12 @@ export function openChartWorkspace(bin: string = helmBin): ChartWorkspace {
   };
 }
 
-export const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
-export const named = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+/** A rendered object of a known kind: its kubernetes-models interface, with the name every rendered object has. */
+export type Rendered<K extends K8sKind> = K8sObject & K8sKinds[K];
+const isKind = <K extends K8sKind>(o: K8sObject, kind: K): o is Rendered<K> => o.kind === kind;
+export const byKind = <K extends K8sKind>(objects: K8sObject[], kind: K): Rendered<K>[] => objects.filter((o) => isKind(o, kind));
+export const named = <K extends K8sKind>(objects: K8sObject[], kind: K, name: string): Rendered<K> | undefined =>
+  byKind(objects, kind).find((o) => o.metadata.name === name);
 
 /** Values that turn on every optional part at once: both LLM backends, ServiceMonitors, all policies. */
 export const everythingEnabled = [
