@@ -52,7 +52,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-unsafe-argument": "off" },
   },
   {
-    files: ["services/summarization/test/grounded-strengths.test.ts", "test/containers/pods.test.ts"],
+    files: ["services/summarization/test/grounded-strengths.test.ts"],
     rules: { "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
   },
   {
@@ -74,22 +74,6 @@ export default tseslint.config(
   {
     files: ["services/inference-gateway/test/gateway-harness.ts"],
     rules: { "@typescript-eslint/await-thenable": "off" },
-  },
-  {
-    files: ["test/containers/grpc-checks.ts"],
-    rules: { "@typescript-eslint/no-unsafe-argument": "off", "@typescript-eslint/no-unsafe-call": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
-  },
-  {
-    files: ["test/containers/kube-play-manifests.ts"],
-    rules: { "@typescript-eslint/no-unsafe-argument": "off", "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off", "@typescript-eslint/no-unsafe-return": "off" },
-  },
-  {
-    files: ["test/containers/stack.test.ts"],
-    rules: { "@typescript-eslint/await-thenable": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
-  },
-  {
-    files: ["test/foundation/contracts-and-health.test.ts"],
-    rules: { "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-call": "off", "@typescript-eslint/no-unsafe-member-access": "off", "@typescript-eslint/no-unsafe-return": "off", "@typescript-eslint/restrict-template-expressions": "off" },
   },
   {
     files: ["test/never-twice/never-twice.test.ts"],
