@@ -23,7 +23,7 @@ export interface Field<T> {
   readonly expected: string;
   readonly fallback?: T | undefined;
   readonly required: boolean;
-  parse(raw: string): T | undefined; // undefined means malformed
+  readonly parse: (raw: string) => T | undefined; // undefined means malformed
 }
 
 function field<T>(expected: string, parse: (raw: string) => T | undefined, fallback?: T): Field<T> {
