@@ -129,6 +129,12 @@ bench-guard: proto
 bench-gateway: proto
 	node --import tsx tools/bench/src/gateway/gateway-bench.ts $(ARGS)
 
+# Fairness between tenants (issue 19): A floods at 5x its fair share while B sends its interactive
+# load, with fair queueing and with today's order; then weights 3:1 (bench-results/fairness/).
+.PHONY: bench-fairness
+bench-fairness: proto
+	node --import tsx tools/bench/src/fairness/fairness-bench.ts $(ARGS)
+
 # Admission policies in a discrete-event model (seconds, no processes): a guide before bench-gateway.
 .PHONY: bench-policy-model
 bench-policy-model: proto
@@ -147,6 +153,14 @@ bench-autoscaling: proto
 	node --import tsx tools/bench/src/main.ts autoscale $(ARGS)
 bench-index:
 	node --import tsx tools/bench/src/main.ts index
+
+# Scale to zero: a simulated day of review traffic on the qwen2.5-7b-h100 profile at time scale 0.005
+# (about 8 minutes per policy), always on vs stop with a manual wake vs stop with an automatic wake:
+# GPU-hours, dollars, failed requests, cold-pool latency (bench-results/scale-to-zero/). ARGS adds
+# flags, e.g. ARGS="--time-scale 0.01 --policies always-on,stop-auto-wake".
+.PHONY: bench-scale-to-zero
+bench-scale-to-zero: proto
+	node --import tsx tools/bench/src/scale-to-zero/scale-to-zero-bench.ts $(ARGS)
 
 # Prompt tokens of the TOP-K representative reviews vs all reviews per analysis, on restaurants of
 # 50 / 200 / 1000 demo reviews: the real TOP-K selection and prompts in-process, exact Qwen2.5

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { byKind, named, openChartWorkspace, repoRoot, scaledCharts, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
+import { byKind, firstContainer, named, openChartWorkspace, podOf, repoRoot, scaledCharts, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
 import { hpaMetricSource } from "./k8s-kinds.js";
 
 interface ValuesMetric {
@@ -110,7 +110,7 @@ describe("KEDA ScaledObjects with autoscaling.engine=keda", () => {
       assert.ok(deployment, `target ${ref.name} missing`);
       assert.equal(deployment.spec?.replicas, undefined);
       const triggers = scaled.spec.triggers;
-      const prometheus = triggers.filter((t) => t.type === "prometheus");
+      const prometheus = triggers.filter((t) => t.type === "prometheus" && t.name !== "active-while");
       assert.equal(prometheus.length, values.metrics.length);
       prometheus.forEach((t, i) => {
         const source = values.metrics[i]?.pods ?? values.metrics[i]?.external;
@@ -125,5 +125,43 @@ describe("KEDA ScaledObjects with autoscaling.engine=keda", () => {
   it("vLLM may scale to zero under KEDA", () => {
     assert.equal(named(objects, "ScaledObject", "rl-vllm")?.spec.minReplicaCount, 0);
     assert.match(JSON.stringify(named(objects, "ScaledObject", "rl-vllm")?.spec.triggers), /vllm:num_requests_waiting\{namespace=\\"reviewlens\\",service=\\"rl-vllm\\"\}/);
+  });
+  it("vLLM wakes from zero on the gateway's held requests, and stays active while work is queued or in flight anywhere", () => {
+    const triggers = (named(objects, "ScaledObject", "rl-vllm") ?? assert.fail("no ScaledObject rl-vllm")).spec.triggers;
+    const wake = triggers.find((t) => t.name === "gateway-cold-pool-queued-requests");
+    assert.equal(wake?.metadata["query"], 'sum(gateway_cold_pool_queued_requests{namespace="reviewlens",service="rl-inference-gateway"})');
+    assert.equal(wake?.metadata["activationThreshold"], "0", "the first held request activates the Deployment");
+    const active = triggers.find((t) => t.name === "active-while");
+    assert.match(active?.metadata["query"] ?? "", /^sum\(gateway_requests_in_flight\{namespace="reviewlens",service="rl-inference-gateway"\}\) \+ sum\(gateway_queue_depth\{/);
+    assert.deepEqual([active?.metadata["activationThreshold"], Number(active?.metadata["threshold"]) >= 1e9], ["0", true], "activity keeps one replica, never asks for more");
+    assert.equal(triggers.filter((t) => t.metadata["activationThreshold"] !== undefined).map((t) => t.name).sort().join(","), "active-while,gateway-cold-pool-queued-requests");
+  });
+});
+
+describe("scale to zero, as the README's examples install it", () => {
+  const example = (name: string) => ["-f", join(repoRoot, "k8s", "examples", name)];
+  const gatewayEnv = (objects: K8sObject[]) =>
+    Object.fromEntries((firstContainer(podOf(named(objects, "Deployment", "rl-inference-gateway"))).env ?? []).map((e) => [e.name, e.value]));
+  it("by default nothing is wakeable and the watchdog only stops", () => {
+    const objects = charts.render("reviewlens");
+    assert.equal(gatewayEnv(objects)["GATEWAY_WAKEABLE"], "false");
+    const args = firstContainer(podOf(named(objects, "Deployment", "rl-watchdog"))).args ?? assert.fail("the watchdog has no args");
+    assert.ok(!args.includes("--wake") && !args.includes(""), args.join(" "));
+  });
+  it("KEDA: vLLM at zero replicas allowed, a wakeable gateway, no watchdog", () => {
+    const objects = charts.render("reviewlens", example("values-scale-to-zero-keda.yaml"));
+    assert.equal(named(objects, "ScaledObject", "rl-vllm")?.spec.minReplicaCount, 0);
+    assert.deepEqual([gatewayEnv(objects)["GATEWAY_WAKEABLE"], gatewayEnv(objects)["GATEWAY_WAKE_COLD_START_MS"]], ["true", "180000"]);
+    assert.equal(named(objects, "Deployment", "rl-watchdog"), undefined);
+  });
+  it("HPA + watchdog: the HPA reads the wake signal too, the watchdog wakes vLLM through the scale subresource it may read and patch", () => {
+    const objects = charts.render("reviewlens", example("values-scale-to-zero-watchdog.yaml"));
+    assert.equal(gatewayEnv(objects)["GATEWAY_WAKEABLE"], "true");
+    assert.match(JSON.stringify(named(objects, "HorizontalPodAutoscaler", "rl-vllm")?.spec?.metrics), /"name":"gateway_cold_pool_queued_requests","selector":\{"matchLabels":\{"service":"rl-inference-gateway"\}\}/);
+    const args = firstContainer(podOf(named(objects, "Deployment", "rl-watchdog"))).args ?? assert.fail("the watchdog has no args");
+    assert.ok(args.includes("--wake") && args.includes("--actuator=kubernetes") && args.includes("--k8s-deployment=rl-vllm"), args.join(" "));
+    const rules = named(objects, "Role", "rl-watchdog")?.rules ?? assert.fail("no rules for the watchdog");
+    const scaleRule = rules.find((r) => r.resources?.includes("deployments/scale"));
+    assert.deepEqual([scaleRule?.resourceNames, scaleRule?.verbs.includes("get"), scaleRule?.verbs.includes("patch")], [["rl-vllm"], true, true]);
   });
 });

@@ -116,7 +116,12 @@ const autoscaling = object(
     cpu: object({ enabled: boolean, targetAverageUtilization: integer(1, 100) }, { required: ["enabled"] }),
     metrics: arrayOf(metric),
     behavior: object({ scaleUp: scalingRules, scaleDown: scalingRules }),
-    keda: object({ prometheusAddress: string, pollingInterval: integer(1), cooldownPeriod: integer(0) }),
+    keda: object({
+      prometheusAddress: string,
+      pollingInterval: integer(1),
+      cooldownPeriod: integer(0),
+      activeWhile: { type: "string", minLength: 1, description: "PromQL (templated): the Deployment stays active (above zero) while it is non-zero" },
+    }),
   },
   {
     required: ["enabled"],
@@ -247,8 +252,9 @@ export function chartValuesSchemas(): Record<string, Schema> {
         ...deployment,
         scaleTarget: object({ deployment: { type: "string", minLength: 1 }, namespace: { type: "string", minLength: 1 } }, { required: ["deployment", "namespace"] }),
         rbac: object({ create: boolean }, { required: ["create"] }),
+        wake: { type: "boolean", description: "--wake: start the Deployment again (one replica) when the gateway holds requests for it" },
       },
-      [...deploymentRequired, "scaleTarget", "rbac"],
+      [...deploymentRequired, "scaleTarget", "rbac", "wake"],
     ),
     scheduler: chartSchema(
       "scheduler chart values",

@@ -33,6 +33,8 @@ for (const version of helmVersions) {
         "umbrella with everything enabled": everythingEnabled,
         "umbrella with autoscaling.engine=keda": ["--set", "global.autoscaling.engine=keda", "--set", "vllm.autoscaling.minReplicas=0"],
         "umbrella without GPUs (k8s/examples/values-no-gpu.yaml)": ["-f", join(repoRoot, "k8s", "examples", "values-no-gpu.yaml")],
+        "umbrella scaling vLLM to zero with KEDA (k8s/examples/values-scale-to-zero-keda.yaml)": ["-f", join(repoRoot, "k8s", "examples", "values-scale-to-zero-keda.yaml")],
+        "umbrella scaling vLLM to zero with the watchdog (k8s/examples/values-scale-to-zero-watchdog.yaml)": ["-f", join(repoRoot, "k8s", "examples", "values-scale-to-zero-watchdog.yaml")],
       };
       for (const [name, args] of Object.entries(configurations)) {
         it(name, () => {

@@ -1,10 +1,12 @@
 // Runs the real helm and kubectl binaries (scripts/fetch-k8s-tools.sh) against a private copy of
 // helm/ whose file:// dependencies are built there, so test files never race on helm/*/charts/.
+import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { IContainer, IPodSpec } from "kubernetes-models/v1";
 import type { K8sKind, K8sKinds } from "./k8s-kinds.js";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
@@ -83,6 +85,10 @@ const isKind = <K extends K8sKind>(o: K8sObject, kind: K): o is Rendered<K> => o
 export const byKind = <K extends K8sKind>(objects: K8sObject[], kind: K): Rendered<K>[] => objects.filter((o) => isKind(o, kind));
 export const named = <K extends K8sKind>(objects: K8sObject[], kind: K, name: string): Rendered<K> | undefined =>
   byKind(objects, kind).find((o) => o.metadata.name === name);
+// A missing part fails the test that reaches for it, naming what is missing.
+export const podOf = (d: Rendered<"Deployment"> | undefined): IPodSpec => d?.spec?.template.spec ?? assert.fail(`${d?.metadata.name ?? "the Deployment"}: no pod spec`);
+export const cronJobPodOf = (c: Rendered<"CronJob"> | undefined): IPodSpec => c?.spec?.jobTemplate.spec?.template.spec ?? assert.fail(`${c?.metadata.name ?? "the CronJob"}: no pod spec`);
+export const firstContainer = (pod: IPodSpec): IContainer => pod.containers[0] ?? assert.fail("a pod without containers");
 
 /** Values that turn on every optional part at once: both LLM backends, ServiceMonitors, all policies. */
 export const everythingEnabled = [

@@ -7,18 +7,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stackComponents } from "@reviewlens/dev-stack";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
-import { bundleOf, byKind, everythingEnabled, named, openChartWorkspace, repoRoot, type ChartWorkspace, type K8sObject, type Rendered } from "./helm-fixture.js";
+import { bundleOf, byKind, cronJobPodOf, everythingEnabled, firstContainer, named, openChartWorkspace, podOf, repoRoot, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
 
 interface Workload {
   kind: string;
   name: string;
   pod: IPodSpec;
 }
-
-// A missing part fails the test that reaches for it, naming what is missing.
-const podOf = (d: Rendered<"Deployment"> | undefined): IPodSpec => d?.spec?.template.spec ?? assert.fail(`${d?.metadata.name ?? "the Deployment"}: no pod spec`);
-const cronJobPodOf = (c: Rendered<"CronJob"> | undefined): IPodSpec => c?.spec?.jobTemplate.spec?.template.spec ?? assert.fail(`${c?.metadata.name ?? "the CronJob"}: no pod spec`);
-const firstContainer = (pod: IPodSpec): IContainer => pod.containers[0] ?? assert.fail("a pod without containers");
 
 function workloads(objects: K8sObject[]): Workload[] {
   const deployments = byKind(objects, "Deployment").map((d) => ({ kind: "Deployment", name: d.metadata.name, pod: podOf(d) }));

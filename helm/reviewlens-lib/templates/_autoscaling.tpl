@@ -4,7 +4,9 @@ through prometheus-adapter, rules in k8s/prometheus-adapter) or, with engine=ked
 ScaledObject with Prometheus triggers on the same queries (KEDA may also scale to zero).
 Each entry of autoscaling.metrics is an autoscaling/v2 MetricSpec (Pods, External or Object, with
 an AverageValue or Value target; strings are templated) plus `query`: the same signal in PromQL for
-KEDA's Prometheus trigger (templated), and optionally `activationThreshold`.
+KEDA's Prometheus trigger (templated), and optionally `activationThreshold`. autoscaling.keda.activeWhile
+(PromQL, templated) adds a KEDA trigger that only keeps the Deployment active (above zero) while
+it is non-zero: its threshold is too high to ask for a second replica.
 */}}
 {{- define "reviewlens-lib.autoscaler" -}}
 {{- $as := .Values.autoscaling -}}
@@ -104,5 +106,15 @@ spec:
         {{- if not (kindIs "invalid" .activationThreshold) }}
         activationThreshold: {{ .activationThreshold | toString | quote }}
         {{- end }}
+    {{- end }}
+    {{- with $keda.activeWhile }}
+    - type: prometheus
+      name: active-while
+      metricType: AverageValue
+      metadata:
+        serverAddress: {{ $keda.prometheusAddress | default (dig "prometheus" "address" "http://prometheus-operated.monitoring.svc:9090" ($.Values.global | default dict)) | quote }}
+        query: {{ tpl . $ | quote }}
+        threshold: "1000000000"
+        activationThreshold: "0"
     {{- end }}
 {{- end -}}

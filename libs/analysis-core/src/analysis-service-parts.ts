@@ -7,24 +7,29 @@ import { metricsStoreOptions, metricsStoreSchema, openMetricsStore, type Metrics
 import { allReady, createServiceClient, env, grpcDependency, type Logger } from "@reviewlens/runtime";
 import { instrumentRunner } from "./analysis-metrics.js";
 import type { AnalysisRunner } from "./analysis-runner.js";
+import { withGatewayTenant } from "./gateway-tenant.js";
 import { withGenAiClientTelemetry } from "./genai-client-telemetry.js";
 import { guardedRunner } from "./guarded-runner.js";
 
 export const analysisServiceSchema = {
   VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
   GATEWAY_ADDR: env.string("127.0.0.1:50051"),
+  /** The tenant this service's LLM requests count against at the gateway (default: the service's name). */
+  GATEWAY_TENANT: env.optional(env.string()),
+  /** The gateway's gRPC API key (its shared key, or this service's tenant key, which also names the tenant). */
   GATEWAY_GRPC_API_KEY: env.optional(env.string()),
   ...metricsStoreSchema,
   ...analysisGuardSchema,
 };
 
 export interface AnalysisServiceContext {
-  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string; GATEWAY_GRPC_API_KEY?: string | undefined };
+  config: MetricsStoreConfig & AnalysisGuardConfig & { VECTOR_SEARCH_ADDR: string; GATEWAY_ADDR: string; GATEWAY_TENANT?: string | undefined; GATEWAY_GRPC_API_KEY?: string | undefined };
   logger: Logger;
   meter: Meter;
 }
 
-export async function openAnalysisDependencies({ config, logger, meter }: AnalysisServiceContext) {
+/** `service`: the service's name, its tenant at the gateway unless GATEWAY_TENANT names another. */
+export async function openAnalysisDependencies({ config, logger, meter }: AnalysisServiceContext, service = "analysis") {
   const vectors = createServiceClient(vectorsearch.VectorSearchServiceDefinition, config.VECTOR_SEARCH_ADDR);
   const gateway = createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { apiKey: config.GATEWAY_GRPC_API_KEY });
   const probes = [grpcDependency("vector-search", config.VECTOR_SEARCH_ADDR), grpcDependency("inference-gateway", config.GATEWAY_ADDR)];
@@ -34,7 +39,7 @@ export async function openAnalysisDependencies({ config, logger, meter }: Analys
   const runner: AnalysisRunner = instrumentRunner(guardedRunner(guard, vectors.client), meter);
   return {
     vectors: vectors.client,
-    gateway: withGenAiClientTelemetry(gateway.client, meter, config.GATEWAY_ADDR),
+    gateway: withGenAiClientTelemetry(withGatewayTenant(gateway.client, config.GATEWAY_TENANT ?? service), meter, config.GATEWAY_ADDR),
     runner,
     // Without the lock store analyses are refused (LOCK_UNAVAILABLE=fail), so it is part of readiness;
     // the metrics store is not: its outage delays rows, it does not fail analyses.

@@ -79,6 +79,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE vllm_metrics ADD COLUMN cached_prompt_tokens integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 3,
+    name: "the tenant of each LLM request",
+    // Rows from before tenants existed were the default tenant's.
+    sql: `
+      ALTER TABLE vllm_metrics ADD COLUMN tenant text NOT NULL DEFAULT 'default';
+      CREATE INDEX vllm_metrics_tenant ON vllm_metrics (tenant, created_at);
+    `,
+  },
 ];
 
 // Serialises concurrent migrators (two services starting at once against one PostgreSQL).

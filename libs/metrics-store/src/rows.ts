@@ -27,6 +27,8 @@ export interface VllmMetricsRow {
   readonly requestId: string;
   readonly restaurantId?: string | undefined;
   readonly analysisType?: string | undefined;
+  /** Whose request it was (the gateway's tenant; default when unnamed). */
+  readonly tenant?: string | undefined;
   readonly priority: string;
   readonly backend: string;
   readonly queueMs: number;

@@ -64,6 +64,7 @@ export async function insertVllmMetrics(db: Queryable, rows: readonly StampedVll
     request_id: r.requestId,
     restaurant_id: r.restaurantId ?? null,
     analysis_type: r.analysisType ?? null,
+    tenant: r.tenant ?? "default",
     priority: r.priority,
     backend: r.backend,
     queue_ms: r.queueMs,
@@ -80,11 +81,11 @@ export async function insertVllmMetrics(db: Queryable, rows: readonly StampedVll
     created_at: createdAt,
   }));
   await db.query(
-    `INSERT INTO vllm_metrics (request_id, restaurant_id, analysis_type, priority, backend, queue_ms, ttft_ms,
+    `INSERT INTO vllm_metrics (request_id, restaurant_id, analysis_type, tenant, priority, backend, queue_ms, ttft_ms,
        prefill_ms, decode_ms, e2e_ms, prompt_tokens, cached_prompt_tokens, output_tokens, tpot_ms, tokens_per_s,
        met_slo, created_at)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(request_id text, restaurant_id text, analysis_type text,
-       priority text, backend text, queue_ms double precision, ttft_ms double precision,
+       tenant text, priority text, backend text, queue_ms double precision, ttft_ms double precision,
        prefill_ms double precision, decode_ms double precision, e2e_ms double precision, prompt_tokens integer,
        cached_prompt_tokens integer, output_tokens integer, tpot_ms double precision, tokens_per_s double precision,
        met_slo boolean, created_at timestamptz)

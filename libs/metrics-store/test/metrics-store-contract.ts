@@ -43,7 +43,7 @@ export function metricsStoreContract(open: OpenStore): void {
       const versions = await store.query<{ version: number; n: string }>(
         "SELECT version, count(*) OVER () AS n FROM schema_migrations",
       );
-      assert.deepEqual(versions.map((v) => v.version), [1, 2]);
+      assert.deepEqual(versions.map((v) => v.version), [1, 2, 3]);
       const tables = await store.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
@@ -58,7 +58,7 @@ export function metricsStoreContract(open: OpenStore): void {
 
   test("recorded rows are written in batches and flushed on close", async () => {
     const store = await open({ batchSize: 50, flushIntervalMs: 60_000 });
-    for (let i = 0; i < 120; i++) store.recordVllmMetrics(vllmRow(i));
+    for (let i = 0; i < 120; i++) store.recordVllmMetrics(vllmRow(i, i === 8 ? { tenant: "partner" } : {}));
     store.recordAnalysisMetrics({
       restaurantId: "r-close",
       analysisType: "summary",
@@ -85,6 +85,9 @@ export function metricsStoreContract(open: OpenStore): void {
       assert.equal(row?.["cached_prompt_tokens"], 512);
       assert.equal(row?.["met_slo"], false);
       assert.equal(row?.["priority"], "batch");
+      assert.equal(row?.["tenant"], "default", "a row without a tenant is the default tenant's");
+      const [partner] = await reopened.query<Record<string, unknown>>("SELECT tenant FROM vllm_metrics WHERE request_id = 'req-8'");
+      assert.equal(partner?.["tenant"], "partner");
       const [analysis] = await reopened.query<Record<string, unknown>>("SELECT * FROM analysis_metrics WHERE restaurant_id = 'r-close'");
       assert.equal(analysis?.["status"], "skipped");
       assert.equal(analysis?.["cache_hit"], true);

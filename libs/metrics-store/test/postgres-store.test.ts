@@ -39,11 +39,26 @@ test("version 2 adds the token columns and keeps the rows written before it", as
        VALUES ('00000000-0000-4000-8000-000000000001', 'r-old', 'sentiment', 'completed', 1234)`,
     );
     await pool.query("INSERT INTO vllm_metrics (request_id, priority, backend, prompt_tokens) VALUES ('old-1', 'batch', 'b', 777)");
-    assert.deepEqual(await migrate(pool), [2]);
+    assert.deepEqual(await migrate(pool, migrations.filter((m) => m.version <= 2)), [2]);
     const { rows: analyses } = await pool.query("SELECT tokens_used, prompt_tokens, cached_prompt_tokens, output_tokens FROM analysis_metrics");
     assert.deepEqual(analyses, [{ tokens_used: 1234, prompt_tokens: 0, cached_prompt_tokens: 0, output_tokens: 0 }]);
     const { rows: requests } = await pool.query("SELECT prompt_tokens, cached_prompt_tokens FROM vllm_metrics");
     assert.deepEqual(requests, [{ prompt_tokens: 777, cached_prompt_tokens: 0 }]);
+  } finally {
+    await pool.end();
+    await fresh.drop();
+  }
+});
+
+test("version 3 adds the tenant column: rows written before it are the default tenant's", async () => {
+  const fresh = await createTestDatabase("metrics_v3");
+  const pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
+  try {
+    assert.deepEqual(await migrate(pool, migrations.filter((m) => m.version <= 2)), [1, 2]);
+    await pool.query("INSERT INTO vllm_metrics (request_id, priority, backend, prompt_tokens) VALUES ('old-1', 'batch', 'b', 777)");
+    assert.deepEqual(await migrate(pool), [3]);
+    const { rows } = await pool.query("SELECT request_id, tenant, prompt_tokens FROM vllm_metrics");
+    assert.deepEqual(rows, [{ request_id: "old-1", tenant: "default", prompt_tokens: 777 }]);
   } finally {
     await pool.end();
     await fresh.drop();

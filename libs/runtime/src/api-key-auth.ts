@@ -1,15 +1,16 @@
 // An optional API key on a gRPC server (`authorization: Bearer <key>` metadata) and the client
 // middleware that sends one. Health and reflection stay open: probes and grpcurl carry no key.
 import { Metadata, ServerError, Status, type ClientMiddleware, type ServerMiddleware } from "nice-grpc";
-import { apiKeyChecker, bearerKey } from "./api-key.js";
+import { apiKeyChecker, bearerKey, type ApiKeyCheck } from "./api-key.js";
 import { isHealthOrReflection } from "./infrastructure-methods.js";
 
 /**
  * Refuses every call but health and reflection unless it carries `authorization: Bearer <key>`.
+ * `key`: the one key, or a check of the keys a server lets in (several, e.g. the gateway's tenants').
  * Without a key every call passes (the default: the key is optional).
  */
-export function apiKeyAuthMiddleware(key: string | undefined): ServerMiddleware {
-  const matches = key ? apiKeyChecker(key) : undefined;
+export function apiKeyAuthMiddleware(key: string | ApiKeyCheck | undefined): ServerMiddleware {
+  const matches = typeof key === "function" ? key : key ? apiKeyChecker(key) : undefined;
   return async function* apiKeyAuth(call, context) {
     if (!matches || isHealthOrReflection(call.method.path)) return yield* call.next(call.request, context);
     const authorization = context.metadata.get("authorization");

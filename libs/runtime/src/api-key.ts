@@ -4,11 +4,14 @@ import { createHash, timingSafeEqual } from "node:crypto";
 
 const digest = (key: string): Buffer => createHash("sha256").update(key, "utf8").digest();
 
+/** Whether a presented key (undefined: none was) lets the call in. */
+export type ApiKeyCheck = (presented: string | undefined) => boolean;
+
 /**
  * A checker for one expected key: true when the presented key is exactly it, false for an absent
  * one. It keeps only the key's digest.
  */
-export function apiKeyChecker(expected: string): (presented: string | undefined) => boolean {
+export function apiKeyChecker(expected: string): ApiKeyCheck {
   const expectedDigest = digest(expected);
   return (presented) => {
     // Hashed and compared even when nothing was presented: every answer takes the same path.

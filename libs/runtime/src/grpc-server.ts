@@ -7,6 +7,7 @@ import { createServer, ServerError, Status, type Server, type ServerMiddleware }
 import { openTelemetryServerMiddleware } from "nice-grpc-opentelemetry";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
 import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
+import type { ApiKeyCheck } from "./api-key.js";
 import { apiKeyAuthMiddleware } from "./api-key-auth.js";
 import { callLoggingMiddleware } from "./call-logging.js";
 import { errorMappingMiddleware } from "./error-mapping.js";
@@ -51,7 +52,7 @@ export interface GrpcServerOptions {
   services: ServiceRegistration[];
   maxReceiveMessageBytes?: number;
   /** Callers must send `authorization: Bearer <key>` (health and reflection stay open); unset: no key. */
-  apiKey?: string | undefined;
+  apiKey?: string | ApiKeyCheck | undefined;
 }
 
 /**

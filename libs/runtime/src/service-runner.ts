@@ -1,5 +1,6 @@
 // Runs a service: config, telemetry, logger, gRPC server, readiness loop and graceful shutdown.
 import type { Meter } from "@opentelemetry/api";
+import type { ApiKeyCheck } from "./api-key.js";
 import { readConfig, InvalidConfigError, type ConfigOf, type Schema } from "./config.js";
 import { GrpcServer, type ServiceRegistration } from "./grpc-server.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -19,7 +20,7 @@ export interface ServiceParts {
   /** True when every dependency answers; polled until shutdown. Default: always ready. */
   readiness?: (signal: AbortSignal) => Promise<boolean>;
   /** Callers must send `authorization: Bearer <key>` (health and reflection stay open); unset: open. */
-  apiKey?: string | undefined;
+  apiKey?: string | ApiKeyCheck | undefined;
   /** Flush buffers and close connections after the server drained. */
   close?: () => Promise<void>;
 }

@@ -86,4 +86,18 @@ describe("gRPC API key", () => {
   it("serves every caller when no key is configured (the default)", async () => {
     assert.equal((await plainClient(open.address).getStatus({})).requestsCompleted, 7);
   });
+
+  it("takes a check of several keys: each is let in, anything else is UNAUTHENTICATED", async () => {
+    const keys = new Set(["tenant-a-key-0123456789", "tenant-b-key-0123456789"]);
+    const several = await startInProcessServer({ apiKey: (presented) => presented !== undefined && keys.has(presented) });
+    try {
+      const client = plainClient(several.address);
+      for (const key of keys) assert.equal((await client.getStatus({}, { metadata: Metadata({ authorization: `Bearer ${key}` }) })).requestsCompleted, 7);
+      const error = await refusal(client.getStatus({}, { metadata: Metadata({ authorization: `Bearer ${KEY}` }) }));
+      assert.equal(error.code, Status.UNAUTHENTICATED);
+      assert.equal(several.handled, 2, "only the two keyed calls were handled");
+    } finally {
+      await several.server.drain(1_000);
+    }
+  });
 });

@@ -3,7 +3,7 @@
 import type { ServerCredentials } from "@grpc/grpc-js";
 import { metrics } from "@opentelemetry/api";
 import { inference } from "@reviewlens/contracts";
-import { createLogger, GrpcServer } from "../src/index.js";
+import { createLogger, GrpcServer, type ApiKeyCheck } from "../src/index.js";
 
 export interface InProcessServer {
   server: GrpcServer;
@@ -12,7 +12,7 @@ export interface InProcessServer {
   readonly handled: number;
 }
 
-export async function startInProcessServer(options: { apiKey?: string; credentials?: ServerCredentials } = {}): Promise<InProcessServer> {
+export async function startInProcessServer(options: { apiKey?: string | ApiKeyCheck; credentials?: ServerCredentials } = {}): Promise<InProcessServer> {
   let handled = 0;
   const implementation: inference.InferenceGatewayServiceImplementation = {
     async *generate() {

@@ -31,6 +31,8 @@ export interface AnalysisStackOptions {
   simArgs?: string[];
   /** Simulator replicas behind the gateway (default 1), each with simArgs. */
   simReplicas?: number;
+  /** A backend started (and stopped) elsewhere, e.g. by the watchdog: the stack starts no simulator. */
+  simUrl?: string;
   /** Added to every service's environment. */
   env?: Record<string, string>;
   /** Added to the analysis services' environment only. */
@@ -41,7 +43,12 @@ export interface AnalysisStackOptions {
   recordBackend?: boolean;
 }
 
-export async function startAnalysisStack(options: AnalysisStackOptions = {}): Promise<AnalysisStack> {
+/** A stack in front of a backend that runs elsewhere (`simUrl`): no simulator of its own. */
+export type ExternalBackendStack = Omit<AnalysisStack, "sim"> & { sim: undefined };
+
+export function startAnalysisStack(options: AnalysisStackOptions & { simUrl: string }): Promise<ExternalBackendStack>;
+export function startAnalysisStack(options?: AnalysisStackOptions & { simUrl?: undefined }): Promise<AnalysisStack>;
+export async function startAnalysisStack(options: AnalysisStackOptions = {}): Promise<AnalysisStack | ExternalBackendStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "reviewlens-analyses-"));
   const started: ServiceProcess[] = [];
   const backends: RecordingProxy[] = [];
@@ -56,10 +63,10 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
       const process = await start("services/vllm-sim/src/main.ts", {}, { args: ["--port", "0", ...(options.simArgs ?? [])], readyWhen: (l) => typeof l["port"] === "number" });
       return { process, url: `http://127.0.0.1:${Number(process.logs.find((l) => typeof l["port"] === "number")!["port"])}` };
     };
-    const sims = await Promise.all(Array.from({ length: options.simReplicas ?? 1 }, startSim));
-    const [sim, simUrl] = [sims[0]!.process, sims[0]!.url];
+    const sims = options.simUrl ? [] : await Promise.all(Array.from({ length: options.simReplicas ?? 1 }, startSim));
+    const [sim, simUrl] = [sims[0]?.process, options.simUrl ?? sims[0]!.url];
     if (options.recordBackend) for (const s of sims) backends.push(await startRecordingProxy(s.url));
-    const backendUrls = options.recordBackend ? backends.map((b) => b.url) : sims.map((s) => s.url);
+    const backendUrls = options.simUrl ? [options.simUrl] : options.recordBackend ? backends.map((b) => b.url) : sims.map((s) => s.url);
     const gateway = await start("services/inference-gateway/src/main.ts", { VLLM_URLS: backendUrls.join(","), GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
     const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };

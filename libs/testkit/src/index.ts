@@ -6,6 +6,7 @@ export * from "./test-database.js";
 export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
 export * from "./prometheus-series.js";
+export * from "./free-port.js";
 export * from "./raw-grpc-client.js";
 export * from "./recording-proxy.js";
 export * from "./stop-by-signal.js";

@@ -28,3 +28,14 @@ export const bucketBoundaries = (samples: PrometheusSample[]): number[] =>
     .map((s) => /le="([^"]+)"/.exec(s.labels)![1]!)
     .filter((le) => le !== "+Inf")
     .map(Number);
+
+/** The sum of a metric's samples (exact name, e.g. `x_count`) over the label sets that include `labels`. */
+export function prometheusSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    if (Object.entries(labels).every(([k, v]) => (match[2] ?? "").includes(`${k}="${v}"`))) sum += Number(match[3]);
+  }
+  return sum;
+}

@@ -29,6 +29,8 @@ function backend(id: string, chunks: BackendChunk[], error?: BackendError): Pool
 /** Dispatches to `backends` in turn; records what the pool and the metrics hear. */
 function setUp(backends: PooledBackend[], options: Partial<AttemptOptions> = {}, pauseMs = 10) {
   const heard: string[] = [];
+  /** What each attempt settled its tenant's service to. */
+  const settled: number[] = [];
   let next = 0;
   const deps: AttemptDeps = {
     dispatcher: {
@@ -36,7 +38,7 @@ function setUp(backends: PooledBackend[], options: Partial<AttemptOptions> = {},
         const b = backends[next++];
         if (!b) throw new Error("no backend left in the test");
         heard.push(`dispatched ${b.id}`);
-        return { backend: b, reason: "order", matchedBlocks: 0, cost: 100 };
+        return { backend: b, reason: "order", matchedBlocks: 0, cost: 100, settle: (tokens: number) => settled.push(tokens) };
       },
     },
     pool: {
@@ -52,7 +54,7 @@ function setUp(backends: PooledBackend[], options: Partial<AttemptOptions> = {},
     logger: createLogger("test", "silent"),
   };
   const attempts = new BackendAttempts(deps, { retryAttempts: 1, backpressureMaxWaitMs: 10_000, backendPriority: false, ...options });
-  return { attempts, heard };
+  return { attempts, heard, settled };
 }
 
 function generation(over: Partial<Generation> = {}): Generation {
@@ -67,6 +69,7 @@ function generation(over: Partial<Generation> = {}): Generation {
     streaming: false,
     arrivedAt: performance.now(),
     cost: 40,
+    serviceTokens: 43,
     prefillMs: 1,
     prefixKeys: [],
     prefixBlockTokens: 16,
@@ -94,6 +97,15 @@ describe("backend attempts", () => {
     assert.ok(done.type === "done");
     assert.equal(done.trace.requestId, "req-1");
     assert.deepEqual(done.usage, usage);
+  });
+
+  it("each attempt settles its tenant's service: the usage when answered, nothing before a first token, the charge after one", async () => {
+    const answered = setUp([backend("b1", [], new BackendError("connection refused", "connection")), backend("b2", [text("x"), end])]);
+    await collect(answered.attempts.run(generation(), new AbortController().signal));
+    assert.deepEqual(answered.settled, [0, usage.promptTokens + usage.outputTokens]);
+    const cut = setUp([backend("b1", [text("half")], new BackendError("backend failed mid-stream: boom", "failed")), backend("b2", [text("whole"), end])]);
+    await collect(cut.attempts.run(generation({ serviceTokens: 900 }), new AbortController().signal));
+    assert.deepEqual(cut.settled, [900, 43]);
   });
 
   it("a streaming caller gets each delta as it comes", async () => {

@@ -4,14 +4,16 @@
 import type { Context } from "@opentelemetry/api";
 import type { Logger } from "@reviewlens/runtime";
 import { BackendError } from "./adapters/openai-backend.js";
-import type { BackendPool, PooledBackend } from "./backend-pool.js";
-import type { Dispatcher } from "./dispatcher.js";
+import type { BackendPool } from "./backend-pool.js";
+import type { ColdPool } from "./cold-pool/cold-pool.js";
+import type { Dispatch, Dispatcher } from "./dispatcher.js";
 import { BackendAtCapacity, callerError } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GenAiTelemetry } from "./genai-telemetry.js";
 import type { ExecutionEvent, LlmRequest } from "./llm-request.js";
 import { backpressureReason, canWaitForRoom } from "./scheduling/backend-backpressure.js";
 import { clampRetryAfter } from "./scheduling/overload-refusal.js";
+import { DEFAULT_TENANT } from "./scheduling/prefill-cost-queue.js";
 import { vllmPriority } from "./scheduling/priority-class.js";
 
 export interface AttemptOptions {
@@ -29,6 +31,8 @@ export interface AttemptDeps {
   genAi: Pick<GenAiTelemetry, "startGeneration">;
   metrics: Pick<GatewayMetrics, "backpressure">;
   logger: Logger;
+  /** A wakeable pool holds a request whose last backend went away, instead of failing it. */
+  coldPool?: Pick<ColdPool, "wakeable">;
 }
 
 /** One request's generation, as its attempts need it. */
@@ -40,6 +44,8 @@ export interface Generation {
   arrivedAt: number;
   /** Prompt tokens (the dispatcher's and the backends' prefill accounting). */
   cost: number;
+  /** What its tenant is charged when dispatched (prompt plus max output tokens), settled to the usage. */
+  serviceTokens: number;
   prefillMs: number;
   prefixKeys: string[];
   /** Prompt tokens one prefix block stands for (its share of `cost`). */
@@ -72,15 +78,19 @@ export class BackendAttempts {
     let pushedBackSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const dispatch = await this.deps.dispatcher.wait(
-        { priority: request.priority, cost, prefixBlockTokens: generation.prefixBlockTokens, deadlineAt, prefillMs: generation.prefillMs, prefixKeys: generation.prefixKeys },
+        {
+          priority: request.priority,
+          cost,
+          prefixBlockTokens: generation.prefixBlockTokens,
+          deadlineAt,
+          prefillMs: generation.prefillMs,
+          prefixKeys: generation.prefixKeys,
+          tenant: request.tenant,
+          serviceTokens: generation.serviceTokens,
+        },
         signal,
       );
-      const outcome: Attempt = yield* this.attempt(
-        generation,
-        dispatch.backend,
-        { attempt, matchedBlocks: dispatch.matchedBlocks, charged: dispatch.cost, canRetry: failures < this.options.retryAttempts },
-        signal,
-      );
+      const outcome: Attempt = yield* this.attempt(generation, dispatch, { attempt, canRetry: failures < this.options.retryAttempts }, signal);
       if (outcome.kind === "answered") return;
       if (outcome.kind === "failed") failures++;
       if (outcome.kind !== "pushed-back") continue;
@@ -100,16 +110,13 @@ export class BackendAttempts {
   }
 
   /** One backend's try; throws what ends the request. */
-  private async *attempt(
-    generation: Generation,
-    backend: PooledBackend,
-    /** `charged`: the prefill the dispatcher charged this backend (less when it holds the prefix). */
-    at: { attempt: number; matchedBlocks: number; charged: number; canRetry: boolean },
-    signal: AbortSignal,
-  ): AsyncGenerator<ExecutionEvent, Attempt> {
+  /** `dispatch.cost`: the prefill the dispatcher charged its backend (less when it holds the prefix). */
+  private async *attempt(generation: Generation, dispatch: Dispatch, at: { attempt: number; canRetry: boolean }, signal: AbortSignal): AsyncGenerator<ExecutionEvent, Attempt> {
     const { pool } = this.deps;
+    const { backend, cost } = dispatch;
+    // What its tenant was served: the usage when answered, nothing before a first token, else the charge.
+    let served: number | undefined;
     const { request } = generation;
-    const cost = at.charged;
     const dispatchedAt = performance.now();
     const span = this.deps.genAi.startGeneration(
       request,
@@ -117,7 +124,8 @@ export class BackendAttempts {
       {
         "reviewlens.gateway.priority": request.priority,
         "reviewlens.gateway.queue_ms": dispatchedAt - generation.arrivedAt,
-        "reviewlens.gateway.prefix_blocks_matched": at.matchedBlocks,
+        "reviewlens.gateway.prefix_blocks_matched": dispatch.matchedBlocks,
+        "reviewlens.tenant": request.tenant ?? DEFAULT_TENANT,
         "reviewlens.gateway.attempt": at.attempt,
       },
       generation.parent,
@@ -150,6 +158,7 @@ export class BackendAttempts {
           continue;
         }
         const finishedAt = performance.now();
+        served = chunk.usage.promptTokens + chunk.usage.outputTokens;
         pool.succeeded(backend);
         span.end(chunk);
         if (output) yield { type: "delta", text: output };
@@ -168,13 +177,14 @@ export class BackendAttempts {
       if (error instanceof BackendError && error.kind === "overloaded" && !delivered) return { kind: "pushed-back", refusal: error };
       if (error instanceof BackendError && error.kind !== "rejected") pool.failed(backend, error.message, error.kind === "connection");
       const retryable = error instanceof BackendError && error.kind !== "rejected" && !delivered;
-      if (retryable && at.canRetry && pool.anyHealthy) {
+      if (retryable && at.canRetry && (pool.anyHealthy || this.deps.coldPool?.wakeable)) {
         this.deps.logger.warn({ backend: backend.id, err: error, attempt: at.attempt }, "backend failed before the first token; retrying on a healthy replica");
         return { kind: "failed" };
       }
       throw callerError(error, backend.id);
     } finally {
       pool.finished(backend, cost, firstTokenAt !== undefined);
+      dispatch.settle(served ?? (firstTokenAt === undefined ? 0 : generation.serviceTokens));
     }
   }
 }

@@ -95,11 +95,13 @@ export class BackendPool {
     return this.backends.get(id);
   }
 
-  /** Healthy, not draining, with room for a prompt of this cost and class. */
-  /** `cost`: the prefill a request would add to each backend (less on one that holds its prefix). */
-  withRoomFor(cost: number | ((backend: PooledBackend) => number), priority: PriorityClass, latencySensitive: boolean): PooledBackend[] {
+  /**
+   * Healthy, not draining, with room for a prompt of this cost and class (leaving `reservedSeqs` slots free).
+   * `cost`: the prefill a request would add to each backend (less on one that holds its prefix).
+   */
+  withRoomFor(cost: number | ((backend: PooledBackend) => number), priority: PriorityClass, latencySensitive: boolean, reservedSeqs = 0): PooledBackend[] {
     const costOn = typeof cost === "number" ? () => cost : cost;
-    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(costOn(b), priority, latencySensitive));
+    return this.list().filter((b) => b.healthy && !b.draining && b.admission.hasRoomFor(costOn(b), priority, latencySensitive, reservedSeqs));
   }
 
   /** The smallest context length the healthy replicas report (a request may go to any of them). */

@@ -38,6 +38,10 @@ export const gatewaySchema = {
   GATEWAY_PROBE_INTERVAL_MS: env.integer(50, 600_000, 1_000),
   GATEWAY_PROBE_TIMEOUT_MS: env.integer(50, 600_000, 2_000),
   GATEWAY_UNHEALTHY_AFTER: env.integer(1, 100, 3),
+  // Scale to zero: the pool can be woken (KEDA, the watchdog), so no healthy backend means "hold", not "fail".
+  GATEWAY_WAKEABLE: env.boolean(false),
+  GATEWAY_WAKE_COLD_START_MS: env.integer(1, 86_400_000, 180_000),
+  GATEWAY_WAKE_TIMEOUT_MS: env.optional(env.integer(1, 86_400_000)),
   GATEWAY_RETRY_ATTEMPTS: env.integer(0, 5, 1),
   GATEWAY_BACKPRESSURE_BACKOFF_MS: env.integer(1, 600_000, 100),
   GATEWAY_BACKPRESSURE_MAX_BACKOFF_MS: env.integer(1, 600_000, 2_000),
@@ -47,4 +51,17 @@ export const gatewaySchema = {
   GATEWAY_EMBED_MAX_WAIT_MS: env.integer(0, 10_000, 5),
   GATEWAY_EMBED_MAX_TEXTS: env.integer(1, 100_000, 2_048),
   GATEWAY_DEFAULT_PRIORITY: env.oneOf(["interactive", "standard", "batch"] as const, "standard"),
+  // Tenants (README "Tenants: fair shares and budgets").
+  GATEWAY_FAIRNESS: env.oneOf(["vtc", "off"] as const, "vtc"),
+  GATEWAY_FAIR_HEADROOM_SEQS: env.integer(0, 100_000, 0),
+  GATEWAY_FAIR_HEADROOM_WINDOW_MS: env.integer(0, 3_600_000, 2_000),
+  GATEWAY_TENANTS: env.optional(env.string()),
+  GATEWAY_TENANTS_FILE: env.optional(env.string()),
+  GATEWAY_TENANT_API_KEYS: env.optional(env.string()),
+  GATEWAY_TRUST_TENANT_HEADER: env.boolean(false),
+  GATEWAY_REDIS_URL: env.optional(env.url()),
+  GATEWAY_BUDGET_REDIS_DOWN: env.oneOf(["refuse", "local"] as const, "refuse"),
+  GATEWAY_BUDGET_REDIS_TIMEOUT_MS: env.integer(10, 60_000, 1_000),
+  GATEWAY_BUDGET_WINDOW_MS: env.integer(1_000, 86_400_000, 60_000),
+  GATEWAY_BUDGET_LEASE_MS: env.integer(1_000, 86_400_000, 900_000),
 };

@@ -4,6 +4,7 @@ import { waitFor } from "@reviewlens/testkit";
 import { testPool } from "../test/test-pool.js";
 import { Dispatcher, type Dispatch, type Waiter } from "./dispatcher.js";
 import { BackendRouter } from "./routing/backend-router.js";
+import { FairHeadroom } from "./scheduling/fair-headroom.js";
 import { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
 
@@ -37,5 +38,33 @@ test("a request waiting for room goes when the pool announces room, without anyo
   pool.finished(backend, 100, false);
   await waitFor(() => second, "the second dispatch after the first finished");
   assert.equal(queue.length, 0);
+  pool.stop();
+});
+
+test("fair headroom: a flooding tenant leaves the last slot free, and the other tenant's request takes it at once", async () => {
+  const pool = testPool(() => true, 4);
+  const queue = new PrefillCostQueue<Waiter>({ agingFactor: 2, agingFloorTokens: 65_536, deadlineSlackMs: 0, fairness: { weightOf: () => 1 } });
+  const dispatcher = new Dispatcher(queue, pool, new BackendRouter({ policy: "least-loaded", affinityMargin: 0, maxEntries: 10 }), {
+    batchWindowMs: 0,
+    latencySensitive: new LatencySensitiveArrivals({ windowMs: 0, shortPromptTokens: 0, backendOrdersClasses: false }),
+    headroom: new FairHeadroom({ seqs: 1, activeWindowMs: 60_000, weightOf: () => 1 }),
+  });
+  pool.add("http://replica-a");
+  await waitFor(() => pool.anyHealthy || undefined, "the replica healthy");
+  const signal = new AbortController().signal;
+  const ticket = (tenant: string) => ({ priority: "standard" as const, cost: 10, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [], tenant, serviceTokens: 100 });
+  const dispatched: string[] = [];
+  const send = (tenant: string) => void dispatcher.wait(ticket(tenant), signal).then(() => dispatched.push(tenant));
+  // b was active a moment ago (its request just ended), so the flood must leave a slot for it.
+  const first = await dispatcher.wait(ticket("b"), signal);
+  pool.finished(first.backend, 10, false);
+  first.settle(100);
+  for (let i = 0; i < 6; i++) send("a");
+  await waitFor(() => dispatched.length === 3 || undefined, "a's dispatches");
+  for (let i = 0; i < 5; i++) await nextTurn();
+  assert.deepEqual(dispatched, ["a", "a", "a"], "a took three of the four slots");
+  send("b");
+  await waitFor(() => dispatched.includes("b") || undefined, "b dispatched to the kept slot");
+  assert.equal(queue.length, 3, "a's other three still wait");
   pool.stop();
 });

@@ -3,7 +3,8 @@
 // dispatched together, so they join the backend's running batch in the gateway's order.
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
 import type { BackendRouter } from "./routing/backend-router.js";
-import type { DispatchReason, PrefillCostQueue, QueueEntry } from "./scheduling/prefill-cost-queue.js";
+import type { FairHeadroom } from "./scheduling/fair-headroom.js";
+import { DEFAULT_TENANT, type DispatchReason, type PrefillCostQueue, type QueueEntry } from "./scheduling/prefill-cost-queue.js";
 import type { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
 
@@ -16,6 +17,10 @@ export interface DispatchTicket {
   deadlineAt?: number | undefined;
   prefillMs: number;
   prefixKeys: string[];
+  /** Whose request it is (fair queueing between tenants). */
+  tenant?: string | undefined;
+  /** Service its tenant is charged at dispatch: prefill plus expected output tokens. */
+  serviceTokens?: number | undefined;
 }
 
 export interface Dispatch {
@@ -25,6 +30,8 @@ export interface Dispatch {
   matchedBlocks: number;
   /** The prefill it was charged on that backend: the prompt less the blocks it served before. */
   cost: number;
+  /** The attempt ended: its tenant is counted the tokens actually served (0 when none were). */
+  settle(actualTokens: number): void;
 }
 
 /**
@@ -47,6 +54,8 @@ export interface DispatcherOptions {
   batchWindowMs: number;
   /** Decides which classes keep to the smaller prefill budget. */
   latencySensitive: LatencySensitiveArrivals;
+  /** Sequence slots kept for tenants within their share while a tenant over it floods. */
+  headroom?: FairHeadroom | undefined;
 }
 
 export class Dispatcher {
@@ -59,7 +68,7 @@ export class Dispatcher {
     private readonly router: BackendRouter,
     private readonly options: DispatcherOptions,
     /** Told why each request went (order, ageing bound or deadline). */
-    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass) => void = () => {},
+    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass, tenant: string) => void = () => {},
   ) {
     pool.onRoomFreed(() => this.schedule(0));
   }
@@ -68,6 +77,7 @@ export class Dispatcher {
   wait(ticket: DispatchTicket, signal: AbortSignal): Promise<Dispatch> {
     signal.throwIfAborted();
     this.options.latencySensitive.arrived(ticket.priority, ticket.cost);
+    this.options.headroom?.arrived(ticket.tenant ?? DEFAULT_TENANT);
     return new Promise<Dispatch>((resolve, reject) => {
       let entry: QueueEntry<Waiter> | undefined = undefined;
       const onAbort = () => {
@@ -84,7 +94,15 @@ export class Dispatcher {
           reject(e);
         },
       };
-      entry = this.queue.push({ priority: ticket.priority, cost: ticket.cost, deadlineAt: ticket.deadlineAt, prefillMs: ticket.prefillMs, item: waiter });
+      entry = this.queue.push({
+        priority: ticket.priority,
+        cost: ticket.cost,
+        deadlineAt: ticket.deadlineAt,
+        prefillMs: ticket.prefillMs,
+        tenant: ticket.tenant,
+        serviceTokens: ticket.serviceTokens,
+        item: waiter,
+      });
       signal.addEventListener("abort", onAbort, { once: true });
       this.schedule(this.options.batchWindowMs);
     });
@@ -111,23 +129,38 @@ export class Dispatcher {
     }
   }
 
+  /** Sequence slots of the backends that take requests (the whole the tenants share). */
+  private sequenceCapacity(): number {
+    return this.pool.list().reduce((n, b) => (b.healthy && !b.draining ? n + b.admission.sequenceLimit : n), 0);
+  }
+
   private run() {
     this.timer = undefined;
     this.immediate = undefined;
     for (let next = this.queue.peek(); next; next = this.queue.peek()) {
       const { entry, reason } = next;
+      const { headroom, latencySensitive } = this.options;
+      const reserved = headroom ? headroom.reservedFor(entry.tenant, this.sequenceCapacity()) : 0;
       const { ticket } = entry.item;
       const affinity = this.router.affinity(ticket.prefixKeys);
       const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);
-      const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, this.options.latencySensitive.constrains(entry.priority)), ticket.prefixKeys);
+      const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, latencySensitive.constrains(entry.priority), reserved), ticket.prefixKeys);
       // The best request waits for room rather than letting lesser ones pass it.
       if (!choice) break;
       const cost = costOn(choice.backend);
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, cost);
       this.router.record(ticket.prefixKeys, choice.backend.id);
-      this.onDispatch(reason, entry.priority);
-      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, cost });
+      this.onDispatch(reason, entry.priority, entry.tenant);
+      headroom?.dispatched(entry.tenant);
+      let ended = false;
+      const settle = (actual: number) => {
+        if (ended) return;
+        ended = true;
+        this.queue.settle(entry, actual);
+        headroom?.ended(entry.tenant);
+      };
+      entry.item.resolve({ backend: choice.backend, reason, matchedBlocks: choice.matchedBlocks, cost, settle });
     }
   }
 }

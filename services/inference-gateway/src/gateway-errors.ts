@@ -17,6 +17,25 @@ export class NoHealthyBackend extends UnavailableError {
   }
 }
 
+/** The pool is waking from zero and the caller's deadline ends before it is expected to be ready. */
+export class PoolWakesAfterDeadline extends UnavailableError {
+  constructor(expectedInMs: number, deadlineInMs: number) {
+    super(
+      `the backend pool is waking from zero and is expected ready in ${seconds(expectedInMs)}, after this request's deadline (${seconds(Math.max(0, deadlineInMs))}); retry then`,
+      Math.round(expectedInMs),
+    );
+  }
+}
+
+/** A request held for a waking pool waited its wake timeout and the pool is still not ready. */
+export class PoolWakeTimedOut extends UnavailableError {
+  constructor(waitedMs: number, retryAfterMs: number) {
+    super(`the backend pool did not wake within ${seconds(waitedMs)} (the wake timeout); retry later`, Math.round(retryAfterMs));
+  }
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
 /** A backend failed (connection, 5xx, a broken stream) and the request could not be retried elsewhere. */
 export class BackendFailed extends UnavailableError {
   constructor(
@@ -51,6 +70,40 @@ export class GatewayOverloaded extends OverloadedError {
 export class BackendAtCapacity extends OverloadedError {
   constructor(backendId: string, reason: BackpressureReason, retryAfterMs: number) {
     super(`backend ${backendId} is at its admission limit (${reason}) and the request cannot wait longer for room; retry later`, retryAfterMs);
+  }
+}
+
+/** Over its tenant's budget (tokens in the window, or requests in flight): retry once the window has room. */
+export class TenantOverBudget extends OverloadedError {
+  constructor(
+    readonly tenant: string,
+    readonly reason: "tokens" | "in-flight",
+    limits: { tokensPerWindow?: number | undefined; maxInFlight?: number | undefined },
+    tokensUsed: number,
+    inFlight: number,
+    windowMs: number,
+    retryAfterMs: number,
+  ) {
+    super(
+      reason === "tokens"
+        ? `tenant ${tenant} is over its token budget (${tokensUsed} of ${limits.tokensPerWindow} tokens in the last ${windowMs / 1_000} s); the window has room again in ${retryAfterMs} ms`
+        : `tenant ${tenant} has ${inFlight} requests in flight, its limit (${limits.maxInFlight}); retry when one has finished`,
+      retryAfterMs,
+    );
+  }
+}
+
+/** The request alone needs more tokens than its tenant's whole budget per window: it can never be admitted. */
+export class TenantRequestExceedsBudget extends RequestRefusedError {
+  constructor(tenant: string, estimatedTokens: number, tokensPerWindow: number, windowMs: number) {
+    super(`request: its estimate of ${estimatedTokens} tokens (prompt plus max_tokens) exceeds tenant ${tenant}'s whole budget of ${tokensPerWindow} tokens per ${windowMs / 1_000} s; lower max_tokens`);
+  }
+}
+
+/** The shared budget store is unreachable and the deployment refuses budgeted requests meanwhile. */
+export class BudgetStoreDown extends UnavailableError {
+  constructor(tenant: string) {
+    super(`tenant ${tenant}'s budget cannot be checked: the budget store is unreachable (GATEWAY_BUDGET_REDIS_DOWN=refuse); retry shortly`, 1_000);
   }
 }
 

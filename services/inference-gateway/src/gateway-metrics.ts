@@ -29,6 +29,7 @@ export class GatewayMetrics {
   private readonly queueTime: Histogram;
   private readonly e2e: Histogram;
   private readonly backpressureRefusals: Counter;
+  private readonly tenantRefusals: Counter;
 
   constructor(meter: Meter, sources: MetricsSources) {
     this.requests = meter.createCounter("gateway_requests", { description: "LLM requests by priority class and outcome" });
@@ -48,6 +49,9 @@ export class GatewayMetrics {
     this.queueTime = meter.createHistogram("gateway_queue_time_seconds", { description: "wait in the gateway's queue", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
     this.backpressureRefusals = meter.createCounter("gateway_backend_admission_rejections", {
       description: "requests a backend's own admission refused (503/429; vLLM's max_num_queued_reqs/_tokens), requeued, by backend and reason",
+    });
+    this.tenantRefusals = meter.createCounter("gateway_tenant_refusals", {
+      description: "requests refused at admission by tenant and reason: tokens (over its tokens per minute), in_flight, too_large, budget_store_down, queue_full, deadline_unmeetable",
     });
     this.e2e = meter.createHistogram("gateway_e2e_seconds", { description: "arrival to last token", advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
 
@@ -78,17 +82,30 @@ export class GatewayMetrics {
     this.requests.add(1, { priority, outcome });
   }
 
-  completed(priority: PriorityClass, timings: RequestTimings, tokens: { promptTokens: number; outputTokens: number; cachedPromptTokens: number }, metSlo: boolean) {
+  /** `tenant`: its metrics label (configured tenants by name, others as `other`). */
+  completed(
+    priority: PriorityClass,
+    timings: RequestTimings,
+    tokens: { promptTokens: number; outputTokens: number; cachedPromptTokens: number },
+    metSlo: boolean,
+    tenant = "default",
+  ) {
     const attrs: Attributes = { priority };
+    // Queue wait and tokens served by tenant and class.
+    const byTenant: Attributes = { priority, tenant };
     this.outcome(priority, "completed");
     if (metSlo) this.goodput.add(1, attrs);
     this.ttft.record(timings.ttftMs / 1_000, attrs);
     if (timings.tpotMs > 0) this.tpot.record(timings.tpotMs / 1_000, attrs);
-    this.queueTime.record(timings.queueMs / 1_000, attrs);
+    this.queueTime.record(timings.queueMs / 1_000, byTenant);
     this.e2e.record(timings.e2eMs / 1_000, attrs);
-    this.promptTokens.add(tokens.promptTokens, attrs);
-    this.outputTokens.add(tokens.outputTokens, attrs);
+    this.promptTokens.add(tokens.promptTokens, byTenant);
+    this.outputTokens.add(tokens.outputTokens, byTenant);
     this.cachedPromptTokens.add(tokens.cachedPromptTokens, attrs);
+  }
+
+  refused(tenant: string, reason: string) {
+    this.tenantRefusals.add(1, { tenant, reason });
   }
 
   coalescedRequest(kind: "identical" | "embedding") {

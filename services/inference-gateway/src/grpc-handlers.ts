@@ -7,8 +7,18 @@ import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
 import { checkedPriorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
 import { checkEmbedInput, checkLlmRequest, checkModelName, GRPC_FIELD_NAMES, type RequestLimits } from "./request-validation.js";
+import { TENANT_HEADER, type CallerCredentials, type IdentifyTenant } from "./tenancy/tenant-identity.js";
 
-export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits): LlmRequest {
+/** The credentials a call carries in its metadata. */
+export function callerCredentials(metadata: { get(key: string): string | Uint8Array | undefined }): CallerCredentials {
+  const text = (key: string) => {
+    const value = metadata.get(key);
+    return typeof value === "string" ? value : undefined;
+  };
+  return { authorization: text("authorization"), tenantHeader: text(TENANT_HEADER) };
+}
+
+export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits, tenant?: string): LlmRequest {
   if (!message) throw new InvalidArgumentError("request", "is required");
   const prompt = message.prompt;
   const s = message.sampling;
@@ -39,6 +49,7 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
       idempotencyKey: message.idempotencyKey || undefined,
       restaurantId: message.restaurantId || undefined,
       analysisType: message.analysisType || undefined,
+      tenant,
     },
     GRPC_FIELD_NAMES,
     limits,
@@ -65,16 +76,16 @@ function finalFields(event: Extract<CallerEvent, { type: "done" }>) {
   };
 }
 
-export function gatewayService(gateway: InferenceGateway, limits: RequestLimits): inference.InferenceGatewayServiceImplementation {
+export function gatewayService(gateway: InferenceGateway, limits: RequestLimits, identify: IdentifyTenant = () => "default"): inference.InferenceGatewayServiceImplementation {
   return {
     async *generate(request, context) {
-      const llm = toLlmRequest(request.request, limits);
+      const llm = toLlmRequest(request.request, limits, identify(callerCredentials(context.metadata)));
       for await (const event of gateway.run(llm, context.signal, true, otelContext.active())) {
         yield event.type === "delta" ? { textDelta: event.text } : finalFields(event);
       }
     },
     async complete(request, context) {
-      const llm = toLlmRequest(request.request, limits);
+      const llm = toLlmRequest(request.request, limits, identify(callerCredentials(context.metadata)));
       let text = "";
       for await (const event of gateway.run(llm, context.signal, false, otelContext.active())) {
         if (event.type === "delta") text += event.text;
@@ -96,6 +107,7 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
     },
     async getStatus() {
       const s = gateway.status();
+      const t = await gateway.tenantStatus();
       return {
         queues: s.queues.map((q) => ({ priority: priorityToProto(q.priority), depth: q.depth, queuedPrefillTokens: q.queuedTokens, oldestWaitMs: q.oldestWaitMs })),
         backends: s.backends.map((b) => ({
@@ -120,6 +132,9 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits)
         goodputRequestsPerSecond: s.goodputRequestsPerSecond,
         sloCompliance: s.sloCompliance,
         tokenizerEndpoint: s.tokenizerEndpoint,
+        tenants: t.tenants,
+        fairness: t.fairness,
+        budgetStore: t.budgetStore,
       };
     },
   };

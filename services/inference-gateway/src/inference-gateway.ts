@@ -8,6 +8,7 @@ import type { VllmMetricsRow } from "@reviewlens/metrics-store";
 import { BackendError } from "./adapters/openai-backend.js";
 import { BackendAttempts, type AttemptOptions } from "./backend-attempts.js";
 import type { BackendPool, PooledBackend } from "./backend-pool.js";
+import type { ColdPool } from "./cold-pool/cold-pool.js";
 import { SharedExecutions } from "./coalescing/shared-executions.js";
 import { MicroBatcher } from "./coalescing/micro-batcher.js";
 import type { Dispatcher } from "./dispatcher.js";
@@ -23,7 +24,12 @@ import { checkEstimateFitsContext } from "./scheduling/context-window.js";
 import { decideOverload } from "./scheduling/overload-refusal.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
+import { DEFAULT_TENANT } from "./scheduling/prefill-cost-queue.js";
 import { SloWindow } from "./slo-window.js";
+import { ServedShares } from "./tenancy/served-shares.js";
+import type { TenantBudgets } from "./tenancy/tenant-budgets.js";
+import type { TenantDirectory } from "./tenancy/tenant-directory.js";
+import { tenantStatusRows } from "./tenancy/tenant-status.js";
 
 export interface GatewayOptions extends AttemptOptions {
   maxQueueLength: number;
@@ -41,6 +47,8 @@ export interface GatewayOptions extends AttemptOptions {
 
 export interface GatewayDeps {
   pool: BackendPool;
+  /** Holds requests while the pool wakes from zero (or refuses them when nobody wakes it). */
+  coldPool: ColdPool;
   dispatcher: Dispatcher;
   router: BackendRouter;
   estimator: TokenEstimator;
@@ -48,6 +56,9 @@ export interface GatewayDeps {
   /** GenAI spans and server histograms (OpenTelemetry GenAI conventions). */
   genAi: GenAiTelemetry;
   logger: Logger;
+  /** Tenants' weights and budgets. */
+  tenants: TenantDirectory;
+  budgets: TenantBudgets;
   /** Writes one vllm_metrics row (buffered by the metrics store). */
   record(row: VllmMetricsRow): void;
 }
@@ -87,6 +98,7 @@ export class InferenceGateway {
   private readonly promptCosts: PromptCosts;
   private readonly attempts: BackendAttempts;
   private readonly slo = new SloWindow();
+  private readonly served = new ServedShares();
   private completedCount = 0;
   private rejectedCount = 0;
   private closing = false;
@@ -96,7 +108,7 @@ export class InferenceGateway {
     private readonly deps: GatewayDeps,
   ) {
     this.promptCosts = new PromptCosts({ ...deps, healthyBackends: () => this.healthyBackends(), contextTokens: () => deps.pool.contextTokens() }, options.tokenize);
-    this.attempts = new BackendAttempts(deps, options);
+    this.attempts = new BackendAttempts({ ...deps, dispatcher: deps.coldPool.holding(deps.dispatcher) }, options);
   }
 
   /**
@@ -204,6 +216,26 @@ export class InferenceGateway {
     };
   }
 
+  /** Each tenant's shares (this replica), queue and budget use (all replicas), and where budgets are held. */
+  async tenantStatus() {
+    const { tenants, budgets, dispatcher } = this.deps;
+    const served = this.served.snapshot();
+    const queued = dispatcher.queue.tenantSnapshot();
+    const names = [...new Set([...tenants.names(), ...served.map((s) => s.tenant), ...queued.map((q) => q.tenant)])];
+    return {
+      fairness: dispatcher.queue.fair,
+      budgetStore: budgets.storeDescription,
+      tenants: tenantStatusRows({
+        configured: tenants.names(),
+        weightOf: (t) => tenants.weight(t),
+        tokensPerMinuteOf: (t) => tenants.settings(t).tokensPerMinute,
+        served,
+        queued,
+        budgets: await budgets.status(names),
+      }),
+    };
+  }
+
   /** Shutdown: nothing new is queued, what still waits is refused with UNAVAILABLE. */
   close() {
     this.closing = true;
@@ -212,28 +244,43 @@ export class InferenceGateway {
 
   private async *execute(request: LlmRequest, arrivedAt: number, streaming: boolean, signal: AbortSignal, parent: Context): AsyncGenerator<ExecutionEvent> {
     if (this.closing) throw new GatewayShuttingDown();
-    if (!this.deps.pool.anyHealthy) throw new NoHealthyBackend();
+    this.deps.coldPool.check({ priority: request.priority, deadlineAt: request.ttftDeadlineMs ? arrivedAt + request.ttftDeadlineMs : undefined });
     const { tokens: cost, prefix, calibrate } = await this.promptCosts.measure(request, signal);
     this.admit(request, cost);
-    const events = this.attempts.run(
-      {
-        request,
-        requestId: randomUUID(),
-        streaming,
-        arrivedAt,
-        cost,
-        prefillMs: (cost / this.options.prefillTokensPerSecond) * 1_000,
-        prefixKeys: prefixBlockKeys(prefix, this.options.prefixBlocks),
-        // Counted: a block is its tokens; estimated: its share of the prompt's characters.
-        prefixBlockTokens: typeof prefix === "string" ? (cost * this.options.prefixBlocks.blockChars) / Math.max(1, prefix.length) : this.options.prefixBlocks.blockTokens,
-        parent,
-        readmit: () => this.admit(request, cost),
-      },
-      signal,
-    );
-    for await (const event of events) {
-      if (event.type === "done") calibrate(event.usage.promptTokens);
-      yield event;
+    const requestId = randomUUID();
+    const estimate = cost + request.sampling.maxTokens;
+    // Its tenant's budget holds the estimate (prompt plus max output) until it ends, then its usage.
+    const hold = await this.deps.budgets.reserve(request.tenant ?? DEFAULT_TENANT, requestId, estimate);
+    let used: number | undefined;
+    let delivered = false;
+    try {
+      const events = this.attempts.run(
+        {
+          request,
+          requestId,
+          streaming,
+          arrivedAt,
+          cost,
+          serviceTokens: estimate,
+          prefillMs: (cost / this.options.prefillTokensPerSecond) * 1_000,
+          prefixKeys: prefixBlockKeys(prefix, this.options.prefixBlocks),
+          // Counted: a block is its tokens; estimated: its share of the prompt's characters.
+          prefixBlockTokens: typeof prefix === "string" ? (cost * this.options.prefixBlocks.blockChars) / Math.max(1, prefix.length) : this.options.prefixBlocks.blockTokens,
+          parent,
+          readmit: () => this.admit(request, cost),
+        },
+        signal,
+      );
+      for await (const event of events) {
+        if (event.type === "done") {
+          calibrate(event.usage.promptTokens);
+          used = event.usage.promptTokens + event.usage.outputTokens;
+        } else delivered = true;
+        yield event;
+      }
+    } finally {
+      // Refused or failed before any output: nothing used; cut short after some: the estimate stands.
+      hold.settle(used ?? (delivered ? estimate : 0));
     }
   }
 
@@ -245,14 +292,18 @@ export class InferenceGateway {
       {
         queueLength: queue.length,
         maxQueueLength: this.options.maxQueueLength,
-        tokensAhead: (c) => queue.tokensAhead(request.priority, c),
+        tokensAhead: (c) => queue.tokensAhead(request.priority, c, request.tenant),
         inFlightPrefillTokens: pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0),
         healthyBackends: this.healthyBackends().length,
         prefillTokensPerSecond: this.options.prefillTokensPerSecond,
+        tenantQueue: queue.tenantQueueShare(request.tenant ?? DEFAULT_TENANT, this.options.maxQueueLength),
       },
       { cost, ttftDeadlineMs: request.ttftDeadlineMs },
     );
-    if (decision.refuse) throw new GatewayOverloaded(decision);
+    if (decision.refuse) {
+      this.deps.metrics.refused(this.deps.tenants.metricsLabel(request.tenant ?? DEFAULT_TENANT), decision.reason.replace("-", "_"));
+      throw new GatewayOverloaded(decision);
+    }
   }
 
   private async embedBatch(texts: string[], model: string, signal: AbortSignal, dimensions: number | undefined): Promise<EmbeddedText[]> {
@@ -283,14 +334,17 @@ export class InferenceGateway {
   }
 
   private completed(request: LlmRequest, timings: RequestTimings, usage: TokenCounts, execution: ExecutionInfo) {
+    const tenant = request.tenant ?? DEFAULT_TENANT;
     this.completedCount++;
     this.slo.record(execution.metSlo);
-    this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo);
+    this.served.record(tenant, usage.promptTokens + usage.outputTokens);
+    this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo, this.deps.tenants.metricsLabel(tenant));
     this.deps.genAi.completed(request, timings);
     this.deps.record({
       requestId: execution.requestId,
       restaurantId: request.restaurantId || undefined,
       analysisType: request.analysisType || undefined,
+      tenant,
       priority: request.priority,
       backend: execution.backend,
       queueMs: timings.queueMs,
@@ -312,8 +366,9 @@ export class InferenceGateway {
   private dedupKey(request: LlmRequest, streaming: boolean): string | undefined {
     const reproducible = request.sampling.temperature === 0 || request.sampling.seed !== undefined;
     if (!reproducible && !request.idempotencyKey) return undefined;
-    const { prompt, model, sampling, jsonSchema } = request;
-    const digest = createHash("sha256").update(JSON.stringify({ prompt, model, sampling, jsonSchema, streaming })).digest("base64url");
+    // Per tenant: each one's request is counted against its own share and budget.
+    const { prompt, model, sampling, jsonSchema, tenant } = request;
+    const digest = createHash("sha256").update(JSON.stringify({ prompt, model, sampling, jsonSchema, streaming, tenant })).digest("base64url");
     return request.idempotencyKey ? `key:${request.idempotencyKey}:${digest}` : digest;
   }
 }

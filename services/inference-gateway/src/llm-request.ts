@@ -38,6 +38,8 @@ export interface LlmRequest {
   idempotencyKey?: string | undefined;
   restaurantId?: string | undefined;
   analysisType?: string | undefined;
+  /** Whose request it is (fair shares and budgets); undefined: the default tenant. */
+  tenant?: string | undefined;
   /** How the caller's API names the prompt, for a refusal (request.text, messages, ...); default request.prompt. */
   promptField?: string | undefined;
 }

@@ -2,23 +2,15 @@
 import { inference, common } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
 import { after, before } from "node:test";
-import { createTestDatabase, startServiceProcess, waitFor, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
-import type { Metadata } from "nice-grpc";
+import { createTestDatabase, prometheusSum, startServiceProcess, waitFor, type ServiceProcess, type TestDatabase } from "@reviewlens/testkit";
+import { createChannel, createClient, type Metadata } from "nice-grpc";
+import { HealthDefinition } from "nice-grpc-server-health";
 
 // Loading TypeScript and the tokenizer takes seconds, and much longer while the machine is busy.
 const STARTUP_TIMEOUT_MS = 120_000;
 
 /** The sum of a Prometheus metric's samples over the label sets that include `labels`. */
-async function metricSum(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    const match = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (Object.entries(labels).every(([k, v]) => (match[2] ?? "").includes(`${k}="${v}"`))) sum += Number(match[3]);
-  }
-  return sum;
-}
+const metricSum = async (metricsUrl: string, name: string, labels: Record<string, string> = {}) => prometheusSum(await (await fetch(metricsUrl)).text(), name, labels);
 
 export interface Sim {
   readonly process: ServiceProcess;
@@ -60,7 +52,8 @@ export async function startGateway(env: Record<string, string>, options: { waitH
     timeoutMs: STARTUP_TIMEOUT_MS,
   });
   const httpPort = proc.logs.find((l) => typeof l["httpPort"] === "number")!["httpPort"] as number;
-  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, proc.address);
+  // With GATEWAY_GRPC_API_KEY the client sends it (a call's own authorization metadata wins).
+  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, proc.address, { apiKey: env["GATEWAY_GRPC_API_KEY"] });
   const metricsUrl = `http://127.0.0.1:${proc.metricsPort}/metrics`;
   const gateway: Gateway = {
     process: proc,
@@ -165,4 +158,14 @@ export async function completeWithTrailers(gateway: Gateway, request: inference.
 /** A prompt of about `words` words (an English word is one token or so). */
 export function words(n: number, seed = "word"): string {
   return Array.from({ length: n }, (_, i) => `${seed}${i % 10}`).join(" ");
+}
+
+/** The gateway's overall gRPC health (readiness). */
+export async function servingStatus(address: string) {
+  const channel = createChannel(address);
+  try {
+    return (await createClient(HealthDefinition, channel).check({ service: "" })).status;
+  } finally {
+    channel.close();
+  }
 }

@@ -5,11 +5,9 @@ import { execSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { common } from "@reviewlens/contracts";
 import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
-import { createChannel, createClient } from "nice-grpc";
-import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
 import pg from "pg";
-import { llmRequest, setBackends, startGateway, startSim, type Gateway, type Sim } from "./gateway-harness.js";
+import { llmRequest, servingStatus, setBackends, startGateway, startSim, type Gateway, type Sim } from "./gateway-harness.js";
 
 let sim: Sim;
 let gateway: Gateway;
@@ -20,15 +18,6 @@ function pgCtl(action: "stop" | "start"): void {
   const ctl = process.env["TEST_PG_CTL"];
   if (!ctl) throw new Error("TEST_PG_CTL is not set: run through scripts/test-servers.sh");
   execSync(action === "start" ? `${ctl} status >/dev/null || ${ctl} start` : `${ctl} stop`, { stdio: "ignore", shell: "/bin/bash" });
-}
-
-async function servingStatus(address: string) {
-  const channel = createChannel(address);
-  try {
-    return (await createClient(HealthDefinition, channel).check({ service: "" })).status;
-  } finally {
-    channel.close();
-  }
 }
 
 before(async () => {

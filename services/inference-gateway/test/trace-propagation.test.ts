@@ -22,7 +22,7 @@ before(async () => {
   receiver = await startOtlpReceiver();
   sim = await startSim(["--time-scale", "0.05"]);
   proxy = await startRecordingProxy(sim.url);
-  gateway = await startGateway({ VLLM_URLS: proxy.url, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" });
+  gateway = await startGateway({ VLLM_URLS: proxy.url, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100", GATEWAY_TRUST_TENANT_HEADER: "true" });
 });
 
 after(async () => {
@@ -32,10 +32,10 @@ after(async () => {
   await receiver?.close();
 });
 
-test("the backend request carries the caller's trace, parented by the gateway's exported span", async () => {
+test("the backend request carries the caller's trace, parented by the gateway's exported span, which names the tenant", async () => {
   const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
   const callerSpanId = "00f067aa0ba902b7";
-  const metadata = Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01` });
+  const metadata = Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01`, "x-tenant": "partner" });
   const response = await gateway.client.complete({ request: llmRequest("트레이스 전파 확인") }, { metadata });
   assert.ok(response.usage!.outputTokens > 0);
   completedCalls++;
@@ -56,6 +56,7 @@ test("the backend request carries the caller's trace, parented by the gateway's 
   assert.equal(parent.attributes["gen_ai.provider.name"], "vllm");
   assert.equal(parent.attributes["gen_ai.system"], undefined);
   assert.equal(parent.kind, 3, "a CLIENT span");
+  assert.equal(parent.attributes["reviewlens.tenant"], "partner", "the caller's tenant (x-tenant, trusted here)");
   assert.equal(Number(parent.attributes["gen_ai.usage.input_tokens"]), response.usage!.promptTokens);
   assert.equal(Number(parent.attributes["gen_ai.usage.output_tokens"]), response.usage!.outputTokens);
   assert.deepEqual(parent.attributes["gen_ai.response.finish_reasons"], [response.finishReason]);

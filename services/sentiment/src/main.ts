@@ -12,7 +12,7 @@ await runService({
   schema: sentimentSchema,
   async build(ctx) {
     const { config } = ctx;
-    const deps = await openAnalysisDependencies(ctx);
+    const deps = await openAnalysisDependencies(ctx, "sentiment");
     const implementation = createSentimentService(
       {
         reviews: deps.vectors,

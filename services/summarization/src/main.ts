@@ -14,7 +14,7 @@ await runService({
   schema: summarizationSchema,
   async build(ctx) {
     const { config } = ctx;
-    const deps = await openAnalysisDependencies(ctx);
+    const deps = await openAnalysisDependencies(ctx, "summarization");
     const implementation = createSummarizationService(
       {
         reviews: deps.vectors,

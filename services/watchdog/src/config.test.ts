@@ -49,7 +49,7 @@ describe("watchdog configuration", () => {
     assert.equal(c.idleLimit, 3);
     assert.equal(c.minRuntimeMs, 0);
     assert.equal(c.dryRun, true);
-    assert.equal(c.gatewayMetricsUrl, "http://127.0.0.1:1/metrics");
+    assert.deepEqual(c.gatewayMetricsUrls, ["http://127.0.0.1:1/metrics"]);
     assert.deepEqual(c.vllmMetricsUrls, ["http://127.0.0.1:2/metrics", "http://127.0.0.1:3/metrics"]);
   });
 
@@ -100,6 +100,24 @@ describe("watchdog configuration", () => {
     assert.match(problems(["--idle-limit=3", "--cold-start-seconds=60", "--hourly-price=1"])[0] ?? "", /both set the idle limit/);
     assert.match(problems(["--cold-start-seconds=60"])[0] ?? "", /needs HOURLY_PRICE/);
     assert.match(problems([], { ...base, ACTUATOR: "none" })[0] ?? "", /only makes sense with --dry-run/);
+  });
+
+  it("wakes only when asked (WAKE), reading every gateway replica, with a wake timeout from the cold start", () => {
+    assert.equal(loadConfig([], base).wake, undefined, "off by default: it never starts a paid pod unasked");
+    const c = loadConfig(["--wake", "--start-command=docker start vllm", "--gateway-metrics-url=http://127.0.0.1:1/metrics", "--gateway-metrics-url=http://127.0.0.1:2/metrics"], base);
+    assert.deepEqual(c.wake, { timeoutMs: 600_000 });
+    assert.deepEqual(c.actuator, { kind: "command", command: "docker stop vllm", startCommand: "docker start vllm" });
+    assert.deepEqual(c.gatewayMetricsUrls, ["http://127.0.0.1:1/metrics", "http://127.0.0.1:2/metrics"]);
+    const derived = loadConfig(["--wake", "--start-command=x", "--cold-start-seconds=150", "--hourly-price=1.5"], base);
+    assert.deepEqual(derived.wake, { timeoutMs: 300_000 }, "twice the cold start");
+    assert.deepEqual(loadConfig(["--wake", "--start-command=x", "--wake-timeout=90"], base).wake, { timeoutMs: 90_000 });
+    assert.deepEqual(loadConfig([], { ...base, WAKE: "true", START_COMMAND: "x", GATEWAY_METRICS_URL: "http://a:1/metrics,http://b:1/metrics" }).gatewayMetricsUrls, ["http://a:1/metrics", "http://b:1/metrics"]);
+  });
+
+  it("refuses a wake it could not carry out, and wake settings without WAKE", () => {
+    assert.deepEqual(problems(["--wake"]), ["--wake (WAKE) with ACTUATOR=command needs START_COMMAND"]);
+    assert.match(problems(["--wake", "--start-command=x"], { ...base, GATEWAY_METRICS_URL: "", VLLM_METRICS_URLS: "http://127.0.0.1:2/metrics" })[0] ?? "", /needs GATEWAY_METRICS_URL: the requests the gateway holds/);
+    assert.deepEqual(problems(["--start-command=x", "--wake-timeout=60"]), ["--start-command (START_COMMAND) is used only with WAKE=true", "--wake-timeout (WAKE_TIMEOUT) is used only with WAKE=true"]);
   });
 
   it("never takes the RunPod API key as a flag", () => {

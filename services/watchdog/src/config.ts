@@ -9,7 +9,7 @@ export const schema = {
   IDLE_LIMIT: env.optional(env.integer(1, 1_000_000)),
   MIN_RUNTIME: env.number(0, 31_536_000, 600),
   DRY_RUN: env.boolean(false),
-  GATEWAY_METRICS_URL: env.optional(env.url()),
+  GATEWAY_METRICS_URL: env.optional(env.urlList()),
   VLLM_METRICS_URLS: env.optional(env.urlList()),
   GPU_SIGNAL: env.oneOf(["nvidia-smi", "nvidia-smi-xml", "none"], "nvidia-smi"),
   NVIDIA_SMI: env.string("nvidia-smi"),
@@ -24,6 +24,9 @@ export const schema = {
   K8S_NAMESPACE: env.string("default"),
   K8S_DEPLOYMENT: env.optional(env.string()),
   STOP_COMMAND: env.optional(env.string()),
+  WAKE: env.boolean(false),
+  START_COMMAND: env.optional(env.string()),
+  WAKE_TIMEOUT: env.optional(env.number(1, 86_400)),
   WEBHOOK_URL: env.optional(env.url()),
   HOST: env.string("0.0.0.0"),
   WATCHDOG_METRICS_PORT: env.port(9465),
@@ -53,10 +56,14 @@ const FLAGS: Record<string, Variable> = {
   "k8s-namespace": "K8S_NAMESPACE",
   "k8s-deployment": "K8S_DEPLOYMENT",
   "stop-command": "STOP_COMMAND",
+  wake: "WAKE",
+  "start-command": "START_COMMAND",
+  "wake-timeout": "WAKE_TIMEOUT",
   "webhook-url": "WEBHOOK_URL",
   "metrics-port": "WATCHDOG_METRICS_PORT",
 };
-const BOOLEAN_FLAGS = new Set(["dry-run", "adaptive-threshold"]);
+const BOOLEAN_FLAGS = new Set(["dry-run", "adaptive-threshold", "wake"]);
+const REPEATABLE_FLAGS = new Set(["vllm-metrics-url", "gateway-metrics-url"]);
 const UNITS: Partial<Record<Variable, string>> = {
   IDLE_THRESHOLD: "percent",
   CHECK_INTERVAL: "seconds",
@@ -64,12 +71,13 @@ const UNITS: Partial<Record<Variable, string>> = {
   SIGNAL_TIMEOUT: "seconds",
   COLD_START_SECONDS: "seconds",
   HOURLY_PRICE: "dollars per hour",
+  WAKE_TIMEOUT: "seconds",
 };
 
 export type ActuatorConfig =
   | { kind: "runpod"; podId: string; apiKey: string; apiUrl: string }
   | { kind: "kubernetes"; namespace: string; deployment: string }
-  | { kind: "command"; command: string }
+  | { kind: "command"; command: string; startCommand?: string | undefined }
   | { kind: "none" };
 
 export interface WatchdogConfig {
@@ -81,7 +89,8 @@ export interface WatchdogConfig {
   coldStart?: ColdStartIdleLimit | undefined;
   minRuntimeMs: number;
   dryRun: boolean;
-  gatewayMetricsUrl?: string | undefined;
+  /** Every gateway replica's /metrics (their sums are read as one gateway). */
+  gatewayMetricsUrls: string[];
   vllmMetricsUrls: string[];
   /** Program and leading arguments; undefined when GPU_SIGNAL=none. */
   nvidiaSmi?: string[] | undefined;
@@ -91,6 +100,8 @@ export interface WatchdogConfig {
   signalTimeoutMs: number;
   hourlyPriceDollars?: number | undefined;
   actuator: ActuatorConfig;
+  /** Set when the watchdog also wakes the pool (WAKE): how long it waits for a started pool before starting it again. */
+  wake?: { timeoutMs: number } | undefined;
   webhookUrl?: string | undefined;
   host: string;
   metricsPort: number;
@@ -138,8 +149,17 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
     if (c.HOURLY_PRICE === undefined) problems.push(`${named("COLD_START_SECONDS")} needs HOURLY_PRICE (dollars per hour) to price the cold start`);
     else coldStart = idleLimitFromColdStart({ coldStartSeconds: c.COLD_START_SECONDS, hourlyPriceDollars: c.HOURLY_PRICE, checkIntervalSeconds: c.CHECK_INTERVAL });
   }
+  if (c.WAKE) {
+    if (!c.GATEWAY_METRICS_URL) problems.push(`${named("WAKE")} needs GATEWAY_METRICS_URL: the requests the gateway holds for the pool are the wake signal`);
+    if (actuator.kind === "command" && !c.START_COMMAND) problems.push(`${named("WAKE")} with ACTUATOR=command needs START_COMMAND`);
+  } else {
+    if (c.START_COMMAND !== undefined) problems.push(`${named("START_COMMAND")} is used only with WAKE=true`);
+    if (c.WAKE_TIMEOUT !== undefined) problems.push(`${named("WAKE_TIMEOUT")} is used only with WAKE=true`);
+  }
   const nvidiaSmi = c.NVIDIA_SMI.split(/\s+/).filter((s) => s.length > 0);
   if (problems.length > 0) throw new WatchdogConfigError(problems);
+  // A started pool gets twice its measured cold start before the watchdog starts it again.
+  const wakeTimeoutSeconds = c.WAKE_TIMEOUT ?? (c.COLD_START_SECONDS !== undefined ? 2 * c.COLD_START_SECONDS : 600);
 
   return {
     idleThresholdPercent: c.IDLE_THRESHOLD,
@@ -149,13 +169,14 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
     coldStart,
     minRuntimeMs: c.MIN_RUNTIME * 1000,
     dryRun: c.DRY_RUN,
-    gatewayMetricsUrl: c.GATEWAY_METRICS_URL,
+    gatewayMetricsUrls: c.GATEWAY_METRICS_URL ?? [],
     vllmMetricsUrls: c.VLLM_METRICS_URLS ?? [],
     nvidiaSmi: c.GPU_SIGNAL === "none" ? undefined : nvidiaSmi,
     nvidiaSmiFormat: c.GPU_SIGNAL === "nvidia-smi-xml" ? "xml" : "csv",
     signalTimeoutMs: Math.min(c.SIGNAL_TIMEOUT, c.CHECK_INTERVAL) * 1000,
     hourlyPriceDollars: c.HOURLY_PRICE,
     actuator,
+    wake: c.WAKE ? { timeoutMs: wakeTimeoutSeconds * 1_000 } : undefined,
     webhookUrl: c.WEBHOOK_URL,
     host: c.HOST,
     metricsPort: c.WATCHDOG_METRICS_PORT,
@@ -174,13 +195,13 @@ function actuatorConfig(c: ReturnType<typeof readConfig<typeof schema>>, problem
     case "kubernetes":
       return { kind: "kubernetes", namespace: c.K8S_NAMESPACE, deployment: need("K8S_DEPLOYMENT", c.K8S_DEPLOYMENT) };
     case "command":
-      return { kind: "command", command: need("STOP_COMMAND", c.STOP_COMMAND) };
+      return { kind: "command", command: need("STOP_COMMAND", c.STOP_COMMAND), ...(c.START_COMMAND ? { startCommand: c.START_COMMAND } : {}) };
     case "none":
       return { kind: "none" };
   }
 }
 
-/** Flags to variable values; a repeated --vllm-metrics-url adds to the list. */
+/** Flags to variable values; a repeated --vllm-metrics-url or --gateway-metrics-url adds to the list. */
 function parseFlags(argv: string[]): Record<string, string> {
   let parsed;
   try {
@@ -189,7 +210,7 @@ function parseFlags(argv: string[]): Record<string, string> {
       strict: true,
       allowPositionals: false,
       options: Object.fromEntries(
-        Object.keys(FLAGS).map((flag) => [flag, BOOLEAN_FLAGS.has(flag) ? { type: "boolean" as const } : { type: "string" as const, multiple: flag === "vllm-metrics-url" }]),
+        Object.keys(FLAGS).map((flag) => [flag, BOOLEAN_FLAGS.has(flag) ? { type: "boolean" as const } : { type: "string" as const, multiple: REPEATABLE_FLAGS.has(flag) }]),
       ),
     });
   } catch (error) {

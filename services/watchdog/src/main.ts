@@ -7,11 +7,13 @@ import { createCommandActuator } from "./actuators/command-actuator.js";
 import { createRunPodActuator } from "./actuators/runpod-actuator.js";
 import { createNvidiaSmiGpuSignal } from "./adapters/nvidia-smi-gpu-signal.js";
 import { createPrometheusLoadSignal, GATEWAY_LOAD_METRICS, VLLM_LOAD_METRICS } from "./adapters/prometheus-load-signal.js";
+import { perReplica } from "./adapters/replica-addresses.js";
 import { createWebhookNotifier } from "./adapters/webhook-notifier.js";
 import { loadConfig, USAGE, WatchdogConfigError, type ActuatorConfig } from "./config.js";
 import { IdlePolicy } from "./idle-policy.js";
 import { adaptiveThreshold, fixedThreshold } from "./idle-threshold.js";
 import { startMetricsEndpoint } from "./metrics-endpoint.js";
+import { WakePolicy } from "./wake-policy.js";
 import { systemClock, Watchdog } from "./watchdog.js";
 import { createWatchdogMetrics } from "./watchdog-metrics.js";
 
@@ -37,9 +39,10 @@ const logger = createLogger("watchdog", config.logLevel);
 const threshold = config.adaptiveThreshold ? adaptiveThreshold({ initialPercent: config.idleThresholdPercent }) : fixedThreshold(config.idleThresholdPercent);
 const watchdog = new Watchdog({
   gpu: config.nvidiaSmi ? createNvidiaSmiGpuSignal(config.nvidiaSmi, config.signalTimeoutMs, config.nvidiaSmiFormat) : undefined,
-  gateway: config.gatewayMetricsUrl ? createPrometheusLoadSignal(config.gatewayMetricsUrl, GATEWAY_LOAD_METRICS, config.signalTimeoutMs) : undefined,
+  gateways: config.gatewayMetricsUrls.map((url) => perReplica(url, (u) => createPrometheusLoadSignal(u, GATEWAY_LOAD_METRICS, config.signalTimeoutMs))),
   vllm: config.vllmMetricsUrls.map((url) => createPrometheusLoadSignal(url, VLLM_LOAD_METRICS, config.signalTimeoutMs)),
   policy: new IdlePolicy({ idleLimit: config.idleLimit, minRuntimeMs: config.minRuntimeMs, threshold }, systemClock.now()),
+  wake: config.wake ? new WakePolicy({ wakeTimeoutMs: config.wake.timeoutMs }) : undefined,
   actuator,
   notifier: config.webhookUrl ? createWebhookNotifier(config.webhookUrl) : undefined,
   metrics: createWatchdogMetrics(metricsEndpoint.meter),
@@ -60,7 +63,8 @@ logger.info(
     minRuntimeSeconds: config.minRuntimeMs / 1000,
     threshold: threshold.description,
     gpu: config.nvidiaSmi?.join(" ") ?? "off",
-    gateway: config.gatewayMetricsUrl,
+    gateways: config.gatewayMetricsUrls,
+    wakeTimeoutSeconds: config.wake ? config.wake.timeoutMs / 1000 : undefined,
     vllm: config.vllmMetricsUrls,
   },
   `watchdog watching ${actuator.target}; metrics :${metricsEndpoint.port}/metrics`,
@@ -90,8 +94,12 @@ async function buildActuator(c: ActuatorConfig): Promise<Actuator> {
       return createKubernetesActuator({ namespace: c.namespace, deployment: c.deployment, kubeConfig: loadKubeConfig() });
     }
     case "command":
-      return createCommandActuator({ command: c.command });
+      return createCommandActuator({ command: c.command, startCommand: c.startCommand });
     case "none":
-      return { target: "nothing (ACTUATOR=none, dry run)", stop: () => Promise.reject(new Error("ACTUATOR=none cannot stop anything")) };
+      return {
+        target: "nothing (ACTUATOR=none, dry run)",
+        stop: () => Promise.reject(new Error("ACTUATOR=none cannot stop anything")),
+        start: () => Promise.reject(new Error("ACTUATOR=none cannot start anything")),
+      };
   }
 }

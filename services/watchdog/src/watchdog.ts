@@ -1,8 +1,10 @@
-// One check = read every signal, let the policy decide, log the decision, and act on a stop.
+// One check = read every signal, let the policies decide, log the decision, and act on a stop or a wake.
 import type { Actuator } from "./actuators/actuator.js";
 import type { Notifier } from "./adapters/webhook-notifier.js";
-import type { IdlePolicy, Verdict } from "./idle-policy.js";
-import type { CheckSignals, GpuSample, Reading, RequestLoad, Signal } from "./signals.js";
+import type { CheckVerdict } from "./check-verdict.js";
+import type { IdlePolicy } from "./idle-policy.js";
+import { heldForWake, sumLoads, type CheckSignals, type GpuSample, type Reading, type ReplicaSignal, type RequestLoad, type Signal } from "./signals.js";
+import type { WakePolicy } from "./wake-policy.js";
 import type { WatchdogMetrics } from "./watchdog-metrics.js";
 
 /** The part of the (pino) logger the watchdog uses: one JSON line per event. */
@@ -35,9 +37,12 @@ export const systemClock: Clock = {
 
 export interface WatchdogParts {
   gpu?: Signal<readonly GpuSample[]> | undefined;
-  gateway?: Signal<RequestLoad> | undefined;
+  /** Every gateway (each may stand for several replicas, read one by one); none when only vLLM is watched. */
+  gateways: ReadonlyArray<ReplicaSignal<RequestLoad>>;
   vllm: ReadonlyArray<Signal<RequestLoad>>;
   policy: IdlePolicy;
+  /** Set when the watchdog also wakes the pool (WAKE). */
+  wake?: WakePolicy | undefined;
   actuator: Actuator;
   notifier?: Notifier | undefined;
   metrics: WatchdogMetrics;
@@ -63,20 +68,24 @@ export class Watchdog {
     }
   }
 
-  async check(signal: AbortSignal): Promise<Verdict> {
-    const { gpu, gateway, vllm, policy, clock, logger, metrics, dryRun } = this.parts;
-    const [gpuReading, gatewayReading, ...vllmReadings] = await Promise.all([
+  async check(signal: AbortSignal): Promise<CheckVerdict> {
+    const { gpu, gateways, vllm, policy, clock, logger, metrics, dryRun } = this.parts;
+    const [gpuReading, gatewayLoads, vllmLoads] = await Promise.all([
       gpu?.read(signal),
-      gateway?.read(signal),
-      ...vllm.map((s) => s.read(signal)),
+      Promise.all(gateways.map((g) => g.read(signal))).then((perGateway) => perGateway.flat()),
+      Promise.all(vllm.map(async (s) => ({ source: s.source, reading: await s.read(signal) }))),
     ]);
     const signals: CheckSignals = {
       ...(gpuReading ? { gpu: gpuReading } : {}),
-      ...(gatewayReading ? { gateway: gatewayReading } : {}),
-      vllm: vllm.map((s, i) => ({ source: s.source, reading: vllmReadings[i] as Reading<RequestLoad> })),
+      ...(gateways.length > 0 ? { gateway: sumLoads(gatewayLoads) } : {}),
+      vllm: vllmLoads,
     };
     const now = clock.now();
-    const verdict = policy.evaluate(signals, now);
+    const idle = policy.evaluate(signals, now);
+    const wake = this.parts.wake?.evaluate(heldForWake(gatewayLoads), now);
+    // Waking, or waiting for a wake, is what the check did; the idle policy saw held requests as busy.
+    const verdict: CheckVerdict =
+      wake && wake.decision !== "none" ? { ...idle, decision: wake.decision, reason: wake.reason, heldForWake: wake.heldForWake } : { ...idle, heldForWake: wake?.heldForWake };
     if (verdict.decision === "stopped" && !dryRun && this.lastCheckAt !== undefined && this.parts.hourlyPriceDollars) {
       metrics.saved(((now - this.lastCheckAt) / 3_600_000) * this.parts.hourlyPriceDollars);
     }
@@ -84,10 +93,38 @@ export class Watchdog {
     metrics.recordCheck(verdict);
     logger.info({ ...verdict, signals: describeSignals(signals), dryRun }, `decision: ${verdict.decision} (${verdict.reason})`);
     if (verdict.decision === "stop") await this.stop(verdict, signal);
+    if (verdict.decision === "wake") await this.wake(verdict, signal);
     return verdict;
   }
 
-  private async stop(verdict: Verdict, signal: AbortSignal): Promise<void> {
+  private async wake(verdict: CheckVerdict, signal: AbortSignal): Promise<void> {
+    const { actuator, notifier, logger, metrics, dryRun, clock } = this.parts;
+    const policy = this.parts.wake!;
+    if (notifier) {
+      const notice = { target: actuator.target, reason: verdict.reason, heldForWake: verdict.heldForWake ?? 0, dryRun, at: new Date(clock.now()).toISOString() };
+      // Callers are waiting: a broken webhook must not keep the pool cold.
+      await notifier.notifyWake(notice, signal).catch((error: unknown) => logger.warn({ err: errorText(error) }, "wake notification failed; starting anyway"));
+    }
+    if (dryRun) {
+      metrics.dryRunWake();
+      policy.wakeSucceeded(clock.now());
+      logger.info({ target: actuator.target, dryRun }, `dry run: would start ${actuator.target}`);
+      return;
+    }
+    metrics.wakeAttempted();
+    logger.info({ target: actuator.target, heldForWake: verdict.heldForWake }, `starting ${actuator.target}`);
+    try {
+      await actuator.start(signal);
+      policy.wakeSucceeded(clock.now());
+      logger.info({ target: actuator.target }, `started ${actuator.target}; the gateway sends the held requests once it is healthy`);
+    } catch (error) {
+      metrics.wakeFailed();
+      policy.wakeFailed();
+      logger.error({ target: actuator.target, err: errorText(error) }, `start of ${actuator.target} failed; retrying at the next check`);
+    }
+  }
+
+  private async stop(verdict: CheckVerdict, signal: AbortSignal): Promise<void> {
     const { actuator, notifier, policy, logger, metrics, dryRun, clock } = this.parts;
     if (notifier) {
       const notice = {
@@ -106,6 +143,7 @@ export class Watchdog {
       metrics.dryRunStop();
       // Behave as after a real stop, so a dry run logs each would-be stop once, as production would act.
       policy.stopSucceeded();
+      this.parts.wake?.stopSucceeded();
       logger.info({ target: actuator.target, dryRun }, `dry run: would stop ${actuator.target}`);
       return;
     }
@@ -114,6 +152,7 @@ export class Watchdog {
     try {
       await actuator.stop(signal);
       policy.stopSucceeded();
+      this.parts.wake?.stopSucceeded();
       logger.info({ target: actuator.target }, `stopped ${actuator.target}`);
     } catch (error) {
       metrics.stopFailed();

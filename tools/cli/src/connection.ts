@@ -1,7 +1,7 @@
 // Where the services are and how to reach them (flags, then environment, then local defaults).
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
-import { ChannelCredentials, createChannel, createClient, Metadata, type Channel, type Client } from "nice-grpc";
+import { ChannelCredentials, createChannel, createClient as createNiceClient, Metadata, type Channel, type Client, type CompatServiceDefinition } from "nice-grpc";
 
 export interface ConnectionOptions {
   gateway: string;
@@ -13,7 +13,12 @@ export interface ConnectionOptions {
   cert?: string | undefined;
   key?: string | undefined;
   timeoutMs: number;
-  /** The gateway's gRPC API key, from the environment only (a flag would show in `ps`). */
+  /** Sent as `x-tenant` on every call (the gateway honours it when it trusts its callers). */
+  tenant?: string | undefined;
+  /**
+   * The gateway's gRPC API key, from the environment only (a flag would show in `ps`): its shared
+   * key or a tenant's key, which also names the tenant.
+   */
   gatewayApiKey?: string | undefined;
 }
 
@@ -27,7 +32,8 @@ export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): Connec
   cert: env["REVIEWLENS_TLS_CERT"],
   key: env["REVIEWLENS_TLS_KEY"],
   timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
-  gatewayApiKey: env["REVIEWLENS_GATEWAY_API_KEY"],
+  tenant: env["REVIEWLENS_TENANT"] || undefined,
+  gatewayApiKey: env["REVIEWLENS_GATEWAY_API_KEY"] || undefined,
 });
 
 function credentials(options: ConnectionOptions): ChannelCredentials {
@@ -42,6 +48,14 @@ export class ServiceClients {
 
   constructor(readonly options: ConnectionOptions) {}
 
+  /** The caller's tenant on every call; `apiKey` only where it belongs (the gateway's key goes to the gateway alone). */
+  private createClient<D extends CompatServiceDefinition>(definition: D, address: string, apiKey?: string): Client<D> {
+    const metadata = Metadata();
+    if (this.options.tenant) metadata.set("x-tenant", this.options.tenant);
+    if (apiKey) metadata.set("authorization", `Bearer ${apiKey}`);
+    return createNiceClient(definition, this.channel(address), { "*": { metadata } });
+  }
+
   private channel(address: string): Channel {
     let channel = this.channels.get(address);
     if (!channel) {
@@ -52,17 +66,16 @@ export class ServiceClients {
   }
 
   get gateway(): Client<typeof inference.InferenceGatewayServiceDefinition> {
-    const key = this.options.gatewayApiKey;
-    return createClient(inference.InferenceGatewayServiceDefinition, this.channel(this.options.gateway), key ? { "*": { metadata: Metadata({ authorization: `Bearer ${key}` }) } } : {});
+    return this.createClient(inference.InferenceGatewayServiceDefinition, this.options.gateway, this.options.gatewayApiKey);
   }
   get vectorSearch(): Client<typeof vectorsearch.VectorSearchServiceDefinition> {
-    return createClient(vectorsearch.VectorSearchServiceDefinition, this.channel(this.options.vectorSearch));
+    return this.createClient(vectorsearch.VectorSearchServiceDefinition, this.options.vectorSearch);
   }
   get sentiment(): Client<typeof sentiment.SentimentServiceDefinition> {
-    return createClient(sentiment.SentimentServiceDefinition, this.channel(this.options.sentiment));
+    return this.createClient(sentiment.SentimentServiceDefinition, this.options.sentiment);
   }
   get summarization(): Client<typeof summarization.SummarizationServiceDefinition> {
-    return createClient(summarization.SummarizationServiceDefinition, this.channel(this.options.summarization));
+    return this.createClient(summarization.SummarizationServiceDefinition, this.options.summarization);
   }
 
   /** Call options with the configured deadline. */

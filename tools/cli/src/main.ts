@@ -31,6 +31,7 @@ function buildProgram(out: (s: string) => void): Command {
     .option("--cert <file>", "client certificate for mTLS (REVIEWLENS_TLS_CERT)", defaults.cert)
     .option("--key <file>", "client key for mTLS (REVIEWLENS_TLS_KEY)", defaults.key)
     .option("--timeout <ms>", "deadline of each call (REVIEWLENS_TIMEOUT_MS)", positiveInt("--timeout"), defaults.timeoutMs)
+    .option("--tenant <name>", "tenant sent as x-tenant on every call (REVIEWLENS_TENANT)", defaults.tenant)
     .showHelpAfterError()
     // Before the subcommands are added, so they inherit it: errors return an exit code, not exit().
     .exitOverride();

@@ -3,7 +3,7 @@
 // Standard OpenAI clients and LLM benchmark tools drive the gateway through it.
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { apiKeyChecker, bearerKey, CancelledError, InvalidArgumentError, quoted } from "@reviewlens/runtime";
+import { bearerKey, CancelledError, InvalidArgumentError, quoted } from "@reviewlens/runtime";
 import type { BackendPool } from "../backend-pool.js";
 import type { CallerEvent, InferenceGateway } from "../inference-gateway.js";
 import type { JsonSchemaFormat, LlmRequest, Prompt } from "../llm-request.js";
@@ -12,11 +12,17 @@ import { checkEmbedInput, checkLlmRequest, checkModelName, OPENAI_FIELD_NAMES, t
 import { registerAdminRoutes } from "./admin-routes.js";
 import { checkFacadeFields } from "./facade-fields.js";
 import { errorReply } from "./openai-error-reply.js";
+import { gatewayKeyCheck } from "../tenancy/gateway-key-check.js";
+import { TENANT_HEADER, type IdentifyTenant } from "../tenancy/tenant-identity.js";
 
 export interface FacadeOptions {
   apiKey?: string | undefined;
   limits: RequestLimits;
   defaultPriority: PriorityClass;
+  /** Names a request's tenant from its Authorization and x-tenant headers (default: everyone is `default`). */
+  identify?: IdentifyTenant | undefined;
+  /** Tenants' API keys (SHA-256 -> tenant): with GATEWAY_API_KEY set, these keys are let in too. */
+  tenantKeys?: ReadonlyMap<string, string> | undefined;
 }
 
 interface CompletionBody {
@@ -134,6 +140,7 @@ function toLlmRequest(body: CompletionBody, chat: boolean, headers: FastifyReque
       idempotencyKey: (headers["idempotency-key"] as string | undefined) || undefined,
       restaurantId: body.restaurant_id,
       analysisType: body.analysis_type,
+      tenant: options.identify?.({ authorization: headers.authorization, tenantHeader: headers[TENANT_HEADER] as string | undefined }),
     },
     { ...OPENAI_FIELD_NAMES, maxTokens: body.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens" },
     options.limits,
@@ -157,8 +164,15 @@ export async function startOpenAiFacade(
   listen: { host: string; port: number },
 ): Promise<{ app: FastifyInstance; port: number }> {
   const app = Fastify({ bodyLimit: options.limits.maxPromptChars * 4 + 1_000_000, forceCloseConnections: "idle" });
+  // A response that ends while the facade closes would keep its connection open until the 72 s
+  // keep-alive timeout and hold the process: close connections as they turn idle.
+  let sweep: NodeJS.Timeout | undefined;
+  app.addHook("preClose", async () => void (sweep = setInterval(() => app.server.closeIdleConnections(), 50)));
+  app.addHook("onClose", async () => clearInterval(sweep));
   let servedModel: string | undefined;
-  const modelName = async (requested: string, signal: AbortSignal) => requested || (servedModel ??= (await gateway.models(signal))[0]?.id) || "default";
+  // The name answers carry when the request names none; unknown while the pool is cold (the request is held, not refused).
+  const modelName = async (requested: string, signal: AbortSignal) =>
+    requested || (servedModel ??= await gateway.models(signal).then((m) => m[0]?.id, () => undefined)) || "default";
 
   app.setErrorHandler((error: { validation?: Array<{ instancePath?: string }>; message: string; statusCode?: number }, _request, reply) => {
     if (error.validation) {
@@ -179,8 +193,8 @@ export async function startOpenAiFacade(
     }),
   );
 
-  if (options.apiKey) {
-    const matches = apiKeyChecker(options.apiKey);
+  const matches = gatewayKeyCheck(options.apiKey, options.tenantKeys ?? new Map());
+  if (matches) {
     app.addHook("onRequest", async (request, reply) => {
       if (!matches(bearerKey(request.headers.authorization))) {
         return reply.status(401).send({ error: { message: "a valid API key is required (Authorization: Bearer ...)", type: "invalid_request_error", param: null, code: "invalid_api_key" } });

@@ -107,10 +107,13 @@ export class AdmissionController {
    * of each step empty. A short prompt needs only room within the overshoot. A prompt larger than
    * that goes alone, once nothing else is prefilling, so it is never shut out.
    * `latencySensitive`: this class keeps to the smaller budget now (see LatencySensitiveArrivals).
+   * `reservedSeqs`: sequence slots this request must leave free (FairHeadroom).
    */
-  hasRoomFor(cost: number, priority: PriorityClass = "standard", latencySensitive = false): boolean {
+  hasRoomFor(cost: number, priority: PriorityClass = "standard", latencySensitive = false, reservedSeqs = 0): boolean {
     if (this.pausedMs() > 0) return false;
     if (this.seqs >= this.seqLimit || (this.kvFull && this.seqs > 0)) return false;
+    // Slots kept for others (fair headroom) never shut a backend off entirely.
+    if (reservedSeqs > 0 && this.seqs > 0 && this.seqs + reservedSeqs >= this.seqLimit) return false;
     if (this.prefillTokens === 0) return true;
     const budget = this.prefillBudgetFor(priority, latencySensitive);
     const withinOvershoot = this.prefillTokens + cost <= budget + this.capacity.maxNumBatchedTokens;

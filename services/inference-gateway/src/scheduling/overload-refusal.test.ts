@@ -54,3 +54,11 @@ test("a full queue is refused before its deadline is considered", () => {
 test("retry hints stay between 100 ms and a minute, in whole milliseconds", () => {
   assert.deepEqual([clampRetryAfter(0), clampRetryAfter(99.4), clampRetryAfter(1_234.6), clampRetryAfter(3_600_000)], [100, 100, 1_235, 60_000]);
 });
+
+test("with fair queueing a full queue refuses a tenant at or over its share of it, not the others", () => {
+  const full = state({ queueLength: 10, tokensAhead: () => 1_000 });
+  assert.equal(decideOverload({ ...full, tenantQueue: { queued: 9, share: 5 } }, { cost: 1 }).refuse, true);
+  assert.equal(decideOverload({ ...full, tenantQueue: { queued: 5, share: 5 } }, { cost: 1 }).refuse, true);
+  assert.equal(decideOverload({ ...full, tenantQueue: { queued: 1, share: 5 } }, { cost: 1 }).refuse, false);
+  assert.equal(decideOverload({ ...full, queueLength: 19, tenantQueue: { queued: 0, share: 5 } }, { cost: 1 }).refuse, false);
+});

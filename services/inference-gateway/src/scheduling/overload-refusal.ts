@@ -12,6 +12,13 @@ export interface OverloadState {
   healthyBackends: number;
   /** Prefill throughput of one backend. */
   prefillTokensPerSecond: number;
+  /**
+   * With fair queueing: the requester's tenant's queued requests and its weighted share of
+   * maxQueueLength among the tenants queued. A full queue refuses only tenants at or over their
+   * share, so one tenant's flood cannot lock the others out (the queue then holds at most twice
+   * maxQueueLength). Absent: the queue's length alone decides.
+   */
+  tenantQueue?: { queued: number; share: number } | undefined;
 }
 
 export type OverloadDecision =
@@ -26,7 +33,8 @@ export function clampRetryAfter(ms: number): number {
 
 export function decideOverload(state: OverloadState, request: { cost: number; ttftDeadlineMs?: number | undefined }): OverloadDecision {
   const tokensPerMs = (state.prefillTokensPerSecond * Math.max(1, state.healthyBackends)) / 1_000;
-  if (state.queueLength >= state.maxQueueLength) {
+  const overShare = !state.tenantQueue || state.tenantQueue.queued >= state.tenantQueue.share;
+  if (state.queueLength >= state.maxQueueLength && overShare) {
     // Half the time the work ahead takes to drain: by then there is room again, on average.
     const drainMs = (state.tokensAhead(Infinity) + state.inFlightPrefillTokens) / tokensPerMs;
     return { refuse: true, reason: "queue-full", queueLength: state.queueLength, retryAfterMs: clampRetryAfter(drainMs / 2) };

@@ -1,21 +1,24 @@
-// The prefill-cost priority queue: classes first, shortest prefill first within a class, with a
-// work-based ageing bound and TTFT deadlines that move a request ahead when its deadline nears.
+// The prefill-cost priority queue: classes first; within a class, the tenant with the least weighted
+// token service (virtual token counter) when fairness is on; within a tenant, shortest prefill first
+// with a work-based ageing bound; across classes, a lower class's request that waited long enough
+// goes ahead, and TTFT deadlines move a request ahead when its deadline nears.
 import { Heap } from "heap-js";
 import { PRIORITY_CLASSES, type PriorityClass } from "./priority-class.js";
+import { VirtualTokenCounter } from "./virtual-token-counter.js";
 
 export interface QueueOptions {
   /**
-   * Ageing bound K >= 1. A request that arrives with W prefill tokens queued ahead of it (what FCFS
-   * would make it wait for) is dispatched before more than K x max(W, agingFloorTokens) tokens of
-   * work have been dispatched since its arrival: it never waits more than K times its FCFS wait
-   * (in work; at a steady service rate, in time), plus the cost of requests that fell due together.
+   * Ageing bound K >= 1. A request that arrives with W prefill tokens of its tenant and class queued
+   * ahead of it (what FCFS within its tenant would make it wait for) is dispatched before more than
+   * K x max(W, agingFloorTokens) tokens of its tenant's work in its class have been dispatched since
+   * its arrival (without fairness, every caller is one tenant).
    */
   agingFactor: number;
   /** Work that may overtake a request that arrived to an empty queue before it falls due. */
   agingFloorTokens: number;
   /**
-   * A request that fell due goes ahead of its own and lower classes at once, but ahead of a higher
-   * class only once overdue by this factor too (K x this x max(W, floor)): a burst of batch prompts
+   * A request goes ahead of a higher class once K x this x max(W, floor) tokens of any work were
+   * dispatched since it arrived, W being all prefill queued at its arrival: a burst of batch prompts
    * reordered by size among themselves does not push ahead of interactive requests, yet a lower
    * class still cannot starve.
    */
@@ -28,7 +31,14 @@ export interface QueueOptions {
    * reordering them by it only spreads their latencies: p99 up, mean unchanged.
    */
   costGranularityTokens?: number;
+  /**
+   * Fair queueing between tenants within each class by their weighted token service. Absent: every
+   * request is one tenant's (the order before tenants existed).
+   */
+  fairness?: { readonly weightOf: (tenant: string) => number } | undefined;
 }
+
+export const DEFAULT_TENANT = "default";
 
 export interface EnqueueInput<T> {
   priority: PriorityClass;
@@ -38,23 +48,29 @@ export interface EnqueueInput<T> {
   deadlineAt?: number | undefined;
   /** Expected prefill duration of this request alone (ms), for deadline urgency. */
   prefillMs?: number;
+  /** Whose request it is (default: DEFAULT_TENANT). */
+  tenant?: string | undefined;
+  /** Service charged to its tenant when dispatched: prefill plus expected output tokens (default: cost). */
+  serviceTokens?: number | undefined;
   item: T;
 }
 
 export interface QueueEntry<T> {
   readonly seq: number;
   readonly priority: PriorityClass;
+  readonly tenant: string;
   readonly cost: number;
+  readonly serviceTokens: number;
   /** The cost in whole units of costGranularityTokens: what shortest-first compares. */
   readonly costUnits: number;
   readonly enqueuedAt: number;
   readonly deadlineAt: number | undefined;
   readonly item: T;
-  /** Work queued ahead of it at arrival (its FCFS wait, in tokens). */
+  /** Work of its tenant and class queued ahead of it at arrival (its FCFS wait within them, in tokens). */
   readonly workAhead: number;
-  /** Cumulative dispatched work after which it is due (ageing). */
+  /** Its tenant's dispatched work in its class after which it is due (ageing). */
   readonly dueAtWork: number;
-  /** ... and after which it is due ahead of higher classes too. */
+  /** All dispatched work after which it is due ahead of higher classes too. */
   readonly dueAtWorkAcrossClasses: number;
   /** Time after which it is due because of its TTFT deadline. */
   readonly dueAtTime: number;
@@ -70,15 +86,47 @@ export interface ClassSnapshot {
   oldestEnqueuedAt: number | undefined;
 }
 
+export interface TenantQueueSnapshot {
+  tenant: string;
+  priority: PriorityClass;
+  depth: number;
+  queuedTokens: number;
+  /** Weighted token service in this class so far (virtual token counter; 0 without fairness). */
+  counter: number;
+}
+
 const RANK: Record<PriorityClass, number> = { interactive: 0, standard: 1, batch: 2 };
+/** Tenants whose counters are kept before idle ones at the active minimum are forgotten. */
+const COUNTER_PRUNE_SIZE = 1_024;
 
 const bySjf = <T>(a: QueueEntry<T>, b: QueueEntry<T>) => a.costUnits - b.costUnits || a.seq - b.seq;
+
+/** One tenant's queued requests of one class (without fairness, everyone's). */
+class TenantQueue<T> {
+  readonly sjf = new Heap<QueueEntry<T>>(bySjf);
+  readonly byAge = new Heap<QueueEntry<T>>((a, b) => a.dueAtWork - b.dueAtWork || a.seq - b.seq);
+  readonly fifo = new Set<QueueEntry<T>>();
+  tokens = 0;
+  /** Work dispatched from it: the clock of its ageing bound. */
+  dispatchedWork = 0;
+
+  constructor(readonly tenant: string) {}
+}
+
+class ClassQueue<T> {
+  readonly tenants = new Map<string, TenantQueue<T>>();
+  readonly byAgeAcrossClasses = new Heap<QueueEntry<T>>((a, b) => a.dueAtWorkAcrossClasses - b.dueAtWorkAcrossClasses || a.seq - b.seq);
+  readonly fifo = new Set<QueueEntry<T>>();
+  depth = 0;
+  tokens = 0;
+
+  constructor(readonly vtc: VirtualTokenCounter | undefined) {}
+}
 
 export class PrefillCostQueue<T> {
   private seq = 0;
   private dispatchedWork = 0;
-  private readonly classes = new Map<PriorityClass, { heap: Heap<QueueEntry<T>>; depth: number; tokens: number; fifo: Set<QueueEntry<T>> }>();
-  private readonly byAge = new Heap<QueueEntry<T>>((a, b) => a.dueAtWork - b.dueAtWork || a.seq - b.seq);
+  private readonly classes = new Map<PriorityClass, ClassQueue<T>>();
   private readonly byDeadline = new Heap<QueueEntry<T>>((a, b) => a.dueAtTime - b.dueAtTime || a.seq - b.seq);
   private queuedTokens = 0;
   private size = 0;
@@ -89,9 +137,8 @@ export class PrefillCostQueue<T> {
   ) {
     if (options.agingFactor < 1) throw new RangeError("agingFactor must be at least 1");
     if ((options.costGranularityTokens ?? 1) < 1) throw new RangeError("costGranularityTokens must be at least 1");
-    for (const priority of PRIORITY_CLASSES) {
-      this.classes.set(priority, { heap: new Heap<QueueEntry<T>>(bySjf), depth: 0, tokens: 0, fifo: new Set() });
-    }
+    const weightOf = options.fairness?.weightOf;
+    for (const priority of PRIORITY_CLASSES) this.classes.set(priority, new ClassQueue<T>(weightOf ? new VirtualTokenCounter(weightOf) : undefined));
   }
 
   get length(): number {
@@ -102,29 +149,47 @@ export class PrefillCostQueue<T> {
     return this.queuedTokens;
   }
 
+  get fair(): boolean {
+    return this.options.fairness !== undefined;
+  }
+
   push(input: EnqueueInput<T>): QueueEntry<T> {
     const now = this.clock();
     const { agingFactor, agingFloorTokens, deadlineSlackMs } = this.options;
+    const cls = this.cls(input.priority);
+    const tenant = input.tenant ?? DEFAULT_TENANT;
+    const key = this.fair ? tenant : DEFAULT_TENANT;
+    let queue = cls.tenants.get(key);
+    if (!queue) {
+      queue = new TenantQueue<T>(key);
+      cls.vtc?.activate(key, cls.tenants.keys());
+      cls.tenants.set(key, queue);
+      if (cls.vtc && cls.vtc.size > COUNTER_PRUNE_SIZE) cls.vtc.prune(this.leastCounter(cls), (t) => cls.tenants.has(t));
+    }
     const entry: QueueEntry<T> = {
       seq: this.seq++,
       priority: input.priority,
+      tenant,
       cost: input.cost,
+      serviceTokens: input.serviceTokens ?? input.cost,
       costUnits: Math.floor(input.cost / (this.options.costGranularityTokens ?? 1)),
       enqueuedAt: now,
       deadlineAt: input.deadlineAt,
       item: input.item,
-      workAhead: this.queuedTokens,
-      dueAtWork: this.dispatchedWork + agingFactor * Math.max(this.queuedTokens, agingFloorTokens),
+      workAhead: queue.tokens,
+      dueAtWork: queue.dispatchedWork + agingFactor * Math.max(queue.tokens, agingFloorTokens),
       dueAtWorkAcrossClasses: this.dispatchedWork + agingFactor * (this.options.crossClassFactor ?? 1) * Math.max(this.queuedTokens, agingFloorTokens),
       dueAtTime: input.deadlineAt === undefined ? Infinity : input.deadlineAt - (input.prefillMs ?? 0) - deadlineSlackMs,
       state: "queued",
     };
-    const cls = this.cls(entry.priority);
-    cls.heap.push(entry);
+    queue.sjf.push(entry);
+    queue.byAge.push(entry);
+    queue.fifo.add(entry);
+    queue.tokens += entry.cost;
     cls.fifo.add(entry);
+    cls.byAgeAcrossClasses.push(entry);
     cls.depth++;
     cls.tokens += entry.cost;
-    this.byAge.push(entry);
     if (entry.deadlineAt !== undefined) this.byDeadline.push(entry);
     this.queuedTokens += entry.cost;
     this.size++;
@@ -134,25 +199,37 @@ export class PrefillCostQueue<T> {
   /** The request that should go next, and why; undefined when the queue is empty. */
   peek(): { entry: QueueEntry<T>; reason: DispatchReason } | undefined {
     const deadline = this.top(this.byDeadline);
-    if (deadline && deadline.dueAtTime <= this.clock()) return { entry: deadline, reason: "deadline" };
-    let next: QueueEntry<T> | undefined;
-    for (const priority of PRIORITY_CLASSES) {
-      next = this.top(this.cls(priority).heap);
-      if (next) break;
+    if (deadline && deadline.dueAtTime <= this.clock() && this.withinFairShare(deadline)) return { entry: deadline, reason: "deadline" };
+    const highest = PRIORITY_CLASSES.find((p) => this.cls(p).depth > 0);
+    if (!highest) return undefined;
+    const cls = this.cls(highest);
+    const next = this.nextOfTenant(this.nextTenant(cls));
+    // A lower class's request goes ahead once the work dispatched since it arrived passed its cross-class bound.
+    const workAfter = this.dispatchedWork + next.entry.cost;
+    let overdue: QueueEntry<T> | undefined;
+    for (const p of PRIORITY_CLASSES) {
+      if (RANK[p] <= RANK[highest]) continue;
+      const oldest = this.top(this.cls(p).byAgeAcrossClasses);
+      if (oldest && workAfter > oldest.dueAtWorkAcrossClasses && (!overdue || oldest.dueAtWorkAcrossClasses < overdue.dueAtWorkAcrossClasses)) overdue = oldest;
     }
-    if (!next) return undefined;
-    const oldest = this.top(this.byAge);
-    const workAfter = this.dispatchedWork + next.cost;
-    if (oldest && oldest !== next && workAfter > oldest.dueAtWork) {
-      const higherClassWaits = RANK[oldest.priority] > RANK[next.priority];
-      if (!higherClassWaits || workAfter > oldest.dueAtWorkAcrossClasses) return { entry: oldest, reason: "aged" };
-    }
-    return { entry: next, reason: "order" };
+    return overdue ? { entry: overdue, reason: "aged" } : next;
   }
 
-  /** Removes the entry because it is dispatched: its cost counts as work done for the ageing bound. */
+  /** Removes the entry because it is dispatched: its cost counts as work done, its service as its tenant's. */
   take(entry: QueueEntry<T>): void {
-    if (this.detach(entry, "taken")) this.dispatchedWork += entry.cost;
+    const queue = this.tenantQueue(entry);
+    if (!this.detach(entry, "taken")) return;
+    this.dispatchedWork += entry.cost;
+    if (queue) queue.dispatchedWork += entry.cost;
+    this.cls(entry.priority).vtc?.charge(entry.tenant, entry.serviceTokens);
+  }
+
+  /**
+   * A dispatched request ended: its tenant is counted what it was actually served (prefill plus
+   * output tokens) instead of what was charged at dispatch (0: nothing, e.g. refused by the backend).
+   */
+  settle(entry: QueueEntry<T>, actualTokens: number): void {
+    if (entry.state === "taken") this.cls(entry.priority).vtc?.settle(entry.tenant, entry.serviceTokens, actualTokens);
   }
 
   /** Removes the entry without dispatching it (cancelled, expired). */
@@ -161,18 +238,27 @@ export class PrefillCostQueue<T> {
   }
 
   /**
-   * Prefill tokens that would be served before a new request of this class and cost: every queued
-   * request of a higher class and those of its class that are not larger.
+   * Prefill tokens that would be served before a new request of this class, cost and tenant: every
+   * queued request of a higher class, its tenant's not larger ones of its class, and with fairness
+   * what the other tenants of its class are served meanwhile by their weights (at most what they queue).
    */
-  tokensAhead(priority: PriorityClass, cost: number): number {
+  tokensAhead(priority: PriorityClass, cost: number, tenant = DEFAULT_TENANT): number {
     let ahead = 0;
     for (const p of PRIORITY_CLASSES) {
       const cls = this.cls(p);
-      if (p === priority) {
-        for (const e of cls.fifo) if (e.cost <= cost) ahead += e.cost;
-        break;
+      if (p !== priority) {
+        ahead += cls.tokens;
+        continue;
       }
-      ahead += cls.tokens;
+      const own = cls.vtc ? cls.tenants.get(tenant) : cls.tenants.get(DEFAULT_TENANT);
+      let ownAhead = 0;
+      for (const e of own?.fifo ?? []) if (e.cost <= cost) ownAhead += e.cost;
+      ahead += ownAhead;
+      if (cls.vtc) {
+        const rounds = (ownAhead + cost) / cls.vtc.weight(tenant);
+        for (const [other, queue] of cls.tenants) if (other !== tenant) ahead += Math.min(queue.tokens, rounds * cls.vtc.weight(other));
+      }
+      break;
     }
     return ahead;
   }
@@ -185,15 +271,97 @@ export class PrefillCostQueue<T> {
     });
   }
 
+  /** Per class, each tenant with queued requests (with fairness; without, everyone as one). */
+  tenantSnapshot(): TenantQueueSnapshot[] {
+    return PRIORITY_CLASSES.flatMap((priority) => {
+      const cls = this.cls(priority);
+      return [...cls.tenants.values()].map((q) => ({ tenant: q.tenant, priority, depth: q.fifo.size, queuedTokens: q.tokens, counter: cls.vtc?.counter(q.tenant) ?? 0 }));
+    });
+  }
+
+  /** Requests of `tenant` queued now (all classes). */
+  queuedOf(tenant: string): number {
+    if (!this.fair) return 0;
+    let n = 0;
+    for (const p of PRIORITY_CLASSES) n += this.cls(p).tenants.get(tenant)?.fifo.size ?? 0;
+    return n;
+  }
+
+  /**
+   * With fairness: the tenant's queued requests and its share of `capacity` by weight among the
+   * tenants with queued requests (itself included); undefined without fairness.
+   */
+  tenantQueueShare(tenant: string, capacity: number): { queued: number; share: number } | undefined {
+    const weightOf = this.options.fairness?.weightOf;
+    if (!weightOf) return undefined;
+    const queuedTenants = new Set<string>([tenant]);
+    for (const p of PRIORITY_CLASSES) for (const t of this.cls(p).tenants.keys()) queuedTenants.add(t);
+    let total = 0;
+    for (const t of queuedTenants) total += weightOf(t);
+    return { queued: this.queuedOf(tenant), share: (capacity * weightOf(tenant)) / total };
+  }
+
   /** Every queued entry (for shutdown). */
   entries(): QueueEntry<T>[] {
     return PRIORITY_CLASSES.flatMap((p) => [...this.cls(p).fifo]);
   }
 
+  /** With fairness, the tenant of the least weighted service; ties: the smaller backlog, then the older head. */
+  private nextTenant(cls: ClassQueue<T>): TenantQueue<T> {
+    let best: TenantQueue<T> | undefined;
+    let bestCounter = Infinity;
+    for (const queue of cls.tenants.values()) {
+      const counter = cls.vtc?.counter(queue.tenant) ?? 0;
+      if (!best || counter < bestCounter || (counter === bestCounter && (queue.tokens < best.tokens || (queue.tokens === best.tokens && this.headSeq(queue) < this.headSeq(best))))) {
+        best = queue;
+        bestCounter = counter;
+      }
+    }
+    return best!;
+  }
+
+  /** Shortest prefill first within the tenant, unless one of its requests is due by the ageing bound. */
+  private nextOfTenant(queue: TenantQueue<T>): { entry: QueueEntry<T>; reason: DispatchReason } {
+    const next = this.top(queue.sjf)!;
+    const oldest = this.top(queue.byAge);
+    if (oldest && oldest !== next && queue.dispatchedWork + next.cost > oldest.dueAtWork) return { entry: oldest, reason: "aged" };
+    return { entry: next, reason: "order" };
+  }
+
+  /**
+   * A deadline moves a request ahead of other tenants only while its tenant is within its fair share
+   * (its counter at most this request's service above the least of its class), so urgency is no way
+   * around fairness; otherwise it waits for its tenant's turn.
+   */
+  private withinFairShare(entry: QueueEntry<T>): boolean {
+    const cls = this.cls(entry.priority);
+    if (!cls.vtc) return true;
+    return cls.vtc.counter(entry.tenant) <= this.leastCounter(cls) + entry.serviceTokens / cls.vtc.weight(entry.tenant);
+  }
+
+  private leastCounter(cls: ClassQueue<T>): number {
+    let least = Infinity;
+    for (const tenant of cls.tenants.keys()) least = Math.min(least, cls.vtc?.counter(tenant) ?? 0);
+    return least === Infinity ? 0 : least;
+  }
+
+  private headSeq(queue: TenantQueue<T>): number {
+    return queue.fifo.values().next().value?.seq ?? Infinity;
+  }
+
+  private tenantQueue(entry: QueueEntry<T>): TenantQueue<T> | undefined {
+    return this.cls(entry.priority).tenants.get(this.fair ? entry.tenant : DEFAULT_TENANT);
+  }
+
   private detach(entry: QueueEntry<T>, state: "taken" | "removed"): boolean {
     if (entry.state !== "queued") return false;
+    const queue = this.tenantQueue(entry)!;
     entry.state = state;
     const cls = this.cls(entry.priority);
+    queue.fifo.delete(entry);
+    queue.tokens -= entry.cost;
+    // An emptied tenant queue goes: its heaps hold only entries that left, and its return lifts its counter.
+    if (queue.fifo.size === 0) cls.tenants.delete(queue.tenant);
     cls.fifo.delete(entry);
     cls.depth--;
     cls.tokens -= entry.cost;

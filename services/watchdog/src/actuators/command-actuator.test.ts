@@ -19,6 +19,14 @@ describe("command actuator", async () => {
     await assert.rejects(createCommandActuator({ command: "echo 'no such container' >&2; exit 3" }).stop(new AbortController().signal), /exited with 3: no such container/);
   });
 
+  it("starts with the start command, and refuses to start without one", async () => {
+    const marker = join(dir, "started");
+    await createCommandActuator({ command: "true", startCommand: `echo started-by-watchdog > '${marker}'` }).start(new AbortController().signal);
+    assert.equal((await readFile(marker, "utf8")).trim(), "started-by-watchdog");
+    await assert.rejects(createCommandActuator({ command: "true", startCommand: "exit 4" }).start(new AbortController().signal), /start command exited with 4/);
+    await assert.rejects(createCommandActuator({ command: "true" }).start(new AbortController().signal), /no start command configured \(START_COMMAND\)/);
+  });
+
   it("gives up on a command that hangs", async () => {
     await assert.rejects(createCommandActuator({ command: "sleep 30", timeoutMs: 200 }).stop(new AbortController().signal));
   });

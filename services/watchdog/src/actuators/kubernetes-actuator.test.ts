@@ -41,6 +41,25 @@ describe("Kubernetes actuator (against a local HTTP server speaking the API serv
     await assert.rejects(actuator.stop(new AbortController().signal), /gpu\/vllm to 0 failed: HTTP 403.*forbidden/);
   });
 
+  it("wakes it by scaling back to one replica, only from zero", async () => {
+    const at = (replicas: number) => ({ ...scale, spec: { replicas } });
+    server.respondWith((r) => ({ status: 200, body: r.method === "GET" ? at(0) : at(1) }));
+    const before = server.requests.length;
+    await actuator.start(new AbortController().signal);
+    const calls = server.requests.slice(before);
+    assert.deepEqual(
+      calls.map((c) => `${c.method} ${c.path}`),
+      ["GET /apis/apps/v1/namespaces/gpu/deployments/vllm/scale", "PATCH /apis/apps/v1/namespaces/gpu/deployments/vllm/scale"],
+    );
+    assert.deepEqual(JSON.parse(calls[1]?.body ?? "{}"), { spec: { replicas: 1 } });
+
+    // Scaled out meanwhile (an autoscaler, a second wake): nothing to do, never scaled in.
+    server.respondWith(() => ({ status: 200, body: at(3) }));
+    const again = server.requests.length;
+    await actuator.start(new AbortController().signal);
+    assert.deepEqual(server.requests.slice(again).map((c) => c.method), ["GET"]);
+  });
+
   it("refuses to guess a cluster when there is no kubeconfig and no service account", () => {
     assert.throws(() => loadKubeConfig({ KUBECONFIG: "/nonexistent/kubeconfig" }), /KUBECONFIG/);
   });

@@ -1,4 +1,4 @@
-// Scales a Kubernetes Deployment to zero replicas through the API server (the scale subresource).
+// Scales a Kubernetes Deployment to zero replicas, and back to one, through the API server (the scale subresource).
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +13,8 @@ export interface KubernetesActuatorOptions {
 }
 
 /**
- * In a pod: the service account (needs `patch` on `deployments/scale`). Elsewhere: KUBECONFIG or
- * ~/.kube/config. Refuses to guess (the client's own last resort is http://localhost:8080).
+ * In a pod: the service account (needs `get` and `patch` on `deployments/scale`). Elsewhere:
+ * KUBECONFIG or ~/.kube/config. Refuses to guess (the client's own last resort is http://localhost:8080).
  */
 export function loadKubeConfig(env: Record<string, string | undefined> = process.env): KubeConfig {
   const kc = new KubeConfig();
@@ -33,29 +33,42 @@ export function loadKubeConfig(env: Record<string, string | undefined> = process
 export function createKubernetesActuator(options: KubernetesActuatorOptions): Actuator {
   const api = options.kubeConfig.makeApiClient(AppsV1Api);
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const name = `${options.namespace}/${options.deployment}`;
+  const scaleTo = (replicas: number) =>
+    api.patchNamespacedDeploymentScale(
+      { name: options.deployment, namespace: options.namespace, body: { spec: { replicas } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
   return {
-    target: `kubernetes deployment ${options.namespace}/${options.deployment}`,
+    target: `kubernetes deployment ${name}`,
     async stop(signal) {
-      // The generated client takes no AbortSignal: race it against the caller's signal and a timeout.
-      const patch = api.patchNamespacedDeploymentScale(
-        { name: options.deployment, namespace: options.namespace, body: { spec: { replicas: 0 } } },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      );
-      let timer: NodeJS.Timeout | undefined;
-      const abandoned = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the API server did not answer within ${timeoutMs} ms`)), timeoutMs);
-        signal.addEventListener("abort", () => reject(new Error("stop aborted")), { once: true });
-      });
-      try {
-        await Promise.race([patch, abandoned]);
-      } catch (error) {
-        throw new Error(`scaling ${options.namespace}/${options.deployment} to 0 failed: ${describe(error)}`, { cause: error });
-      } finally {
-        clearTimeout(timer);
-        patch.catch(() => {});
-      }
+      await bounded(scaleTo(0), `scaling ${name} to 0`, timeoutMs, signal);
+    },
+    async start(signal) {
+      // Back to one replica only from zero: an autoscaler may have scaled it out meanwhile, and a
+      // second wake must not scale it in.
+      const scale = await bounded(api.readNamespacedDeploymentScale({ name: options.deployment, namespace: options.namespace }), `reading the scale of ${name}`, timeoutMs, signal);
+      if ((scale.spec?.replicas ?? 0) > 0) return;
+      await bounded(scaleTo(1), `scaling ${name} to 1`, timeoutMs, signal);
     },
   };
+}
+
+/** The generated client takes no AbortSignal: race its call against the caller's signal and a timeout. */
+async function bounded<T>(call: Promise<T>, what: string, timeoutMs: number, signal: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the API server did not answer within ${timeoutMs} ms`)), timeoutMs);
+    signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
+  });
+  try {
+    return await Promise.race([call, abandoned]);
+  } catch (error) {
+    throw new Error(`${what} failed: ${describe(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    call.catch(() => {});
+  }
 }
 
 function describe(error: unknown): string {

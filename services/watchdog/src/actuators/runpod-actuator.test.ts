@@ -18,6 +18,17 @@ describe("RunPod actuator (against a local HTTP server)", async () => {
     assert.equal(actuator.target, "runpod pod pod-42");
   });
 
+  it("POSTs /pods/{podId}/start to wake it", async () => {
+    server.respondWith(() => ({ status: 200, body: { id: "pod-42", desiredStatus: "RUNNING" } }));
+    await actuator.start(new AbortController().signal);
+    const last = server.requests.at(-1);
+    assert.equal(last?.method, "POST");
+    assert.equal(last?.path, "/v1/pods/pod-42/start");
+    assert.equal(last?.headers["authorization"], "Bearer rk_secret_123");
+    server.respondWith(() => ({ status: 400, body: "pod is not stopped" }));
+    await assert.rejects(actuator.start(new AbortController().signal), /400.*the start of pod pod-42: pod is not stopped/);
+  });
+
   it("rejects on an error status with the status in the message and without the key", async () => {
     server.respondWith(() => ({ status: 500, body: "internal error" }));
     await assert.rejects(actuator.stop(new AbortController().signal), (error: Error) => {

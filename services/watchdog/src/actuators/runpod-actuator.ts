@@ -1,4 +1,4 @@
-// Stops a RunPod pod through RunPod's REST API (POST /pods/{podId}/stop). The pod keeps its volume.
+// Stops and starts a RunPod pod through RunPod's REST API (POST /pods/{podId}/stop and /start). The pod keeps its volume.
 import { withTimeout, type Actuator } from "./actuator.js";
 
 export interface RunPodActuatorOptions {
@@ -11,20 +11,22 @@ export interface RunPodActuatorOptions {
 }
 
 export function createRunPodActuator(options: RunPodActuatorOptions): Actuator {
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/pods/${encodeURIComponent(options.podId)}/stop`;
+  const pod = `${options.baseUrl.replace(/\/+$/, "")}/pods/${encodeURIComponent(options.podId)}`;
+  const call = async (action: "stop" | "start", signal: AbortSignal) => {
+    const response = await fetch(`${pod}/${action}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${options.apiKey}`, accept: "application/json" },
+      signal: withTimeout(signal, options.timeoutMs ?? 30_000),
+    });
+    if (!response.ok) {
+      const body = (await response.text().catch(() => "")).slice(0, 300);
+      throw new Error(`RunPod answered ${response.status} ${response.statusText} to the ${action} of pod ${options.podId}${body ? `: ${body}` : ""}`);
+    }
+    await response.body?.cancel();
+  };
   return {
     target: `runpod pod ${options.podId}`,
-    async stop(signal) {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { authorization: `Bearer ${options.apiKey}`, accept: "application/json" },
-        signal: withTimeout(signal, options.timeoutMs ?? 30_000),
-      });
-      if (!response.ok) {
-        const body = (await response.text().catch(() => "")).slice(0, 300);
-        throw new Error(`RunPod answered ${response.status} ${response.statusText} to the stop of pod ${options.podId}${body ? `: ${body}` : ""}`);
-      }
-      await response.body?.cancel();
-    },
+    stop: (signal) => call("stop", signal),
+    start: (signal) => call("start", signal),
   };
 }

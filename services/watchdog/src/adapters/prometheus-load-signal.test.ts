@@ -41,6 +41,7 @@ describe("Prometheus load signal", () => {
     depth.add(1, { priority: "interactive" });
     requests.add(5, { priority: "standard", outcome: "completed" });
     requests.add(1, { priority: "batch", outcome: "failed" });
+    meter.createObservableGauge("gateway_cold_pool_queued_requests").addCallback((r) => r.observe(3));
     const server = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     after(async () => {
@@ -49,15 +50,15 @@ describe("Prometheus load signal", () => {
     });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
     const reading = await createPrometheusLoadSignal(url, GATEWAY_LOAD_METRICS, 2_000).read(signal());
-    assert.deepEqual(reading, { known: true, value: { inFlight: 2, queued: 5, requestsTotal: 6 } });
+    assert.deepEqual(reading, { known: true, value: { inFlight: 2, queued: 5, requestsTotal: 6, heldForWake: 3 } });
   });
 
-  it("takes an absent request counter as no request yet, but an absent gauge as unknown", async () => {
+  it("takes an absent request counter (and an older gateway's absent wake signal) as none yet, but an absent gauge as unknown", async () => {
     const page = await startRecordingServer(() => ({ status: 200, body: "gateway_requests_in_flight 0\ngateway_queue_depth 0\n" }));
     after(() => page.close());
     assert.deepEqual(await createPrometheusLoadSignal(page.url, GATEWAY_LOAD_METRICS, 2_000).read(signal()), {
       known: true,
-      value: { inFlight: 0, queued: 0, requestsTotal: 0 },
+      value: { inFlight: 0, queued: 0, requestsTotal: 0, heldForWake: 0 },
     });
     page.respondWith(() => ({ status: 200, body: "gateway_requests_in_flight 0\n" }));
     const reading = await createPrometheusLoadSignal(page.url, GATEWAY_LOAD_METRICS, 2_000).read(signal());

@@ -8,6 +8,8 @@ export interface LoadMetricNames {
   queued: string;
   /** A counter; absent means no request yet (counters appear after their first increment). */
   requestsTotal: string;
+  /** A gauge of requests held for a cold pool; absent (an older gateway) reads as none. */
+  heldForWake?: string;
 }
 
 /** The gateway's names, agreed with the gateway (COMMON.md). */
@@ -15,6 +17,7 @@ export const GATEWAY_LOAD_METRICS: LoadMetricNames = {
   inFlight: "gateway_requests_in_flight",
   queued: "gateway_queue_depth",
   requestsTotal: "gateway_requests_total",
+  heldForWake: "gateway_cold_pool_queued_requests",
 };
 
 /** vLLM's own names. */
@@ -28,9 +31,11 @@ export function createPrometheusLoadSignal(url: string, names: LoadMetricNames, 
   return {
     source: url,
     async read(signal) {
-      const m = pick(await scrapeMetrics(url, signal, timeoutMs), url, [names.inFlight, names.queued], [names.requestsTotal]);
+      const optional = names.heldForWake ? [names.requestsTotal, names.heldForWake] : [names.requestsTotal];
+      const m = pick(await scrapeMetrics(url, signal, timeoutMs), url, [names.inFlight, names.queued], optional);
       if (!m.known) return m;
-      return known({ inFlight: m.value[names.inFlight] ?? 0, queued: m.value[names.queued] ?? 0, requestsTotal: m.value[names.requestsTotal] ?? 0 });
+      const load = { inFlight: m.value[names.inFlight] ?? 0, queued: m.value[names.queued] ?? 0, requestsTotal: m.value[names.requestsTotal] ?? 0 };
+      return known(names.heldForWake ? { ...load, heldForWake: m.value[names.heldForWake] ?? 0 } : load);
     },
   };
 }

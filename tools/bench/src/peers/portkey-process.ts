@@ -2,9 +2,8 @@
 // simulator replicas, with the load generator's OpenAI target pointed at it.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
-import { waitFor } from "@reviewlens/testkit";
+import { freePort, waitFor } from "@reviewlens/testkit";
 import { createOpenAiTarget } from "../targets/openai-target.js";
 import type { BenchTarget } from "../targets/bench-target.js";
 import { portkeyConfig, portkeyHeaders, type PortkeyConfig } from "./portkey-config.js";
@@ -28,16 +27,6 @@ export interface PortkeyProcess {
 const LOOPBACK_PRELOAD = `data:text/javascript,${encodeURIComponent(
   'import net from "node:net"; const listen = net.Server.prototype.listen; net.Server.prototype.listen = function (...a) { if (typeof a[0] === "number") { if (a[1] === undefined) a[1] = "127.0.0.1"; else if (typeof a[1] !== "string") a.splice(1, 0, "127.0.0.1"); } return listen.apply(this, a); };',
 )}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 export async function startPortkey(install: PortkeyInstall, backendUrls: readonly string[]): Promise<PortkeyProcess> {
   const port = await freePort();

@@ -1,6 +1,7 @@
 // The inference gateway over gRPC: Generate streams text deltas; the last message carries usage.
 import { common, inference } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
+import { Metadata } from "nice-grpc";
 import { failedOutput, type BenchPriority, type BenchRequest, type RequestOutput } from "../load/request-output.js";
 import { StreamTimer, type BenchTarget } from "./bench-target.js";
 
@@ -9,6 +10,8 @@ export interface GatewayTargetOptions {
   model: string;
   ignoreEos: boolean;
   defaultPriority: BenchPriority;
+  /** Sent with every call (e.g. x-tenant: the tenant the gateway counts the requests against). */
+  metadata?: Record<string, string>;
 }
 
 const PRIORITIES: Record<BenchPriority, common.Priority> = {
@@ -35,7 +38,7 @@ export function createGatewayTarget(options: GatewayTargetOptions): BenchTarget 
               priority: PRIORITIES[request.priority ?? options.defaultPriority],
             },
           },
-          { signal },
+          { signal, ...(options.metadata ? { metadata: Metadata(options.metadata) } : {}) },
         );
         for await (const message of stream) {
           timer.onText(message.textDelta);

@@ -36,7 +36,25 @@ export function renderStatus(s: Awaited<ReturnType<typeof gatewayStatus>>): stri
     `requests completed ${s.requestsCompleted}, rejected ${s.requestsRejected}; last minute: goodput ${s.goodputRequestsPerSecond.toFixed(2)} req/s, SLO compliance ${(s.sloCompliance * 100).toFixed(1)}%`,
     queues.toString(),
     backends.toString(),
+    ...(s.tenants.length > 0 ? [`tenants (fair queueing ${s.fairness ? "on" : "off"}; budgets: ${s.budgetStore || "none"})`, renderTenants(s.tenants)] : []),
   ].join("\n");
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/** Used of limit, "-" without a limit, "?" when the budget store could not say. */
+const ofLimit = (used: number | undefined, limit: number | undefined) => (limit === undefined ? "-" : `${used ?? "?"}/${limit}`);
+
+/** Each tenant's weight and the share it gives, the share it was served, its queue and its budget's use. */
+function renderTenants(tenants: inference.TenantStatus[]): string {
+  const table = new Table({
+    head: ["tenant", "weight (share)", "served (1 min)", "tokens (1 min)", "queued", "budget tok/window", "in flight"],
+    style: { head: [], border: [] },
+  });
+  for (const t of tenants) {
+    table.push([t.tenant, `${t.weight} (${pct(t.weightShare)})`, pct(t.servedShare), t.tokensServedLastMinute, t.queued, ofLimit(t.budgetTokensUsed, t.budgetTokensPerWindow), ofLimit(t.inFlight, t.maxInFlight)]);
+  }
+  return table.toString();
 }
 
 /** BACKEND_SIGNAL_LOAD_METRICS -> load-metrics. */

@@ -1,0 +1,60 @@
+// The fairness benchmark's figures from the requests' outputs (virtual seconds): tokens each tenant
+// was served within the measurement window, and TTFT percentiles in which a request still waiting
+// for its first token when the run was cut off counts with the wait it had so far (a lower bound).
+import { percentile } from "../load/percentiles.js";
+import type { RequestOutput } from "../load/request-output.js";
+
+export interface Window {
+  /** Virtual seconds from the run's start. */
+  from: number;
+  to: number;
+}
+
+export interface ServedTokens {
+  requests: number;
+  tokens: number;
+  /** Tokens (prompt plus output) per virtual second of the window. */
+  tokensPerS: number;
+}
+
+/** What completed within the window (by completion time), prompt plus output tokens. */
+export function servedIn(outputs: readonly RequestOutput[], window: Window): ServedTokens {
+  let requests = 0;
+  let tokens = 0;
+  for (const o of outputs) {
+    const doneAt = o.startTime + o.latency;
+    if (!o.success || doneAt < window.from || doneAt > window.to) continue;
+    requests++;
+    tokens += o.promptLen + o.outputTokens;
+  }
+  return { requests, tokens, tokensPerS: tokens / (window.to - window.from) };
+}
+
+export interface CensoredPercentile {
+  ms: number;
+  /** The percentile falls on a request that had no first token when the run was cut off: the true value is higher. */
+  lowerBound: boolean;
+}
+
+/**
+ * TTFT percentile over the requests sent within the window; a request without a first token at
+ * `cutOffAt` (aborted, failed) counts as having waited until then.
+ */
+export function ttftPercentile(outputs: readonly RequestOutput[], p: number, window: Window, cutOffAt: number): CensoredPercentile {
+  const values = outputs
+    .filter((o) => o.startTime >= window.from && o.startTime <= window.to)
+    .map((o) => (o.success ? { ms: o.ttft * 1_000, censored: false } : { ms: (cutOffAt - o.startTime) * 1_000, censored: true }))
+    .sort((a, b) => a.ms - b.ms);
+  if (values.length === 0) return { ms: 0, lowerBound: false };
+  const ms = percentile(values.map((v) => v.ms), p);
+  // Exact only when every wait at or below the percentile's rank is a real TTFT: a censored one
+  // there could be larger and push the percentile up.
+  const rank = Math.ceil((p / 100) * (values.length - 1));
+  const lowerBound = values.slice(0, rank + 1).some((v) => v.censored);
+  return { ms, lowerBound };
+}
+
+/** Requests sent within the window that had no first token when the run was cut off. */
+export function unfinishedIn(outputs: readonly RequestOutput[], window: Window): number {
+  return outputs.filter((o) => !o.success && o.startTime >= window.from && o.startTime <= window.to).length;
+}

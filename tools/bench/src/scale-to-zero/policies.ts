@@ -1,0 +1,58 @@
+// The three ways to run the GPU pool over the day, with the settings each runs with (virtual seconds;
+// the runner scales them to wall time).
+
+export type PolicyName = "always-on" | "stop-manual-wake" | "stop-auto-wake";
+
+export interface Policy {
+  readonly name: PolicyName;
+  readonly label: string;
+  /** GATEWAY_WAKEABLE: the gateway holds requests while the pool is at zero. */
+  readonly wakeable: boolean;
+  /** The watchdog, if one runs: its stop settings and whether it wakes the pool. */
+  readonly watchdog?: { readonly idle: IdleSettings; readonly wake: boolean };
+  /** Today's runbook: a person starts the pod this long after the first failed request. */
+  readonly manualWakeAfterMinutes?: number;
+}
+
+export type IdleSettings =
+  /** IDLE_LIMIT checks of CHECK_INTERVAL. */
+  | { readonly kind: "limit"; readonly checkIntervalSeconds: number; readonly idleLimit: number; readonly minRuntimeSeconds: number }
+  /** The idle limit from the cold start (COLD_START_SECONDS, HOURLY_PRICE): break-even idle time. */
+  | { readonly kind: "cold-start"; readonly checkIntervalSeconds: number; readonly coldStartSeconds: number; readonly minRuntimeSeconds: number };
+
+export const HOURLY_PRICE = 1.5;
+/** The design notes' cold start: pod start plus model load. */
+export const COLD_START_SECONDS = 180;
+
+export const POLICIES: readonly Policy[] = [
+  { name: "always-on", label: "always on", wakeable: false },
+  {
+    name: "stop-manual-wake",
+    label: "stop when idle, manual wake (today)",
+    wakeable: false,
+    // The watchdog's defaults: 5 idle checks of 60 s, 10 minutes of minimum runtime.
+    watchdog: { idle: { kind: "limit", checkIntervalSeconds: 60, idleLimit: 5, minRuntimeSeconds: 600 }, wake: false },
+    manualWakeAfterMinutes: 30,
+  },
+  {
+    name: "stop-auto-wake",
+    label: "stop when idle, automatic wake",
+    wakeable: true,
+    // A stop pays once the idle time exceeds the cold start (README "Watchdog"); with automatic wakes a
+    // started pod needs no longer minimum runtime than its own cold start.
+    watchdog: { idle: { kind: "cold-start", checkIntervalSeconds: 60, coldStartSeconds: COLD_START_SECONDS, minRuntimeSeconds: COLD_START_SECONDS }, wake: true },
+  },
+];
+
+/** The watchdog's flags for these settings at `timeScale` (wall seconds). */
+export function watchdogIdleFlags(idle: IdleSettings, timeScale: number): string[] {
+  const s = (seconds: number) => String(seconds * timeScale);
+  const common = [`--check-interval=${s(idle.checkIntervalSeconds)}`, `--min-runtime=${s(idle.minRuntimeSeconds)}`];
+  return idle.kind === "limit" ? [...common, `--idle-limit=${idle.idleLimit}`] : [...common, `--cold-start-seconds=${s(idle.coldStartSeconds)}`, `--hourly-price=${HOURLY_PRICE}`];
+}
+
+export function describeIdle(idle: IdleSettings): string {
+  return idle.kind === "limit"
+    ? `stop after ${idle.idleLimit} idle checks of ${idle.checkIntervalSeconds} s, min runtime ${idle.minRuntimeSeconds} s`
+    : `stop after the cold start's break-even (${idle.coldStartSeconds} s at $${HOURLY_PRICE}/h: ${Math.ceil(idle.coldStartSeconds / idle.checkIntervalSeconds)} checks of ${idle.checkIntervalSeconds} s), min runtime ${idle.minRuntimeSeconds} s`;
+}
