@@ -10,14 +10,15 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help setup proto build typecheck lint test test-only up demo bench k8s-tools helm-deps helm-lint image test-containers
+.PHONY: help setup proto build typecheck lint test test-only up demo bench docs k8s-tools helm-deps helm-lint image test-containers
 
 help:
 	@echo "make demo    start the stack on the embedded default and run the main job"
 	@echo "make test    install, build, type-check, lint and run every test"
 	@echo "make image   build the container image (podman/buildah, no registry needed)"
 	@echo "make up      run the whole stack locally (Ctrl-C stops it)"
-	@echo "make bench   run the benchmarks (JSON + HTML reports in bench-results/)"
+	@echo "make bench   run the benchmarks (JSON + HTML reports in bench-results/, figures in docs/figures/)"
+	@echo "make docs    regenerate docs/configuration.md and the figures the docs include"
 	@echo "make fuzz    thousands of bad inputs against every RPC and facade endpoint (bench-results/fuzz/)"
 
 setup: node_modules/.package-lock.json proto
@@ -41,7 +42,7 @@ test: build lint k8s-tools
 	bash scripts/test-servers.sh bash scripts/run-tests.sh
 	$(MAKE) --no-print-directory test-containers
 
-# The image (README "Run in containers"): the local base image once, then the Dockerfile, with
+# The image (docs/containers.md): the local base image once, then the Dockerfile, with
 # buildah; installs podman, buildah, runc and debootstrap as root when missing. Prints the size.
 image:
 	@IMAGE=$(IMAGE) bash scripts/build-image.sh
@@ -68,6 +69,11 @@ up: proto
 
 demo: proto
 	npm run demo
+
+# docs/configuration.md from the config schemas, and docs/figures/*.md spliced into the pages that
+# include them (tools/docs; its test fails when either is stale).
+docs: proto
+	npm run docs
 
 # helm (v4) and kubectl for the chart tests, in .tools/bin (git-ignored); quick when already there.
 k8s-tools:
@@ -181,6 +187,29 @@ bench: proto
 	@failed=""; for t in $(BENCH_TARGETS); do echo "== make $$t"; $(MAKE) --no-print-directory $$t || failed="$$failed $$t"; done; \
 	node --import tsx tools/bench/src/main.ts index; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
+
+# Overload held honestly: 2x and 5x the simulator's saturation for 60 s through each path (the
+# gateway over gRPC, its OpenAI facade): refusals and their retry delays, the admitted requests'
+# TTFT against the 2 s SLO, the gateway's memory, idle afterwards (bench-results/overload/; about 8
+# minutes). ARGS adds flags, e.g. ARGS="--duration 10 --multiples 2".
+.PHONY: bench-overload
+bench-overload: proto
+	node --import tsx tools/bench/src/main.ts overload $(ARGS)
+
+# The README's measured figures from the files the benchmarks wrote: each <!-- figures: FILE -->
+# block takes FILE's content (blocks whose benchmark was not run here stay as they were).
+.PHONY: readme-figures
+readme-figures:
+	node --import tsx tools/bench/src/report/readme-figures-command.ts README.md
+
+# Faults under load (test/faults): a vllm-sim replica SIGKILLed mid-stream, PostgreSQL and Redis
+# killed, vector-search SIGKILLed during a bulk ingest, a rolling restart of every service; each test
+# reconciles what was asked against what was stored and writes bench-results/faults/<fault>.json,
+# then one table (faults.md). One file at a time; about 10 minutes.
+.PHONY: bench-faults
+bench-faults: proto
+	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/faults/
+	node --import tsx test/faults/write-fault-table.ts
 
 # The analyses on a simulator profile in real time: single-restaurant latency and tokens, a
 # 10-restaurant SummarizeBatch, TOP-K vs all-reviews prompt tokens, sequential vs all-at-once

@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyze, ingestFile } from "@reviewlens/cli";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
+import { invokedAs, writeDocsFigures } from "@reviewlens/bench/figures";
 import { createTestDatabase, repoRoot } from "@reviewlens/testkit";
 import { containerStack, type ContainerStack } from "./container-stack.js";
 import { image, podman, waitForContainer } from "./podman.js";
@@ -160,20 +161,19 @@ const rows = [...Object.keys(stackResult.startToReady)].map((name) => {
   return `| ${name} | ${figures.startToServingSeconds[name]?.median} | ${rest.podmanStatsMB} / ${rest.vmRssMB} | ${busy.podmanStatsMB} / ${busy.vmRssMB} |`;
 });
 const minutes = (s: number | undefined) => (s === undefined ? "not measured (BENCH_QUICK=1)" : `${(s / 60).toFixed(1)} min`);
-writeFileSync(
-  join(out, "figures.md"),
-  [
-    `Measured by \`make bench-containers\` (${startedAt.slice(0, 10)}, ${figures.machine.cpus} cores, load average ${figures.machine.loadAverageBefore.join(" ")} before and ${figures.machine.loadAverageAfter.join(" ")} after; the machine was shared with other work).`,
-    "",
-    `Image \`${image}\`: **${figures.image.sizeMB} MB** = ${composition.map((p) => `${p.path} ${p.mb} MB`).join(" + ")} (Node.js's binary in the base: ${nodeBinary?.mb} MB).`,
-    "",
-    "| component | `podman run` to ready, median of " + runs + " (s) | memory at rest, podman stats / VmRSS (MB) | after the main job (MB) |",
-    "|---|---|---|---|",
-    ...rows,
-    "",
-    `Whole stack, first \`podman run\` to every component ready: median ${figures.wholeStackSecondsToServing.median} s (${stackResult.wholeStack.join(", ")} s). Main job (ingest of 3 restaurants, sentiment, summary, strengths, a batch of two): ${stackResult.mainJobSeconds} s.`,
-    `\`make image\`: ${imageCached.seconds} s with the layer cache, ${minutes(imageFromScratch?.seconds)} with every project layer built anew. \`make test-containers\`: ${minutes(testContainers?.seconds)}${testContainers ? (testContainers.exitCode === 0 ? " (passed)" : " (FAILED)") : ""}.`,
-    "",
-  ].join("\n"),
-);
-log(`wrote ${join(out, "figures.json")} and figures.md`);
+const markdown = [
+  `Measured by \`make bench-containers\` (${startedAt.slice(0, 10)}, ${figures.machine.cpus} cores, load average ${figures.machine.loadAverageBefore.join(" ")} before and ${figures.machine.loadAverageAfter.join(" ")} after; the machine was shared with other work).`,
+  "",
+  `Image \`${image}\`: **${figures.image.sizeMB} MB** = ${composition.map((p) => `${p.path} ${p.mb} MB`).join(" + ")} (Node.js's binary in the base: ${nodeBinary?.mb} MB).`,
+  "",
+  "| component | `podman run` to ready, median of " + runs + " (s) | memory at rest, podman stats / VmRSS (MB) | after the main job (MB) |",
+  "|---|---|---|---|",
+  ...rows,
+  "",
+  `Whole stack, first \`podman run\` to every component ready: median ${figures.wholeStackSecondsToServing.median} s (${stackResult.wholeStack.join(", ")} s). Main job (ingest of 3 restaurants, sentiment, summary, strengths, a batch of two): ${stackResult.mainJobSeconds} s.`,
+  `\`make image\`: ${imageCached.seconds} s with the layer cache, ${minutes(imageFromScratch?.seconds)} with every project layer built anew. \`make test-containers\`: ${minutes(testContainers?.seconds)}${testContainers ? (testContainers.exitCode === 0 ? " (passed)" : " (FAILED)") : ""}.`,
+  "",
+].join("\n");
+writeFileSync(join(out, "figures.md"), markdown);
+const docsFigures = writeDocsFigures("containers", invokedAs("bench-containers", []), markdown);
+log(`wrote ${join(out, "figures.json")}, figures.md and ${docsFigures}`);

@@ -86,8 +86,8 @@ const generation = (method: "Generate" | "Complete"): RpcSpec<inference.DeepPart
     valid: () => validRequest.map((request) => [{ request }]),
     boundary: () => fc.option(boundaryRequest, { nil: undefined }).map((request) => [{ request }]),
     mutations: () => llmMutation.map(({ request, field }): Mutation<inference.DeepPartial<inference.CompleteRequest>> => ({ messages: [{ request }], field })),
-    // Honest overload (README "Inference gateway"): a ttft_deadline_ms the work ahead cannot meet.
-    honestRefusals: [{ code: Status.RESOURCE_EXHAUSTED, details: /^the TTFT deadline of \d+ ms cannot be met/ }],
+    // Honest overload (docs/architecture.md, the gateway's step 2): a ttft_deadline_ms the work ahead cannot meet.
+    honestRefusals: [{ code: Status.RESOURCE_EXHAUSTED, details: /^the TTFT deadline of \d+ ms cannot be (met|promised)/ }],
   });
 
 const texts = fc.array(fc.constantFrom("맛있어요", "친절해요", "price was fair", "국물이 진해요"), { minLength: 1, maxLength: 8 });

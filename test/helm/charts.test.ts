@@ -1,5 +1,5 @@
 // The charts pass `helm lint --strict`, render valid Kubernetes objects in every configuration the
-// README names, and refuse bad values with a message, with the official Helm 4 and Helm 3 binaries.
+// docs name, and refuse bad values with a message, with the official Helm 4 and Helm 3 binaries.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,7 @@ import type { Meter } from "@opentelemetry/api";
 import { analysisGuardSchema, createAnalysisGuardFromConfig, type AnalysisGuardConfig } from "@reviewlens/analysis-guard";
 import { inference, vectorsearch } from "@reviewlens/contracts";
 import { metricsStoreOptions, metricsStoreSchema, openMetricsStore, type MetricsStoreConfig } from "@reviewlens/metrics-store";
-import { allReady, createServiceClient, env, grpcDependency, type Logger } from "@reviewlens/runtime";
+import { allReady, createServiceClient, env, gatewayGrpcApiKeyClientField, genAiConventionsSchema, grpcDependency, vectorSearchAddrField, type Logger } from "@reviewlens/runtime";
 import { instrumentRunner } from "./analysis-metrics.js";
 import type { AnalysisRunner } from "./analysis-runner.js";
 import { withGatewayTenant } from "./gateway-tenant.js";
@@ -12,14 +12,15 @@ import { withGenAiClientTelemetry } from "./genai-client-telemetry.js";
 import { guardedRunner } from "./guarded-runner.js";
 
 export const analysisServiceSchema = {
-  VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
-  GATEWAY_ADDR: env.string("127.0.0.1:50051"),
-  /** The tenant this service's LLM requests count against at the gateway (default: the service's name). */
-  GATEWAY_TENANT: env.optional(env.string()),
-  /** The gateway's gRPC API key (its shared key, or this service's tenant key, which also names the tenant). */
-  GATEWAY_GRPC_API_KEY: env.optional(env.string()),
+  VECTOR_SEARCH_ADDR: vectorSearchAddrField,
+  GATEWAY_ADDR: env.string("127.0.0.1:50051").describe("inference-gateway address (`dns:///name:port` balances across replicas)"),
+  GATEWAY_TENANT: env
+    .optional(env.string())
+    .describe("the tenant this service's LLM requests count against at the gateway, sent as `x-tenant` (honoured with the gateway's `GATEWAY_TRUST_TENANT_HEADER=true`); unset: the service's name"),
+  GATEWAY_GRPC_API_KEY: gatewayGrpcApiKeyClientField,
   ...metricsStoreSchema,
   ...analysisGuardSchema,
+  ...genAiConventionsSchema,
 };
 
 export interface AnalysisServiceContext {

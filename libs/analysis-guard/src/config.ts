@@ -7,13 +7,12 @@ import { createMemoryLock } from "./memory-lock.js";
 import { createRedisLock } from "./redis-lock.js";
 
 export const analysisGuardSchema = {
-  /** Redis for the distributed lock; unset: the in-process lock table (one process only). */
-  REDIS_URL: env.optional(env.url()),
-  LOCK_TTL_MS: env.integer(1_000, 3_600_000, 30_000),
-  LOCK_UNAVAILABLE: env.oneOf(["fail", "proceed"] as const, "fail"),
-  LOCK_REDIS_TIMEOUT_MS: env.integer(10, 60_000, 1_000),
-  LOCK_KEY_PREFIX: env.optional(env.string()),
-  SKIP_MIN_INTERVAL_SECONDS: env.integer(0, 30 * 24 * 3600, 3600),
+  REDIS_URL: env.optional(env.url()).describe("Redis for the distributed analysis lock (`redis://host:6379`); unset: an in-process lock table (one process only)"),
+  LOCK_TTL_MS: env.integer(1_000, 3_600_000, 30_000).describe("analysis lock lifetime without extension (how long a crashed holder blocks)"),
+  LOCK_UNAVAILABLE: env.oneOf(["fail", "proceed"] as const, "fail").describe("Redis configured but down: `fail` (answer UNAVAILABLE) or `proceed` (run unlocked, logged and counted, fenced by the clock)"),
+  LOCK_REDIS_TIMEOUT_MS: env.integer(10, 60_000, 1_000).describe("per-command timeout before Redis counts as unavailable"),
+  LOCK_KEY_PREFIX: env.optional(env.string()).describe("prefix for lock keys (several stacks on one Redis); unset: none"),
+  SKIP_MIN_INTERVAL_SECONDS: env.integer(0, 30 * 24 * 3600, 3600).describe("SKIP window: a success younger than this, on unchanged reviews, is answered from the stored result; 0 turns SKIP off"),
 };
 
 export type AnalysisGuardConfig = ConfigOf<typeof analysisGuardSchema>;

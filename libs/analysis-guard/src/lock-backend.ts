@@ -24,10 +24,10 @@ export interface LockBackend {
   close(): Promise<void>;
 }
 
-/** The lock store cannot be reached; the guard applies LOCK_UNAVAILABLE. */
+/** The lock store cannot be reached (or cannot vouch for its locks); the guard applies LOCK_UNAVAILABLE. */
 export class LockUnavailableError extends Error {
-  constructor(backend: string, cause: unknown) {
-    super(`lock store ${backend} is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(backend: string, cause: unknown, problem = "is unreachable") {
+    super(`lock store ${backend} ${problem}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = "LockUnavailableError";
   }
 }

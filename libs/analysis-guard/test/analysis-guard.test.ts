@@ -177,3 +177,66 @@ test("Redis stopped mid-test: LOCK_UNAVAILABLE=fail refuses with a clear message
   await failing.close();
   await proceeding.close();
 });
+
+test("Redis restarted without its data while an analysis runs: the holder puts its lock back and finishes, a duplicate is refused UNAVAILABLE until one TTL has passed", async () => {
+  const keyPrefix = `t-${randomBytes(4).toString("hex")}:`;
+  const { logger, lines } = captureLogger();
+  const lockTtlMs = 1_500;
+  const replica = () => createAnalysisGuard({ lock: createRedisLock({ url: testRedisUrl(), logger, commandTimeoutMs: 300 }), store, logger, keyPrefix, lockTtlMs });
+  const holder = replica();
+  const duplicate = replica();
+  const request = { restaurantId: `r-${randomBytes(3).toString("hex")}`, analysisType: "sentiment", version: v1, force: true };
+  // The duplicate's replica has been connected before the loss (it ran an analysis of another restaurant).
+  assert.equal((await duplicate.run({ ...request, restaurantId: `${request.restaurantId}-other` }, async () => ({ result: 0 }))).status, "COMPLETED");
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  let started = false;
+  const held = holder.run(request, async ({ signal }) => {
+    started = true;
+    await finished;
+    signal.throwIfAborted();
+    return { result: "holder" };
+  });
+  let fresh: ReturnType<typeof replica> | undefined;
+  try {
+    await waitFor(() => started || undefined, "the holder to run");
+    stopRedis();
+    await startRedis();
+    const refused = await waitFor(async () => {
+      try {
+        await duplicate.run(request, async () => ({ result: "duplicate" }));
+        return { status: -1, message: "it ran" };
+      } catch (err) {
+        const e = err as Error & { status?: number };
+        // Until its client has reconnected the store is merely unreachable.
+        return /is unreachable/.test(e.message) ? undefined : { status: e.status, message: e.message };
+      }
+    }, "the duplicate's replica to reconnect", 10_000, 50);
+    assert.equal(refused.status, 14 /* UNAVAILABLE */, refused.message);
+    assert.match(refused.message, /lock store Redis at redis:\/\/127\.0\.0\.1:\d+ lost its locks \d+\.\d s ago \(restarted without its data, or flushed\): new locks are refused for \d+\.\d s more/);
+    // The holder's lock is back in Redis: a replica that connects only now, and so never saw the loss, is refused.
+    const late = (fresh = replica());
+    const lateOutcome = await waitFor(async () => {
+      try {
+        await late.run(request, async () => ({ result: "fresh" }));
+        return "ran beside the holder";
+      } catch (err) {
+        return (err as { status?: number }).status === 6 ? "ALREADY_EXISTS" : undefined;
+      }
+    }, "the holder's lock to be put back", 10_000, 50);
+    assert.equal(lateOutcome, "ALREADY_EXISTS");
+    // Across more than one TTL the holder keeps its lock, then finishes and stores its result.
+    await new Promise((r) => setTimeout(r, lockTtlMs * 1.5));
+    finish();
+    const outcome = await held;
+    assert.ok(outcome.status === "COMPLETED" && outcome.stateWrite === "written", JSON.stringify(outcome));
+    assert.ok(lines.some((l) => String(l["msg"]).startsWith("lock store lost its data") && l["locksPutBack"] === 1));
+    // One TTL after the loss the duplicate's replica takes locks again.
+    const after = await waitFor(async () => duplicate.run(request, async () => ({ result: "next" })).catch(() => undefined), "new locks after one TTL", 10_000, 100);
+    assert.equal(after.status, "COMPLETED");
+  } finally {
+    finish();
+    await held.catch(() => undefined);
+    for (const g of [holder, duplicate, fresh]) await g?.close();
+  }
+});

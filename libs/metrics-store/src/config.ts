@@ -1,17 +1,18 @@
 // The store's environment settings, for services to merge into their config schema.
-import { env, type ConfigOf, type Logger } from "@reviewlens/runtime";
+import { dataDirField, env, type ConfigOf, type Logger } from "@reviewlens/runtime";
 import type { Meter } from "@opentelemetry/api";
 import type { MetricsStoreOptions } from "./metrics-store.js";
 
 export const metricsStoreSchema = {
-  /** PostgreSQL; unset: embedded PGlite under DATA_DIR/metrics/<service>. */
-  DATABASE_URL: env.optional(env.url()),
-  DATA_DIR: env.string(".data"),
-  METRICS_BATCH_SIZE: env.integer(1, 10_000, 200),
-  METRICS_BUFFER_MAX_ROWS: env.integer(1, 10_000_000, 100_000),
-  METRICS_FLUSH_INTERVAL_MS: env.integer(1, 600_000, 1_000),
-  METRICS_RETRY_MAX_MS: env.integer(10, 600_000, 10_000),
-  METRICS_CLOSE_TIMEOUT_MS: env.integer(0, 600_000, 10_000),
+  DATABASE_URL: env
+    .optional(env.url())
+    .describe("PostgreSQL URL (`postgres://user:pass@host:5432/db`) of `analysis_metrics`, `vllm_metrics` and `analysis_state`; unset: an embedded PGlite under `DATA_DIR/metrics/<service>` (one process only)"),
+  DATA_DIR: dataDirField,
+  METRICS_BATCH_SIZE: env.integer(1, 10_000, 200).describe("metrics-store rows per insert"),
+  METRICS_BUFFER_MAX_ROWS: env.integer(1, 10_000_000, 100_000).describe("rows held per table while the database is down before the oldest are dropped (counted and logged)"),
+  METRICS_FLUSH_INTERVAL_MS: env.integer(1, 600_000, 1_000).describe("how long a partial batch of metrics rows waits"),
+  METRICS_RETRY_MAX_MS: env.integer(10, 600_000, 10_000).describe("longest wait between retries of a failed metrics write (doubling up to it)"),
+  METRICS_CLOSE_TIMEOUT_MS: env.integer(0, 600_000, 10_000).describe("how long shutdown tries to write the buffered metrics rows"),
 };
 
 export type MetricsStoreConfig = ConfigOf<typeof metricsStoreSchema>;

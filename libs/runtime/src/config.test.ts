@@ -40,3 +40,27 @@ describe("readConfig", () => {
     assert.equal(readConfig({ B: env.boolean(false) }, { B: "yes" }).B, true);
   });
 });
+
+describe("field descriptions and lists", () => {
+  it("describe() returns a described copy that parses as before and leaves the original alone", () => {
+    const plain = env.integer(1, 10, 5);
+    const described = plain.describe("how many");
+    assert.equal(described.description, "how many");
+    assert.equal(plain.description, undefined);
+    assert.equal(readConfig({ N: described }, { N: "7" }).N, 7);
+    assert.equal(readConfig({ N: described }, {}).N, 5);
+    assert.throws(() => readConfig({ N: described }, { N: "11" }), /N="11" is invalid: expected an integer from 1 to 10/);
+  });
+
+  it("optional() keeps the inner field's description, and describe() after it sets its own", () => {
+    assert.equal(env.optional(env.url().describe("where")).description, "where");
+    assert.equal(env.optional(env.url()).describe("outer").description, "outer");
+  });
+
+  it("listOf() reads a comma-separated subset and names the allowed values when a value is not one", () => {
+    const schema = { E: env.listOf(["metrics", "tokenize", "health"] as const) };
+    assert.deepEqual(readConfig(schema, {}).E, []);
+    assert.deepEqual(readConfig(schema, { E: "metrics, health" }).E, ["metrics", "health"]);
+    assert.throws(() => readConfig(schema, { E: "metrics,gpu" }), /E="metrics,gpu" is invalid: expected a comma-separated list drawn from metrics, tokenize, health/);
+  });
+});

@@ -23,11 +23,21 @@ export interface Field<T> {
   readonly expected: string;
   readonly fallback?: T | undefined;
   readonly required: boolean;
+  /** What the variable does, for people: docs/configuration.md is generated from it. */
+  readonly description?: string | undefined;
   readonly parse: (raw: string) => T | undefined; // undefined means malformed
+  /** The same field with a description (`env.integer(1, 10, 5).describe("...")`). */
+  describe(description: string): Field<T>;
+}
+
+type FieldSpec<T> = Omit<Field<T>, "describe">;
+
+function describable<T>(spec: FieldSpec<T>): Field<T> {
+  return { ...spec, describe: (description) => describable({ ...spec, description }) };
 }
 
 function field<T>(expected: string, parse: (raw: string) => T | undefined, fallback?: T): Field<T> {
-  return { expected, parse, fallback, required: fallback === undefined };
+  return describable({ expected, parse, fallback, required: fallback === undefined });
 }
 
 const INTEGER = /^-?\d+$/;
@@ -84,14 +94,25 @@ export const env = {
     ),
   oneOf: <const T extends string>(values: readonly T[], fallback?: T) =>
     field(`one of ${values.join(", ")}`, (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined, fallback),
+  /** A comma-separated list of some of `values` (an empty list when absent, unless a fallback is given). */
+  listOf: <const T extends string>(values: readonly T[], fallback: T[] = []) =>
+    field(
+      `a comma-separated list drawn from ${values.join(", ")}`,
+      (raw) => {
+        const parts = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+        return parts.every((p) => (values as readonly string[]).includes(p)) ? (parts as T[]) : undefined;
+      },
+      fallback,
+    ),
   /** Optional: absent gives undefined, present must parse. */
-  optional: <T>(inner: Field<T>): Field<T | undefined> => ({
-    expected: inner.expected,
-    required: false,
-    fallback: undefined,
-    parse: inner.parse,
-  }),
+  optional: <T>(inner: Field<T>): Field<T | undefined> =>
+    describable<T | undefined>({ expected: inner.expected, required: false, fallback: undefined, parse: inner.parse, description: inner.description }),
 };
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+/** The pino log level every program reads from LOG_LEVEL; `fallback` is the program's default. */
+export const logLevelField = (fallback: (typeof LOG_LEVELS)[number]) => env.oneOf(LOG_LEVELS, fallback).describe("pino log level");
 
 export type Schema = Record<string, Field<unknown>>;
 export type ConfigOf<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };

@@ -51,6 +51,20 @@ export class UnavailableError extends DomainError {
   }
 }
 
+/**
+ * Refused before any of its work started (the server is draining, the request never left the
+ * queue): safe to send again, to another replica, whatever the method. `reason` travels in the
+ * reviewlens-unprocessed trailer, which the client's unprocessed-call retry looks for.
+ */
+export class NotStartedError extends UnavailableError {
+  constructor(
+    message: string,
+    readonly reason = "shutting-down",
+  ) {
+    super(message);
+  }
+}
+
 /** A service this one called failed; `code` is the gRPC status it answered with. */
 export class DependencyError extends DomainError {
   constructor(

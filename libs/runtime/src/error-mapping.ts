@@ -11,6 +11,7 @@ import {
   InterruptedError,
   InvalidArgumentError,
   MisconfiguredError,
+  NotStartedError,
   NotFoundError,
   OverloadedError,
   RequestRefusedError,
@@ -19,6 +20,7 @@ import {
 } from "./domain-errors.js";
 import { capErrorMessage } from "./error-messages.js";
 import type { Logger } from "./logger.js";
+import { UNPROCESSED_TRAILER } from "./unprocessed-calls.js";
 
 export interface ErrorStatus {
   status: Status;
@@ -63,6 +65,7 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
       const mapped = statusOf(error);
       if (mapped) {
         if (mapped.retryAfterMs !== undefined) context.trailer.set("grpc-retry-pushback-ms", String(mapped.retryAfterMs));
+        if (error instanceof NotStartedError) context.trailer.set(UNPROCESSED_TRAILER, error.reason);
         throw new ServerError(mapped.status, capErrorMessage(mapped.message));
       }
       logger.error({ err: error, method: call.method.path }, "unexpected error in handler");

@@ -2,6 +2,7 @@
 // "Development"): the attribute and metric names the gateway and the analysis services emit, the
 // bucket boundaries the conventions' gen-ai-metrics.md asks for, and the opt-in that also emits the
 // names they replaced for one release.
+import { env } from "./config.js";
 
 /** `gen_ai.server.time_to_first_token` (s): the conventions' ExplicitBucketBoundaries. */
 export const TIME_TO_FIRST_TOKEN_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
@@ -16,6 +17,15 @@ export const TOKEN_USAGE_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536,
 export const GEN_AI_DUP_OPT_IN = "gen_ai/dup";
 /** The conventions' own value: the latest experimental names only (also the default here). */
 export const GEN_AI_LATEST_OPT_IN = "gen_ai_latest_experimental";
+
+/** Declared for the docs and validated with the rest; genAiConventions() reads it where spans are made. */
+export const genAiConventionsSchema = {
+  OTEL_SEMCONV_STABILITY_OPT_IN: env
+    .optional(env.string())
+    .describe(
+      "comma-separated: `gen_ai/dup` also emits the replaced `gen_ai.system` (same value as `gen_ai.provider.name`) on spans and as a metric label, for dashboards not yet moved, for one release; unset or `gen_ai_latest_experimental`: the current names only",
+    ),
+};
 
 export interface GenAiConventions {
   /** Also emit `gen_ai.system` (replaced by `gen_ai.provider.name`). */

@@ -17,6 +17,7 @@ import { malformedRequestMiddleware, withTolerantDecoding } from "./malformed-re
 import type { Logger } from "./logger.js";
 import { reflectionFileDescriptorSet } from "./reflection-descriptor.js";
 import { rpcMetricsMiddleware } from "./rpc-metrics.js";
+import { UNPROCESSED_TRAILER } from "./unprocessed-calls.js";
 
 const ServerReflectionV1AlphaService = {
   serverReflectionInfo: {
@@ -137,6 +138,7 @@ export class GrpcServer {
       const path = call.method.path;
       // grpc-js stops accepting connections on shutdown; this also refuses calls on open ones.
       if (isDraining() && !path.startsWith("/grpc.health")) {
+        context.trailer.set(UNPROCESSED_TRAILER, "draining");
         throw new ServerError(Status.UNAVAILABLE, "server is shutting down; retry on another replica");
       }
       if (path === "/grpc.health.v1.Health/Watch") {

@@ -15,3 +15,4 @@ export * from "./dependency-health.js";
 export * from "./health-descriptor.js";
 export * from "./tls.js";
 export * from "./genai-conventions.js";
+export * from "./unprocessed-calls.js";

@@ -1,14 +1,12 @@
 // A loopback port nothing listens on right now: for a server a test or benchmark starts later at a
-// known address (a backend the gateway points at before it exists).
-import { once } from "node:events";
+// known address (a backend the gateway points at before it exists, a process that must come back on
+// the same port).
 import { createServer } from "node:net";
 
-export async function freePort(): Promise<number> {
+export async function freePort(host = "127.0.0.1"): Promise<number> {
   const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
+  await new Promise((resolve) => server.close(resolve));
   return port;
 }

@@ -5,6 +5,7 @@ export * from "./recording-http-server.js";
 export * from "./test-database.js";
 export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
+export * from "./free-port.js";
 export * from "./prometheus-series.js";
 export * from "./free-port.js";
 export * from "./raw-grpc-client.js";

@@ -7,6 +7,7 @@ import type { FairHeadroom } from "./scheduling/fair-headroom.js";
 import { DEFAULT_TENANT, type DispatchReason, type PrefillCostQueue, type QueueEntry } from "./scheduling/prefill-cost-queue.js";
 import type { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
+import type { DispatchedRequest } from "./scheduling/queue-wait-model.js";
 
 export interface DispatchTicket {
   priority: PriorityClass;
@@ -45,6 +46,8 @@ export function costOnAffineBackend(ticket: Pick<DispatchTicket, "cost" | "prefi
 
 export interface Waiter {
   ticket: DispatchTicket;
+  /** Requests queued ahead of it when it arrived. */
+  aheadAtArrival: number;
   resolve(dispatch: Dispatch): void;
   reject(error: unknown): void;
 }
@@ -67,8 +70,8 @@ export class Dispatcher {
     private readonly pool: BackendPool,
     private readonly router: BackendRouter,
     private readonly options: DispatcherOptions,
-    /** Told why each request went (order, ageing bound or deadline). */
-    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass, tenant: string) => void = () => {},
+    /** Told why each request went (order, ageing bound or deadline), how long it waited and how many still wait. */
+    private readonly onDispatch: (reason: DispatchReason, priority: PriorityClass, dispatched: DispatchedRequest) => void = () => {},
   ) {
     pool.onRoomFreed(() => this.schedule(0));
   }
@@ -85,6 +88,7 @@ export class Dispatcher {
       };
       const waiter: Waiter = {
         ticket,
+        aheadAtArrival: this.queue.countAhead(ticket.priority, ticket.cost),
         resolve: (d) => {
           signal.removeEventListener("abort", onAbort);
           resolve(d);
@@ -151,7 +155,7 @@ export class Dispatcher {
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, cost);
       this.router.record(ticket.prefixKeys, choice.backend.id);
-      this.onDispatch(reason, entry.priority, entry.tenant);
+      this.onDispatch(reason, entry.priority, { waitedMs: performance.now() - entry.enqueuedAt, aheadAtArrival: entry.item.aheadAtArrival, stillQueued: this.queue.length });
       headroom?.dispatched(entry.tenant);
       let ended = false;
       const settle = (actual: number) => {

@@ -1,11 +1,12 @@
 // The gateway's refusals and failures as domain errors; the edges answer them by their category
 // (libs/runtime's error mapping for gRPC, http/openai-error-reply.ts for the facade).
-import { OverloadedError, RequestRefusedError, UnavailableError } from "@reviewlens/runtime";
+import { NotStartedError, OverloadedError, RequestRefusedError, UnavailableError } from "@reviewlens/runtime";
 import { BackendError } from "./adapters/openai-backend.js";
 import type { BackpressureReason } from "./scheduling/backend-backpressure.js";
 import type { OverloadDecision } from "./scheduling/overload-refusal.js";
 
-export class GatewayShuttingDown extends UnavailableError {
+/** Shutting down: the request never reached a backend, so the client may send it to another replica whatever the method. */
+export class GatewayShuttingDown extends NotStartedError {
   constructor() {
     super("the gateway is shutting down; retry on another replica");
   }
@@ -57,12 +58,18 @@ export class BackendRefusedRequest extends RequestRefusedError {
 /** Refused by overload refusal: the queue is full, or the work ahead makes its TTFT deadline unmeetable. */
 export class GatewayOverloaded extends OverloadedError {
   constructor(readonly decision: Extract<OverloadDecision, { refuse: true }>) {
-    super(
-      decision.reason === "queue-full"
-        ? `the gateway's queue is full (${decision.queueLength} requests); retry later`
-        : `the TTFT deadline of ${decision.deadlineMs} ms cannot be met: about ${Math.round(decision.expectedTtftMs)} ms of prefill work is ahead of this request`,
-      decision.retryAfterMs,
-    );
+    super(overloadMessage(decision), decision.retryAfterMs);
+  }
+}
+
+function overloadMessage(decision: Extract<OverloadDecision, { refuse: true }>): string {
+  switch (decision.reason) {
+    case "queue-full":
+      return `the gateway's queue is full (${decision.queueLength} requests); retry later`;
+    case "deadline-unmeetable":
+      return `the TTFT deadline of ${decision.deadlineMs} ms cannot be met: its first token is about ${Math.round(decision.expectedTtftMs)} ms away (${decision.requestsAhead} requests queued ahead of it)`;
+    case "pace-unknown":
+      return `the TTFT deadline of ${decision.deadlineMs} ms cannot be promised: ${decision.requestsAhead} requests are queued ahead and the backends' pace is not measured yet`;
   }
 }
 

@@ -25,6 +25,7 @@ import { decideOverload } from "./scheduling/overload-refusal.js";
 import type { PriorityClass } from "./scheduling/priority-class.js";
 import type { TokenEstimator } from "./scheduling/token-estimator.js";
 import { DEFAULT_TENANT } from "./scheduling/prefill-cost-queue.js";
+import type { QueueWaitModel } from "./scheduling/queue-wait-model.js";
 import { SloWindow } from "./slo-window.js";
 import { ServedShares } from "./tenancy/served-shares.js";
 import type { TenantBudgets } from "./tenancy/tenant-budgets.js";
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   dispatcher: Dispatcher;
   router: BackendRouter;
   estimator: TokenEstimator;
+  /** The queue's measured pace while backlogged: turns requests ahead into a wait. */
+  queueWait: QueueWaitModel;
   metrics: GatewayMetrics;
   /** GenAI spans and server histograms (OpenTelemetry GenAI conventions). */
   genAi: GenAiTelemetry;
@@ -284,19 +287,28 @@ export class InferenceGateway {
     }
   }
 
-  /** Honest overload: refuses at once when the queue is full or the TTFT deadline cannot be met. */
+  /** Honest overload (scheduling/overload-refusal.ts): refuses at once when the queue is full or the TTFT deadline cannot be met. */
   private admit(request: LlmRequest, cost: number) {
-    const { dispatcher, pool } = this.deps;
+    const { dispatcher, pool, queueWait } = this.deps;
     const queue = dispatcher.queue;
+    const healthy = this.healthyBackends();
     const decision = decideOverload(
       {
         queueLength: queue.length,
         maxQueueLength: this.options.maxQueueLength,
         tokensAhead: (c) => queue.tokensAhead(request.priority, c, request.tenant),
+        requestsAhead: (c) => queue.countAhead(request.priority, c, request.tenant),
         inFlightPrefillTokens: pool.list().reduce((n, b) => n + b.admission.inFlightPrefillTokens, 0),
-        healthyBackends: this.healthyBackends().length,
+        healthyBackends: healthy.length,
         prefillTokensPerSecond: this.options.prefillTokensPerSecond,
         tenantQueue: queue.tenantQueueShare(request.tenant ?? DEFAULT_TENANT, this.options.maxQueueLength),
+        capacity: {
+          slots: healthy.reduce((n, b) => n + b.admission.sequenceLimit, 0),
+          running: healthy.reduce((n, b) => n + b.admission.inFlightSequences, 0),
+          holdMs: queueWait.holdMs(),
+        },
+        queuePaceWaitMs: (ahead) => queueWait.waitMs(ahead),
+        firstTokenMs: queueWait.firstTokenMs(),
       },
       { cost, ttftDeadlineMs: request.ttftDeadlineMs },
     );
@@ -336,6 +348,7 @@ export class InferenceGateway {
   private completed(request: LlmRequest, timings: RequestTimings, usage: TokenCounts, execution: ExecutionInfo) {
     const tenant = request.tenant ?? DEFAULT_TENANT;
     this.completedCount++;
+    if (!execution.coalesced) this.deps.queueWait.finished(timings.e2eMs - timings.queueMs, timings.prefillMs);
     this.slo.record(execution.metSlo);
     this.served.record(tenant, usage.promptTokens + usage.outputTokens);
     this.deps.metrics.completed(request.priority, timings, usage, execution.metSlo, this.deps.tenants.metricsLabel(tenant));

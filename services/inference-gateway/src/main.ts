@@ -10,7 +10,7 @@ import { BackendPool } from "./backend-pool.js";
 import { ColdPool } from "./cold-pool/cold-pool.js";
 import { coldPoolMetrics } from "./cold-pool/cold-pool-metrics.js";
 import { ColdStartEstimate } from "./cold-pool/cold-start-estimate.js";
-import { gatewaySchema } from "./config.js";
+import { gatewayPorts, gatewaySchema } from "./config.js";
 import { Dispatcher, type Waiter } from "./dispatcher.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { GenAiTelemetry } from "./genai-telemetry.js";
@@ -20,6 +20,7 @@ import { InferenceGateway } from "./inference-gateway.js";
 import { BackendRouter } from "./routing/backend-router.js";
 import { FairHeadroom } from "./scheduling/fair-headroom.js";
 import { LatencySensitiveArrivals } from "./scheduling/latency-sensitive-arrivals.js";
+import { QueueWaitModel } from "./scheduling/queue-wait-model.js";
 import { PrefillCostQueue } from "./scheduling/prefill-cost-queue.js";
 import { TokenEstimator } from "./scheduling/token-estimator.js";
 import { RedisBudgetStore } from "./adapters/redis-budget-store.js";
@@ -56,7 +57,7 @@ function openBudgetStore(config: GatewayConfig, tenants: TenantDirectory, logger
 
 await runService({
   name: "inference-gateway",
-  defaults: { grpcPort: 50051, metricsPort: 9461 },
+  defaults: gatewayPorts,
   schema: gatewaySchema,
   async build({ config, logger, meter }) {
     const tenants = tenantDirectory(config);
@@ -107,6 +108,7 @@ await runService({
       },
     );
     const metrics = new GatewayMetrics(meter, { queue: () => queue.snapshot(), backends: () => pool.list() });
+    const queueWait = new QueueWaitModel();
     const dispatcher = new Dispatcher(
       queue,
       pool,
@@ -123,7 +125,10 @@ await runService({
             ? new FairHeadroom({ seqs: config.GATEWAY_FAIR_HEADROOM_SEQS, activeWindowMs: config.GATEWAY_FAIR_HEADROOM_WINDOW_MS, weightOf: (t) => tenants.weight(t) })
             : undefined,
       },
-      (reason, priority) => metrics.dispatched(reason, priority),
+      (reason, priority, dispatched) => {
+        metrics.dispatched(reason, priority);
+        queueWait.dispatched(dispatched);
+      },
     );
     const budgets = new TenantBudgets(tenants, openBudgetStore(config, tenants, logger), config.GATEWAY_BUDGET_WINDOW_MS, logger, (tenant, reason) =>
       metrics.refused(tenants.metricsLabel(tenant), reason),
@@ -151,6 +156,7 @@ await runService({
         dispatcher,
         router,
         estimator: new TokenEstimator(),
+        queueWait,
         metrics,
         genAi: new GenAiTelemetry(meter, trace.getTracer("inference-gateway")),
         logger,

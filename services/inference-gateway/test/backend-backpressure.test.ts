@@ -35,26 +35,8 @@ function occupySim(stop: AbortSignal, i: number) {
     .catch(() => undefined);
 }
 
-test("requests beyond the backend's queue cap are refused 503, requeued, and all complete; the replica stays in", async () => {
-  // Two long ones fill the cap; the three sent while they run are each refused at least once.
-  const long = [0, 1].map((i) => stack.gateway.client.complete({ request: llmRequest(`long ${i}`, {}, { maxTokens: 1_000, ignoreEos: true }) }));
-  await waitFor(async () => (await stack.sim.metric("vllm:num_requests_running")) === 2 || undefined, "two running on the replica");
-  const short = [0, 1, 2].map((i) => stack.gateway.client.complete({ request: llmRequest(`short ${i}`, {}, { maxTokens: 20, ignoreEos: true }) }));
-  await waitFor(async () => (await simRejections()) >= 3 || undefined, "the three refused");
-  const responses = await Promise.all([...long, ...short]);
-  assert.deepEqual(responses.map((r) => r.usage?.outputTokens), [1_000, 1_000, 20, 20, 20]);
-
-  const refused = await simRejections();
-  // Every refusal the simulator counted reached the gateway as backpressure, none as a failure.
-  assert.equal(await stack.gateway.metric("gateway_backend_admission_rejections_total", { reason: "max_num_queued_reqs" }), refused);
-  const status = await backendStatus();
-  assert.equal(status.healthy, true);
-  assert.equal(status.admissionRejections, refused);
-  assert.equal(status.lastError, "");
-  assert.equal(takenOut(), 0, "the replica was never taken out of rotation");
-  await waitFor(async () => (await backendStatus()).scrapedAdmissionRejections === refused || undefined, "the scraped vllm:admission_rejections_total");
-});
-
+// First in the file: its deadlines must pass the gateway's own admission and meet the backend's
+// refusal, before any finished request taught the gateway how long a first token takes here.
 test("a request that cannot wait for room is refused RESOURCE_EXHAUSTED with a retry hint", async () => {
   const stop = new AbortController();
   const others = [0, 1].map((i) => occupySim(stop.signal, i));
@@ -87,4 +69,24 @@ test("a request that cannot wait for room is refused RESOURCE_EXHAUSTED with a r
   const after = await stack.gateway.client.complete({ request: llmRequest("after the crowd", {}, { maxTokens: 3, ignoreEos: true }) });
   assert.equal(after.usage?.outputTokens, 3);
   assert.equal(after.execution?.backend, stack.sim.url);
+});
+
+test("requests beyond the backend's queue cap are refused 503, requeued, and all complete; the replica stays in", async () => {
+  // Two long ones fill the cap; the three sent while they run are each refused at least once.
+  const long = [0, 1].map((i) => stack.gateway.client.complete({ request: llmRequest(`long ${i}`, {}, { maxTokens: 1_000, ignoreEos: true }) }));
+  await waitFor(async () => (await stack.sim.metric("vllm:num_requests_running")) === 2 || undefined, "two running on the replica");
+  const short = [0, 1, 2].map((i) => stack.gateway.client.complete({ request: llmRequest(`short ${i}`, {}, { maxTokens: 20, ignoreEos: true }) }));
+  await waitFor(async () => (await simRejections()) >= 3 || undefined, "the three refused");
+  const responses = await Promise.all([...long, ...short]);
+  assert.deepEqual(responses.map((r) => r.usage?.outputTokens), [1_000, 1_000, 20, 20, 20]);
+
+  const refused = await simRejections();
+  // Every refusal the simulator counted reached the gateway as backpressure, none as a failure.
+  assert.equal(await stack.gateway.metric("gateway_backend_admission_rejections_total", { reason: "max_num_queued_reqs" }), refused);
+  const status = await backendStatus();
+  assert.equal(status.healthy, true);
+  assert.equal(status.admissionRejections, refused);
+  assert.equal(status.lastError, "");
+  assert.equal(takenOut(), 0, "the replica was never taken out of rotation");
+  await waitFor(async () => (await backendStatus()).scrapedAdmissionRejections === refused || undefined, "the scraped vllm:admission_rejections_total");
 });

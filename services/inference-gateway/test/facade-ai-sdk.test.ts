@@ -1,7 +1,7 @@
 // The Vercel AI SDK (`ai` 6 with `@ai-sdk/openai-compatible`) against the facade, each call compared
 // with the same call made straight to vllm-sim: models, completions and chat (whole and streamed
 // with usage), structured output through `Output.object`, embeddings, errors, cancellation and the
-// README's example.
+// example shown in docs/components/inference-gateway.md.
 //
 // The AI SDK has no API that lists a server's models: a provider is given a model id
 // (`chatModel(id)`), and the one listing function, `@ai-sdk/gateway`'s `getAvailableModels`, reads
@@ -134,7 +134,7 @@ test("aborting streamText stops the simulator's work on it", async () => {
   await assertBackendStopped(stack, before, maxTokens);
 });
 
-test("the README's AI SDK example runs against the facade: a stream with usage, an Output.object, an embedding", async () => {
+test("the gateway page's AI SDK example runs against the facade: a stream with usage, an Output.object, an embedding", async () => {
   const out = await runReadmeExample(stack, "ai-sdk-client.ts");
   assert.match(out, /\nusage: [1-9]\d* prompt \(\d+ cached\), [1-9]\d* output\n/);
   assert.match(out, /^label: (positive|negative)$/m);

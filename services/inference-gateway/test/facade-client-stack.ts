@@ -55,14 +55,18 @@ async function fillGateway(stack: FacadeStack): Promise<() => Promise<void>> {
   };
 }
 
+/** The page that documents the facade and shows the examples. */
+const GATEWAY_PAGE = "docs/components/inference-gateway.md";
+
 /**
- * Runs one of the README's client examples (services/inference-gateway/examples/) against the
- * facade and returns what it printed. The README shows each file as it is, so it cannot drift.
+ * Runs one of the gateway page's client examples (services/inference-gateway/examples/) against the
+ * facade and returns what it printed. docs/components/inference-gateway.md shows each file as it is,
+ * so it cannot drift.
  */
 export async function runReadmeExample(stack: FacadeStack, file: string): Promise<string> {
   const path = `services/inference-gateway/examples/${file}`;
-  const [source, readme] = await Promise.all([readFile(join(repoRoot, path), "utf8"), readFile(join(repoRoot, "README.md"), "utf8")]);
-  assert.ok(readme.includes("```ts\n" + source + "```\n"), `README.md shows ${path} as it is`);
+  const [source, page] = await Promise.all([readFile(join(repoRoot, path), "utf8"), readFile(join(repoRoot, GATEWAY_PAGE), "utf8")]);
+  assert.ok(page.includes("```ts\n" + source + "```\n"), `${GATEWAY_PAGE} shows ${path} as it is`);
   const { code, stdout, stderr } = await runToExit(path, { GATEWAY_URL: facadeUrl(stack), GATEWAY_API_KEY: API_KEY });
   assert.equal(code, 0, `${path} failed:\n${stdout}\n${stderr}`);
   return stdout;
@@ -94,7 +98,7 @@ export async function assertBackendStopped(stack: FacadeStack, before: BackendCo
 /** Top-level fields that differ between any two answers (a fresh id, the second it was made). */
 const PER_ANSWER = new Set(["id", "created"]);
 /**
- * vLLM's own response fields the facade does not carry (listed in the README): its `stop_reason`
+ * vLLM's own response fields the facade does not carry (listed in docs/components/inference-gateway.md): its `stop_reason`
  * extension, prompt logprobs and the empty `tool_calls` list, all null or empty for the requests
  * the facade accepts.
  */

@@ -2,7 +2,7 @@
 // made straight to vllm-sim: models, chat and completion models (whole and streamed, with usage where
 // LangChain reports it), structured output through `withStructuredOutput`, `OpenAIEmbeddings` (its
 // default base64 and explicit float), errors as LangChain stamps them, cancellation, and the
-// README's example.
+// example shown in docs/components/inference-gateway.md.
 //
 // LangChain JS has no API that lists a server's models (its model classes take a model name; the
 // `listModels` of other integrations does not exist in @langchain/openai): `/v1/models` is covered
@@ -138,7 +138,7 @@ test("aborting a stream through its signal stops the simulator's work on it", as
   await assertBackendStopped(stack, before, maxTokens);
 });
 
-test("the README's LangChain example runs against the facade: chat streamed with usage, structured output, a completion, an embedding", async () => {
+test("the gateway page's LangChain example runs against the facade: chat streamed with usage, structured output, a completion, an embedding", async () => {
   const out = await runReadmeExample(stack, "langchain-client.ts");
   assert.match(out, /\nusage: [1-9]\d* prompt \(\d+ cached\), [1-9]\d* output\n/);
   assert.match(out, /^label: (positive|negative)$/m);

@@ -1,7 +1,7 @@
 // The `openai` package (v6) against the facade, each call compared with the same call made straight
 // to vllm-sim: models, completions and chat (whole and streamed with usage), structured output
 // through `chat.completions.parse`, embeddings as the SDK asks for them (base64 by default), cached
-// prompt tokens, errors, cancellation, and the README's example.
+// prompt tokens, errors, cancellation, and the example shown in docs/components/inference-gateway.md.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import OpenAI from "openai";
@@ -200,7 +200,7 @@ test("aborting a stream stops the simulator's work on it", async () => {
   await assertBackendStopped(stack, before, maxTokens);
 });
 
-test("the README's openai example runs against the facade: a streamed answer with usage, then an embedding", async () => {
+test("the gateway page's openai example runs against the facade: a streamed answer with usage, then an embedding", async () => {
   const out = await runReadmeExample(stack, "openai-client.ts");
   assert.match(out, /\nusage: [1-9]\d* prompt \(\d+ cached\), [1-9]\d* output\n/);
   assert.match(out, /^embedding: 384 numbers$/m);

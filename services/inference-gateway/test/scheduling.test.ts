@@ -94,6 +94,22 @@ test("a request whose TTFT deadline cannot be met is refused at once with a retr
   await Promise.all(larges);
 });
 
+test("behind a decode-bound queue a deadline is refused at the pace requests leave it, though the prefill work ahead is tiny", async () => {
+  // Requests that hold the only sequence for 200 decode steps teach the gateway its pace.
+  for (let i = 0; i < 10; i++) await stack.gateway.client.complete({ request: llmRequest(`pace ${i}`, {}, { maxTokens: 200, ignoreEos: true }) });
+  const blocker = await block();
+  const ahead = [1, 2, 3].map((i) => stack.gateway.client.complete({ request: llmRequest(`short ${i}`, {}, { maxTokens: 200, ignoreEos: true }) }));
+  await queued(3);
+  // A few prompt tokens ahead: at 20,000 tokens/s a 50 ms deadline looks easy; four turns of the
+  // only sequence, each at least 200 decode steps, are not.
+  const refused = await completeWithTrailers(stack.gateway, llmRequest("urgent", { ttftDeadlineMs: 50 }));
+  assert.equal(refused.error?.code, Status.RESOURCE_EXHAUSTED, String(refused.error));
+  assert.match(refused.error.message, /TTFT deadline of 50 ms cannot be met: its first token is about \d+ ms away \(3 requests queued ahead of it\)/);
+  assert.ok(Number(refused.trailer?.get("grpc-retry-pushback-ms")) >= 100);
+  await blocker.release();
+  await Promise.all(ahead);
+});
+
 test("a full queue refuses with RESOURCE_EXHAUSTED and a retry hint, and serves the rest", async () => {
   const rejectedBefore = await stack.gateway.metric("gateway_requests_total", { outcome: "rejected" });
   const blocker = await block();

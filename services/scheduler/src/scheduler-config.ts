@@ -1,21 +1,31 @@
 // Settings from the environment, overridable by flags for a one-off run.
 import { parseArgs } from "node:util";
 import { metricsStoreSchema } from "@reviewlens/metrics-store";
-import { env, readConfig, type ConfigOf } from "@reviewlens/runtime";
+import { env, grpcClientTlsSchema, logLevelField, readConfig, vectorSearchAddrField, type ConfigOf } from "@reviewlens/runtime";
 import { SCHEDULABLE_ANALYSES } from "./adapters/analysis-batches.js";
 import { DEFAULT_TIERS, parseTierTable, type Tier } from "./tier-table.js";
 
 export const schedulerSchema = {
   ...metricsStoreSchema,
-  VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052"),
-  SENTIMENT_ADDR: env.string("127.0.0.1:50053"),
-  SUMMARIZATION_ADDR: env.string("127.0.0.1:50054"),
-  SCHEDULER_TIERS: env.string(DEFAULT_TIERS),
-  SCHEDULER_BUDGET: env.integer(1, 1_000_000, 100),
-  SCHEDULER_ANALYSES: env.string("sentiment,summary"),
-  SCHEDULER_DRIFT_SCALE: env.number(0.000001, 2, 0.05),
-  SCHEDULER_RUN_TIMEOUT_MS: env.integer(1_000, 24 * 3_600_000, 30 * 60_000),
-  LOG_LEVEL: env.oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "warn"),
+  ...grpcClientTlsSchema,
+  VECTOR_SEARCH_ADDR: vectorSearchAddrField,
+  SENTIMENT_ADDR: env.string("127.0.0.1:50053").describe("sentiment address"),
+  SUMMARIZATION_ADDR: env.string("127.0.0.1:50054").describe("summarization address"),
+  SCHEDULER_TIERS: env
+    .string(DEFAULT_TIERS)
+    .describe("traffic tiers `MIN-MAX:MINUTES` by review count: a restaurant is re-analysed once its tier's interval has passed and its reviews changed; must cover every count once, the last open-ended"),
+  SCHEDULER_BUDGET: env.integer(1, 1_000_000, 100).describe("restaurants analysed per run at most (the highest update scores)"),
+  SCHEDULER_ANALYSES: env.string("sentiment,summary").describe("analyses to schedule (those with a batch RPC: sentiment, summary)"),
+  SCHEDULER_DRIFT_SCALE: env.number(0.000001, 2, 0.05).describe("representative-vector drift (cosine distance) that counts as fully novel"),
+  SCHEDULER_RUN_TIMEOUT_MS: env.integer(1_000, 24 * 3_600_000, 30 * 60_000).describe("the run is abandoned after this"),
+  LOG_LEVEL: logLevelField("warn"),
+};
+
+/** The flags that override a variable for one run. */
+export const SCHEDULER_FLAGS: Partial<Record<keyof typeof schedulerSchema, string>> = {
+  SCHEDULER_TIERS: "--tiers",
+  SCHEDULER_BUDGET: "--budget",
+  SCHEDULER_ANALYSES: "--analyses",
 };
 
 export interface SchedulerSettings {

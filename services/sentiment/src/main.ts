@@ -3,12 +3,12 @@ import { openAnalysisDependencies } from "@reviewlens/analysis-core";
 import { sentiment } from "@reviewlens/contracts";
 import { runService } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
-import { sentimentSchema } from "./config.js";
+import { sentimentPorts, sentimentSchema } from "./config.js";
 import { createSentimentService } from "./sentiment-service.js";
 
 await runService({
   name: "sentiment",
-  defaults: { grpcPort: 50053, metricsPort: 9463 },
+  defaults: sentimentPorts,
   schema: sentimentSchema,
   async build(ctx) {
     const { config } = ctx;

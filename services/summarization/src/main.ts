@@ -5,12 +5,12 @@ import { createGatewayEmbedder } from "@reviewlens/embedder";
 import { runService } from "@reviewlens/runtime";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { createVectorSearchBaseline } from "./adapters/vector-search-baseline.js";
-import { summarizationSchema } from "./config.js";
+import { summarizationPorts, summarizationSchema } from "./config.js";
 import { createSummarizationService } from "./summarization-service.js";
 
 await runService({
   name: "summarization",
-  defaults: { grpcPort: 50054, metricsPort: 9464 },
+  defaults: summarizationPorts,
   schema: summarizationSchema,
   async build(ctx) {
     const { config } = ctx;

@@ -7,7 +7,7 @@ import { allReady, createServiceClient, grpcDependency, runService, type Depende
 import { createGatewayQueryExpander } from "./adapters/gateway-query-expander.js";
 import { openLanceDbVectorStore } from "./adapters/lancedb-vector-store.js";
 import { openQdrantVectorStore } from "./adapters/qdrant-vector-store.js";
-import { vectorSearchSchema } from "./config.js";
+import { vectorSearchPorts, vectorSearchSchema } from "./config.js";
 import { DEFAULT_REVIEW_LIMITS } from "./domain/review.js";
 import { DEFAULT_WEIGHT_POLICY } from "./domain/representative-vector.js";
 import { ReviewIndex } from "./review-index.js";
@@ -16,7 +16,7 @@ import { DimensionMismatchError, type VectorStore } from "./vector-store.js";
 
 await runService({
   name: "vector-search",
-  defaults: { grpcPort: 50052, metricsPort: 9462 },
+  defaults: vectorSearchPorts,
   schema: vectorSearchSchema,
   async build({ config, logger, meter }) {
     const needsGateway = config.EMBEDDER === "gateway" || config.QUERY_EXPANSION;

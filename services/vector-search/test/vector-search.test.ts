@@ -21,7 +21,7 @@ const unit = (v: number[]) => {
   return v.map((x) => x / n);
 };
 
-/** The README's weights, written out independently: 2^(-age/180 days) x clamp(sqrt(chars/200), 0.2, 1). */
+/** The documented weights (docs/components/vector-search.md), written out independently: 2^(-age/180 days) x clamp(sqrt(chars/200), 0.2, 1). */
 function expectedRepresentative(reviews: common.Review[]): number[] {
   const sum = new Array<number>(embedder.dimension).fill(0);
   for (const r of reviews) {

@@ -1,36 +1,44 @@
 // The watchdog's configuration: environment variables, each also a flag; validated once, all problems at once.
 import { parseArgs } from "node:util";
-import { env, readConfig, InvalidConfigError } from "@reviewlens/runtime/config";
+import { env, logLevelField, readConfig, InvalidConfigError } from "@reviewlens/runtime/config";
 import { idleLimitFromColdStart, type ColdStartIdleLimit } from "./cold-start-idle-limit.js";
 
 export const schema = {
-  IDLE_THRESHOLD: env.number(0, 100, 5),
-  CHECK_INTERVAL: env.number(0.05, 86_400, 60),
-  IDLE_LIMIT: env.optional(env.integer(1, 1_000_000)),
-  MIN_RUNTIME: env.number(0, 31_536_000, 600),
-  DRY_RUN: env.boolean(false),
-  GATEWAY_METRICS_URL: env.optional(env.urlList()),
-  VLLM_METRICS_URLS: env.optional(env.urlList()),
-  GPU_SIGNAL: env.oneOf(["nvidia-smi", "nvidia-smi-xml", "none"], "nvidia-smi"),
-  NVIDIA_SMI: env.string("nvidia-smi"),
-  SIGNAL_TIMEOUT: env.number(0.01, 600, 5),
-  ADAPTIVE_THRESHOLD: env.boolean(false),
-  COLD_START_SECONDS: env.optional(env.number(0.01, 86_400)),
-  HOURLY_PRICE: env.optional(env.number(0.0001, 100_000)),
-  ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]),
-  RUNPOD_POD_ID: env.optional(env.string()),
-  RUNPOD_API_KEY: env.optional(env.string()),
-  RUNPOD_API_URL: env.url("https://rest.runpod.io/v1"),
-  K8S_NAMESPACE: env.string("default"),
-  K8S_DEPLOYMENT: env.optional(env.string()),
-  STOP_COMMAND: env.optional(env.string()),
-  WAKE: env.boolean(false),
-  START_COMMAND: env.optional(env.string()),
-  WAKE_TIMEOUT: env.optional(env.number(1, 86_400)),
-  WEBHOOK_URL: env.optional(env.url()),
-  HOST: env.string("0.0.0.0"),
-  WATCHDOG_METRICS_PORT: env.port(9465),
-  LOG_LEVEL: env.oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+  IDLE_THRESHOLD: env.number(0, 100, 5).describe("GPU utilisation (%) below which the GPU counts as idle"),
+  CHECK_INTERVAL: env.number(0.05, 86_400, 60).describe("seconds between checks"),
+  IDLE_LIMIT: env.optional(env.integer(1, 1_000_000)).describe("consecutive idle checks before a stop; unset: 5, or derived from `COLD_START_SECONDS`"),
+  MIN_RUNTIME: env.number(0, 31_536_000, 600).describe("seconds the server runs before any stop (counted from the watchdog's start or the server's return)"),
+  DRY_RUN: env.boolean(false).describe("decide, notify and log; call nothing"),
+  GATEWAY_METRICS_URL: env
+    .optional(env.urlList())
+    .describe("the gateway's `/metrics`, comma-separated for several (the flag may be repeated); an `http` name that resolves to several addresses (a headless Service) is read at each. Idleness needs every replica readable, a wake needs one holding requests. This or `VLLM_METRICS_URLS` is required"),
+  VLLM_METRICS_URLS: env.optional(env.urlList()).describe("comma-separated vLLM `/metrics` URLs (the flag may be repeated)"),
+  GPU_SIGNAL: env
+    .oneOf(["nvidia-smi", "nvidia-smi-xml", "none"], "nvidia-smi")
+    .describe("`nvidia-smi` (the CSV query), `nvidia-smi-xml` (`-q -x`, also lists each GPU's processes) or `none` (judge by requests alone)"),
+  NVIDIA_SMI: env
+    .string("nvidia-smi")
+    .describe("program and leading arguments (split on spaces), so the query can run elsewhere: `kubectl exec -n reviewlens deploy/vllm -- nvidia-smi`"),
+  SIGNAL_TIMEOUT: env.number(0.01, 600, 5).describe("seconds per read, at most one check interval; a timeout is unknown, never idle"),
+  ADAPTIVE_THRESHOLD: env.boolean(false).describe("idle threshold = 10% of the average utilisation of the last 10 checks, at least 3%"),
+  COLD_START_SECONDS: env.optional(env.number(0.01, 86_400)).describe("measured cold start (pod start to `/health`); derives the idle limit (needs `HOURLY_PRICE`)"),
+  HOURLY_PRICE: env.optional(env.number(0.0001, 100_000)).describe("dollars per hour of the GPU server: the cold-start cost and the savings metric"),
+  ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]).describe("how a stop is done: `runpod`, `kubernetes`, `command`, or `none` (dry run only)"),
+  RUNPOD_POD_ID: env.optional(env.string()).describe("the pod to stop, for `runpod`"),
+  RUNPOD_API_KEY: env.optional(env.string()).describe("RunPod's API key, for `runpod` (environment only, never logged)"),
+  RUNPOD_API_URL: env.url("https://rest.runpod.io/v1").describe("RunPod's REST API"),
+  K8S_NAMESPACE: env.string("default").describe("namespace of the Deployment to scale to 0, for `kubernetes`"),
+  K8S_DEPLOYMENT: env.optional(env.string()).describe("the vLLM Deployment to scale to 0, for `kubernetes`"),
+  STOP_COMMAND: env.optional(env.string()).describe("for `command`: run with `/bin/sh -c`"),
+  WAKE: env.boolean(false).describe("start the pool when the gateway holds requests for it (needs `GATEWAY_METRICS_URL`)"),
+  START_COMMAND: env.optional(env.string()).describe("for `command` with `WAKE`, run with `/bin/sh -c`"),
+  WAKE_TIMEOUT: env
+    .optional(env.number(1, 86_400))
+    .describe("seconds after a start call before the watchdog may start the pool again; default 2 x `COLD_START_SECONDS`, else 600"),
+  WEBHOOK_URL: env.optional(env.url()).describe("JSON POST (with a Slack-style `text`) before each stop"),
+  HOST: env.string("0.0.0.0").describe("address of the watchdog's own `/metrics`"),
+  WATCHDOG_METRICS_PORT: env.port(9465).describe("port of the watchdog's own `/metrics`"),
+  LOG_LEVEL: logLevelField("info"),
 };
 
 type Variable = keyof typeof schema;
@@ -61,6 +69,11 @@ const FLAGS: Record<string, Variable> = {
   "wake-timeout": "WAKE_TIMEOUT",
   "webhook-url": "WEBHOOK_URL",
   "metrics-port": "WATCHDOG_METRICS_PORT",
+};
+/** The flag of a variable, if it has one. */
+export const watchdogFlagOf = (variable: string): string | undefined => {
+  const flag = Object.entries(FLAGS).find(([, v]) => v === variable)?.[0];
+  return flag === undefined ? undefined : `--${flag}`;
 };
 const BOOLEAN_FLAGS = new Set(["dry-run", "adaptive-threshold", "wake"]);
 const REPEATABLE_FLAGS = new Set(["vllm-metrics-url", "gateway-metrics-url"]);

@@ -1,6 +1,7 @@
 // Where the services are and how to reach them (flags, then environment, then local defaults).
 import { readFileSync } from "node:fs";
 import { inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
+import { env, readConfig } from "@reviewlens/runtime/config";
 import { ChannelCredentials, createChannel, createClient as createNiceClient, Metadata, type Channel, type Client, type CompatServiceDefinition } from "nice-grpc";
 
 export interface ConnectionOptions {
@@ -22,19 +23,54 @@ export interface ConnectionOptions {
   gatewayApiKey?: string | undefined;
 }
 
-export const connectionDefaults = (env: NodeJS.ProcessEnv = process.env): ConnectionOptions => ({
-  gateway: env["REVIEWLENS_GATEWAY_ADDR"] ?? "127.0.0.1:50051",
-  vectorSearch: env["REVIEWLENS_VECTOR_SEARCH_ADDR"] ?? "127.0.0.1:50052",
-  sentiment: env["REVIEWLENS_SENTIMENT_ADDR"] ?? "127.0.0.1:50053",
-  summarization: env["REVIEWLENS_SUMMARIZATION_ADDR"] ?? "127.0.0.1:50054",
-  tls: env["REVIEWLENS_TLS"] === "true",
-  ca: env["REVIEWLENS_TLS_CA"],
-  cert: env["REVIEWLENS_TLS_CERT"],
-  key: env["REVIEWLENS_TLS_KEY"],
-  timeoutMs: Number(env["REVIEWLENS_TIMEOUT_MS"] ?? 300_000),
-  tenant: env["REVIEWLENS_TENANT"] || undefined,
-  gatewayApiKey: env["REVIEWLENS_GATEWAY_API_KEY"] || undefined,
-});
+/** The CLI's environment: each variable is the default of the flag named in its description. */
+export const cliConnectionSchema = {
+  REVIEWLENS_GATEWAY_ADDR: env.string("127.0.0.1:50051").describe("inference-gateway address"),
+  REVIEWLENS_VECTOR_SEARCH_ADDR: env.string("127.0.0.1:50052").describe("vector-search address"),
+  REVIEWLENS_SENTIMENT_ADDR: env.string("127.0.0.1:50053").describe("sentiment address"),
+  REVIEWLENS_SUMMARIZATION_ADDR: env.string("127.0.0.1:50054").describe("summarization address"),
+  REVIEWLENS_TLS: env.boolean(false).describe("call the services over TLS"),
+  REVIEWLENS_TLS_CA: env.optional(env.string()).describe("CA certificate for TLS"),
+  REVIEWLENS_TLS_CERT: env.optional(env.string()).describe("client certificate for mTLS"),
+  REVIEWLENS_TLS_KEY: env.optional(env.string()).describe("client key for mTLS"),
+  REVIEWLENS_TIMEOUT_MS: env.integer(1, 86_400_000, 300_000).describe("deadline of each call"),
+  REVIEWLENS_TENANT: env.optional(env.string()).describe("sent as `x-tenant` on every call (the gateway honours it when it trusts its callers)"),
+  REVIEWLENS_GATEWAY_API_KEY: env
+    .optional(env.string())
+    .describe("the gateway's gRPC API key: its shared `GATEWAY_GRPC_API_KEY` or a tenant's key (which also names the tenant); environment only, a flag would show in `ps`"),
+};
+
+/** The flag that overrides each variable (the API key has none). */
+export const CLI_CONNECTION_FLAGS: Record<Exclude<keyof typeof cliConnectionSchema, "REVIEWLENS_GATEWAY_API_KEY">, string> = {
+  REVIEWLENS_GATEWAY_ADDR: "--gateway",
+  REVIEWLENS_VECTOR_SEARCH_ADDR: "--vector-search",
+  REVIEWLENS_SENTIMENT_ADDR: "--sentiment",
+  REVIEWLENS_SUMMARIZATION_ADDR: "--summarization",
+  REVIEWLENS_TLS: "--tls",
+  REVIEWLENS_TLS_CA: "--ca",
+  REVIEWLENS_TLS_CERT: "--cert",
+  REVIEWLENS_TLS_KEY: "--key",
+  REVIEWLENS_TIMEOUT_MS: "--timeout",
+  REVIEWLENS_TENANT: "--tenant",
+};
+
+/** Throws InvalidConfigError naming each variable at fault. */
+export function connectionDefaults(source: Record<string, string | undefined> = process.env): ConnectionOptions {
+  const c = readConfig(cliConnectionSchema, source);
+  return {
+    gateway: c.REVIEWLENS_GATEWAY_ADDR,
+    vectorSearch: c.REVIEWLENS_VECTOR_SEARCH_ADDR,
+    sentiment: c.REVIEWLENS_SENTIMENT_ADDR,
+    summarization: c.REVIEWLENS_SUMMARIZATION_ADDR,
+    tls: c.REVIEWLENS_TLS,
+    ca: c.REVIEWLENS_TLS_CA,
+    cert: c.REVIEWLENS_TLS_CERT,
+    key: c.REVIEWLENS_TLS_KEY,
+    timeoutMs: c.REVIEWLENS_TIMEOUT_MS,
+    tenant: c.REVIEWLENS_TENANT,
+    gatewayApiKey: c.REVIEWLENS_GATEWAY_API_KEY,
+  };
+}
 
 function credentials(options: ConnectionOptions): ChannelCredentials {
   if (!options.tls) return ChannelCredentials.createInsecure();

@@ -34,4 +34,16 @@ describe("reviewlens CLI", () => {
     assert.match(r.err, /UNAVAILABLE/);
     assert.match(r.err, /make up/);
   });
+
+  it("refuses a malformed REVIEWLENS_* variable with exit code 2, naming it, before any call", async () => {
+    process.env["REVIEWLENS_TIMEOUT_MS"] = "soon";
+    try {
+      const r = await run("status");
+      assert.equal(r.code, 2);
+      assert.match(r.err, /REVIEWLENS_TIMEOUT_MS="soon" is invalid: expected an integer/);
+      assert.doesNotMatch(r.err, /UNAVAILABLE/);
+    } finally {
+      delete process.env["REVIEWLENS_TIMEOUT_MS"];
+    }
+  });
 });

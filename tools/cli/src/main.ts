@@ -1,6 +1,7 @@
 // The reviewlens CLI: a gRPC client of the services, like any other.
 import { Command, InvalidArgumentError as CommanderArgumentError } from "commander";
 import { ClientError, Status } from "nice-grpc";
+import { InvalidConfigError } from "@reviewlens/runtime/config";
 import { runBenchCommand } from "@reviewlens/bench";
 import { analyze } from "./commands/analyze.js";
 import { formatIngestSummary, ingestFile } from "./commands/ingest.js";
@@ -12,11 +13,13 @@ import { renderAccounting, renderResult, type AnalysisKind } from "./render.js";
 import { inference, vectorsearch } from "@reviewlens/contracts";
 import { analysisRowJson } from "./to-json.js";
 
-const positiveInt = (name: string) => (raw: string) => {
+const integerFrom = (min: number, what: string) => (name: string) => (raw: string) => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError(`${name} must be a positive integer`);
+  if (!Number.isInteger(n) || n < min) throw new CommanderArgumentError(`${name} must be a ${what} integer`);
   return n;
 };
+const positiveInt = integerFrom(1, "positive");
+const nonNegativeInt = integerFrom(0, "non-negative");
 
 function buildProgram(out: (s: string) => void): Command {
   const defaults = connectionDefaults();
@@ -54,10 +57,11 @@ function buildProgram(out: (s: string) => void): Command {
     .description("upload reviews from a JSON Lines or CSV file (review_id,restaurant_id,rating,created_at,text,image_captions)")
     .argument("<file>")
     .option("--batch-size <n>", "reviews per streamed message", positiveInt("--batch-size"), 200)
+    .option("--retries <n>", "times an upload cut off by the service going away (UNAVAILABLE) is sent again", nonNegativeInt("--retries"), 5)
     .option("--json", "print the summary as JSON")
-    .action((file: string, o: { batchSize: number; json?: boolean }) =>
+    .action((file: string, o: { batchSize: number; retries: number; json?: boolean }) =>
       withClients(async (c) => {
-        const summary = await ingestFile(c, file, { batchSize: o.batchSize, progress: !o.json });
+        const summary = await ingestFile(c, file, { batchSize: o.batchSize, retries: o.retries, progress: !o.json });
         out(o.json ? JSON.stringify(summary, null, 2) : formatIngestSummary(summary));
       }),
     );
@@ -162,12 +166,15 @@ class ExitCodeError extends Error {
 
 /** Runs the CLI; returns the exit code (errors become one clear line on stderr). */
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const program = buildProgram(out);
   try {
-    await program.parseAsync(argv);
+    await buildProgram(out).parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof ExitCodeError) return error.exitCode;
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`reviewlens: ${error.message}\n`);
+      return 2;
+    }
     if (error && typeof error === "object" && "exitCode" in error && "code" in error && String(error.code).startsWith("commander.")) {
       return Number(error.exitCode);
     }

@@ -1,2 +1,3 @@
 export * from "./free-ports.js";
 export * from "./readiness.js";
+export * from "./demo-config.js";

@@ -9,18 +9,25 @@ import { analyze, formatIngestSummary, ingestFile, renderAccounting, renderResul
 import { common } from "@reviewlens/contracts";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
 import { defaultPorts, stackComponents, startDevStack, type StackPorts } from "@reviewlens/dev-stack";
+import { InvalidConfigError, readConfig } from "@reviewlens/runtime/config";
+import { demoSchema } from "./demo-config.js";
 import { freePorts } from "./free-ports.js";
 import { waitUntilReady } from "./readiness.js";
 
 const say = (s = "") => process.stdout.write(`${s}\n`);
-const seed = Number(process.env["DEMO_SEED"] ?? 42);
-const restaurantCount = Number(process.env["DEMO_RESTAURANTS"] ?? 10);
-const maxReviews = Number(process.env["DEMO_MAX_REVIEWS"] ?? 200);
+let settings;
+try {
+  settings = readConfig(demoSchema);
+} catch (error) {
+  if (!(error instanceof InvalidConfigError)) throw error;
+  process.stderr.write(`demo: ${error.message}\n`);
+  process.exit(2);
+}
+const { DEMO_SEED: seed, DEMO_RESTAURANTS: restaurantCount, DEMO_MAX_REVIEWS: maxReviews, VLLM_URLS: realModel } = settings;
 
 const work = mkdtempSync(join(tmpdir(), "reviewlens-demo-"));
 const logFile = join(work, "stack.log");
 const ports = await freePorts(Object.keys(defaultPorts) as Array<keyof StackPorts>);
-const realModel = process.env["VLLM_URLS"];
 const components = stackComponents(ports, { DATA_DIR: join(work, "data"), LOG_LEVEL: "info", ...(realModel ? { VLLM_URLS: realModel } : {}) }).filter(
   (c) => !(realModel && c.name === "vllm-sim"),
 );

@@ -1,4 +1,4 @@
-// Every request field the OpenAI facade knows, per endpoint (the README's field table lists the
+// Every request field the OpenAI facade knows, per endpoint (docs/components/inference-gateway.md's field table lists the
 // same). A field outside these, or a known field with a value the gateway cannot honour, is a 400
 // naming it: a client never gets an answer that silently ignored part of its request.
 import { isDeepStrictEqual } from "node:util";

@@ -26,8 +26,8 @@ test("overload is a 429 rate_limit_error with Retry-After in seconds (rounded up
     headers: { "retry-after-ms": "1250", "retry-after": "2" },
     body: body("the gateway's queue is full (7 requests); retry later", "rate_limit_error"),
   });
-  const late = errorReply(new GatewayOverloaded({ refuse: true, reason: "deadline-unmeetable", deadlineMs: 50, expectedTtftMs: 812.4, retryAfterMs: 762 }));
-  assert.equal(late.body.error.message, "the TTFT deadline of 50 ms cannot be met: about 812 ms of prefill work is ahead of this request");
+  const late = errorReply(new GatewayOverloaded({ refuse: true, reason: "deadline-unmeetable", deadlineMs: 50, expectedTtftMs: 812.4, requestsAhead: 3, retryAfterMs: 762 }));
+  assert.equal(late.body.error.message, "the TTFT deadline of 50 ms cannot be met: its first token is about 812 ms away (3 requests queued ahead of it)");
   assert.deepEqual(late.headers, { "retry-after-ms": "762", "retry-after": "1" });
   const atCapacity = errorReply(new BackendAtCapacity("http://b1", "max_num_queued_reqs", 100));
   assert.equal(atCapacity.status, 429);

@@ -121,6 +121,17 @@ test("tokensAhead counts higher classes and the not-larger requests of the same 
   assert.equal(q.tokensAhead("batch", 10_000), 1_650);
 });
 
+test("with cost units, everything queued in a request's own unit is ahead of it (first come first served within a unit)", () => {
+  const { q } = queue({ costGranularityTokens: 512 });
+  q.push({ item: "a", priority: "standard", cost: 300 });
+  q.push({ item: "b", priority: "standard", cost: 260 });
+  q.push({ item: "c", priority: "standard", cost: 900 });
+  assert.equal(q.countAhead("standard", 250), 2, "both 300 and 260 are in its unit and came first");
+  assert.equal(q.tokensAhead("standard", 250), 560);
+  assert.equal(q.countAhead("standard", 1_000), 3);
+  assert.deepEqual(drain(q), ["a", "b", "c"], "the order the counts describe");
+});
+
 test("snapshot reports depth, tokens and the oldest arrival per class", () => {
   const { q, advance } = queue();
   q.push({ item: "a", priority: "batch", cost: 10 });

@@ -239,28 +239,57 @@ export class PrefillCostQueue<T> {
 
   /**
    * Prefill tokens that would be served before a new request of this class, cost and tenant: every
-   * queued request of a higher class, its tenant's not larger ones of its class, and with fairness
-   * what the other tenants of its class are served meanwhile by their weights (at most what they queue).
+   * queued request of a higher class, its tenant's ones of its class in no larger a cost unit, and with
+   * fairness what the other tenants of its class are served meanwhile by their weights (at most what
+   * they queue).
    */
   tokensAhead(priority: PriorityClass, cost: number, tenant = DEFAULT_TENANT): number {
-    let ahead = 0;
+    return this.ahead(priority, cost, tenant).tokens;
+  }
+
+  /** How many queued requests would be served before a new one of this class, cost and tenant. */
+  countAhead(priority: PriorityClass, cost: number, tenant = DEFAULT_TENANT): number {
+    return this.ahead(priority, cost, tenant).count;
+  }
+
+  // Within its class a request goes after every queued one of its tenant in a smaller or equal cost
+  // unit (the queue's own order: shortest unit first, first come first served within a unit).
+  private ahead(priority: PriorityClass, cost: number, tenant: string): { tokens: number; count: number } {
+    const units = Math.floor(cost / (this.options.costGranularityTokens ?? 1));
+    let tokens = 0;
+    let count = 0;
     for (const p of PRIORITY_CLASSES) {
       const cls = this.cls(p);
       if (p !== priority) {
-        ahead += cls.tokens;
+        tokens += cls.tokens;
+        count += cls.depth;
         continue;
       }
       const own = cls.vtc ? cls.tenants.get(tenant) : cls.tenants.get(DEFAULT_TENANT);
       let ownAhead = 0;
-      for (const e of own?.fifo ?? []) if (e.cost <= cost) ownAhead += e.cost;
-      ahead += ownAhead;
+      for (const e of own?.fifo ?? []) {
+        if (e.costUnits > units) continue;
+        ownAhead += e.cost;
+        count++;
+      }
+      tokens += ownAhead;
       if (cls.vtc) {
         const rounds = (ownAhead + cost) / cls.vtc.weight(tenant);
-        for (const [other, queue] of cls.tenants) if (other !== tenant) ahead += Math.min(queue.tokens, rounds * cls.vtc.weight(other));
+        for (const [other, queue] of cls.tenants) {
+          if (other === tenant) continue;
+          const allowance = Math.min(queue.tokens, rounds * cls.vtc.weight(other));
+          tokens += allowance;
+          let served = 0;
+          for (const e of queue.fifo) {
+            if (served >= allowance) break;
+            served += e.cost;
+            count++;
+          }
+        }
       }
       break;
     }
-    return ahead;
+    return { tokens, count };
   }
 
   snapshot(): ClassSnapshot[] {

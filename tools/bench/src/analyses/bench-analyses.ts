@@ -9,6 +9,7 @@ import { common, sentiment, summarization } from "@reviewlens/contracts";
 import { generateDataset } from "@reviewlens/demo-data";
 import { startAnalysisStack, uploadReviewRecords, repoRoot } from "@reviewlens/testkit";
 import { createChannel, createClient } from "nice-grpc";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 20);
 const TIME_SCALE = process.env["BENCH_TIME_SCALE"] ?? "1";
@@ -143,7 +144,8 @@ try {
   await writeFile(`${dir}/${name}.json`, JSON.stringify(results, null, 2));
   await writeFile(`${dir}/${name}.md`, md + "\n");
   await writeFile(`${dir}/${PROFILE}.md`, md + "\n");
-  process.stdout.write(`${md}\n\nwritten: bench-results/analyses/${name}.json and .md (and ${PROFILE}.md)\n`);
+  const figures = writeDocsFigures(`analyses-${PROFILE}`, invokedAs("bench-analyses", []), md);
+  process.stdout.write(`${md}\n\nwritten: bench-results/analyses/${name}.json and .md (and ${PROFILE}.md), and ${figures}\n`);
 } finally {
   await stack.stop();
 }

@@ -1,6 +1,6 @@
 // `bench analysis-plans`: every analysis under each prompt plan, measured on the simulator and
 // predicted by the latency model; writes bench-results/analysis-plans/result.json, report.html and
-// table.md (the table the README quotes).
+// table.md (and docs/figures/analysis-plans.md, which docs/benchmarks.md includes).
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
@@ -8,6 +8,7 @@ import { profiles } from "@reviewlens/vllm-sim";
 import type { ReportTable } from "../report/html-report.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "../experiments/experiment-output.js";
 import { numberOption } from "../experiments/number-option.js";
+import { invokedAs } from "../report/figure-file.js";
 import { renderTextTable } from "../experiments/text-table.js";
 import { PLAN_ANALYSES, runPlanExperiment, variantLabel, type PlanExperiment } from "./plan-experiment.js";
 
@@ -65,11 +66,12 @@ export function planCommand(out: (s: string) => void): Command {
           summary: chosen,
           sections: [{ heading: "Plans", table, commands: ["make bench-analysis-plans", command], paragraphs: notes }],
         },
+        { command: invokedAs("bench-analysis-plans", process.argv.slice(3)) },
       );
       const md = join(resolve(o.resultsDir, "analysis-plans"), "table.md");
       await writeFile(md, `${markdown(table)}\n\n${notes.join("\n")}\n`);
       out(renderTextTable(table.columns, table.rows));
       for (const line of [...chosen, ...notes]) out(line);
-      out(`Wrote ${files.json}, ${files.html} and ${md}`);
+      out(`Wrote ${files.json}, ${files.html}, ${md} and ${files.figures}`);
     });
 }

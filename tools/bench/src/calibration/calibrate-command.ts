@@ -9,6 +9,7 @@ import { DEFAULT_RESULTS_DIR } from "../experiments/experiment-output.js";
 import { renderTextTable } from "../experiments/text-table.js";
 import { fitOverheads, ReferenceReplays, withinTolerance, type Comparison, type FitResult } from "./fit-overheads.js";
 import { loadReferenceSet, referenceTpotMs, type ReferencePoint } from "./reference-points.js";
+import { writeDocsFigures } from "../report/figure-file.js";
 
 const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);
@@ -76,7 +77,8 @@ export async function runCalibration(options: { fit: boolean; resultsDir: string
     "",
   ].join("\n");
   await writeFile(join(dir, "reference-points.md"), report);
-  out(`wrote ${join(dir, "reference-points.json")} and reference-points.md`);
+  const figures = writeDocsFigures("vllm-sim-calibration", options.fit ? "make calibrate-sim" : "make bench-sim (its last step, bench calibrate)", report);
+  out(`wrote ${join(dir, "reference-points.json")}, reference-points.md and ${figures}`);
   return { h100, fit };
 }
 

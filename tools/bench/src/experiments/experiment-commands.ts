@@ -5,6 +5,7 @@ import { hpaConfigFromValues, readHpaValues, type ScalerConfig } from "../scalin
 import { ALL_SCENARIOS, runAutoscalingBenchmark, type AutoscaleOptions, type ScenarioName } from "./autoscaling-benchmark.js";
 import { autoscalingReport, comparisonRows, COMPARISON_COLUMNS, findings } from "./autoscaling-report.js";
 import { fitScalerConfig } from "../scaling/scaled-scaler-config.js";
+import { invokedAs } from "../report/figure-file.js";
 import { numberOption } from "./number-option.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
 import { renderTextTable } from "./text-table.js";
@@ -13,6 +14,7 @@ import { sideBySideCommands } from "./side-by-side-commands.js";
 import { topkCommand } from "./topk-command.js";
 import { planCommand } from "../analyses/plan-command.js";
 import { writeIndexPage } from "./index-page.js";
+import { overloadCommand } from "../overload/overload-command.js";
 
 const number = numberOption;
 
@@ -119,10 +121,12 @@ function autoscaleCommand(out: (s: string) => void): Command {
       };
       const results = await runAutoscalingBenchmark(options);
       const command = `node --import tsx tools/bench/src/main.ts autoscale ${process.argv.slice(3).join(" ")}`.trim();
-      const files = await writeExperiment(f.resultsDir, "autoscaling", { options, results }, autoscalingReport(results, options, command));
+      const files = await writeExperiment(f.resultsDir, "autoscaling", { options, results }, autoscalingReport(results, options, command), {
+        command: invokedAs("bench-autoscaling", process.argv.slice(3)),
+      });
       out(renderTextTable(COMPARISON_COLUMNS, comparisonRows(results)));
       for (const line of findings(results)) out(line);
-      out(`Times in virtual seconds (--time-scale ${f.timeScale}). Wrote ${files.json}, ${files.html} and decisions.jsonl`);
+      out(`Times in virtual seconds (--time-scale ${f.timeScale}). Wrote ${files.json}, ${files.html}, ${files.figures} and decisions.jsonl`);
     });
 }
 
@@ -134,5 +138,5 @@ export function experimentCommands(out: (s: string) => void): Command[] {
       const { file, entries } = await writeIndexPage(o.resultsDir);
       out(`Wrote ${file} (${entries.length} benchmarks: ${entries.map((e) => e.name).join(", ")})`);
     });
-  return [...sideBySideCommands(out), topkCommand(out), planCommand(out), autoscaleCommand(out), index];
+  return [...sideBySideCommands(out), topkCommand(out), planCommand(out), autoscaleCommand(out), overloadCommand(out), index];
 }

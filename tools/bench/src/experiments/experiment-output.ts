@@ -2,18 +2,31 @@
 // (the convention `make bench`'s index page relies on).
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { writeDocsFigures } from "../report/figure-file.js";
 import { renderReport, type Report } from "../report/html-report.js";
+import { markdownReport } from "../report/markdown-report.js";
 
 export const DEFAULT_RESULTS_DIR = "bench-results";
 
-export async function writeExperiment(resultsDir: string, name: string, result: unknown, report: Report): Promise<{ json: string; html: string }> {
+/**
+ * Writes the result and its report; with `figures`, also the report's text and tables to
+ * docs/figures/<name>.md (the command is the figures' header), refreshing the pages that include it.
+ */
+export async function writeExperiment(
+  resultsDir: string,
+  name: string,
+  result: unknown,
+  report: Report,
+  figures?: { command: string },
+): Promise<{ json: string; html: string; figures?: string }> {
   const dir = resolve(resultsDir, name);
   await mkdir(dir, { recursive: true });
   const json = join(dir, "result.json");
   const html = join(dir, "report.html");
   await writeFile(json, JSON.stringify(result, null, 2));
   await writeFile(html, renderReport(report));
-  return { json, html };
+  if (!figures) return { json, html };
+  return { json, html, figures: writeDocsFigures(name, figures.command, markdownReport(report)) };
 }
 
 /**

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import type { ReportSection } from "../report/html-report.js";
 import { barOption } from "../report/chart-options.js";
+import { invokedAs } from "../report/figure-file.js";
 import { armsCharts, armsTable, kindCdf, kindStats } from "./arms-report.js";
 import { runBatchingExperiment } from "./batching-experiment.js";
 import type { ArmResult } from "./experiment-arm.js";
@@ -40,10 +41,11 @@ async function finish(f: Finish): Promise<void> {
       summary: [...f.headline, `Simulator profile ${SIM_PROFILE}; all times are the simulator's virtual time (wall time / time scale; options below).`],
       sections: [{ heading: "Arms", table, commands: [command], paragraphs: [`Options: ${JSON.stringify(f.options)}`] }, ...(f.extra ?? []), { heading: "Latency and throughput", charts: armsCharts(f.arms) }],
     },
+    { command: invokedAs(`bench-${f.name}`, process.argv.slice(3)) },
   );
   f.out(renderTextTable(table.columns, table.rows));
   for (const h of f.headline) f.out(h);
-  f.out(`Wrote ${files.json} and ${files.html}`);
+  f.out(`Wrote ${files.json}, ${files.html} and ${files.figures}`);
 }
 
 export function sideBySideCommands(out: (s: string) => void): Command[] {

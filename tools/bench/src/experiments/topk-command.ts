@@ -5,6 +5,7 @@ import { DEFAULT_TOP_K, MAX_TOP_K } from "@reviewlens/analysis-core";
 import { barOption } from "../report/chart-options.js";
 import type { ReportTable } from "../report/html-report.js";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "./experiment-output.js";
+import { invokedAs } from "../report/figure-file.js";
 import { numberOption } from "./number-option.js";
 import { renderTextTable } from "./text-table.js";
 import { runTopkExperiment, TOPK_ANALYSES, type TopkRow } from "./topk-experiment.js";
@@ -64,9 +65,9 @@ export function topkCommand(out: (s: string) => void): Command {
               commands: ["make bench-topk", command],
               paragraphs: [
                 `Prompt budgets (tokens): ${Object.entries(run.budgets).map(([k, v]) => `${k} ${v}`).join(", ")}. Demo reviews, seed ${o.seed}; the smaller restaurants' reviews are the first ones of the larger.`,
-                "summary sends one prompt (the TOP-K that fit its budget); its all-reviews figure packs every review into as many prompts as needed.",
+                "Each prompt is sent once per answer (one answer per review for sentiment and strengths' claims, per key for the summary: overall and each aspect), so prompts and tokens count every copy; the summary's prompt holds the TOP-K that fit its budget, its all-reviews figure packs every review into as many prompts as needed.",
                 "strengths counts step B (claim extraction), the only step whose prompts carry reviews; its TOP-K are the positive ones (rating 4-5) and may be fewer than K. The counting gateway answers with no claims, so the later steps send nothing.",
-                `Prefill: the ${run.profile} profile's per-token prefill time of those tokens (per-step and attention terms left out).`,
+                `Prefill: the ${run.profile} profile's per-token prefill time of those tokens (per-step and attention terms left out), every copy counted: an upper bound, since vLLM's prefix cache computes a prompt's copies once (make bench-analyses reports the computed tokens).`,
               ],
             },
             {
@@ -78,9 +79,10 @@ export function topkCommand(out: (s: string) => void): Command {
             },
           ],
         },
+        { command: invokedAs("bench-topk", process.argv.slice(3)) },
       );
       out(renderTextTable(table.columns, table.rows));
       for (const h of headline) out(h);
-      out(`Wrote ${files.json} and ${files.html}`);
+      out(`Wrote ${files.json}, ${files.html} and ${files.figures}`);
     });
 }

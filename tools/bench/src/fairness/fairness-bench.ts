@@ -1,7 +1,8 @@
 // make bench-fairness: tenant A floods at 5x its fair share while tenant B sends its normal
 // interactive load (same class), on vllm-sim's H100 profile behind the gateway, with fair queueing
 // (VTC) and with today's order (GATEWAY_FAIRNESS=off); B alone as the baseline; then weights 3:1
-// with both backlogged. Figures to bench-results/fairness/result.json and report.md.
+// with both backlogged. Figures to bench-results/fairness/result.json and report.md, and to
+// docs/figures/fairness.md (included by docs/benchmarks.md).
 import { execSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
@@ -11,6 +12,7 @@ import { DEFAULT_RESULTS_DIR } from "../experiments/experiment-output.js";
 import { runArm } from "../experiments/experiment-arm.js";
 import { SIM_PROFILE, startSimStack } from "../experiments/sim-stack.js";
 import { loadQwenTokenizer } from "../load/qwen-tokenizer.js";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 import { randomDataset } from "../load/random-dataset.js";
 import { RandomSource } from "../load/random-source.js";
 import { runFairnessArm, tenantLoad, type ArmRun, type LoadShape } from "./fairness-arm.js";
@@ -135,4 +137,5 @@ const dir = resolve(args.out, "fairness");
 await mkdir(dir, { recursive: true });
 await writeFile(join(dir, "result.json"), JSON.stringify(result, null, 2));
 await writeFile(join(dir, "report.md"), fairnessReport(result));
-process.stdout.write(`${fairnessReport(result)}\nWrote ${join(dir, "result.json")} and report.md\n`);
+const docsFigures = writeDocsFigures("fairness", invokedAs("bench-fairness"), fairnessReport(result));
+process.stdout.write(`${fairnessReport(result)}\nWrote ${join(dir, "result.json")}, report.md and ${docsFigures}\n`);

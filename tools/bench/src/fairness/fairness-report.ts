@@ -1,4 +1,4 @@
-// The fairness benchmark's figures as a markdown table the README can include.
+// The fairness benchmark's figures as markdown: report.md, and docs/figures/fairness.md that docs/benchmarks.md includes.
 import type { CensoredPercentile, ServedTokens, Window } from "./fairness-figures.js";
 import type { LoadShape } from "./fairness-arm.js";
 

@@ -12,7 +12,9 @@ import { runArm, type ArmResult } from "../experiments/experiment-arm.js";
 import { startSimStack, type SimStack } from "../experiments/sim-stack.js";
 import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
 import { sjfWorkload } from "../experiments/sjf-experiment.js";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 import { renderReport } from "../report/html-report.js";
+import { markdownReport } from "../report/markdown-report.js";
 import { createPeerParts, gatewayBenchReport, machineLoad, resetPrefixCaches } from "../peers/index.js";
 
 // Time scale 1 by default: at a faster scale on two cores the single gateway process relaying every
@@ -166,4 +168,10 @@ if (want("affinity")) await peerPart("affinity", peers.affinity);
 results["finishedAt"] = new Date().toISOString();
 results["machine"] = { ...(results["machine"] as object), uptimeEnd: machineLoad() };
 save();
-log(`\nwritten to ${outDir}/result.json and report.html`);
+const partsRun = only.length === 0 ? "every part" : `parts ${only.join(", ")}`;
+const figuresFile = writeDocsFigures(
+  "gateway",
+  invokedAs("bench-gateway", args),
+  `This run measured ${partsRun}${quick ? " at the short --quick setting (a check that they work, not the benchmark's figures)" : ""}; parts it did not run keep their figures from an earlier run in bench-results/gateway/result.json.\n\n${markdownReport(gatewayBenchReport(results))}`,
+);
+log(`\nwritten to ${outDir}/result.json, report.html and ${figuresFile}`);

@@ -5,6 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "@reviewlens/testkit";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
+import { markdownTable } from "../report/markdown-report.js";
 import { interArrivalTimes } from "../load/arrival-process.js";
 import { percentile } from "../load/percentiles.js";
 import { RandomSource } from "../load/random-source.js";
@@ -75,6 +77,9 @@ log(`saturation (FCFS, 300 at once): ${saturation.toFixed(1)} req/s; workloads a
 
 const isSmall = (r: ModelRequest) => r.promptTokens < 1_000;
 const output: Record<string, unknown> = { saturationRequestsPerS: saturation, seeds: SEEDS };
+const figures: string[] = [
+  `Engine saturation (FCFS, 300 mixed requests at once): ${saturation.toFixed(1)} req/s; workloads 2a/2b at 90% of it (${(saturation * 0.9).toFixed(1)} req/s), seeds ${SEEDS.join(", ")}. Ratios are policy / FCFS, geometric mean [min-max] over the seeds.`,
+];
 for (const [scenario, burstiness] of [["2a Poisson", 1], ["2b gamma 0.3", 0.3]] as const) {
   const workloads = SEEDS.map((seed) => mixedWorkload(seed, saturation * 0.9, burstiness));
   const fcfs = workloads.map((w) => simulatePolicy(w, { kind: "fcfs" }));
@@ -87,6 +92,7 @@ for (const [scenario, burstiness] of [["2a Poisson", 1], ["2b gamma 0.3", 0.3]] 
     return row;
   });
   output[scenario] = rows;
+  figures.push(`*${scenario}*`, markdownTable({ columns: ["policy", "small p95 TTFT", "large p95 TTFT", "makespan"], rows: rows.map((r) => [r.policy, show(r.small_p95), show(r.large_p95), show(r.makespan)]) }));
 }
 
 log("\n2c 500 x 3,000-token batch prompts at once + interactive at 10/s (seed 8)");
@@ -101,8 +107,19 @@ output["2c"] = POLICIES.map(([name, policy]) => {
   log(`  ${name.padEnd(52)} batch ${row.batch_s.toFixed(2)} s (${row.batch_ratio.toFixed(3)}x)  interactive p95 TTFT ${row.interactive_p95_ttft_ms} ms`);
   return row;
 });
+figures.push(
+  "*2c: 500 x 3,000-token batch prompts at once + interactive at 10/s (seed 8)*",
+  markdownTable({
+    columns: ["policy", "batch finished", "x FCFS", "interactive p95 TTFT"],
+    rows: [
+      ["FCFS", `${(batchEnd(fcfsDrop) / 1_000).toFixed(2)} s`, "1", `${Math.round(interactiveP95(fcfsDrop))} ms`],
+      ...(output["2c"] as Array<{ policy: string; batch_s: number; batch_ratio: number; interactive_p95_ttft_ms: number }>).map((r) => [r.policy, `${r.batch_s.toFixed(2)} s`, r.batch_ratio.toFixed(3), `${r.interactive_p95_ttft_ms} ms`]),
+    ],
+  }),
+);
 
 const outDir = join(repoRoot, "bench-results", "gateway");
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "policy-model.json"), JSON.stringify(output, null, 2));
-log(`\nwritten to ${join(outDir, "policy-model.json")}`);
+const figuresFile = writeDocsFigures("policy-model", invokedAs("bench-policy-model", []), figures.join("\n\n"));
+log(`\nwritten to ${join(outDir, "policy-model.json")} and ${figuresFile}`);

@@ -19,7 +19,7 @@ export interface ModelResult {
   finishedMs: number;
 }
 
-/** Straight to vLLM (FCFS), or through the gateway with these settings (the README's variables). */
+/** Straight to vLLM (FCFS), or through the gateway with these settings (the GATEWAY_* variables). */
 export type ModelPolicy =
   | { kind: "fcfs" }
   | {

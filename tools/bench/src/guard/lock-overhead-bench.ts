@@ -11,6 +11,8 @@ import { randomBytes } from "node:crypto";
 import { openMetricsStore } from "@reviewlens/metrics-store";
 import { captureLogger, createTestDatabase } from "@reviewlens/testkit";
 import { createAnalysisGuard, createMemoryLock, createRedisLock, lockKey, type LockBackend } from "@reviewlens/analysis-guard";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
+import { markdownTable } from "../report/markdown-report.js";
 
 const redisUrl = process.env["TEST_REDIS_URL"];
 if (!redisUrl || !process.env["TEST_DATABASE_URL"]) throw new Error("run through scripts/test-servers.sh (TEST_REDIS_URL, TEST_DATABASE_URL)");
@@ -72,6 +74,17 @@ await mkdir("bench-results/guard", { recursive: true });
 await writeFile("bench-results/guard/lock-overhead.json", JSON.stringify(report, null, 2));
 for (const r of results) process.stdout.write(`${r.name.padEnd(14)} p50 ${r.p50_ms.toFixed(3)} ms  p99 ${r.p99_ms.toFixed(3)} ms  mean ${r.mean_ms.toFixed(3)} ms  (n=${r.n})\n`);
 process.stdout.write(`guard on Redis / in-process: p50 x${report.ratios.guard_redis_over_memory_p50.toFixed(2)}, p99 x${report.ratios.guard_redis_over_memory_p99.toFixed(2)}\n`);
+const WHAT: Record<string, string> = {
+  "redis-lock": "lock alone, Redis (acquire + release, 2 round trips)",
+  "memory-lock": "lock alone, in-process table",
+  "guard-redis": "whole guard per analysis, Redis + PostgreSQL (lock, SKIP read, fenced state write, metrics row, release)",
+  "guard-memory": "whole guard per analysis, in-process lock + PostgreSQL",
+};
+const figures = [
+  `${iterations} samples each after 100 warm-up calls, Redis and PostgreSQL on loopback.`,
+  markdownTable({ columns: ["what", "p50", "p99"], rows: results.map((r) => [WHAT[r.name] ?? r.name, `${r.p50_ms.toFixed(3)} ms`, `${r.p99_ms.toFixed(3)} ms`]) }),
+];
+process.stdout.write(`written: bench-results/guard/lock-overhead.json and ${writeDocsFigures("guard-lock-overhead", invokedAs("bench-guard", []), figures.join("\n\n"))}\n`);
 await redisLock.close();
 await store.close();
 await db.drop();

@@ -29,9 +29,25 @@ export interface RequestOutput {
   /** When the request was sent, from the start of the run. */
   startTime: number;
   kind?: string | undefined;
+  /** A failure's status: the gRPC code name (RESOURCE_EXHAUSTED) or "HTTP 429". */
+  status?: string;
+  /** The retry delay a refusal asked for (grpc-retry-pushback-ms, Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+  /** Send to the failure. */
+  failedAfter?: number;
+  /** What the server reported of the request's time, when it does (the gateway over gRPC), seconds. */
+  serverTimings?: { queue: number; ttft: number };
 }
 
-export function failedOutput(request: BenchRequest, error: unknown, startTime: number): RequestOutput {
+/** How a request failed, as far as the target could tell. */
+export interface FailureDetails {
+  status?: string | undefined;
+  retryAfterMs?: number | undefined;
+  /** performance.now() when the request was sent. */
+  sentAt?: number;
+}
+
+export function failedOutput(request: BenchRequest, error: unknown, startTime: number, details: FailureDetails = {}): RequestOutput {
   return {
     success: false,
     error: error instanceof Error ? error.message : String(error),
@@ -43,6 +59,9 @@ export function failedOutput(request: BenchRequest, error: unknown, startTime: n
     latency: 0,
     startTime,
     kind: request.kind,
+    ...(details.status !== undefined ? { status: details.status } : {}),
+    ...(details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
+    ...(details.sentAt !== undefined ? { failedAfter: (performance.now() - details.sentAt) / 1000 } : {}),
   };
 }
 
@@ -55,5 +74,7 @@ export function toVirtualTime(output: RequestOutput, timeScale: number): Request
     itl: output.itl.map((v) => v / timeScale),
     latency: output.latency / timeScale,
     startTime: output.startTime / timeScale,
+    ...(output.failedAfter !== undefined ? { failedAfter: output.failedAfter / timeScale } : {}),
+    ...(output.serverTimings ? { serverTimings: { queue: output.serverTimings.queue / timeScale, ttft: output.serverTimings.ttft / timeScale } } : {}),
   };
 }

@@ -11,8 +11,16 @@ export interface OpenAiTargetOptions {
   model: string;
   ignoreEos: boolean;
   apiKey?: string | undefined;
-  /** Further headers on every request (e.g. a proxy's routing configuration). */
+  /** Further headers on every request (e.g. the gateway facade's x-ttft-deadline-ms, a proxy's routing). */
   headers?: Record<string, string>;
+}
+
+/** Retry-After as milliseconds: retry-after-ms when given, else Retry-After in seconds. */
+function retryAfterMs(headers: Headers): number | undefined {
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && Number.isFinite(Number(ms))) return Number(ms);
+  const seconds = headers.get("retry-after");
+  return seconds !== null && Number.isFinite(Number(seconds)) ? Number(seconds) * 1000 : undefined;
 }
 
 interface StreamChunk {
@@ -36,6 +44,7 @@ export function createOpenAiTarget(options: OpenAiTargetOptions): BenchTarget {
         ...(options.ignoreEos ? { ignore_eos: true } : {}),
       };
       const timer = new StreamTimer();
+      const sentAt = performance.now();
       let usage: number | undefined;
       try {
         const response = await fetch(url, {
@@ -49,7 +58,10 @@ export function createOpenAiTarget(options: OpenAiTargetOptions): BenchTarget {
           body: JSON.stringify(body),
           signal,
         });
-        if (!response.ok || !response.body) return failedOutput(request, `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`, startTime);
+        if (!response.ok || !response.body) {
+          const details = { status: `HTTP ${response.status}`, retryAfterMs: retryAfterMs(response.headers), sentAt };
+          return failedOutput(request, `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`, startTime, details);
+        }
         let streamError = "";
         const parser = createParser({
           onEvent(event) {

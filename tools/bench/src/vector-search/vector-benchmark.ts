@@ -17,6 +17,7 @@ import {
   type ReviewRecord,
   type VectorStore,
 } from "@reviewlens/vector-search";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -140,3 +141,4 @@ const lines = [
 ];
 writeFileSync(join(outDir, "vector-search.md"), lines.join("\n") + "\n");
 console.log(lines.join("\n"));
+console.log(`written to ${outDir} and ${writeDocsFigures("vector-search", invokedAs("bench-vector", process.argv.slice(2)), lines.join("\n"))}`);

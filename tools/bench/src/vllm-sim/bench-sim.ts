@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { repoRoot, startServiceProcess, type ServiceProcess } from "@reviewlens/testkit";
 import { kernelDurationMs, profiles, stepDurationMs, type CostProfile, type StepRecord } from "@reviewlens/vllm-sim";
 import { RandomSource } from "../load/random-source.js";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 import { cpuSeconds, runSseLoad } from "./sse-load.js";
 
 const profileName = process.env["BENCH_SIM_PROFILE"] ?? "qwen2.5-7b-h100";
@@ -259,4 +260,5 @@ const results = {
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "bench-sim.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(outDir, "report.md"), report(results));
-log(`wrote ${join(outDir, "bench-sim.json")} and report.md`);
+const figuresFile = writeDocsFigures(`vllm-sim-${gpu}`, invokedAs("bench-sim", []), report(results));
+log(`wrote ${join(outDir, "bench-sim.json")}, report.md and ${figuresFile}`);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import pidusage from "pidusage";
 import { repoRoot, startRecordingServer, startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
 import { createFakeNvidiaSmi, startLoad, startStack, type FakeNvidiaSmi, type Stack } from "@reviewlens/watchdog/testing";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 
 const SCALED_INTERVAL_S = 0.2;
 const REAL_INTERVAL_S = 60;
@@ -156,6 +157,7 @@ async function main() {
   await writeFile(join(dir, "figures.json"), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(dir, "report.md"), report(results));
   process.stdout.write(report(results));
+  process.stdout.write(`written to ${dir} and ${writeDocsFigures("watchdog", invokedAs("bench-watchdog", []), report(results))}\n`);
 }
 
 function report(r: Record<string, unknown>): string {
