@@ -9,21 +9,11 @@
 //   name, which pods with the same volume name would share.
 // Command, args, env, mounts, securityContext, resources and probes stay as rendered.
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
-import type { K8sObject, Rendered } from "../helm/helm-fixture.js";
-
-export type Workload = Rendered<"Deployment"> | Rendered<"CronJob">;
-
-/** The pod template of a Deployment, or of a CronJob's Job. */
-export function podTemplateOf(o: Workload): { metadata?: { labels?: Record<string, string> }; spec: IPodSpec } {
-  const template = o.kind === "CronJob" ? o.spec?.jobTemplate.spec?.template : o.spec?.template;
-  if (!template?.spec) throw new Error(`${o.kind} ${o.metadata.name} has no pod template`);
-  return { ...template, spec: template.spec };
-}
-export const podSpecOf = (o: Workload): IPodSpec => podTemplateOf(o).spec;
+import { podOf, podTemplateOf, type K8sObject, type Rendered, type Workload } from "../helm/helm-fixture.js";
 
 /** The ports the chart's containers listen on. */
 export const chartPorts = (workloads: Workload[]): number[] =>
-  [...new Set(workloads.flatMap((w) => podSpecOf(w).containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort))))].sort();
+  [...new Set(workloads.flatMap((w) => podOf(w).containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort))))].sort();
 
 /**
  * The same value with every chart port moved: `containerPort` and probe `port` numbers, `*PORT`

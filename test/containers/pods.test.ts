@@ -16,10 +16,10 @@ import { freePorts } from "@reviewlens/demo";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
 import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
 import type { IContainer, IProbe } from "kubernetes-models/v1";
-import { byKind, openChartWorkspace, type K8sObject, type Rendered } from "../helm/helm-fixture.js";
+import { byKind, openChartWorkspace, podOf, podTemplateOf, type K8sObject, type Rendered } from "../helm/helm-fixture.js";
 import { healthStatus, SERVING } from "./grpc-checks.js";
 import {
-  chartPorts, deploymentPod, hostsFile, movePorts, playableDeployment, podContainer, podOfCronJob, podSpecOf, podTemplateOf,
+  chartPorts, deploymentPod, hostsFile, movePorts, playableDeployment, podContainer, podOfCronJob,
 } from "./kube-play-manifests.js";
 import { containerState, image, lastLogLines, podman, waitForContainer, waitForExit } from "./podman.js";
 
@@ -122,7 +122,7 @@ before(async () => {
   for (const d of deployments) {
     const rendered = movePorts(d, moved);
     const name = `${prefix}-${d.metadata.name}`;
-    const spec = podSpecOf(rendered);
+    const spec = podOf(rendered);
     const container = spec.containers[0] ?? assert.fail(`${d.metadata.name}: no container`);
     const pod = deploymentPod(name);
     played.set(d.metadata.name.replace(/^rl-/, ""), { rendered, pod, container, containerName: podContainer(pod, container.name), grace: spec.terminationGracePeriodSeconds ?? 30 });
@@ -161,7 +161,7 @@ describe("the charts' pods, played with podman", () => {
       const labelsOf = (d: Rendered<"Deployment">) => podTemplateOf(d).metadata?.labels ?? assert.fail(`${d.metadata.name}: no pod labels`);
       const targets = byKind(objects, "Deployment").filter((d) => Object.entries(selector).every(([k, v]) => labelsOf(d)[k] === v));
       assert.equal(targets.length, 1, `${s.metadata.name} selects one Deployment`);
-      const ports = podSpecOf(targets[0]!).containers[0]?.ports ?? [];
+      const ports = podOf(targets[0]).containers[0]?.ports ?? [];
       for (const p of spec.ports ?? assert.fail(`${s.metadata.name}: no ports`)) {
         const target = ports.find((c) => c.name === p.targetPort || c.containerPort === p.targetPort);
         assert.equal(target?.containerPort, p.port, `${s.metadata.name}:${p.port}`);

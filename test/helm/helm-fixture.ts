@@ -85,9 +85,15 @@ const isKind = <K extends K8sKind>(o: K8sObject, kind: K): o is Rendered<K> => o
 export const byKind = <K extends K8sKind>(objects: K8sObject[], kind: K): Rendered<K>[] => objects.filter((o) => isKind(o, kind));
 export const named = <K extends K8sKind>(objects: K8sObject[], kind: K, name: string): Rendered<K> | undefined =>
   byKind(objects, kind).find((o) => o.metadata.name === name);
+
 // A missing part fails the test that reaches for it, naming what is missing.
-export const podOf = (d: Rendered<"Deployment"> | undefined): IPodSpec => d?.spec?.template.spec ?? assert.fail(`${d?.metadata.name ?? "the Deployment"}: no pod spec`);
-export const cronJobPodOf = (c: Rendered<"CronJob"> | undefined): IPodSpec => c?.spec?.jobTemplate.spec?.template.spec ?? assert.fail(`${c?.metadata.name ?? "the CronJob"}: no pod spec`);
+export type Workload = Rendered<"Deployment"> | Rendered<"CronJob">;
+/** The pod template of a Deployment, or of a CronJob's Job. */
+export function podTemplateOf(o: Workload | undefined): { metadata?: { labels?: Record<string, string> }; spec: IPodSpec } {
+  const template = o?.kind === "CronJob" ? o.spec?.jobTemplate.spec?.template : o?.spec?.template;
+  return { ...template, spec: template?.spec ?? assert.fail(`${o ? `${o.kind} ${o.metadata.name}` : "the workload"}: no pod template`) };
+}
+export const podOf = (o: Workload | undefined): IPodSpec => podTemplateOf(o).spec;
 export const firstContainer = (pod: IPodSpec): IContainer => pod.containers[0] ?? assert.fail("a pod without containers");
 
 /** Values that turn on every optional part at once: both LLM backends, ServiceMonitors, all policies. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stackComponents } from "@reviewlens/dev-stack";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
-import { bundleOf, byKind, cronJobPodOf, everythingEnabled, firstContainer, named, openChartWorkspace, podOf, repoRoot, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
+import { bundleOf, byKind, everythingEnabled, firstContainer, named, openChartWorkspace, podOf, repoRoot, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
 
 interface Workload {
   kind: string;
@@ -17,7 +17,7 @@ interface Workload {
 
 function workloads(objects: K8sObject[]): Workload[] {
   const deployments = byKind(objects, "Deployment").map((d) => ({ kind: "Deployment", name: d.metadata.name, pod: podOf(d) }));
-  const cronJobs = byKind(objects, "CronJob").map((c) => ({ kind: "CronJob", name: c.metadata.name, pod: cronJobPodOf(c) }));
+  const cronJobs = byKind(objects, "CronJob").map((c) => ({ kind: "CronJob", name: c.metadata.name, pod: podOf(c) }));
   return [...deployments, ...cronJobs];
 }
 const envOf = (container: IContainer, name: string): string | undefined => container.env?.find((e) => e.name === name)?.value;
@@ -145,13 +145,13 @@ describe("wiring", () => {
     assert.deepEqual(cronJobs.map((c) => c.metadata.name), ["rl-scheduler-sentiment", "rl-scheduler-summary"]);
     for (const c of cronJobs) {
       assert.equal((c.spec ?? assert.fail(c.metadata.name)).concurrencyPolicy, "Forbid");
-      const container = firstContainer(cronJobPodOf(c));
+      const container = firstContainer(podOf(c));
       assert.equal(envOf(container, "SCHEDULER_TIERS"), "40-:10,10-39:30,0-9:60");
       // A whole number stays whole (Helm reads 1800000 as a float, which would print as 1.8e+06).
       assert.equal(envOf(container, "SCHEDULER_RUN_TIMEOUT_MS"), "1800000");
       assert.equal(envOf(container, "SENTIMENT_ADDR"), "dns:///rl-sentiment.reviewlens.svc:50053");
     }
-    assert.deepEqual(firstContainer(cronJobPodOf(cronJobs[1] ?? assert.fail("one CronJob"))).args, ["--analyses=summary"]);
+    assert.deepEqual(firstContainer(podOf(cronJobs[1] ?? assert.fail("one CronJob"))).args, ["--analyses=summary"]);
   });
   it("the Dockerfile builds once, runs as a non-root user, and has a target per service running the same command", () => {
     // What it runs; test/containers builds it and runs every component from it.
