@@ -162,7 +162,8 @@ bench-index:
 
 # Scale to zero: a simulated day of review traffic on the qwen2.5-7b-h100 profile at time scale 0.005
 # (about 8 minutes per policy), always on vs stop with a manual wake vs stop with an automatic wake:
-# GPU-hours, dollars, failed requests, cold-pool latency (bench-results/scale-to-zero/). ARGS adds
+# GPU-hours, dollars, failed requests, cold-pool latency (bench-results/scale-to-zero/, and
+# docs/figures/scale-to-zero.md). ARGS adds
 # flags, e.g. ARGS="--time-scale 0.01 --policies always-on,stop-auto-wake".
 .PHONY: bench-scale-to-zero
 bench-scale-to-zero: proto
@@ -191,21 +192,15 @@ bench: proto
 # Overload held honestly: 2x and 5x the simulator's saturation for 60 s through each path (the
 # gateway over gRPC, its OpenAI facade): refusals and their retry delays, the admitted requests'
 # TTFT against the 2 s SLO, the gateway's memory, idle afterwards (bench-results/overload/; about 8
-# minutes). ARGS adds flags, e.g. ARGS="--duration 10 --multiples 2".
+# minutes; its table also in docs/figures/overload.md). ARGS adds flags, e.g. ARGS="--duration 10 --multiples 2".
 .PHONY: bench-overload
 bench-overload: proto
 	node --import tsx tools/bench/src/main.ts overload $(ARGS)
 
-# The README's measured figures from the files the benchmarks wrote: each <!-- figures: FILE -->
-# block takes FILE's content (blocks whose benchmark was not run here stay as they were).
-.PHONY: readme-figures
-readme-figures:
-	node --import tsx tools/bench/src/report/readme-figures-command.ts README.md
-
 # Faults under load (test/faults): a vllm-sim replica SIGKILLed mid-stream, PostgreSQL and Redis
 # killed, vector-search SIGKILLed during a bulk ingest, a rolling restart of every service; each test
 # reconciles what was asked against what was stored and writes bench-results/faults/<fault>.json,
-# then one table (faults.md). One file at a time; about 10 minutes.
+# then one table (faults.md, and docs/figures/faults.md for the docs). One file at a time; about 10 minutes.
 .PHONY: bench-faults
 bench-faults: proto
 	TEST_CONCURRENCY=1 bash scripts/test-servers.sh bash scripts/run-tests.sh test/faults/

@@ -310,7 +310,9 @@ export class InferenceGateway {
         queuePaceWaitMs: (ahead) => queueWait.waitMs(ahead),
         firstTokenMs: queueWait.firstTokenMs(),
       },
-      { cost, ttftDeadlineMs: request.ttftDeadlineMs },
+      // A cold pool that can be woken has judged the deadline against the wake already (cold-pool.ts):
+      // with nothing healthy there is no pace or slot to judge it by here.
+      { cost, ttftDeadlineMs: healthy.length === 0 && this.deps.coldPool.wakeable ? undefined : request.ttftDeadlineMs },
     );
     if (decision.refuse) {
       this.deps.metrics.refused(this.deps.tenants.metricsLabel(request.tenant ?? DEFAULT_TENANT), decision.reason.replace("-", "_"));

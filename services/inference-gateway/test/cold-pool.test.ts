@@ -7,9 +7,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { common } from "@reviewlens/contracts";
+import { common, inference } from "@reviewlens/contracts";
+import { UNPROCESSED_TRAILER } from "@reviewlens/runtime";
 import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "@reviewlens/testkit";
-import { Status } from "nice-grpc";
+import { createChannel, createClient, Status, type Metadata } from "nice-grpc";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
 import { completeWithTrailers, llmRequest, servingStatus, startGateway, type Gateway } from "./gateway-harness.js";
 
@@ -112,13 +113,23 @@ describe("SIGTERM during a wake", () => {
   it("fails held calls with UNAVAILABLE at once (not silence until the drain times out), then exits 0", async () => {
     const gateway = await coldGateway(await freePort(), { DRAIN_TIMEOUT_MS: "120000" });
     try {
-      const grpcCall = completeWithTrailers(gateway, llmRequest("held at shutdown"));
+      // A client without the runtime's resend of unprocessed calls: this test reads the gateway's own
+      // answer (the runtime's client would resend the call, here to the gateway that just went away).
+      const plainChannel = createChannel(gateway.process.address);
+      const plain = createClient(inference.InferenceGatewayServiceDefinition, plainChannel);
+      let heldTrailer: Metadata | undefined;
+      const grpcCall = plain.complete({ request: llmRequest("held at shutdown") }, { onTrailer: (t) => (heldTrailer = t) }).then(
+        () => ({ error: undefined }),
+        (error: unknown) => ({ error: error as Error & { code?: number } }),
+      );
       const httpCall = facadeCompletion(gateway, {});
       await waitFor(async () => (await gateway.metric("gateway_cold_pool_queued_requests")) === 2 || undefined, "two held requests");
       const exit = gateway.process.stop();
       const [grpcResult, httpResult] = await Promise.all([grpcCall, httpCall]);
       assert.equal(grpcResult.error?.code, Status.UNAVAILABLE, String(grpcResult.error));
       assert.match(grpcResult.error?.message ?? "", /shutting down; retry on another replica/);
+      assert.ok(heldTrailer?.get(UNPROCESSED_TRAILER), "marked unprocessed, so the runtime's client resends it to another replica");
+      plainChannel.close();
       assert.equal(httpResult.status, 503);
       assert.match(String((httpResult.body["error"] as Record<string, unknown>)["message"]), /shutting down/);
       assert.equal(await exit, 0, JSON.stringify(gateway.process.logs.slice(-8)) + gateway.process.stderr.join("\n"));

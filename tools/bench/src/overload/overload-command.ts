@@ -1,9 +1,11 @@
-// `bench overload`: writes bench-results/overload/result.json, report.html and overload.md.
+// `bench overload`: writes bench-results/overload/result.json, report.html and overload.md, and the
+// same table to docs/figures/overload.md.
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_RESULTS_DIR, writeExperiment } from "../experiments/experiment-output.js";
 import { numberOption } from "../experiments/number-option.js";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 import { renderTextTable } from "../experiments/text-table.js";
 import { runOverloadBenchmark } from "./overload-benchmark.js";
 import { OVERLOAD_PATHS, type OverloadPath } from "./overload-paths.js";
@@ -71,7 +73,8 @@ export function overloadCommand(out: (s: string) => void): Command {
       const files = await writeExperiment(o.resultsDir, "overload", result, overloadReport(result, command));
       const markdown = join(resolve(o.resultsDir, "overload"), "overload.md");
       await writeFile(markdown, overloadMarkdown(result, command));
+      const docsFigures = writeDocsFigures("overload", invokedAs("bench-overload", process.argv.slice(3)), overloadMarkdown(result, command));
       out(renderTextTable(OVERLOAD_COLUMNS, result.arms.map((a) => overloadRow(a, result.saturationPerSecond))));
-      out(`Wrote ${files.json}, ${files.html} and ${markdown}`);
+      out(`Wrote ${files.json}, ${files.html}, ${markdown} and ${docsFigures}`);
     });
 }

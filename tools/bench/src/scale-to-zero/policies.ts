@@ -38,7 +38,7 @@ export const POLICIES: readonly Policy[] = [
     name: "stop-auto-wake",
     label: "stop when idle, automatic wake",
     wakeable: true,
-    // A stop pays once the idle time exceeds the cold start (README "Watchdog"); with automatic wakes a
+    // A stop pays once the idle time exceeds the cold start (docs/components/watchdog.md); with automatic wakes a
     // started pod needs no longer minimum runtime than its own cold start.
     watchdog: { idle: { kind: "cold-start", checkIntervalSeconds: 60, coldStartSeconds: COLD_START_SECONDS, minRuntimeSeconds: COLD_START_SECONDS }, wake: true },
   },

@@ -2,7 +2,7 @@
 // a fast time scale, under three policies: always on, stop when idle with a manual wake (today),
 // stop with an automatic wake. GPU-hours, dollars at $1.50/h, failed requests, p95 latency of the
 // requests that met a cold pool, dollars per 1,000 analyses (bench-results/scale-to-zero/: result.json,
-// report.html for the index of `make bench`, report.md for the docs).
+// report.html for the index of `make bench`, report.md, and docs/figures/scale-to-zero.md for the docs).
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
@@ -15,6 +15,7 @@ import { defaultDayTraffic, planDay } from "./day-traffic.js";
 import { COLD_START_SECONDS, describeIdle, HOURLY_PRICE, POLICIES } from "./policies.js";
 import { runPolicy, type PolicyResult } from "./policy-run.js";
 import { writeExperiment } from "../experiments/experiment-output.js";
+import { invokedAs, writeDocsFigures } from "../report/figure-file.js";
 import { headline, htmlReport, markdownTable } from "./scale-to-zero-report.js";
 
 const { values } = parseArgs({
@@ -56,9 +57,7 @@ for (const r of results) if (alwaysOn) r.savedVsAlwaysOn = Math.round((1 - r.gpu
 const setup = `${plan.analyses.length} analyses over 24 virtual hours (${plan.analyses.filter((a) => a.source === "scheduler").length} from the scheduler's tier runs every ${defaultDayTraffic.scheduleEveryMinutes} min, ${plan.analyses.filter((a) => a.source === "interactive").length} interactive), one LLM request each (~${meanPromptTokens} prompt tokens, ${values["output-tokens"]} output), on vllm-sim's qwen2.5-7b-h100 profile at time scale ${timeScale}; cold start ${COLD_START_SECONDS} s; $${HOURLY_PRICE}/h.`;
 const settings = chosen.map((p) => `${p.label}: ${p.watchdog ? `${describeIdle(p.watchdog.idle)}; ${p.watchdog.wake ? "the watchdog wakes the pod when the gateway holds requests (GATEWAY_WAKEABLE)" : `a person starts the pod ${p.manualWakeAfterMinutes} minutes after the first failed request`}` : "the pod runs all day"}`);
 const machine = `Machine (${cpus().length} cores, shared with other work): before \`${uptimeBefore}\`, after \`${uptimeAfter}\`.`;
-const report = `# Scale to zero: a simulated day (\`make bench-scale-to-zero\`)
-
-${setup}
+const body = `${setup}
 
 ${markdownTable(results)}
 
@@ -66,6 +65,9 @@ ${settings.map((s) => `- ${s}`).join("\n")}
 
 ${machine}
 `;
+const report = `# Scale to zero: a simulated day (\`make bench-scale-to-zero\`)
+
+${body}`;
 const output = {
   headline: headline(results),
   timeScale,
@@ -77,5 +79,6 @@ const output = {
 };
 await writeExperiment(dirname(values.out), basename(values.out), output, htmlReport(results, setup, settings, machine, `make bench-scale-to-zero ARGS="--time-scale ${timeScale} --policies ${values.policies}"`));
 await writeFile(join(values.out, "report.md"), report);
+const docsFigures = writeDocsFigures("scale-to-zero", invokedAs("bench-scale-to-zero"), body);
 console.log(`\n${report}`);
-log(`written to ${values.out}`);
+log(`written to ${values.out} and ${docsFigures}`);
