@@ -51,7 +51,9 @@ interface Violation {
 function runRules(paths: string[]): Promise<{ code: number; violations: Violation[]; output: string }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [depcruise, "--output-type", "err", ...paths], { cwd: copy, timeout: 240_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
+      // An ExecFileException is an Error; its type (an Omit<> of ExecException) does not say so.
+      const failure: Error | null = error;
+      if (failure && typeof error?.code !== "number") return reject(failure);
       // "error <rule>: <from> → <to>"; a cycle goes on, a module a line, back to <from>.
       const violations = [...stdout.matchAll(/^\s*error (\S+): (\S+) →\s+(\S+)/gm)].map(([, rule, from, to]) => ({ rule: rule!, from: from!, to: to! }));
       resolve({ code: typeof error?.code === "number" ? error.code : 0, violations, output: stdout + stderr });

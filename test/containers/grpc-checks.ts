@@ -4,6 +4,7 @@ import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
 import { ServerReflectionService } from "nice-grpc-server-reflection";
+import type { ServerReflectionRequest as ReflectionRequest, ServerReflectionResponse } from "nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js";
 import { createRequire } from "node:module";
 
 export const { SERVING } = HealthCheckResponse_ServingStatus;
@@ -20,7 +21,7 @@ export async function healthStatus(address: string, service = ""): Promise<Healt
 export const isServing = async (address: string) => (await healthStatus(address)) === SERVING;
 
 const { ServerReflectionRequest } = createRequire(import.meta.url)("nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js") as {
-  ServerReflectionRequest: new () => { setListServices(v: string): void };
+  ServerReflectionRequest: new () => ReflectionRequest;
 };
 
 /** The service names that server reflection lists at `address`. */
@@ -28,9 +29,13 @@ export async function reflectedServices(address: string): Promise<string[]> {
   const Client = grpc.makeGenericClientConstructor(ServerReflectionService, "ServerReflection");
   const client = new Client(address, grpc.credentials.createInsecure());
   try {
-    const stream = (client as any).serverReflectionInfo() as grpc.ClientDuplexStream<any, any>;
+    const stream = (client as unknown as { serverReflectionInfo(): grpc.ClientDuplexStream<ReflectionRequest, ServerReflectionResponse> }).serverReflectionInfo();
     const names = new Promise<string[]>((resolve, reject) => {
-      stream.once("data", (r: any) => resolve(r.getListServicesResponse().getServiceList().map((s: any) => s.getName() as string)));
+      stream.once("data", (r: ServerReflectionResponse) => {
+        const listed = r.getListServicesResponse();
+        if (listed) resolve(listed.getServiceList().map((s) => s.getName()));
+        else reject(new Error(`${address}: the reflection answer lists no services`));
+      });
       stream.once("error", reject);
     });
     const list = new ServerReflectionRequest();

@@ -15,11 +15,11 @@ import { ingestFile, ServiceClients } from "@reviewlens/cli";
 import { freePorts } from "@reviewlens/demo";
 import { generateDataset, toJsonLines } from "@reviewlens/demo-data";
 import { createTestDatabase, waitFor, type TestDatabase } from "@reviewlens/testkit";
-import { byKind, openChartWorkspace, type K8sObject } from "../helm/helm-fixture.js";
+import type { IContainer, IProbe } from "kubernetes-models/v1";
+import { byKind, openChartWorkspace, podOf, podTemplateOf, type K8sObject, type Rendered } from "../helm/helm-fixture.js";
 import { healthStatus, SERVING } from "./grpc-checks.js";
 import {
-  chartPorts, deploymentPod, hostsFile, movePorts, playableDeployment, podContainer, podOfCronJob, podSpecOf,
-  type Container, type Probe,
+  chartPorts, deploymentPod, hostsFile, movePorts, playableDeployment, podContainer, podOfCronJob,
 } from "./kube-play-manifests.js";
 import { containerState, image, lastLogLines, podman, waitForContainer, waitForExit } from "./podman.js";
 
@@ -54,9 +54,9 @@ interface Decision {
 
 interface Played {
   /** The Deployment as rendered, with the ports moved (what the probes and the comparison read). */
-  rendered: K8sObject;
+  rendered: Rendered<"Deployment">;
   pod: string;
-  container: Container;
+  container: IContainer;
   containerName: string;
   grace: number;
 }
@@ -74,7 +74,7 @@ const secret = (name: string, values: Record<string, string>): K8sObject => ({
 });
 
 /** Runs a probe the chart declares, as the kubelet would, against the container's (moved) port. */
-async function probePasses(c: Container, probe: Probe): Promise<boolean> {
+async function probePasses(c: IContainer, probe: IProbe): Promise<boolean> {
   if (probe.grpc) return (await healthStatus(`127.0.0.1:${probe.grpc.port}`, probe.grpc.service ?? "")) === SERVING;
   if (probe.httpGet) {
     const { port, path } = probe.httpGet;
@@ -122,8 +122,8 @@ before(async () => {
   for (const d of deployments) {
     const rendered = movePorts(d, moved);
     const name = `${prefix}-${d.metadata.name}`;
-    const spec = podSpecOf(rendered);
-    const container = spec.containers[0] as Container;
+    const spec = podOf(rendered);
+    const container = spec.containers[0] ?? assert.fail(`${d.metadata.name}: no container`);
     const pod = deploymentPod(name);
     played.set(d.metadata.name.replace(/^rl-/, ""), { rendered, pod, container, containerName: podContainer(pod, container.name), grace: spec.terminationGracePeriodSeconds ?? 30 });
     manifests.push(playableDeployment(rendered, name, hostsPath));
@@ -156,11 +156,13 @@ describe("the charts' pods, played with podman", () => {
     // What lets a Service name stand for 127.0.0.1 here: each Service selects one Deployment's pods
     // and forwards each port to the container port of the same number.
     for (const s of byKind(objects, "Service")) {
-      const selector = (s.spec as any).selector as Record<string, string>;
-      const targets = byKind(objects, "Deployment").filter((d) => Object.entries(selector).every(([k, v]) => (d.spec as any).template.metadata.labels[k] === v));
+      const spec = s.spec ?? assert.fail(`${s.metadata.name}: no spec`);
+      const selector = spec.selector ?? assert.fail(`${s.metadata.name}: no selector`);
+      const labelsOf = (d: Rendered<"Deployment">) => podTemplateOf(d).metadata?.labels ?? assert.fail(`${d.metadata.name}: no pod labels`);
+      const targets = byKind(objects, "Deployment").filter((d) => Object.entries(selector).every(([k, v]) => labelsOf(d)[k] === v));
       assert.equal(targets.length, 1, `${s.metadata.name} selects one Deployment`);
-      const ports = podSpecOf(targets[0] as K8sObject).containers[0]?.ports ?? [];
-      for (const p of (s.spec as any).ports as { port: number; targetPort: number | string }[]) {
+      const ports = podOf(targets[0]).containers[0]?.ports ?? [];
+      for (const p of spec.ports ?? assert.fail(`${s.metadata.name}: no ports`)) {
         const target = ports.find((c) => c.name === p.targetPort || c.containerPort === p.targetPort);
         assert.equal(target?.containerPort, p.port, `${s.metadata.name}:${p.port}`);
       }
@@ -170,13 +172,14 @@ describe("the charts' pods, played with podman", () => {
   it("runs every container with the chart's command, args, env (Secrets resolved) and mounts, as uid 1000 on a read-only root", () => {
     for (const p of played.values()) {
       const c = p.container;
-      const inspected = JSON.parse(podman(["inspect", p.containerName]).stdout)[0] as {
+      const [inspected] = JSON.parse(podman(["inspect", p.containerName]).stdout) as {
         Path: string; Args: string[]; Config: { Env: string[]; User: string }; HostConfig: { ReadonlyRootfs: boolean }; Mounts: { Destination: string }[];
-      };
+      }[];
+      assert.ok(inspected, `podman inspect ${p.containerName}`);
       assert.deepEqual([inspected.Path, ...inspected.Args], [...(c.command ?? []), ...(c.args ?? [])], c.name);
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef;
-        const value = ref ? secretValues.get(ref.name)?.[ref.key] : e.value;
+        const value = ref ? secretValues.get(ref.name ?? "")?.[ref.key] : e.value;
         assert.ok(inspected.Config.Env.includes(`${e.name}=${value}`), `${c.name}: ${e.name}`);
       }
       for (const m of c.volumeMounts ?? []) assert.ok(inspected.Mounts.some((x) => x.Destination === m.mountPath), `${c.name}: ${m.mountPath}`);
@@ -210,7 +213,7 @@ describe("the charts' pods, played with podman", () => {
     }
     const runs: Record<string, { due: number; outcomes: Record<string, number> }> = {};
     for (const [job, run] of [["sentiment", 1], ["sentiment", 2], ["summary", 1]] as const) {
-      const cronJob = byKind(objects, "CronJob").find((c) => c.metadata.name === `rl-scheduler-${job}`) as K8sObject;
+      const cronJob = byKind(objects, "CronJob").find((c) => c.metadata.name === `rl-scheduler-${job}`) ?? assert.fail(`no CronJob rl-scheduler-${job}`);
       const name = `${prefix}-scheduler-${job}-${run}`;
       const file = join(work, `${name}.yaml`);
       writeFileSync(file, stringify(podOfCronJob(movePorts(cronJob, moved), name, hostsPath)));
@@ -222,7 +225,7 @@ describe("the charts' pods, played with podman", () => {
       assert.equal(state.exitCode, 0, `${name} exited ${state.exitCode}:\n${lastLogLines(container, 40)}`);
       const summary = /^summary: (.*)$/m.exec(logs);
       assert.ok(summary, logs);
-      runs[`${job}-${run}`] = JSON.parse(summary[1] as string);
+      runs[`${job}-${run}`] = JSON.parse(summary[1] as string) as { due: number; outcomes: Record<string, number> };
     }
     assert.equal(runs["sentiment-1"]?.due, 3);
     assert.equal(runs["sentiment-1"]?.outcomes["completed"], 3);

@@ -34,7 +34,7 @@ before(async () => {
   const charts = openChartWorkspace();
   try {
     for (const d of [...byKind(charts.render("reviewlens", ["-f", "k8s/examples/values-no-gpu.yaml", "--set", "watchdog.enabled=true"]), "Deployment")]) {
-      grace.set(d.metadata.name.replace(/^rl-/, ""), (d.spec as any).template.spec.terminationGracePeriodSeconds as number);
+      grace.set(d.metadata.name.replace(/^rl-/, ""), d.spec?.template.spec?.terminationGracePeriodSeconds as number);
     }
   } finally {
     charts.close();
@@ -127,7 +127,7 @@ describe("the stack in containers", () => {
       try {
         // The whole path serves again (the services' channels to the one restarted before included).
         await waitFor(async () => (await analyze(clients, kind, ["r002"], { force: true })).every((row) => row.report?.status === COMPLETED) || undefined, `a ${kind} analysis before stopping ${name}`, 120_000, 500);
-        const analysis = await analysisAtTheSimulator(clients, kind);
+        const { analysis } = await analysisAtTheSimulator(clients, kind);
         const stop = await podmanAsync(["stop", "-t", String(grace.get(name)), r.container]);
         assert.equal(stop.code, 0, stop.stderr);
         const state = containerState(r.container);
@@ -157,15 +157,16 @@ async function simulatorBusy(): Promise<boolean> {
 /**
  * Starts a forced analysis of r003 and returns it once the simulator holds its request (nothing else
  * sends the simulator work here). One that ends between two looks is started again, a few times.
+ * Wrapped in an object: an async function that returned the promise itself would settle with it.
  */
-async function analysisAtTheSimulator(clients: ServiceClients, kind: "sentiment" | "summary"): Promise<Promise<Settled>> {
+async function analysisAtTheSimulator(clients: ServiceClients, kind: "sentiment" | "summary"): Promise<{ analysis: Promise<Settled> }> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     let settled = false;
     const analysis: Promise<Settled> = analyze(clients, kind, ["r003"], { force: true, priority: common.Priority.PRIORITY_INTERACTIVE })
       .then((rows) => ({ rows }), (error: unknown) => ({ error }))
       .finally(() => (settled = true));
     const seen = await waitFor(async () => ((await simulatorBusy()) ? "busy" : settled ? "settled" : undefined), `the ${kind} analysis reaching the simulator`, 120_000, 20);
-    if (seen === "busy") return analysis;
+    if (seen === "busy") return { analysis };
     await analysis;
   }
   throw new Error(`five ${kind} analyses ended before the simulator was seen holding their request`);

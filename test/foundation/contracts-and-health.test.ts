@@ -11,6 +11,7 @@ import { runToExit, waitFor } from "@reviewlens/testkit";
 import { createRequire } from "node:module";
 import { GrpcReflection } from "grpc-js-reflection-client";
 import { ServerReflectionService } from "nice-grpc-server-reflection";
+import type { ServerReflectionRequest as ReflectionRequest, ServerReflectionResponse } from "nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js";
 import { startStack, type Stack } from "./stack.js";
 
 const loadOptions = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [protoRoot] };
@@ -24,16 +25,27 @@ const ours = grpc.loadPackageDefinition(
     ].map((f) => join(protoRoot, f)),
     loadOptions,
   ),
-) as Record<string, any>;
+);
 const healthPackage = grpc.loadPackageDefinition(
   protoLoader.loadFileDescriptorSetFromBuffer(Buffer.from(healthFileDescriptorSet()), loadOptions),
-) as Record<string, any>;
+);
+
+/** The client constructor of a service by its full name, e.g. grpc.health.v1.Health. */
+function serviceClient(definitions: grpc.GrpcObject, fullName: string): grpc.ServiceClientConstructor {
+  let node: grpc.GrpcObject[string] = definitions;
+  for (const part of fullName.split(".")) {
+    if (typeof node === "function" || !(part in node)) throw new Error(`proto/ defines no ${fullName}`);
+    node = (node as grpc.GrpcObject)[part]!;
+  }
+  if (typeof node !== "function") throw new Error(`${fullName} is not a service`);
+  return node;
+}
 
 const { ServerReflectionRequest } = createRequire(import.meta.url)("nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js") as {
-  ServerReflectionRequest: new () => { setListServices(v: string): void; setFileContainingSymbol(v: string): void };
+  ServerReflectionRequest: new () => ReflectionRequest;
 };
 
-type Unary = (request: object, callback: (error: grpc.ServiceError | null, response: any) => void) => void;
+type Unary = (request: object, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
 const call = <T>(client: grpc.Client, method: string, request: object = {}) =>
   new Promise<T>((resolve, reject) =>
     ((client as unknown as Record<string, Unary>)[method]!).call(client, request, (error, response) => (error ? reject(error) : resolve(response as T))),
@@ -58,7 +70,7 @@ describe("the four services", () => {
   it("answer grpc.health.v1 Check SERVING, per service and overall, once dependencies are up", async () => {
     for (const [key, fullName] of Object.entries(serviceNames)) {
       const service = stack[key as keyof typeof serviceNames];
-      const client = new healthPackage.grpc.health.v1.Health(service.address, grpc.credentials.createInsecure()) as grpc.Client;
+      const client = new (serviceClient(healthPackage, "grpc.health.v1.Health"))(service.address, grpc.credentials.createInsecure());
       for (const name of ["", fullName, "liveness"]) {
         const status = await waitFor(async () => {
           const r = await call<{ status: string }>(client, "Check", { service: name });
@@ -73,10 +85,10 @@ describe("the four services", () => {
   });
 
   it("serve their own contract to a proto-loader client", async () => {
-    const gateway = new ours.reviewlens.inference.v1.InferenceGatewayService(stack.gateway.address, grpc.credentials.createInsecure()) as grpc.Client;
+    const gateway = new (serviceClient(ours, serviceNames.gateway))(stack.gateway.address, grpc.credentials.createInsecure());
     const status = await call<{ queues: unknown[] }>(gateway, "GetStatus");
     assert.ok(Array.isArray(status.queues));
-    const sentiment = new ours.reviewlens.sentiment.v1.SentimentService(stack.sentiment.address, grpc.credentials.createInsecure()) as grpc.Client;
+    const sentiment = new (serviceClient(ours, serviceNames.sentiment))(stack.sentiment.address, grpc.credentials.createInsecure());
     const bad = await call(sentiment, "AnalyzeRestaurant", { restaurantId: "" }).catch((e: grpc.ServiceError) => e);
     assert.equal((bad as grpc.ServiceError).code, grpc.status.INVALID_ARGUMENT);
     assert.match((bad as grpc.ServiceError).details, /restaurant_id/);
@@ -88,10 +100,10 @@ describe("the four services", () => {
     const ReflectionClient = grpc.makeGenericClientConstructor(ServerReflectionService, "ServerReflection");
     for (const [key, fullName] of Object.entries(serviceNames)) {
       const client = new ReflectionClient(stack[key as keyof typeof serviceNames].address, grpc.credentials.createInsecure());
-      const stream = (client as any).serverReflectionInfo() as grpc.ClientDuplexStream<any, any>;
-      const responses: any[] = [];
+      const stream = (client as unknown as { serverReflectionInfo(): grpc.ClientDuplexStream<ReflectionRequest, ServerReflectionResponse> }).serverReflectionInfo();
+      const responses: ServerReflectionResponse[] = [];
       const done = new Promise<void>((resolve, reject) => {
-        stream.on("data", (r: any) => responses.push(r));
+        stream.on("data", (r: ServerReflectionResponse) => responses.push(r));
         stream.on("end", resolve);
         stream.on("error", reject);
       });
@@ -103,11 +115,11 @@ describe("the four services", () => {
       stream.write(describe);
       stream.end();
       await done;
-      const names = responses[0].getListServicesResponse().getServiceList().map((s: any) => s.getName());
-      assert.ok(names.includes(fullName), `${key} lists ${fullName}: ${names}`);
+      const names = (responses[0]?.getListServicesResponse() ?? assert.fail(`${key}: no list of services`)).getServiceList().map((s) => s.getName());
+      assert.ok(names.includes(fullName), `${key} lists ${fullName}: ${names.join(",")}`);
       assert.ok(names.includes("grpc.health.v1.Health"));
       assert.ok(names.includes("grpc.reflection.v1.ServerReflection"));
-      const files = responses[1].getFileDescriptorResponse().getFileDescriptorProtoList();
+      const files = (responses[1]?.getFileDescriptorResponse() ?? assert.fail(`${fullName}: no file descriptors`)).getFileDescriptorProtoList();
       assert.ok(files.length >= 1, `${fullName} is described by at least one file descriptor`);
       client.close();
     }
@@ -128,17 +140,17 @@ describe("the four services", () => {
         for (const name of listed) {
           const methods = (await client.listMethods(name)).map((m) => m.name);
           assert.ok(methods.length > 0, `${key} over ${version} describes ${name}`);
-          for (const m of expectedMethods[name] ?? []) assert.ok(methods.includes(m), `${name} has ${m}: ${methods}`);
+          for (const m of expectedMethods[name] ?? []) assert.ok(methods.includes(m), `${name} has ${m}: ${methods.join(",")}`);
         }
         const ownMethods = (await client.listMethods(fullName)).map((m) => m.name);
-        const contract = ours.reviewlens[fullName.split(".")[1]!].v1[fullName.split(".").at(-1)!].service as Record<string, unknown>;
+        const contract = serviceClient(ours, fullName).service;
         assert.deepEqual(ownMethods.sort(), Object.keys(contract).sort(), `${fullName}'s methods as in proto/`);
       }
     }
   });
 
   it("count calls by method and status code on /metrics", async () => {
-    const gateway = new ours.reviewlens.inference.v1.InferenceGatewayService(stack.gateway.address, grpc.credentials.createInsecure()) as grpc.Client;
+    const gateway = new (serviceClient(ours, serviceNames.gateway))(stack.gateway.address, grpc.credentials.createInsecure());
     await call(gateway, "GetStatus");
     await call(gateway, "GetStatus");
     gateway.close();

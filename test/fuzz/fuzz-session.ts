@@ -21,7 +21,7 @@ export interface SessionOptions {
   only?: RegExp;
   /** Where to write every process's log when the run found failures. */
   logsDir?: string;
-  log?(line: string): void;
+  log?: (line: string) => void;
 }
 
 export async function runFuzzSession(options: SessionOptions): Promise<FuzzSummary> {

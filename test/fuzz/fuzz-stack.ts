@@ -20,6 +20,7 @@ import {
 } from "@reviewlens/testkit";
 import { createChannel, createClient, type Channel, type Client } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
+import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
 import pg from "pg";
 import { takeSnapshot, type StoreSnapshot } from "./store-snapshot.js";
 
@@ -145,7 +146,7 @@ export async function startFuzzStack(seed: number): Promise<FuzzStack> {
           (r) => r.status,
           (e: unknown) => String(e),
         );
-        if (status !== 1) found.push(`${name} health is ${status}, not SERVING`);
+        if (status !== HealthCheckResponse_ServingStatus.SERVING) found.push(`${name} health is ${status}, not SERVING`);
       }
       const sim = await fetch(`${stack.simUrl}/health`).then((r) => r.status, (e: unknown) => String(e));
       if (sim !== 200) found.push(`vllm-sim /health answered ${sim}`);

@@ -1,6 +1,7 @@
 // What the fuzzer knows about one RPC: its path and streaming shape (from the generated service
 // definition), how to encode its request and decode its answers, and generators of valid messages,
 // boundary values, and single-field mutations of valid messages with the field they must be refused for.
+import type { status as Status } from "@grpc/grpc-js";
 import type fc from "fast-check";
 import type { ServiceName } from "./fuzz-stack.js";
 
@@ -35,7 +36,7 @@ export interface RpcSpec<M = unknown> {
   /** For an RPC that refuses parts of an accepted request in its answer (UploadReviews): the fields it named. */
   refusedInAnswer?(answers: unknown[]): string[];
   /** Refusals that are honest answers to a valid request (a TTFT deadline the queue cannot meet). */
-  honestRefusals?: Array<{ code: number; details: RegExp }>;
+  honestRefusals?: Array<{ code: Status; details: RegExp }>;
   /** Problems inside accepted answers (a streamed analysis whose report says INTERNAL). */
   answerProblems?(answers: unknown[]): string[];
 }

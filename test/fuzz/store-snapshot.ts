@@ -40,7 +40,7 @@ export async function takeSnapshot(dataDir: string, databaseUrl: string, barrier
   await client.connect();
   try {
     const tables: StoreSnapshot["tables"] = {};
-    for (const [name, sql] of Object.entries(PG_TABLES)) tables[name] = (await client.query(sql, [barrierRestaurant])).rows;
+    for (const [name, sql] of Object.entries(PG_TABLES)) tables[name] = (await client.query<Record<string, unknown>>(sql, [barrierRestaurant])).rows;
     return { vectors, tables };
   } finally {
     await client.end();

@@ -1,10 +1,13 @@
 // Runs the real helm and kubectl binaries (scripts/fetch-k8s-tools.sh) against a private copy of
 // helm/ whose file:// dependencies are built there, so test files never race on helm/*/charts/.
+import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { IContainer, IPodSpec } from "kubernetes-models/v1";
+import type { K8sKind, K8sKinds } from "./k8s-kinds.js";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 const toolsBin = join(repoRoot, ".tools", "bin");
@@ -76,8 +79,22 @@ export function openChartWorkspace(bin: string = helmBin): ChartWorkspace {
   };
 }
 
-export const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
-export const named = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+/** A rendered object of a known kind: its kubernetes-models interface, with the name every rendered object has. */
+export type Rendered<K extends K8sKind> = K8sObject & K8sKinds[K];
+const isKind = <K extends K8sKind>(o: K8sObject, kind: K): o is Rendered<K> => o.kind === kind;
+export const byKind = <K extends K8sKind>(objects: K8sObject[], kind: K): Rendered<K>[] => objects.filter((o) => isKind(o, kind));
+export const named = <K extends K8sKind>(objects: K8sObject[], kind: K, name: string): Rendered<K> | undefined =>
+  byKind(objects, kind).find((o) => o.metadata.name === name);
+
+// A missing part fails the test that reaches for it, naming what is missing.
+export type Workload = Rendered<"Deployment"> | Rendered<"CronJob">;
+/** The pod template of a Deployment, or of a CronJob's Job. */
+export function podTemplateOf(o: Workload | undefined): { metadata?: { labels?: Record<string, string> }; spec: IPodSpec } {
+  const template = o?.kind === "CronJob" ? o.spec?.jobTemplate.spec?.template : o?.spec?.template;
+  return { ...template, spec: template?.spec ?? assert.fail(`${o ? `${o.kind} ${o.metadata.name}` : "the workload"}: no pod template`) };
+}
+export const podOf = (o: Workload | undefined): IPodSpec => podTemplateOf(o).spec;
+export const firstContainer = (pod: IPodSpec): IContainer => pod.containers[0] ?? assert.fail("a pod without containers");
 
 /** Values that turn on every optional part at once: both LLM backends, ServiceMonitors, all policies. */
 export const everythingEnabled = [

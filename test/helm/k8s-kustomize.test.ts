@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { byKind, kubectlBin, named, openChartWorkspace, parseObjects, repoRoot, run, type K8sObject } from "./helm-fixture.js";
+import { hpaMetricSource } from "./k8s-kinds.js";
 import { validateObject } from "./kubernetes-schemas.js";
 
 interface AdapterRule {
@@ -22,9 +23,9 @@ before(() => {
   const charts = openChartWorkspace();
   try {
     hpaMetrics = byKind(charts.render("reviewlens"), "HorizontalPodAutoscaler").flatMap((h) =>
-      ((h.spec as { metrics: Record<string, { metric?: { name: string } } | string>[] }).metrics ?? [])
-        .filter((m) => m["type"] !== "Resource")
-        .map((m) => ({ type: String(m["type"]), name: (m[String(m["type"]).toLowerCase()] as { metric: { name: string } }).metric.name })),
+      (h.spec?.metrics ?? [])
+        .filter((m) => m.type !== "Resource")
+        .map((m) => ({ type: m.type, name: hpaMetricSource(m).metric.name })),
     );
   } finally {
     charts.close();
@@ -41,7 +42,7 @@ describe("kubectl kustomize k8s", () => {
     assert.throws(() => validateObject({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "x" } }), /no schema/);
   });
   it("prometheus-adapter exposes every custom and external metric the HPAs use", () => {
-    const config = parse(String((named(objects, "ConfigMap", "reviewlens-adapter-rules") as unknown as { data: Record<string, string> }).data["config.yaml"])) as {
+    const config = parse(named(objects, "ConfigMap", "reviewlens-adapter-rules")?.data?.["config.yaml"] ?? "") as {
       rules: AdapterRule[];
       externalRules: AdapterRule[];
     };
@@ -54,9 +55,9 @@ describe("kubectl kustomize k8s", () => {
     for (const r of [...config.rules, ...config.externalRules]) assert.match(r.name.as ?? "", /^[a-z_]+$/, "custom metric names cannot hold a colon");
   });
   it("the dashboard is labelled for Grafana's sidecar and charts queue depth by class, TTFT/TPOT, goodput and replicas", () => {
-    const dashboard = named(objects, "ConfigMap", "reviewlens-dashboard") as K8sObject & { data: Record<string, string> };
-    assert.equal(dashboard.metadata.labels?.["grafana_dashboard"], "1");
-    const json = JSON.parse(String(dashboard.data["reviewlens.json"])) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const dashboard = named(objects, "ConfigMap", "reviewlens-dashboard");
+    assert.equal(dashboard?.metadata.labels?.["grafana_dashboard"], "1");
+    const json = JSON.parse(dashboard?.data?.["reviewlens.json"] ?? "") as { panels: { title: string; targets: { expr: string }[] }[] };
     const exprs = json.panels.flatMap((p) => p.targets.map((t) => t.expr)).join("\n");
     for (const needle of ["sum by (priority) (gateway_queue_depth", "gateway_ttft_seconds_bucket", "gateway_tpot_seconds_bucket", "gateway_goodput_requests_total", "kube_horizontalpodautoscaler_status_desired_replicas", "vllm:num_requests_waiting"]) {
       assert.ok(exprs.includes(needle), `no panel queries ${needle}`);

@@ -6,21 +6,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stackComponents } from "@reviewlens/dev-stack";
-import { bundleOf, byKind, everythingEnabled, named, openChartWorkspace, repoRoot, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
+import type { IContainer, IPodSpec } from "kubernetes-models/v1";
+import { bundleOf, byKind, everythingEnabled, firstContainer, named, openChartWorkspace, podOf, repoRoot, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
 
- 
 interface Workload {
   kind: string;
   name: string;
-  pod: Record<string, any>;
+  pod: IPodSpec;
 }
 
 function workloads(objects: K8sObject[]): Workload[] {
-  const deployments = byKind(objects, "Deployment").map((d) => ({ kind: "Deployment", name: d.metadata.name, pod: (d.spec as any).template.spec }));
-  const cronJobs = byKind(objects, "CronJob").map((c) => ({ kind: "CronJob", name: c.metadata.name, pod: (c.spec as any).jobTemplate.spec.template.spec }));
+  const deployments = byKind(objects, "Deployment").map((d) => ({ kind: "Deployment", name: d.metadata.name, pod: podOf(d) }));
+  const cronJobs = byKind(objects, "CronJob").map((c) => ({ kind: "CronJob", name: c.metadata.name, pod: podOf(c) }));
   return [...deployments, ...cronJobs];
 }
-const envOf = (container: any, name: string): string | undefined => (container.env as { name: string; value?: string }[] | undefined)?.find((e) => e.name === name)?.value;
+const envOf = (container: IContainer, name: string): string | undefined => container.env?.find((e) => e.name === name)?.value;
 
 let charts: ChartWorkspace;
 let objects: K8sObject[];
@@ -35,16 +35,16 @@ describe("every container", () => {
     const all = workloads(objects);
     assert.equal(all.length, 9); // 7 Deployments + 2 scheduler CronJobs
     for (const w of all) {
-      assert.equal(w.pod.securityContext.runAsNonRoot, true, w.name);
-      assert.ok(w.pod.securityContext.runAsUser > 0, w.name);
+      assert.equal(w.pod.securityContext?.runAsNonRoot, true, w.name);
+      assert.ok((w.pod.securityContext?.runAsUser ?? 0) > 0, w.name);
       for (const c of w.pod.containers) {
-        assert.ok(c.resources.requests?.cpu && c.resources.requests?.memory, `${w.name}: requests`);
-        assert.ok(c.resources.limits?.memory, `${w.name}: memory limit`);
-        assert.equal(c.securityContext.runAsNonRoot, true, w.name);
+        assert.ok(c.resources?.requests?.["cpu"] && c.resources.requests["memory"], `${w.name}: requests`);
+        assert.ok(c.resources.limits?.["memory"], `${w.name}: memory limit`);
+        assert.equal(c.securityContext?.runAsNonRoot, true, w.name);
         assert.equal(c.securityContext.readOnlyRootFilesystem, true, w.name);
         assert.equal(c.securityContext.allowPrivilegeEscalation, false, w.name);
-        assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"], w.name);
-        assert.ok(c.volumeMounts.some((m: any) => m.mountPath === "/tmp"), `${w.name}: /tmp`);
+        assert.deepEqual(c.securityContext.capabilities?.drop, ["ALL"], w.name);
+        assert.ok(c.volumeMounts?.some((m) => m.mountPath === "/tmp"), `${w.name}: /tmp`);
       }
     }
   });
@@ -52,7 +52,7 @@ describe("every container", () => {
     for (const w of workloads(objects).filter((x) => x.kind === "Deployment")) {
       for (const c of w.pod.containers) {
         assert.ok(c.livenessProbe && c.readinessProbe, `${w.name}: probes`);
-        const grpcPort = c.ports.find((p: any) => p.name === "grpc")?.containerPort;
+        const grpcPort = (c.ports ?? assert.fail(`${w.name}: no ports`)).find((p) => p.name === "grpc")?.containerPort;
         if (grpcPort) {
           assert.deepEqual(c.livenessProbe.grpc, { port: grpcPort, service: "liveness" }, w.name);
           assert.deepEqual(c.readinessProbe.grpc, { port: grpcPort }, `${w.name}: readiness is the overall status`);
@@ -63,23 +63,23 @@ describe("every container", () => {
     }
   });
   it("vLLM has a startup probe that waits for the model to load", () => {
-    const c = (named(objects, "Deployment", "rl-vllm")?.spec as any).template.spec.containers[0];
-    assert.equal(c.startupProbe.httpGet.path, "/health");
-    assert.ok(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold >= 600);
-    assert.deepEqual(c.resources.limits["nvidia.com/gpu"], 1);
+    const c = firstContainer(podOf(named(objects, "Deployment", "rl-vllm")));
+    assert.equal(c.startupProbe?.httpGet?.path, "/health");
+    assert.ok((c.startupProbe.periodSeconds ?? NaN) * (c.startupProbe.failureThreshold ?? NaN) >= 600);
+    assert.deepEqual(c.resources?.limits?.["nvidia.com/gpu"], 1);
   });
   it("gets a termination grace period longer than its DRAIN_TIMEOUT_MS plus the preStop pause", () => {
-    const drained = workloads(objects).filter((w) => envOf(w.pod.containers[0], "DRAIN_TIMEOUT_MS") !== undefined);
+    const drained = workloads(objects).filter((w) => envOf(firstContainer(w.pod), "DRAIN_TIMEOUT_MS") !== undefined);
     assert.ok(drained.length >= 7);
     for (const w of drained) {
-      const c = w.pod.containers[0];
+      const c = firstContainer(w.pod);
       const drainSeconds = Number(envOf(c, "DRAIN_TIMEOUT_MS")) / 1000;
       const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
-      assert.ok(w.pod.terminationGracePeriodSeconds > drainSeconds + preStop, `${w.name}: ${w.pod.terminationGracePeriodSeconds} s`);
+      assert.ok((w.pod.terminationGracePeriodSeconds ?? NaN) > drainSeconds + preStop, `${w.name}: ${w.pod.terminationGracePeriodSeconds} s`);
     }
     const longer = workloads(charts.render("sentiment", ["--set", "drainTimeoutMs=45000"]))[0];
-    assert.ok(longer && longer.pod.terminationGracePeriodSeconds > 45 + 3);
-    assert.equal(envOf(longer.pod.containers[0], "DRAIN_TIMEOUT_MS"), "45000");
+    assert.ok(longer && (longer.pod.terminationGracePeriodSeconds ?? NaN) > 45 + 3);
+    assert.equal(envOf(firstContainer(longer.pod), "DRAIN_TIMEOUT_MS"), "45000");
   });
 });
 
@@ -88,7 +88,7 @@ describe("wiring", () => {
     for (const component of stackComponents()) {
       const d = named(objects, "Deployment", `rl-${component.name}`);
       assert.ok(d, component.name);
-      const c = (d.spec as any).template.spec.containers[0];
+      const c = firstContainer(podOf(d));
       assert.deepEqual(c.command, ["node", bundleOf(component.entry)], component.name);
       if (component.grpcPort) assert.equal(envOf(c, "GRPC_PORT"), String(component.grpcPort));
       if (component.metricsPort) assert.equal(envOf(c, "METRICS_PORT"), String(component.metricsPort));
@@ -96,27 +96,27 @@ describe("wiring", () => {
   });
   it("gRPC Services are headless and clients dial them with dns:///", () => {
     for (const name of ["inference-gateway", "vector-search", "sentiment", "summarization"]) {
-      assert.equal((named(objects, "Service", `rl-${name}`)?.spec as any).clusterIP, "None", name);
+      assert.equal((named(objects, "Service", `rl-${name}`) ?? assert.fail(name)).spec?.clusterIP, "None", name);
     }
-    const sentiment = (named(objects, "Deployment", "rl-sentiment")?.spec as any).template.spec.containers[0];
+    const sentiment = firstContainer(podOf(named(objects, "Deployment", "rl-sentiment")));
     assert.equal(envOf(sentiment, "GATEWAY_ADDR"), "dns:///rl-inference-gateway.reviewlens.svc:50051");
     assert.equal(envOf(sentiment, "VECTOR_SEARCH_ADDR"), "dns:///rl-vector-search.reviewlens.svc:50052");
-    const gateway = (named(objects, "Deployment", "rl-inference-gateway")?.spec as any).template.spec.containers[0];
+    const gateway = firstContainer(podOf(named(objects, "Deployment", "rl-inference-gateway")));
     assert.equal(envOf(gateway, "VLLM_URLS"), "http://rl-vllm.reviewlens.svc:8000");
   });
   it("a PodDisruptionBudget selects the pods of each service", () => {
     for (const name of ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm", "vllm-sim"]) {
       const pdb = named(objects, "PodDisruptionBudget", `rl-${name}`);
-      const labels = (named(objects, "Deployment", `rl-${name}`)?.spec as any).template.metadata.labels;
+      const labels = (named(objects, "Deployment", `rl-${name}`) ?? assert.fail(name)).spec?.template.metadata?.labels ?? assert.fail(`${name}: no pod labels`);
       assert.ok(pdb, name);
-      for (const [k, v] of Object.entries((pdb.spec as any).selector.matchLabels)) assert.equal(labels[k], v, `${name}: ${k}`);
+      for (const [k, v] of Object.entries(pdb.spec?.selector?.matchLabels ?? assert.fail(`${name}: no selector`))) assert.equal(labels[k], v, `${name}: ${k}`);
     }
   });
   it("NetworkPolicies: only the gateway (and the watchdog's metric reads) reach vLLM; only analysis services and the facade's ingress reach the gateway", () => {
     const peers = (name: string) =>
-      ((named(objects, "NetworkPolicy", `rl-${name}`)?.spec as any).ingress as any[]).map((rule) => ({
-        from: rule.from.map((p: any) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] ?? `ns:${p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]}`),
-        ports: rule.ports.map((p: any) => p.port),
+      (named(objects, "NetworkPolicy", `rl-${name}`)?.spec?.ingress ?? assert.fail(`${name}: no ingress rules`)).map((rule) => ({
+        from: (rule.from ?? assert.fail(`${name}: a rule without from`)).map((p) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] ?? `ns:${p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]}`),
+        ports: (rule.ports ?? assert.fail(`${name}: a rule without ports`)).map((p) => p.port),
       }));
     assert.deepEqual(peers("vllm"), [
       { from: ["inference-gateway", "watchdog"], ports: [8000] },
@@ -131,27 +131,27 @@ describe("wiring", () => {
   it("only the watchdog gets RBAC: get/patch the scale of the vLLM Deployment, nothing else", () => {
     const roles = byKind(objects, "Role");
     assert.equal(roles.length, 1);
-    const rules = (roles[0] as any).rules;
+    const rules = (roles[0] ?? assert.fail("no Role")).rules ?? assert.fail("a Role without rules");
     assert.deepEqual(rules[0], { apiGroups: ["apps"], resources: ["deployments/scale"], resourceNames: ["rl-vllm"], verbs: ["get", "patch", "update"] });
-    const binding = byKind(objects, "RoleBinding")[0] as any;
-    assert.equal(binding.subjects[0].name, "rl-watchdog");
-    const watchdog = (named(objects, "Deployment", "rl-watchdog")?.spec as any).template.spec;
+    const binding = byKind(objects, "RoleBinding")[0] ?? assert.fail("no RoleBinding");
+    assert.equal((binding.subjects ?? assert.fail("a RoleBinding without subjects"))[0]?.name, "rl-watchdog");
+    const watchdog = podOf(named(objects, "Deployment", "rl-watchdog"));
     assert.equal(watchdog.serviceAccountName, "rl-watchdog");
-    assert.ok(watchdog.containers[0].args.includes("--k8s-deployment=rl-vllm"));
+    assert.ok((firstContainer(watchdog).args ?? assert.fail("the watchdog has no args")).includes("--k8s-deployment=rl-vllm"));
     for (const w of workloads(objects).filter((x) => x.name !== "rl-watchdog")) assert.equal(w.pod.automountServiceAccountToken, false, w.name);
   });
   it("the scheduler runs as CronJobs (one per analysis) with the tier table, never two runs of a job at once", () => {
     const cronJobs = byKind(objects, "CronJob");
     assert.deepEqual(cronJobs.map((c) => c.metadata.name), ["rl-scheduler-sentiment", "rl-scheduler-summary"]);
     for (const c of cronJobs) {
-      assert.equal((c.spec as any).concurrencyPolicy, "Forbid");
-      const container = (c.spec as any).jobTemplate.spec.template.spec.containers[0];
+      assert.equal((c.spec ?? assert.fail(c.metadata.name)).concurrencyPolicy, "Forbid");
+      const container = firstContainer(podOf(c));
       assert.equal(envOf(container, "SCHEDULER_TIERS"), "40-:10,10-39:30,0-9:60");
       // A whole number stays whole (Helm reads 1800000 as a float, which would print as 1.8e+06).
       assert.equal(envOf(container, "SCHEDULER_RUN_TIMEOUT_MS"), "1800000");
       assert.equal(envOf(container, "SENTIMENT_ADDR"), "dns:///rl-sentiment.reviewlens.svc:50053");
     }
-    assert.deepEqual((cronJobs[1]?.spec as any).jobTemplate.spec.template.spec.containers[0].args, ["--analyses=summary"]);
+    assert.deepEqual(firstContainer(podOf(cronJobs[1] ?? assert.fail("one CronJob"))).args, ["--analyses=summary"]);
   });
   it("the Dockerfile builds once, runs as a non-root user, and has a target per service running the same command", () => {
     // What it runs; test/containers builds it and runs every component from it.

@@ -78,8 +78,9 @@ test("20 concurrent identical AnalyzeRestaurant calls: one LLM run, the others A
   assert.equal(done.length, 1, `one call ran: ${refused.map((r) => String(r.reason)).slice(0, 2).join(" | ")}`);
   assert.equal(refused.length, 19);
   for (const r of refused) {
-    assert.equal(r.reason.code, Status.ALREADY_EXISTS);
-    assert.match(r.reason.details, /sentiment analysis of restaurant nt-r1 is already running \(held for \d+\.\d s\)/);
+    const reason = r.reason as { code?: Status; details?: string };
+    assert.equal(reason.code, Status.ALREADY_EXISTS);
+    assert.match(reason.details ?? "", /sentiment analysis of restaurant nt-r1 is already running \(held for \d+\.\d s\)/);
   }
   const report = done[0]!.value.report!;
   assert.equal(report.status, common.AnalysisStatus.ANALYSIS_STATUS_COMPLETED);
@@ -130,7 +131,7 @@ test("a sentiment process SIGKILLed mid-analysis leaves a lock that expires afte
     try {
       return await client.analyzeRestaurant({ restaurantId: "nt-r2" });
     } catch (err) {
-      if ((err as { code: number }).code !== Status.ALREADY_EXISTS) throw err;
+      if ((err as { code?: Status }).code !== Status.ALREADY_EXISTS) throw err;
       return undefined;
     }
   }, "the dead holder's lock to expire", LOCK_TTL_MS + 10_000, 200);

@@ -141,7 +141,8 @@ describe("secrets never leak", () => {
   }
 
   async function facade(path: string, init: RequestInit & { key?: string } = {}) {
-    const response = await fetch(`http://127.0.0.1:${stack.gateway.logs.find((l) => typeof l["httpPort"] === "number")!["httpPort"]}${path}`, {
+    const httpPort = stack.gateway.logs.map((l) => l["httpPort"]).find((p) => typeof p === "number") as number;
+    const response = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
       ...init,
       headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? SECRETS.facadeKey}`, ...(init.headers as Record<string, string>) },
     });

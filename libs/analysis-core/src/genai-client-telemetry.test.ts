@@ -73,7 +73,7 @@ describe("GenAI client telemetry of the gateway calls", () => {
     assert.equal(m["gen_ai.client.operation.duration"]?.dataPoints[0]?.value.count, 1);
     const usage = m["gen_ai.client.token.usage"]!;
     assert.equal(usage.descriptor.unit, "{token}");
-    const byType = Object.fromEntries(usage.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p.value.sum]));
+    const byType = Object.fromEntries(usage.dataPoints.map((p) => [p.attributes["gen_ai.token.type"] as string, p.value.sum]));
     assert.deepEqual(byType, { input: 120, output: 7 });
     assert.deepEqual(usage.dataPoints[0]?.value.buckets.boundaries, [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864]);
     assert.equal(gateway.getStatus(), "status kept", "the client's other methods stay");
@@ -102,7 +102,7 @@ describe("GenAI client telemetry of the gateway calls", () => {
     const m = await histograms();
     assert.equal(m["gen_ai.client.operation.duration"]?.dataPoints[0]?.attributes["gen_ai.operation.name"], "embeddings");
     assert.deepEqual(
-      m["gen_ai.client.token.usage"]?.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p.value.sum]),
+      m["gen_ai.client.token.usage"]?.dataPoints.map((p) => [p.attributes["gen_ai.token.type"] as string, p.value.sum]),
       [["input", 9]],
       "input tokens only: an embedding generates none",
     );

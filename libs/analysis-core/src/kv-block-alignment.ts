@@ -47,7 +47,7 @@ const alignedSystemPrompts = new WeakMap<PromptTokenizer, Map<string, string>>()
  */
 export function alignSystemPrompt(content: string, tokenizer: PromptTokenizer, blockSize = KV_BLOCK_TOKENS): string {
   let memo = alignedSystemPrompts.get(tokenizer);
-  if (!memo) alignedSystemPrompts.set(tokenizer, (memo = new Map()));
+  if (!memo) alignedSystemPrompts.set(tokenizer, (memo = new Map<string, string>()));
   let aligned = memo.get(content);
   if (aligned === undefined) {
     const before = (text: string) => tokenizer.count(`${tokenizer.renderChat([{ role: "system", content: text }], false)}<|im_start|>user\n`);

@@ -47,7 +47,7 @@ test("a holder SIGKILLed mid-analysis blocks others until its lock's TTL runs ou
   const guard = createAnalysisGuard({ lock: createRedisLock({ url: testRedisUrl(), logger }), store, logger, keyPrefix: prefix, lockTtlMs: ttlMs });
   const request = { restaurantId: "r-killed", analysisType: "sentiment", version: { reviewCount: 1, vectorVersion: 1 } };
   try {
-    const holderFencing = JSON.parse(await waitFor(() => out.split("\n").find((l) => l.includes("holding")), "the child to hold the lock", 20_000)).holding as number;
+    const holderFencing = (JSON.parse(await waitFor(() => out.split("\n").find((l) => l.includes("holding")), "the child to hold the lock", 20_000)) as { holding: number }).holding;
     // The child extends its lock, so waiting longer than the TTL still finds it held.
     await new Promise((r) => setTimeout(r, ttlMs + 300));
     await assert.rejects(

@@ -47,6 +47,16 @@ describe("readReviewFile", () => {
     assert.ok(!rows[1]!.ok && rows[1]!.error.field === "(row)" && rows[1]!.row === 2);
   });
 
+  it("reports a JSON line whose images are not objects of text fields, and reads numbers in them as text", async () => {
+    const path = join(dir, "images.jsonl");
+    const review = (images: unknown) => JSON.stringify({ review_id: "c1", restaurant_id: "r1", text: "좋아요", rating: 4, created_at: "2026-02-01T00:00:00Z", images });
+    writeFileSync(path, [review([{ image_id: 7, url: "u" }]), review([{ url: { href: "u" } }]), review([null]), review(["u"])].join("\n"));
+    const rows = await collect(path);
+    assert.ok(rows[0]?.ok);
+    assert.deepEqual(rows[0].review.images, [{ image_id: "7", url: "u", caption: "" }]);
+    assert.deepEqual(rows.slice(1).map((r) => !r.ok && [r.row, r.error.field]), [[2, "images"], [3, "images"], [4, "images"]]);
+  });
+
   it("refuses a CSV whose header is not the documented one", async () => {
     const path = join(dir, "bad-header.csv");
     writeFileSync(path, "id,text\n1,x\n");

@@ -13,6 +13,12 @@ export interface RowError {
 
 export type ReviewRow = { ok: true; row: number; review: ReviewRecord } | { ok: false; row: number; error: RowError };
 
+/** An image field's value that reads as text (a number reads as its digits); an object or list does not. */
+type ImageField = string | number | boolean | null | undefined;
+const isImageField = (x: unknown): x is ImageField => x === null || ["string", "number", "boolean", "undefined"].includes(typeof x);
+const isImage = (img: unknown): img is Record<"image_id" | "url" | "caption", ImageField> =>
+  typeof img === "object" && img !== null && !Array.isArray(img) && (["image_id", "url", "caption"] as const).every((f) => isImageField((img as Record<string, unknown>)[f]));
+
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Checks one candidate record; returns the first problem (field and reason) or the record. */
@@ -29,7 +35,7 @@ export function validateReview(value: unknown, row: number): ReviewRow {
     return fail("created_at", "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
   }
   const images = v["images"];
-  if (images !== undefined && !Array.isArray(images)) return fail("images", "must be a list of {image_id, url, caption}");
+  if (images !== undefined && !(Array.isArray(images) && images.every(isImage))) return fail("images", "must be a list of {image_id, url, caption}");
   const review: ReviewRecord = {
     review_id: v["review_id"] as string,
     restaurant_id: v["restaurant_id"] as string,
@@ -37,8 +43,8 @@ export function validateReview(value: unknown, row: number): ReviewRow {
     rating,
     created_at: v["created_at"],
   };
-  if (Array.isArray(images) && images.length > 0) {
-    review.images = images.map((img: Record<string, unknown>, k) => ({
+  if (images !== undefined && images.length > 0) {
+    review.images = images.map((img, k) => ({
       image_id: String(img["image_id"] ?? `${review.review_id}-img${k + 1}`),
       url: String(img["url"] ?? ""),
       caption: String(img["caption"] ?? ""),

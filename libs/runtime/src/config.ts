@@ -25,7 +25,7 @@ export interface Field<T> {
   readonly required: boolean;
   /** What the variable does, for people: docs/configuration.md is generated from it. */
   readonly description?: string | undefined;
-  parse(raw: string): T | undefined; // undefined means malformed
+  readonly parse: (raw: string) => T | undefined; // undefined means malformed
   /** The same field with a description (`env.integer(1, 10, 5).describe("...")`). */
   describe(description: string): Field<T>;
 }

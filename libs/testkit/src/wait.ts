@@ -14,7 +14,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError instanceof Error ? String(lastError) : JSON.stringify(lastError)}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -62,7 +62,7 @@ function byteLevelDecoder(): Map<string, number> {
 }
 
 function load(): Qwen25Tokenizer {
-  const addedTokens = tokenizerJSON.added_tokens.filter((t) => t.id <= QWEN25_LAST_ADDED_ID);
+  const addedTokens = tokenizerJSON.added_tokens.filter((t: { id: number }) => t.id <= QWEN25_LAST_ADDED_ID);
   const tok = fromPreTrained({ tokenizerJSON: { added_tokens: addedTokens } });
   const encode = (text: string): number[] => tok.encode(text, { add_special_tokens: false });
   const vocab = (tok as unknown as { model: { vocab: string[] } }).model.vocab;

@@ -10,7 +10,7 @@ const model = "Qwen/Qwen2.5-7B-Instruct";
 // streamUsage is on by default; gateway fields go in modelKwargs.
 const chat = new ChatOpenAI({ model, apiKey, configuration, maxTokens: 64, modelKwargs: { priority: "interactive" } });
 for await (const chunk of await chat.stream("맛집 추천")) {
-  process.stdout.write(String(chunk.content));
+  process.stdout.write(chunk.text);
   // The cast: @langchain/core 1.4 types usage_metadata as never under exactOptionalPropertyTypes.
   const usage = chunk.usage_metadata as UsageMetadata | undefined;
   if (usage) console.log(`\nusage: ${usage.input_tokens} prompt (${usage.input_token_details?.cache_read} cached), ${usage.output_tokens} output`);

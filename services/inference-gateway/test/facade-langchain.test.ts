@@ -43,7 +43,7 @@ test("models: the openai client ChatOpenAI builds lists the simulator's model wi
 
 test("ChatOpenAI.invoke and the completions OpenAI model give the simulator's text, usage and finish reason", async () => {
   const [m1, m2] = await onBoth((t) => chat(t).invoke("맛집 추천해 주세요"));
-  assert.ok(String(m1.content).length > 0);
+  assert.ok(m1.text.length > 0);
   assert.equal(usageOf(m1)?.output_tokens, 16);
   // Cached prompt tokens depend on which of the two concurrent calls reached the prefix cache first.
   const seen = (m: typeof m1) => [m.content, { ...usageOf(m), input_token_details: undefined }, m.response_metadata["finish_reason"]];
@@ -55,7 +55,7 @@ test("ChatOpenAI.invoke and the completions OpenAI model give the simulator's te
   assert.equal(text, c2.generations[0]![0]!.text);
   assert.deepEqual(c1.generations[0]![0]!.generationInfo, c2.generations[0]![0]!.generationInfo, "finish reason");
   // The completions model reports usage in llmOutput.tokenUsage (no cached tokens in it).
-  assert.equal(c1.llmOutput?.["tokenUsage"]?.completionTokens, 12);
+  assert.equal((c1.llmOutput?.["tokenUsage"] as { completionTokens?: number } | undefined)?.completionTokens, 12);
   assert.deepEqual(c1.llmOutput, c2.llmOutput);
 });
 
@@ -131,7 +131,7 @@ test("aborting a stream through its signal stops the simulator's work on it", as
   let received = 0;
   await assert.rejects(async () => {
     for await (const chunk of await model.stream("a very long story", { signal: controller.signal })) {
-      if (String(chunk.content).length > 0 && ++received === 3) controller.abort();
+      if (chunk.text.length > 0 && ++received === 3) controller.abort();
     }
   }, /abort/i);
   assert.equal(received, 3);

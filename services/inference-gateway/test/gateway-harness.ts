@@ -99,7 +99,7 @@ export async function startStack(simArgs: string[][], gatewayEnv: Record<string,
     startGateway({ VLLM_URLS: "http://127.0.0.1:9", ...gatewayEnv }, { waitHealthy: false }),
     ...simArgs.map((args) => startSim(args)),
   ]);
-  const stopAll = () => Promise.all(started.map((s) => (s.status === "fulfilled" ? ("close" in s.value ? s.value.close() : s.value.process.stop()) : undefined)));
+  const stopAll = () => Promise.all(started.flatMap((s) => (s.status === "fulfilled" ? ["close" in s.value ? s.value.close() : s.value.process.stop()] : [])));
   const failed = started.find((s) => s.status === "rejected");
   if (failed) {
     await stopAll();

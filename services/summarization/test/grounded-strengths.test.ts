@@ -47,7 +47,7 @@ describe("strengths on the demo data against the grounded simulator", () => {
       }
       if (result!.strengths.length > 0) {
         found.push(restaurantId);
-        const out = Object.fromEntries(report!.steps.map((step) => [step.step[0], step.itemsOut]));
+        const out = Object.fromEntries(report!.steps.map((step) => [step.step.charAt(0), step.itemsOut]));
         assert.ok(out["F"]! > 0 && out["G"]! > 0 && out["H"]! > 0, `${restaurantId}: F, G and H had work: ${JSON.stringify(out)}`);
       }
     }

@@ -235,7 +235,7 @@ describe("fault injection", () => {
     await sim.post("/sim/faults", { stallAfterTokens: 3, stallMs: 1_000_000 });
     const done = sample(await sim.metrics(), "vllm:request_success_total", 'finished_reason="length"');
     const res = await sim.post("/v1/completions", { prompt: "x", max_tokens: 12, ignore_eos: true, stream: true }, { "x-sim-fault": "stall" });
-    const reader = res.body!.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     let received = "";
     const pump = (async () => {
       for (;;) {

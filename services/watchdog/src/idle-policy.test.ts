@@ -99,7 +99,7 @@ describe("IdlePolicy", () => {
     const decisions: Decision[] = [];
     for (let i = 0; i < 12; i++) decisions.push(step().decision);
     // Checks at minutes 1..12: the limit is reached at minute 3, the runtime at minute 10.
-    assert.deepEqual(decisions.slice(0, 9), ["unknown", ...Array(8).fill("idle")]);
+    assert.deepEqual(decisions.slice(0, 9), ["unknown", ...Array<Decision>(8).fill("idle")]);
     assert.equal(decisions[9], "stop");
   });
 

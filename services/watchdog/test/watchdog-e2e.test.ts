@@ -99,7 +99,7 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
       assert.match(String((JSON.parse(wd.runpod.requests[0]?.body ?? "{}") as Record<string, unknown>)["text"]), /stopping runpod pod pod-e2e/);
       const after = wd.decisions().map((d) => d["decision"]);
       const stopAt = after.indexOf("stop");
-      assert.deepEqual(after.slice(stopAt - IDLE_LIMIT + 1, stopAt + 1), [...Array(IDLE_LIMIT - 1).fill("idle"), "stop"]);
+      assert.deepEqual(after.slice(stopAt - IDLE_LIMIT + 1, stopAt + 1), [...Array<string>(IDLE_LIMIT - 1).fill("idle"), "stop"]);
       assert.ok(after.slice(stopAt + 1).every((d) => d === "stopped"), after.slice(stopAt + 1).join(","));
       assert.ok(!wd.process.logs.some((l) => JSON.stringify(l).includes("rk_e2e_secret")), "the API key never reaches a log line");
     } finally {

@@ -55,7 +55,7 @@ describe("reviewlens ingest against vector-search", () => {
     );
 
     const again = await cli("--vector-search", vectorSearch.address, "ingest", csv, "--json");
-    assert.equal(JSON.parse(again.out).upserted, 3, "a re-run upserts the same reviews (idempotent)");
+    assert.equal((JSON.parse(again.out) as { upserted: number }).upserted, 3, "a re-run upserts the same reviews (idempotent)");
 
     const found = await cli("--vector-search", vectorSearch.address, "search", "국물이 진하고 깊어요", "--top-k", "10", "--json");
     const results = (JSON.parse(found.out) as { results: Array<{ review: { reviewId: string } }> }).results.map((r) => r.review.reviewId).sort();

@@ -2,13 +2,14 @@
 import type { Component } from "@reviewlens/dev-stack";
 import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
+import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health.js";
 
 async function componentReady(c: Component, signal: AbortSignal): Promise<boolean> {
   if (c.grpcPort) {
     const channel = createChannel(`127.0.0.1:${c.grpcPort}`);
     try {
       const r = await createClient(HealthDefinition, channel).check({ service: "" }, { signal: AbortSignal.any([signal, AbortSignal.timeout(1000)]) });
-      return r.status === 1; // SERVING
+      return r.status === HealthCheckResponse_ServingStatus.SERVING;
     } catch {
       return false;
     } finally {

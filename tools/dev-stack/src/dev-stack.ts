@@ -26,10 +26,11 @@ export type LineSink = (component: string, line: string) => void;
 export function humanLine(line: string): string {
   try {
     const { level, msg, time: _time, service: _service, trace_id: _t, span_id: _s, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
     const extra = Object.entries(rest)
-      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}=${shown(v)}`)
       .join(" ");
-    return `${String(level ?? "").padEnd(5)} ${String(msg ?? "")}${extra ? `  ${extra}` : ""}`;
+    return `${shown(level ?? "").padEnd(5)} ${shown(msg ?? "")}${extra ? `  ${extra}` : ""}`;
   } catch {
     return line;
   }

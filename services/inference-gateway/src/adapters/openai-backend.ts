@@ -187,8 +187,9 @@ function classify(error: unknown, signal: AbortSignal): unknown {
   if (error instanceof BackendError) return error;
   if (error instanceof APIConnectionError) return new BackendError(`backend unreachable: ${error.message}`, "connection");
   if (error instanceof APIError) {
-    const status = error.status ?? 0;
-    return new BackendError(`backend answered ${status}: ${error.message}`, kindOf(status), status, retryAfterMs(error.headers));
+    // instanceof narrows to APIError<any, any, any>; the defaults are what any APIError holds.
+    const { status = 0, message, headers } = error as APIError;
+    return new BackendError(`backend answered ${status}: ${message}`, kindOf(status), status, retryAfterMs(headers));
   }
   // A stream cut mid-way (replica killed) surfaces as a plain network error.
   return new BackendError(`backend stream failed: ${error instanceof Error ? error.message : String(error)}`, "connection");

@@ -12,7 +12,8 @@ export interface Subscription<E> {
 interface Execution<E> {
   readonly events: E[];
   done: boolean;
-  error: unknown;
+  /** Set when the execution threw: what it threw, which may be any value. */
+  failure: { error: unknown } | undefined;
   subscribers: number;
   readonly abort: AbortController;
   wake: Array<() => void>;
@@ -36,9 +37,9 @@ export class SharedExecutions<E> {
   subscribe(key: string, start: (signal: AbortSignal) => AsyncIterable<E>, signal: AbortSignal, retainMs = 0): Subscription<E> {
     this.expire();
     let execution = this.running.get(key);
-    const coalesced = execution !== undefined && !(execution.done && execution.error !== undefined);
+    const coalesced = execution !== undefined && !(execution.done && execution.failure !== undefined);
     if (!execution || !coalesced) {
-      execution = { events: [], done: false, error: undefined, subscribers: 0, abort: new AbortController(), wake: [], expiresAt: Infinity };
+      execution = { events: [], done: false, failure: undefined, subscribers: 0, abort: new AbortController(), wake: [], expiresAt: Infinity };
       this.running.set(key, execution);
       void this.produce(key, execution, start, retainMs);
     }
@@ -52,11 +53,11 @@ export class SharedExecutions<E> {
         this.notify(execution);
       }
     } catch (error) {
-      execution.error = error ?? new Error("execution failed");
+      execution.failure = { error: error ?? new Error("execution failed") };
     }
     execution.done = true;
     // Failures are never retained: the next caller runs it again.
-    if (retainMs > 0 && execution.error === undefined) execution.expiresAt = this.clock() + retainMs;
+    if (retainMs > 0 && execution.failure === undefined) execution.expiresAt = this.clock() + retainMs;
     else if (this.running.get(key) === execution) this.running.delete(key);
     this.notify(execution);
   }
@@ -74,7 +75,7 @@ export class SharedExecutions<E> {
         while (next < execution.events.length) yield execution.events[next++]!;
         if (aborted) throw signal.reason;
         if (execution.done) {
-          if (execution.error !== undefined) throw execution.error;
+          if (execution.failure !== undefined) throw execution.failure.error;
           return;
         }
         await new Promise<void>((resolve) => execution.wake.push(resolve));

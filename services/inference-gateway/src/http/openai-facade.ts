@@ -111,7 +111,7 @@ function toPrompt(body: CompletionBody, chat: boolean): Prompt | undefined {
       }),
     };
   }
-  const prompt = Array.isArray(body.prompt) && body.prompt.length === 1 ? body.prompt[0] : body.prompt;
+  const prompt: unknown = Array.isArray(body.prompt) && body.prompt.length === 1 ? (body.prompt as unknown[])[0] : body.prompt;
   if (typeof prompt !== "string") throw new InvalidArgumentError("prompt", "must be one string");
   return { kind: "text", text: prompt };
 }

@@ -75,7 +75,7 @@ export async function summarizeRestaurant(
   );
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
-  const answer: SummaryAnswer = Object.assign({}, ...outcomes.map((o) => (o.ok ? o.value : {})));
+  const answer = Object.assign({}, ...outcomes.map((o) => (o.ok ? o.value : {}))) as SummaryAnswer;
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
   const cite = (where: string, refs: string[]) => {

@@ -145,7 +145,7 @@ export function parseGenerationParams(endpoint: Endpoint, body: Body, ctx: Param
   const { tokenizer } = ctx;
   const model = body["model"];
   if (model !== undefined && model !== null && model !== ctx.servedModelName) {
-    throw new ApiError(404, `The model \`${String(model)}\` does not exist.`, "model");
+    throw new ApiError(404, `The model \`${typeof model === "string" ? model : JSON.stringify(model)}\` does not exist.`, "model");
   }
   const n = optionalInteger(body, "n", 1);
   if (n !== undefined && n !== 1) throw badField("n", "the simulator generates one choice per request; send n=1");

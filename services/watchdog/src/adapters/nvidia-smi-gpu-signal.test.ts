@@ -26,7 +26,7 @@ describe("nvidia-smi GPU signal (a fake nvidia-smi script on PATH)", async () =>
     await fake.replay(nvidiaSmiFixtures.busy);
     const seen = [];
     for (let i = 0; i < nvidiaSmiFixtures.busy.samples.length + 1; i++) seen.push(await utilisation());
-    assert.deepEqual(seen, [[[0, 0]], [[0, 0]], ...Array(9).fill([[100, 1011]])], "the last sample holds");
+    assert.deepEqual(seen, [[[0, 0]], [[0, 0]], ...Array<number[][]>(9).fill([[100, 1011]])], "the last sample holds");
     await fake.replay(nvidiaSmiFixtures.after);
     assert.deepEqual(await utilisation(), [[0, 0]]);
   });

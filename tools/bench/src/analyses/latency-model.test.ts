@@ -41,7 +41,7 @@ describe("latency model", () => {
       const fanOut = runInEngine(profile, Array.from({ length: 20 }, () => ({ tokens: prompt, output: 14 })));
       const single = runInEngine(profile, [{ tokens: prompt, output: 290 }]);
       const stage = (outputs: number[], cached: number[]): PlanStage => ({ name: "s", requests: outputs.map((o, i) => ({ promptTokens: prompt.length, cachedTokens: cached[i]!, outputTokens: o })) });
-      const predictedFanOut = predictStage(stage(Array(20).fill(14), fanOut.cached), profile);
+      const predictedFanOut = predictStage(stage(Array<number>(20).fill(14), fanOut.cached), profile);
       const predictedSingle = predictStage(stage([290], single.cached), profile);
       assert.ok(Math.abs(predictedFanOut.engineMs - fanOut.ms) < 1e-6 * fanOut.ms, `fan-out: model ${predictedFanOut.engineMs} ms, engine ${fanOut.ms} ms`);
       assert.ok(Math.abs(predictedSingle.engineMs - single.ms) < 1e-6 * single.ms, `single: model ${predictedSingle.engineMs} ms, engine ${single.ms} ms`);

@@ -19,15 +19,18 @@ export interface ArmOptions {
 export interface ArmResult {
   name: string;
   /** vllm bench serve's summary keys (the per-request arrays left out). */
-  metrics: Record<string, unknown>;
+  metrics: ArmMetrics;
   outputs: RequestOutput[];
   durationS: number;
 }
 
+export type ArmMetrics = Record<string, unknown> & Pick<BenchResult, "completed" | "failed">;
+
 const PER_REQUEST_KEYS = ["input_lens", "output_lens", "ttfts", "itls", "generated_texts", "errors", "start_times", "e2els", "kinds"];
 
-export function summaryOf(result: BenchResult): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(result).filter(([k]) => !PER_REQUEST_KEYS.includes(k)));
+export function summaryOf(result: BenchResult): ArmMetrics {
+  // Only per-request arrays are left out: the counts stay.
+  return { ...Object.fromEntries(Object.entries(result).filter(([k]) => !PER_REQUEST_KEYS.includes(k))), completed: result.completed, failed: result.failed };
 }
 
 export function armResult(name: string, target: BenchTarget, outputs: RequestOutput[], durationS: number, o: Pick<ArmOptions, "timeScale" | "goodputTtftMs" | "maxConcurrency">): ArmResult {
@@ -43,6 +46,6 @@ export async function runArm(o: ArmOptions): Promise<ArmResult> {
   o.log?.(`  ${o.name}: ${o.requests.length} requests...`);
   const run = await runBenchmark({ requests: o.requests, interArrival: o.interArrival ?? o.requests.map(() => 0), maxConcurrency: o.maxConcurrency, timeScale: o.timeScale, target: o.target }).finally(() => o.target.close());
   const arm = armResult(o.name, o.target, run.outputs, run.durationS, o);
-  o.log?.(`  ${o.name}: ${run.durationS.toFixed(1)} s (virtual), ${arm.metrics["completed"]} completed, ${arm.metrics["failed"]} failed`);
+  o.log?.(`  ${o.name}: ${run.durationS.toFixed(1)} s (virtual), ${arm.metrics.completed} completed, ${arm.metrics.failed} failed`);
   return arm;
 }

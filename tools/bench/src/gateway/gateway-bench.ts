@@ -90,7 +90,7 @@ async function mixedLoad(stacks: Stacks) {
       gateway.push(await runArm({ name: `gateway, seed ${seed}`, target: await gatewayTarget(stacks.gateway), ...workload, timeScale: TIME_SCALE, log }));
     }
     const [f, g] = [fcfs.flatMap((a) => a.outputs), gateway.flatMap((a) => a.outputs)];
-    const throughput = (arms: ArmResult[]) => arms.reduce((n, a) => n + (a.metrics["completed"] as number), 0) / arms.reduce((t, a) => t + a.durationS, 0);
+    const throughput = (arms: ArmResult[]) => arms.reduce((n, a) => n + a.metrics.completed, 0) / arms.reduce((t, a) => t + a.durationS, 0);
     rows.push({
       workload: name,
       seeds,

@@ -112,10 +112,11 @@ export function gatewayBenchReport(results: Record<string, unknown>): Report {
   if (affinity?.[0]?.key) sections.push(affinitySection(affinity));
   const machine = results["machine"] as { uptimeStart?: string; uptimeEnd?: string } | undefined;
   const portkey = results["portkey"] as { version?: string; honoNodeServer?: string; node?: string } | undefined;
+  const run = results as { profile?: string; timeScale?: number; startedAt?: string; finishedAt?: string };
   return {
     title: "Inference gateway benchmark: direct, Portkey and ours",
     summary: [
-      `vllm-sim profile ${String(results["profile"])}; scheduling parts in the simulator's virtual seconds (time scale ${String(results["timeScale"])}), overhead and overload in wall time (time scale 1). Started ${String(results["startedAt"])}, finished ${String(results["finishedAt"] ?? "-")}.`,
+      `vllm-sim profile ${run.profile}; scheduling parts in the simulator's virtual seconds (time scale ${run.timeScale}), overhead and overload in wall time (time scale 1). Started ${run.startedAt}, finished ${run.finishedAt ?? "-"}.`,
       `Peer: Portkey AI Gateway ${portkey?.version ?? "-"} (npm @portkey-ai/gateway, MIT) on Node ${portkey?.node ?? "-"} with @hono/node-server ${portkey?.honoNodeServer ?? "-"}, a loadbalance config over the simulator replicas; it is a provider router with retries, fallbacks and load balancing, not a scheduler in front of vLLM.`,
       `Machine load (uptime) at the start: ${machine?.uptimeStart ?? "-"}; at the end: ${machine?.uptimeEnd ?? "-"}. This 2-core machine is shared: figures from a busy machine say more about the CPU than the policies.`,
     ],

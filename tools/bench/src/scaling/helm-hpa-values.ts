@@ -14,6 +14,8 @@ export interface ScalerConfig {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A metric's name as values.yaml gives it; anything else names no metric. */
+const nameOf = (v: unknown): string => (typeof v === "string" || typeof v === "number" ? String(v) : "");
 
 /** Kubernetes quantities as values.yaml holds them: 5, "5", "500m", "1k". */
 export function parseQuantity(raw: unknown, where: string): number {
@@ -58,7 +60,7 @@ function targetsFrom(autoscaling: Json, where: string): Partial<Record<SignalKin
         if (!isObject(spec)) continue;
         const metric = isObject(spec["metric"]) ? spec["metric"] : {};
         const target = isObject(spec["target"]) ? spec["target"] : {};
-        visit(String(metric["name"] ?? ""), target["averageValue"] ?? target["value"], `${where} autoscaling.metrics[${i}]`);
+        visit(nameOf(metric["name"]), target["averageValue"] ?? target["value"], `${where} autoscaling.metrics[${i}]`);
       }
     });
   }
@@ -67,7 +69,7 @@ function targetsFrom(autoscaling: Json, where: string): Partial<Record<SignalKin
   for (const [key, v] of entries) {
     if (isObject(v)) {
       if (v["enabled"] === false) continue;
-      visit(`${key} ${String(v["metricName"] ?? v["name"] ?? v["metric"] ?? "")}`, v["targetAverageValue"] ?? v["averageValue"] ?? v["target"] ?? v["targetValue"] ?? v["value"], `${where} autoscaling.${key}`);
+      visit(`${key} ${nameOf(v["metricName"] ?? v["name"] ?? v["metric"])}`, v["targetAverageValue"] ?? v["averageValue"] ?? v["target"] ?? v["targetValue"] ?? v["value"], `${where} autoscaling.${key}`);
     } else if (typeof v === "number" || typeof v === "string") {
       if (key !== "engine") visit(key, v, `${where} autoscaling.${key}`);
     }

@@ -88,7 +88,7 @@ export class ReplicaPool {
   }
 
   private emit(r: Replica, event: string, error?: unknown) {
-    this.options.onEvent?.({ t: this.options.now(), replica: r.id, event, url: r.url, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) });
+    this.options.onEvent?.({ t: this.options.now(), replica: r.id, event, url: r.url, ...(error ? { error: error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error) } : {}) });
   }
 
   private async start(coldStartS: number): Promise<void> {
