@@ -1,5 +1,5 @@
 // The GPU server of the scale-to-zero test: a simulator the watchdog stops and starts with shell
-// commands (ACTUATOR=command), on a fixed port, loading its model for a while after each start.
+// commands (WATCHDOG_ACTUATOR=command), on a fixed port, loading its model for a while after each start.
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -111,7 +111,7 @@ describe("secrets never leak", () => {
         `--gateway-metrics-url=http://127.0.0.1:${stack.gateway.metricsPort}/metrics`,
         `--vllm-metrics-url=${stack.simUrl}/metrics`,
       ],
-      env: { RUNPOD_API_KEY: SECRETS.runpodKey, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { WATCHDOG_RUNPOD_API_KEY: SECRETS.runpodKey, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
       readyWhen: (line) => typeof line["metricsPort"] === "number" && String(line["msg"]).startsWith("watchdog watching"),
     });
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, env, InvalidConfigError, readConfig } from "./config.js";
+import { ConfigError, env, InvalidConfigError, readConfig, withFormerNames } from "./config.js";
 
 describe("readConfig", () => {
   const schema = {
@@ -62,5 +62,42 @@ describe("field descriptions and lists", () => {
     assert.deepEqual(readConfig(schema, {}).E, []);
     assert.deepEqual(readConfig(schema, { E: "metrics, health" }).E, ["metrics", "health"]);
     assert.throws(() => readConfig(schema, { E: "metrics,gpu" }), /E="metrics,gpu" is invalid: expected a comma-separated list drawn from metrics, tokenize, health/);
+  });
+});
+
+describe("withFormerNames", () => {
+  const schema = { APP_WAIT_S: env.number(0, 100, 5) };
+  const formerNames = { APP_WAIT_S: "WAIT" };
+
+  it("reads the old name when the new one is unset, with one warning that names the new name", () => {
+    const { source, warnings } = withFormerNames({ WAIT: "7" }, formerNames);
+    assert.equal(readConfig(schema, source).APP_WAIT_S, 7);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /WAIT .*set APP_WAIT_S instead/);
+  });
+
+  it("takes the new name alone without a warning", () => {
+    const { source, warnings } = withFormerNames({ APP_WAIT_S: "9" }, formerNames);
+    assert.equal(readConfig(schema, source).APP_WAIT_S, 9);
+    assert.deepEqual(warnings, []);
+  });
+
+  it("lets the new name win when both are set, and warns that the old one is ignored", () => {
+    const { source, warnings } = withFormerNames({ APP_WAIT_S: "9", WAIT: "7" }, formerNames);
+    assert.equal(readConfig(schema, source).APP_WAIT_S, 9);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /WAIT .*APP_WAIT_S.*wins/);
+  });
+
+  it("treats an empty old value as unset and never puts a value in a warning", () => {
+    assert.deepEqual(withFormerNames({ WAIT: "" }, formerNames).warnings, []);
+    assert.doesNotMatch(withFormerNames({ WAIT: "s3cr3t" }, formerNames).warnings.join("\n"), /s3cr3t/);
+    assert.equal(readConfig(schema, withFormerNames({ WAIT: "" }, formerNames).source).APP_WAIT_S, 5);
+  });
+
+  it("leaves the caller's source alone", () => {
+    const original = { WAIT: "7" };
+    withFormerNames(original, formerNames);
+    assert.deepEqual(original, { WAIT: "7" });
   });
 });

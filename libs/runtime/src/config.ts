@@ -145,3 +145,28 @@ export class InvalidConfigError extends Error {
     this.name = "InvalidConfigError";
   }
 }
+
+/** Variables renamed to carry their component's prefix and unit: new name -> old name, still read for one release. */
+export type FormerNames = Readonly<Record<string, string>>;
+
+/**
+ * The source with each renamed variable's old value under its new name when the new one is unset,
+ * and one warning per old name that is set, naming the new one (the new name wins when both are set).
+ * Values are never part of a warning: some of them are secrets.
+ */
+export function withFormerNames(source: Env, formerNames: FormerNames): { source: Env; warnings: string[] } {
+  const out: Env = { ...source };
+  const warnings: string[] = [];
+  const isSet = (value: string | undefined): value is string => value !== undefined && value !== "";
+  for (const [name, former] of Object.entries(formerNames)) {
+    const old = source[former];
+    if (!isSet(old)) continue;
+    if (isSet(source[name])) {
+      warnings.push(`${former} is a former name of ${name}, which is set and wins: remove ${former}`);
+    } else {
+      out[name] = old;
+      warnings.push(`${former} is a former name, read for one release only: set ${name} instead`);
+    }
+  }
+  return { source: out, warnings };
+}

@@ -1,41 +1,41 @@
 // The watchdog's configuration: environment variables, each also a flag; validated once, all problems at once.
 import { parseArgs } from "node:util";
-import { env, logLevelField, readConfig, InvalidConfigError } from "@reviewlens/runtime/config";
+import { env, logLevelField, readConfig, InvalidConfigError, withFormerNames, type FormerNames } from "@reviewlens/runtime/config";
 import { idleLimitFromColdStart, type ColdStartIdleLimit } from "./cold-start-idle-limit.js";
 
 export const schema = {
-  IDLE_THRESHOLD: env.number(0, 100, 5).describe("GPU utilisation (%) below which the GPU counts as idle"),
-  CHECK_INTERVAL: env.number(0.05, 86_400, 60).describe("seconds between checks"),
-  IDLE_LIMIT: env.optional(env.integer(1, 1_000_000)).describe("consecutive idle checks before a stop; unset: 5, or derived from `COLD_START_SECONDS`"),
-  MIN_RUNTIME: env.number(0, 31_536_000, 600).describe("seconds the server runs before any stop (counted from the watchdog's start or the server's return)"),
-  DRY_RUN: env.boolean(false).describe("decide, notify and log; call nothing"),
-  GATEWAY_METRICS_URL: env
+  WATCHDOG_IDLE_THRESHOLD_PERCENT: env.number(0, 100, 5).describe("GPU utilisation (%) below which the GPU counts as idle"),
+  WATCHDOG_CHECK_INTERVAL_S: env.number(0.05, 86_400, 60).describe("seconds between checks"),
+  WATCHDOG_IDLE_LIMIT_CHECKS: env.optional(env.integer(1, 1_000_000)).describe("consecutive idle checks before a stop; unset: 5, or derived from `WATCHDOG_COLD_START_S`"),
+  WATCHDOG_MIN_RUNTIME_S: env.number(0, 31_536_000, 600).describe("seconds the server runs before any stop (counted from the watchdog's start or the server's return)"),
+  WATCHDOG_DRY_RUN: env.boolean(false).describe("decide, notify and log; call nothing"),
+  WATCHDOG_GATEWAY_METRICS_URLS: env
     .optional(env.urlList())
-    .describe("the gateway's `/metrics`, comma-separated for several (the flag may be repeated); an `http` name that resolves to several addresses (a headless Service) is read at each. Idleness needs every replica readable, a wake needs one holding requests. This or `VLLM_METRICS_URLS` is required"),
-  VLLM_METRICS_URLS: env.optional(env.urlList()).describe("comma-separated vLLM `/metrics` URLs (the flag may be repeated)"),
-  GPU_SIGNAL: env
+    .describe("the gateway's `/metrics`, comma-separated for several (the flag may be repeated); an `http` name that resolves to several addresses (a headless Service) is read at each. Idleness needs every replica readable, a wake needs one holding requests. This or `WATCHDOG_VLLM_METRICS_URLS` is required"),
+  WATCHDOG_VLLM_METRICS_URLS: env.optional(env.urlList()).describe("comma-separated vLLM `/metrics` URLs (the flag may be repeated)"),
+  WATCHDOG_GPU_SIGNAL: env
     .oneOf(["nvidia-smi", "nvidia-smi-xml", "none"], "nvidia-smi")
     .describe("`nvidia-smi` (the CSV query), `nvidia-smi-xml` (`-q -x`, also lists each GPU's processes) or `none` (judge by requests alone)"),
-  NVIDIA_SMI: env
+  WATCHDOG_NVIDIA_SMI: env
     .string("nvidia-smi")
     .describe("program and leading arguments (split on spaces), so the query can run elsewhere: `kubectl exec -n reviewlens deploy/vllm -- nvidia-smi`"),
-  SIGNAL_TIMEOUT: env.number(0.01, 600, 5).describe("seconds per read, at most one check interval; a timeout is unknown, never idle"),
-  ADAPTIVE_THRESHOLD: env.boolean(false).describe("idle threshold = 10% of the average utilisation of the last 10 checks, at least 3%"),
-  COLD_START_SECONDS: env.optional(env.number(0.01, 86_400)).describe("measured cold start (pod start to `/health`); derives the idle limit (needs `HOURLY_PRICE`)"),
-  HOURLY_PRICE: env.optional(env.number(0.0001, 100_000)).describe("dollars per hour of the GPU server: the cold-start cost and the savings metric"),
-  ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]).describe("how a stop is done: `runpod`, `kubernetes`, `command`, or `none` (dry run only)"),
-  RUNPOD_POD_ID: env.optional(env.string()).describe("the pod to stop, for `runpod`"),
-  RUNPOD_API_KEY: env.optional(env.string()).describe("RunPod's API key, for `runpod` (environment only, never logged)"),
-  RUNPOD_API_URL: env.url("https://rest.runpod.io/v1").describe("RunPod's REST API"),
-  K8S_NAMESPACE: env.string("default").describe("namespace of the Deployment to scale to 0, for `kubernetes`"),
-  K8S_DEPLOYMENT: env.optional(env.string()).describe("the vLLM Deployment to scale to 0, for `kubernetes`"),
-  STOP_COMMAND: env.optional(env.string()).describe("for `command`: run with `/bin/sh -c`"),
-  WAKE: env.boolean(false).describe("start the pool when the gateway holds requests for it (needs `GATEWAY_METRICS_URL`)"),
-  START_COMMAND: env.optional(env.string()).describe("for `command` with `WAKE`, run with `/bin/sh -c`"),
-  WAKE_TIMEOUT: env
+  WATCHDOG_SIGNAL_TIMEOUT_S: env.number(0.01, 600, 5).describe("seconds per read, at most one check interval; a timeout is unknown, never idle"),
+  WATCHDOG_ADAPTIVE_THRESHOLD: env.boolean(false).describe("idle threshold = 10% of the average utilisation of the last 10 checks, at least 3%"),
+  WATCHDOG_COLD_START_S: env.optional(env.number(0.01, 86_400)).describe("measured cold start (pod start to `/health`); derives the idle limit (needs `WATCHDOG_PRICE_USD_PER_HOUR`)"),
+  WATCHDOG_PRICE_USD_PER_HOUR: env.optional(env.number(0.0001, 100_000)).describe("dollars per hour of the GPU server: the cold-start cost and the savings metric"),
+  WATCHDOG_ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]).describe("how a stop is done: `runpod`, `kubernetes`, `command`, or `none` (dry run only)"),
+  WATCHDOG_RUNPOD_POD_ID: env.optional(env.string()).describe("the pod to stop, for `runpod`"),
+  WATCHDOG_RUNPOD_API_KEY: env.optional(env.string()).describe("RunPod's API key, for `runpod` (environment only, never logged)"),
+  WATCHDOG_RUNPOD_API_URL: env.url("https://rest.runpod.io/v1").describe("RunPod's REST API"),
+  WATCHDOG_K8S_NAMESPACE: env.string("default").describe("namespace of the Deployment to scale to 0, for `kubernetes`"),
+  WATCHDOG_K8S_DEPLOYMENT: env.optional(env.string()).describe("the vLLM Deployment to scale to 0, for `kubernetes`"),
+  WATCHDOG_STOP_COMMAND: env.optional(env.string()).describe("for `command`: run with `/bin/sh -c`"),
+  WATCHDOG_WAKE: env.boolean(false).describe("start the pool when the gateway holds requests for it (needs `WATCHDOG_GATEWAY_METRICS_URLS`)"),
+  WATCHDOG_START_COMMAND: env.optional(env.string()).describe("for `command` with `WATCHDOG_WAKE`, run with `/bin/sh -c`"),
+  WATCHDOG_WAKE_TIMEOUT_S: env
     .optional(env.number(1, 86_400))
-    .describe("seconds after a start call before the watchdog may start the pool again; default 2 x `COLD_START_SECONDS`, else 600"),
-  WEBHOOK_URL: env.optional(env.url()).describe("JSON POST (with a Slack-style `text`) before each stop"),
+    .describe("seconds after a start call before the watchdog may start the pool again; default 2 x `WATCHDOG_COLD_START_S`, else 600"),
+  WATCHDOG_WEBHOOK_URL: env.optional(env.url()).describe("JSON POST (with a Slack-style `text`) before each stop"),
   HOST: env.string("0.0.0.0").describe("address of the watchdog's own `/metrics`"),
   WATCHDOG_METRICS_PORT: env.port(9465).describe("port of the watchdog's own `/metrics`"),
   LOG_LEVEL: logLevelField("info"),
@@ -43,31 +43,59 @@ export const schema = {
 
 type Variable = keyof typeof schema;
 
+/** The names before every variable carried the watchdog's prefix and its unit; read for one release, with a warning. */
+export const watchdogFormerNames: FormerNames = {
+  WATCHDOG_IDLE_THRESHOLD_PERCENT: "IDLE_THRESHOLD",
+  WATCHDOG_CHECK_INTERVAL_S: "CHECK_INTERVAL",
+  WATCHDOG_IDLE_LIMIT_CHECKS: "IDLE_LIMIT",
+  WATCHDOG_MIN_RUNTIME_S: "MIN_RUNTIME",
+  WATCHDOG_DRY_RUN: "DRY_RUN",
+  WATCHDOG_GATEWAY_METRICS_URLS: "GATEWAY_METRICS_URL",
+  WATCHDOG_VLLM_METRICS_URLS: "VLLM_METRICS_URLS",
+  WATCHDOG_GPU_SIGNAL: "GPU_SIGNAL",
+  WATCHDOG_NVIDIA_SMI: "NVIDIA_SMI",
+  WATCHDOG_SIGNAL_TIMEOUT_S: "SIGNAL_TIMEOUT",
+  WATCHDOG_ADAPTIVE_THRESHOLD: "ADAPTIVE_THRESHOLD",
+  WATCHDOG_COLD_START_S: "COLD_START_SECONDS",
+  WATCHDOG_PRICE_USD_PER_HOUR: "HOURLY_PRICE",
+  WATCHDOG_ACTUATOR: "ACTUATOR",
+  WATCHDOG_RUNPOD_POD_ID: "RUNPOD_POD_ID",
+  WATCHDOG_RUNPOD_API_KEY: "RUNPOD_API_KEY",
+  WATCHDOG_RUNPOD_API_URL: "RUNPOD_API_URL",
+  WATCHDOG_K8S_NAMESPACE: "K8S_NAMESPACE",
+  WATCHDOG_K8S_DEPLOYMENT: "K8S_DEPLOYMENT",
+  WATCHDOG_STOP_COMMAND: "STOP_COMMAND",
+  WATCHDOG_WAKE: "WAKE",
+  WATCHDOG_START_COMMAND: "START_COMMAND",
+  WATCHDOG_WAKE_TIMEOUT_S: "WAKE_TIMEOUT",
+  WATCHDOG_WEBHOOK_URL: "WEBHOOK_URL",
+} satisfies Partial<Record<Variable, string>>;
+
 /** Every variable but the API key is also a flag (secrets only from the environment). */
 const FLAGS: Record<string, Variable> = {
-  "idle-threshold": "IDLE_THRESHOLD",
-  "check-interval": "CHECK_INTERVAL",
-  "idle-limit": "IDLE_LIMIT",
-  "min-runtime": "MIN_RUNTIME",
-  "dry-run": "DRY_RUN",
-  "gateway-metrics-url": "GATEWAY_METRICS_URL",
-  "vllm-metrics-url": "VLLM_METRICS_URLS",
-  "gpu-signal": "GPU_SIGNAL",
-  "nvidia-smi": "NVIDIA_SMI",
-  "signal-timeout": "SIGNAL_TIMEOUT",
-  "adaptive-threshold": "ADAPTIVE_THRESHOLD",
-  "cold-start-seconds": "COLD_START_SECONDS",
-  "hourly-price": "HOURLY_PRICE",
-  actuator: "ACTUATOR",
-  "runpod-pod-id": "RUNPOD_POD_ID",
-  "runpod-api-url": "RUNPOD_API_URL",
-  "k8s-namespace": "K8S_NAMESPACE",
-  "k8s-deployment": "K8S_DEPLOYMENT",
-  "stop-command": "STOP_COMMAND",
-  wake: "WAKE",
-  "start-command": "START_COMMAND",
-  "wake-timeout": "WAKE_TIMEOUT",
-  "webhook-url": "WEBHOOK_URL",
+  "idle-threshold": "WATCHDOG_IDLE_THRESHOLD_PERCENT",
+  "check-interval": "WATCHDOG_CHECK_INTERVAL_S",
+  "idle-limit": "WATCHDOG_IDLE_LIMIT_CHECKS",
+  "min-runtime": "WATCHDOG_MIN_RUNTIME_S",
+  "dry-run": "WATCHDOG_DRY_RUN",
+  "gateway-metrics-url": "WATCHDOG_GATEWAY_METRICS_URLS",
+  "vllm-metrics-url": "WATCHDOG_VLLM_METRICS_URLS",
+  "gpu-signal": "WATCHDOG_GPU_SIGNAL",
+  "nvidia-smi": "WATCHDOG_NVIDIA_SMI",
+  "signal-timeout": "WATCHDOG_SIGNAL_TIMEOUT_S",
+  "adaptive-threshold": "WATCHDOG_ADAPTIVE_THRESHOLD",
+  "cold-start-seconds": "WATCHDOG_COLD_START_S",
+  "hourly-price": "WATCHDOG_PRICE_USD_PER_HOUR",
+  actuator: "WATCHDOG_ACTUATOR",
+  "runpod-pod-id": "WATCHDOG_RUNPOD_POD_ID",
+  "runpod-api-url": "WATCHDOG_RUNPOD_API_URL",
+  "k8s-namespace": "WATCHDOG_K8S_NAMESPACE",
+  "k8s-deployment": "WATCHDOG_K8S_DEPLOYMENT",
+  "stop-command": "WATCHDOG_STOP_COMMAND",
+  wake: "WATCHDOG_WAKE",
+  "start-command": "WATCHDOG_START_COMMAND",
+  "wake-timeout": "WATCHDOG_WAKE_TIMEOUT_S",
+  "webhook-url": "WATCHDOG_WEBHOOK_URL",
   "metrics-port": "WATCHDOG_METRICS_PORT",
 };
 /** The flag of a variable, if it has one. */
@@ -78,13 +106,13 @@ export const watchdogFlagOf = (variable: string): string | undefined => {
 const BOOLEAN_FLAGS = new Set(["dry-run", "adaptive-threshold", "wake"]);
 const REPEATABLE_FLAGS = new Set(["vllm-metrics-url", "gateway-metrics-url"]);
 const UNITS: Partial<Record<Variable, string>> = {
-  IDLE_THRESHOLD: "percent",
-  CHECK_INTERVAL: "seconds",
-  MIN_RUNTIME: "seconds",
-  SIGNAL_TIMEOUT: "seconds",
-  COLD_START_SECONDS: "seconds",
-  HOURLY_PRICE: "dollars per hour",
-  WAKE_TIMEOUT: "seconds",
+  WATCHDOG_IDLE_THRESHOLD_PERCENT: "percent",
+  WATCHDOG_CHECK_INTERVAL_S: "seconds",
+  WATCHDOG_MIN_RUNTIME_S: "seconds",
+  WATCHDOG_SIGNAL_TIMEOUT_S: "seconds",
+  WATCHDOG_COLD_START_S: "seconds",
+  WATCHDOG_PRICE_USD_PER_HOUR: "dollars per hour",
+  WATCHDOG_WAKE_TIMEOUT_S: "seconds",
 };
 
 export type ActuatorConfig =
@@ -98,27 +126,29 @@ export interface WatchdogConfig {
   adaptiveThreshold: boolean;
   checkIntervalMs: number;
   idleLimit: number;
-  /** Set when the idle limit was derived from COLD_START_SECONDS and HOURLY_PRICE. */
+  /** Set when the idle limit was derived from WATCHDOG_COLD_START_S and WATCHDOG_PRICE_USD_PER_HOUR. */
   coldStart?: ColdStartIdleLimit | undefined;
   minRuntimeMs: number;
   dryRun: boolean;
   /** Every gateway replica's /metrics (their sums are read as one gateway). */
   gatewayMetricsUrls: string[];
   vllmMetricsUrls: string[];
-  /** Program and leading arguments; undefined when GPU_SIGNAL=none. */
+  /** Program and leading arguments; undefined when WATCHDOG_GPU_SIGNAL=none. */
   nvidiaSmi?: string[] | undefined;
-  /** csv: the --query-gpu query; xml: `-q -x` (GPU_SIGNAL=nvidia-smi-xml). */
+  /** csv: the --query-gpu query; xml: `-q -x` (WATCHDOG_GPU_SIGNAL=nvidia-smi-xml). */
   nvidiaSmiFormat: "csv" | "xml";
   /** Per read, never longer than a check interval. */
   signalTimeoutMs: number;
   hourlyPriceDollars?: number | undefined;
   actuator: ActuatorConfig;
-  /** Set when the watchdog also wakes the pool (WAKE): how long it waits for a started pool before starting it again. */
+  /** Set when the watchdog also wakes the pool (WATCHDOG_WAKE): how long it waits for a started pool before starting it again. */
   wake?: { timeoutMs: number } | undefined;
   webhookUrl?: string | undefined;
   host: string;
   metricsPort: number;
   logLevel: string;
+  /** One line per former variable name that is set, for the log once the logger exists. */
+  formerNameWarnings: string[];
 }
 
 export class WatchdogConfigError extends Error {
@@ -132,12 +162,13 @@ export const USAGE = `usage: npm run watchdog -- [flags]   (every flag is also a
 ${Object.entries(FLAGS)
   .map(([flag, variable]) => `  --${flag}${BOOLEAN_FLAGS.has(flag) ? "" : "=VALUE"}`.padEnd(32) + `${variable}: ${schema[variable].expected}${UNITS[variable] ? ` (${UNITS[variable]})` : ""}`)
   .join("\n")}
-  RUNPOD_API_KEY (environment only)   the RunPod API key`;
+  WATCHDOG_RUNPOD_API_KEY (environment only)   the RunPod API key`;
 
 /** Flags win over the environment. Throws WatchdogConfigError listing every problem. */
 export function loadConfig(argv: string[], environment: Record<string, string | undefined> = process.env): WatchdogConfig {
   const fromFlags = parseFlags(argv);
-  const source = { ...environment, ...fromFlags };
+  const renamed = withFormerNames(environment, watchdogFormerNames);
+  const source = { ...renamed.source, ...fromFlags };
   const named = (variable: string) => {
     const flag = Object.entries(FLAGS).find(([, v]) => v === variable && fromFlags[v] !== undefined)?.[0];
     return flag ? `--${flag} (${variable})` : variable;
@@ -152,63 +183,64 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
 
   const problems: string[] = [];
   const actuator = actuatorConfig(c, problems);
-  if (!c.GATEWAY_METRICS_URL && !c.VLLM_METRICS_URLS) {
-    problems.push("GATEWAY_METRICS_URL or VLLM_METRICS_URLS is required: without a request signal the watchdog cannot tell that nothing is in flight");
+  if (!c.WATCHDOG_GATEWAY_METRICS_URLS && !c.WATCHDOG_VLLM_METRICS_URLS) {
+    problems.push("WATCHDOG_GATEWAY_METRICS_URLS or WATCHDOG_VLLM_METRICS_URLS is required: without a request signal the watchdog cannot tell that nothing is in flight");
   }
-  if (c.DRY_RUN === false && actuator.kind === "none") problems.push("ACTUATOR=none only makes sense with --dry-run: choose runpod, kubernetes or command");
+  if (c.WATCHDOG_DRY_RUN === false && actuator.kind === "none") problems.push("WATCHDOG_ACTUATOR=none only makes sense with --dry-run: choose runpod, kubernetes or command");
   let coldStart: ColdStartIdleLimit | undefined;
-  if (c.COLD_START_SECONDS !== undefined) {
-    if (c.IDLE_LIMIT !== undefined) problems.push(`${named("IDLE_LIMIT")} and ${named("COLD_START_SECONDS")} both set the idle limit: give one`);
-    if (c.HOURLY_PRICE === undefined) problems.push(`${named("COLD_START_SECONDS")} needs HOURLY_PRICE (dollars per hour) to price the cold start`);
-    else coldStart = idleLimitFromColdStart({ coldStartSeconds: c.COLD_START_SECONDS, hourlyPriceDollars: c.HOURLY_PRICE, checkIntervalSeconds: c.CHECK_INTERVAL });
+  if (c.WATCHDOG_COLD_START_S !== undefined) {
+    if (c.WATCHDOG_IDLE_LIMIT_CHECKS !== undefined) problems.push(`${named("WATCHDOG_IDLE_LIMIT_CHECKS")} and ${named("WATCHDOG_COLD_START_S")} both set the idle limit: give one`);
+    if (c.WATCHDOG_PRICE_USD_PER_HOUR === undefined) problems.push(`${named("WATCHDOG_COLD_START_S")} needs WATCHDOG_PRICE_USD_PER_HOUR (dollars per hour) to price the cold start`);
+    else coldStart = idleLimitFromColdStart({ coldStartSeconds: c.WATCHDOG_COLD_START_S, hourlyPriceDollars: c.WATCHDOG_PRICE_USD_PER_HOUR, checkIntervalSeconds: c.WATCHDOG_CHECK_INTERVAL_S });
   }
-  if (c.WAKE) {
-    if (!c.GATEWAY_METRICS_URL) problems.push(`${named("WAKE")} needs GATEWAY_METRICS_URL: the requests the gateway holds for the pool are the wake signal`);
-    if (actuator.kind === "command" && !c.START_COMMAND) problems.push(`${named("WAKE")} with ACTUATOR=command needs START_COMMAND`);
+  if (c.WATCHDOG_WAKE) {
+    if (!c.WATCHDOG_GATEWAY_METRICS_URLS) problems.push(`${named("WATCHDOG_WAKE")} needs WATCHDOG_GATEWAY_METRICS_URLS: the requests the gateway holds for the pool are the wake signal`);
+    if (actuator.kind === "command" && !c.WATCHDOG_START_COMMAND) problems.push(`${named("WATCHDOG_WAKE")} with WATCHDOG_ACTUATOR=command needs WATCHDOG_START_COMMAND`);
   } else {
-    if (c.START_COMMAND !== undefined) problems.push(`${named("START_COMMAND")} is used only with WAKE=true`);
-    if (c.WAKE_TIMEOUT !== undefined) problems.push(`${named("WAKE_TIMEOUT")} is used only with WAKE=true`);
+    if (c.WATCHDOG_START_COMMAND !== undefined) problems.push(`${named("WATCHDOG_START_COMMAND")} is used only with WATCHDOG_WAKE=true`);
+    if (c.WATCHDOG_WAKE_TIMEOUT_S !== undefined) problems.push(`${named("WATCHDOG_WAKE_TIMEOUT_S")} is used only with WATCHDOG_WAKE=true`);
   }
-  const nvidiaSmi = c.NVIDIA_SMI.split(/\s+/).filter((s) => s.length > 0);
+  const nvidiaSmi = c.WATCHDOG_NVIDIA_SMI.split(/\s+/).filter((s) => s.length > 0);
   if (problems.length > 0) throw new WatchdogConfigError(problems);
   // A started pool gets twice its measured cold start before the watchdog starts it again.
-  const wakeTimeoutSeconds = c.WAKE_TIMEOUT ?? (c.COLD_START_SECONDS !== undefined ? 2 * c.COLD_START_SECONDS : 600);
+  const wakeTimeoutSeconds = c.WATCHDOG_WAKE_TIMEOUT_S ?? (c.WATCHDOG_COLD_START_S !== undefined ? 2 * c.WATCHDOG_COLD_START_S : 600);
 
   return {
-    idleThresholdPercent: c.IDLE_THRESHOLD,
-    adaptiveThreshold: c.ADAPTIVE_THRESHOLD,
-    checkIntervalMs: c.CHECK_INTERVAL * 1000,
-    idleLimit: coldStart?.idleLimit ?? c.IDLE_LIMIT ?? 5,
+    idleThresholdPercent: c.WATCHDOG_IDLE_THRESHOLD_PERCENT,
+    adaptiveThreshold: c.WATCHDOG_ADAPTIVE_THRESHOLD,
+    checkIntervalMs: c.WATCHDOG_CHECK_INTERVAL_S * 1000,
+    idleLimit: coldStart?.idleLimit ?? c.WATCHDOG_IDLE_LIMIT_CHECKS ?? 5,
     coldStart,
-    minRuntimeMs: c.MIN_RUNTIME * 1000,
-    dryRun: c.DRY_RUN,
-    gatewayMetricsUrls: c.GATEWAY_METRICS_URL ?? [],
-    vllmMetricsUrls: c.VLLM_METRICS_URLS ?? [],
-    nvidiaSmi: c.GPU_SIGNAL === "none" ? undefined : nvidiaSmi,
-    nvidiaSmiFormat: c.GPU_SIGNAL === "nvidia-smi-xml" ? "xml" : "csv",
-    signalTimeoutMs: Math.min(c.SIGNAL_TIMEOUT, c.CHECK_INTERVAL) * 1000,
-    hourlyPriceDollars: c.HOURLY_PRICE,
+    minRuntimeMs: c.WATCHDOG_MIN_RUNTIME_S * 1000,
+    dryRun: c.WATCHDOG_DRY_RUN,
+    gatewayMetricsUrls: c.WATCHDOG_GATEWAY_METRICS_URLS ?? [],
+    vllmMetricsUrls: c.WATCHDOG_VLLM_METRICS_URLS ?? [],
+    nvidiaSmi: c.WATCHDOG_GPU_SIGNAL === "none" ? undefined : nvidiaSmi,
+    nvidiaSmiFormat: c.WATCHDOG_GPU_SIGNAL === "nvidia-smi-xml" ? "xml" : "csv",
+    signalTimeoutMs: Math.min(c.WATCHDOG_SIGNAL_TIMEOUT_S, c.WATCHDOG_CHECK_INTERVAL_S) * 1000,
+    hourlyPriceDollars: c.WATCHDOG_PRICE_USD_PER_HOUR,
     actuator,
-    wake: c.WAKE ? { timeoutMs: wakeTimeoutSeconds * 1_000 } : undefined,
-    webhookUrl: c.WEBHOOK_URL,
+    wake: c.WATCHDOG_WAKE ? { timeoutMs: wakeTimeoutSeconds * 1_000 } : undefined,
+    webhookUrl: c.WATCHDOG_WEBHOOK_URL,
     host: c.HOST,
     metricsPort: c.WATCHDOG_METRICS_PORT,
     logLevel: c.LOG_LEVEL,
+    formerNameWarnings: renamed.warnings,
   };
 }
 
 function actuatorConfig(c: ReturnType<typeof readConfig<typeof schema>>, problems: string[]): ActuatorConfig {
   const need = (variable: Variable, value: string | undefined) => {
-    if (!value) problems.push(`${variable} is required with ACTUATOR=${c.ACTUATOR}`);
+    if (!value) problems.push(`${variable} is required with WATCHDOG_ACTUATOR=${c.WATCHDOG_ACTUATOR}`);
     return value ?? "";
   };
-  switch (c.ACTUATOR) {
+  switch (c.WATCHDOG_ACTUATOR) {
     case "runpod":
-      return { kind: "runpod", podId: need("RUNPOD_POD_ID", c.RUNPOD_POD_ID), apiKey: need("RUNPOD_API_KEY", c.RUNPOD_API_KEY), apiUrl: c.RUNPOD_API_URL };
+      return { kind: "runpod", podId: need("WATCHDOG_RUNPOD_POD_ID", c.WATCHDOG_RUNPOD_POD_ID), apiKey: need("WATCHDOG_RUNPOD_API_KEY", c.WATCHDOG_RUNPOD_API_KEY), apiUrl: c.WATCHDOG_RUNPOD_API_URL };
     case "kubernetes":
-      return { kind: "kubernetes", namespace: c.K8S_NAMESPACE, deployment: need("K8S_DEPLOYMENT", c.K8S_DEPLOYMENT) };
+      return { kind: "kubernetes", namespace: c.WATCHDOG_K8S_NAMESPACE, deployment: need("WATCHDOG_K8S_DEPLOYMENT", c.WATCHDOG_K8S_DEPLOYMENT) };
     case "command":
-      return { kind: "command", command: need("STOP_COMMAND", c.STOP_COMMAND), ...(c.START_COMMAND ? { startCommand: c.START_COMMAND } : {}) };
+      return { kind: "command", command: need("WATCHDOG_STOP_COMMAND", c.WATCHDOG_STOP_COMMAND), ...(c.WATCHDOG_START_COMMAND ? { startCommand: c.WATCHDOG_START_COMMAND } : {}) };
     case "none":
       return { kind: "none" };
   }

@@ -55,7 +55,7 @@ describe("IdlePolicy", () => {
     assert.equal(step().decision, "idle");
   });
 
-  it("stops after IDLE_LIMIT consecutive idle checks, not one earlier", () => {
+  it("stops after WATCHDOG_IDLE_LIMIT_CHECKS consecutive idle checks, not one earlier", () => {
     const { run } = scripted({ idleLimit: 5 });
     assert.deepEqual(run([{}, ...idle(5)]), ["unknown", "idle", "idle", "idle", "idle", "stop"]);
   });

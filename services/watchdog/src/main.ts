@@ -36,6 +36,7 @@ try {
 
 const metricsEndpoint = await startMetricsEndpoint({ host: config.host, port: config.metricsPort });
 const logger = createLogger("watchdog", config.logLevel);
+for (const warning of config.formerNameWarnings) logger.warn(warning);
 const threshold = config.adaptiveThreshold ? adaptiveThreshold({ initialPercent: config.idleThresholdPercent }) : fixedThreshold(config.idleThresholdPercent);
 const watchdog = new Watchdog({
   gpu: config.nvidiaSmi ? createNvidiaSmiGpuSignal(config.nvidiaSmi, config.signalTimeoutMs, config.nvidiaSmiFormat) : undefined,
@@ -97,9 +98,9 @@ async function buildActuator(c: ActuatorConfig): Promise<Actuator> {
       return createCommandActuator({ command: c.command, startCommand: c.startCommand });
     case "none":
       return {
-        target: "nothing (ACTUATOR=none, dry run)",
-        stop: () => Promise.reject(new Error("ACTUATOR=none cannot stop anything")),
-        start: () => Promise.reject(new Error("ACTUATOR=none cannot start anything")),
+        target: "nothing (WATCHDOG_ACTUATOR=none, dry run)",
+        stop: () => Promise.reject(new Error("WATCHDOG_ACTUATOR=none cannot stop anything")),
+        start: () => Promise.reject(new Error("WATCHDOG_ACTUATOR=none cannot start anything")),
       };
   }
 }

@@ -51,7 +51,7 @@ export interface ReplicaSignal<T> {
 
 /** Everything one check read. */
 export interface CheckSignals {
-  /** Absent when the GPU signal is switched off (GPU_SIGNAL=none). */
+  /** Absent when the GPU signal is switched off (WATCHDOG_GPU_SIGNAL=none). */
   readonly gpu?: Reading<readonly GpuSample[]>;
   /** Absent when no gateway is watched; every watched gateway replica summed (unknown when one is). */
   readonly gateway?: Reading<RequestLoad>;

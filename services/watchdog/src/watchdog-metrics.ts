@@ -25,7 +25,7 @@ export function createWatchdogMetrics(meter: Meter): WatchdogMetrics {
   const wakesFailed = meter.createCounter("watchdog_wakes_failed", { description: "Start calls that failed (retried at the next check)" });
   const dryRunWakes = meter.createCounter("watchdog_dry_run_wakes", { description: "Wakes decided in dry-run mode (no call made)" });
   const savings = meter.createCounter("watchdog_estimated_savings_dollars", {
-    description: "Estimated dollars saved: time the server stayed stopped times HOURLY_PRICE",
+    description: "Estimated dollars saved: time the server stayed stopped times WATCHDOG_PRICE_USD_PER_HOUR",
   });
   // Zero from the start, so dashboards and alerts see the series before the first stop.
   for (const counter of [idleChecks, attempted, failed, dryRun, wakes, wakesFailed, dryRunWakes, savings]) counter.add(0);

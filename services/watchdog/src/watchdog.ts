@@ -41,7 +41,7 @@ export interface WatchdogParts {
   gateways: ReadonlyArray<ReplicaSignal<RequestLoad>>;
   vllm: ReadonlyArray<Signal<RequestLoad>>;
   policy: IdlePolicy;
-  /** Set when the watchdog also wakes the pool (WAKE). */
+  /** Set when the watchdog also wakes the pool (WATCHDOG_WAKE). */
   wake?: WakePolicy | undefined;
   actuator: Actuator;
   notifier?: Notifier | undefined;

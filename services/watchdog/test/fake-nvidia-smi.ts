@@ -3,7 +3,7 @@
 // in the asked order (an unknown field fails as nvidia-smi does), `--query-compute-apps=...` the
 // process listing, `-q -x` the XML. A test replays recorded samples (the real H200 outputs in
 // fixtures/nvidia-smi/): each query moves to the next sample and holds at the last one.
-// The watchdog reads processes only from `-q -x` (GPU_SIGNAL=nvidia-smi-xml), which replays the
+// The watchdog reads processes only from `-q -x` (WATCHDOG_GPU_SIGNAL=nvidia-smi-xml), which replays the
 // recorded XML (taken at idle: no process); it never runs `--query-compute-apps`, so no test needs
 // that listing here (the parser tests read the recorded one straight from the fixture).
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";

@@ -39,7 +39,7 @@ async function startWatchdog(stack: Stack, extraArgs: string[] = []): Promise<Ru
       ...stack.watchdogArgs,
       ...extraArgs,
     ],
-    env: { PATH: gpu.path, RUNPOD_API_KEY: "rk_e2e_secret" },
+    env: { PATH: gpu.path, WATCHDOG_RUNPOD_API_KEY: "rk_e2e_secret" },
     readyWhen: (line) => typeof line["metricsPort"] === "number" && String(line["msg"]).startsWith("watchdog watching"),
   });
   return {

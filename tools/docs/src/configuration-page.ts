@@ -18,7 +18,7 @@ default runs the embedded default: one process per service, no external server.
   \`GRPC_PORT\`, \`METRICS_PORT\`, drain, readiness, telemetry, TLS and \`LOG_LEVEL\`; each adds its own.
 - vllm-sim and the watchdog are also driven by flags: the flag beside a variable sets the same
   thing, and flags win (\`npm run sim -- --time-scale 0.01\`, \`npm run watchdog -- --help\`). Secrets
-  (\`RUNPOD_API_KEY\`, \`GATEWAY_API_KEY\`, \`VLLM_API_KEY\`, \`QDRANT_API_KEY\`, URLs with passwords)
+  (\`WATCHDOG_RUNPOD_API_KEY\`, \`GATEWAY_API_KEY\`, \`VLLM_API_KEY\`, \`QDRANT_API_KEY\`, URLs with passwords)
   are read only from the environment.
 - The scheduler's flags override their variable for one run; the CLI's flags override its
   \`REVIEWLENS_*\` variables.

@@ -24,7 +24,7 @@ describe("command actuator", async () => {
     await createCommandActuator({ command: "true", startCommand: `echo started-by-watchdog > '${marker}'` }).start(new AbortController().signal);
     assert.equal((await readFile(marker, "utf8")).trim(), "started-by-watchdog");
     await assert.rejects(createCommandActuator({ command: "true", startCommand: "exit 4" }).start(new AbortController().signal), /start command exited with 4/);
-    await assert.rejects(createCommandActuator({ command: "true" }).start(new AbortController().signal), /no start command configured \(START_COMMAND\)/);
+    await assert.rejects(createCommandActuator({ command: "true" }).start(new AbortController().signal), /no start command configured \(WATCHDOG_START_COMMAND\)/);
   });
 
   it("gives up on a command that hangs", async () => {

@@ -4,7 +4,7 @@ import { withTimeout, type Actuator } from "./actuator.js";
 
 export interface CommandActuatorOptions {
   command: string;
-  /** Without it the actuator cannot wake the server (config refuses WAKE then). */
+  /** Without it the actuator cannot wake the server (config refuses WATCHDOG_WAKE then). */
   startCommand?: string | undefined;
   timeoutMs?: number;
 }
@@ -15,7 +15,7 @@ export function createCommandActuator(options: CommandActuatorOptions): Actuator
     target: `command \`${options.command}\``,
     stop: (signal) => runShell(options.command, "stop", timeoutMs, signal),
     start: (signal) =>
-      options.startCommand ? runShell(options.startCommand, "start", timeoutMs, signal) : Promise.reject(new Error("no start command configured (START_COMMAND)")),
+      options.startCommand ? runShell(options.startCommand, "start", timeoutMs, signal) : Promise.reject(new Error("no start command configured (WATCHDOG_START_COMMAND)")),
   };
 }
 

@@ -24,7 +24,7 @@ export function loadKubeConfig(env: Record<string, string | undefined> = process
   }
   const file = env["KUBECONFIG"] || join(homedir(), ".kube", "config");
   if (!existsSync(file)) {
-    throw new Error(`ACTUATOR=kubernetes needs a cluster: run in a pod, or set KUBECONFIG (no file at ${file})`);
+    throw new Error(`WATCHDOG_ACTUATOR=kubernetes needs a cluster: run in a pod, or set KUBECONFIG (no file at ${file})`);
   }
   kc.loadFromDefault();
   return kc;

@@ -3,7 +3,7 @@ import { withTimeout, type Actuator } from "./actuator.js";
 
 export interface RunPodActuatorOptions {
   podId: string;
-  /** Only ever from the environment (RUNPOD_API_KEY); never logged, never part of an error. */
+  /** Only ever from the environment (WATCHDOG_RUNPOD_API_KEY); never logged, never part of an error. */
   apiKey: string;
   /** https://rest.runpod.io/v1 in production; a local server in tests. */
   baseUrl: string;

@@ -31,7 +31,7 @@ describe("nvidia-smi GPU signal (a fake nvidia-smi script on PATH)", async () =>
     assert.deepEqual(await utilisation(), [[0, 0]]);
   });
 
-  it("reads -q -x (GPU_SIGNAL=nvidia-smi-xml) from the real H200's XML", async () => {
+  it("reads -q -x (WATCHDOG_GPU_SIGNAL=nvidia-smi-xml) from the real H200's XML", async () => {
     await fake.setXml(nvidiaSmiFixtures.xml);
     const reading = await createNvidiaSmiGpuSignal([`${fake.dir}/nvidia-smi`], 5_000, "xml").read(signal());
     assert.ok(reading.known);

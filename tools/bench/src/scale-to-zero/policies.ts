@@ -15,9 +15,9 @@ export interface Policy {
 }
 
 export type IdleSettings =
-  /** IDLE_LIMIT checks of CHECK_INTERVAL. */
+  /** WATCHDOG_IDLE_LIMIT_CHECKS checks of WATCHDOG_CHECK_INTERVAL_S. */
   | { readonly kind: "limit"; readonly checkIntervalSeconds: number; readonly idleLimit: number; readonly minRuntimeSeconds: number }
-  /** The idle limit from the cold start (COLD_START_SECONDS, HOURLY_PRICE): break-even idle time. */
+  /** The idle limit from the cold start (WATCHDOG_COLD_START_S, WATCHDOG_PRICE_USD_PER_HOUR): break-even idle time. */
   | { readonly kind: "cold-start"; readonly checkIntervalSeconds: number; readonly coldStartSeconds: number; readonly minRuntimeSeconds: number };
 
 export const HOURLY_PRICE = 1.5;

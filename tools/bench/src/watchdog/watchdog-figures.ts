@@ -72,7 +72,7 @@ async function startWatchdog(stack: Stack, gpu: FakeNvidiaSmi, runpodUrl: string
   return startServiceProcess({
     entry: "services/watchdog/src/main.ts",
     args: ["--min-runtime=0", "--actuator=runpod", `--runpod-pod-id=${POD}`, `--runpod-api-url=${runpodUrl}/v1`, "--metrics-port=0", ...stack.watchdogArgs, ...args],
-    env: { PATH: gpu.path, RUNPOD_API_KEY: "bench-key", LOG_LEVEL: "info" },
+    env: { PATH: gpu.path, WATCHDOG_RUNPOD_API_KEY: "bench-key", LOG_LEVEL: "info" },
     readyWhen: (line) => typeof line["metricsPort"] === "number" && String(line["msg"]).startsWith("watchdog watching"),
   });
 }
@@ -141,9 +141,9 @@ async function main() {
 
     await gpu.setUtilization(1);
     results["latency"] = [
-      await latency(stack, gpu, "defaults: IDLE_LIMIT=5", ["--idle-limit=5"]),
+      await latency(stack, gpu, "defaults: WATCHDOG_IDLE_LIMIT_CHECKS=5", ["--idle-limit=5"]),
       // 180 s cold start at $1.50/h (the design notes' example), scaled like the interval.
-      await latency(stack, gpu, "cost-derived: COLD_START_SECONDS=180, HOURLY_PRICE=1.5", [
+      await latency(stack, gpu, "cost-derived: WATCHDOG_COLD_START_S=180, WATCHDOG_PRICE_USD_PER_HOUR=1.5", [
         `--cold-start-seconds=${((180 / REAL_INTERVAL_S) * SCALED_INTERVAL_S).toFixed(3)}`,
         "--hourly-price=1.5",
       ]),
