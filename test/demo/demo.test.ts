@@ -31,7 +31,7 @@ describe("make demo", () => {
   it("runs the main job on the embedded default, grounded, and exits 0", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "tools/demo/src/main.ts"], {
       cwd: repoRoot,
-      env: { ...process.env, DEMO_SEED: String(DEMO.seed), DEMO_RESTAURANTS: String(DEMO.restaurants), DEMO_MAX_REVIEWS: String(DEMO.maxReviews), VLLM_URLS: "" },
+      env: { ...process.env, DEMO_SEED: String(DEMO.seed), DEMO_RESTAURANTS: String(DEMO.restaurants), DEMO_MAX_REVIEWS: String(DEMO.maxReviews), GATEWAY_BACKEND_URLS: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -43,7 +43,7 @@ describe("make demo", () => {
     clearTimeout(killer);
     assert.equal(code, 0, `demo failed:\n${out}\n${err}`);
     assert.match(out, /^Answers come from the built-in vLLM simulator .*, not from a language model\./m, "it says plainly where the answers come from");
-    assert.match(out, /Set VLLM_URLS to a real vLLM endpoint/);
+    assert.match(out, /Set GATEWAY_BACKEND_URLS to a real vLLM endpoint/);
     for (const restaurant of ["r001", "r002", "r003"]) {
       for (const kind of ["sentiment", "summary", "strengths"]) assert.match(out, new RegExp(`${kind} of ${restaurant}: completed`));
     }

@@ -102,7 +102,7 @@ describe("wiring", () => {
     assert.equal(envOf(sentiment, "GATEWAY_ADDR"), "dns:///rl-inference-gateway.reviewlens.svc:50051");
     assert.equal(envOf(sentiment, "VECTOR_SEARCH_ADDR"), "dns:///rl-vector-search.reviewlens.svc:50052");
     const gateway = firstContainer(podOf(named(objects, "Deployment", "rl-inference-gateway")));
-    assert.equal(envOf(gateway, "VLLM_URLS"), "http://rl-vllm.reviewlens.svc:8000");
+    assert.equal(envOf(gateway, "GATEWAY_BACKEND_URLS"), "http://rl-vllm.reviewlens.svc:8000");
   });
   it("a PodDisruptionBudget selects the pods of each service", () => {
     for (const name of ["inference-gateway", "vector-search", "sentiment", "summarization", "vllm", "vllm-sim"]) {

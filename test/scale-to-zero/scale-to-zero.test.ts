@@ -54,7 +54,7 @@ before(async () => {
   await waitFor(async () => (await fetch(`${sim.url}/health`).then((r) => r.status, () => 0)) === 200 || undefined, "the simulator's first start");
   stack = await startAnalysisStack({ simUrl: sim.url, gatewayEnv: WAKEABLE });
   const dataB = join(dir, "gateway-b");
-  gatewayB = await startServiceProcess({ entry: "services/inference-gateway/src/main.ts", env: { VLLM_URLS: sim.url, GATEWAY_HTTP_PORT: "0", DATA_DIR: dataB, ...WAKEABLE } });
+  gatewayB = await startServiceProcess({ entry: "services/inference-gateway/src/main.ts", env: { GATEWAY_BACKEND_URLS: sim.url, GATEWAY_HTTP_PORT: "0", DATA_DIR: dataB, ...WAKEABLE } });
   await uploadReviewRecords(stack.vectorSearch.address, reviews);
   hook = await startRecordingServer(() => ({ status: 204 }));
   watchdog = await startServiceProcess({

@@ -89,7 +89,7 @@ describe("secrets never leak", () => {
     stack = await startAnalysisStack({
       simArgs: ["--time-scale", "0.01", "--output", "grounded"],
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100", DATABASE_URL: databaseUrl, GATEWAY_GRPC_API_KEY: SECRETS.grpcKey, EMBEDDER: "gateway", QDRANT_API_KEY: SECRETS.vllmKey, METRICS_FLUSH_INTERVAL_MS: "100" },
-      gatewayEnv: { GATEWAY_API_KEY: SECRETS.facadeKey, VLLM_API_KEY: SECRETS.vllmKey },
+      gatewayEnv: { GATEWAY_API_KEY: SECRETS.facadeKey, GATEWAY_BACKEND_API_KEY: SECRETS.vllmKey },
       analysisEnv: { REDIS_URL: `redis://:${SECRETS.redisPassword}@127.0.0.1:${redisPort}` },
       recordBackend: true,
     });

@@ -1,7 +1,7 @@
 // Runs a service: config, telemetry, logger, gRPC server, readiness loop and graceful shutdown.
 import type { Meter } from "@opentelemetry/api";
 import type { ApiKeyCheck } from "./api-key.js";
-import { readConfig, InvalidConfigError, type ConfigOf, type Schema } from "./config.js";
+import { readConfig, InvalidConfigError, withFormerNames, type ConfigOf, type FormerNames, type Schema } from "./config.js";
 import { GrpcServer, type ServiceRegistration } from "./grpc-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { commonSchema } from "./service-config.js";
@@ -29,6 +29,8 @@ export interface ServiceDefinitionOptions<S extends Schema> {
   name: string;
   defaults: { grpcPort: number; metricsPort: number };
   schema: S;
+  /** Variables renamed (new name -> old name): the old one is still read for one release, with a warning. */
+  formerNames?: FormerNames;
   build(ctx: ServiceContext<S>): Promise<ServiceParts>;
 }
 
@@ -42,8 +44,9 @@ export interface RunningService {
 /** Starts the service; exits the process with a clear message when the configuration is wrong. */
 export async function runService<S extends Schema>(options: ServiceDefinitionOptions<S>): Promise<RunningService> {
   let config: ServiceContext<S>["config"];
+  const renamed = withFormerNames(process.env, options.formerNames ?? {});
   try {
-    config = readConfig({ ...commonSchema(options.defaults), ...options.schema });
+    config = readConfig({ ...commonSchema(options.defaults), ...options.schema }, renamed.source);
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       process.stderr.write(`${options.name}: ${error.message}\n`);
@@ -58,6 +61,7 @@ export async function runService<S extends Schema>(options: ServiceDefinitionOpt
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
   });
   const logger = createLogger(options.name, config.LOG_LEVEL);
+  for (const warning of renamed.warnings) logger.warn(warning);
   const parts = await options.build({ config, logger, meter: telemetry.meter });
   const server = new GrpcServer({ logger, meter: telemetry.meter, services: parts.services, apiKey: parts.apiKey, maxReceiveMessageBytes: config.GRPC_MAX_MESSAGE_BYTES });
   const grpcPort = await server.listen(

@@ -7,10 +7,10 @@ export const gatewayPorts: ServicePorts = { grpcPort: 50051, metricsPort: 9461 }
 export const gatewaySchema = {
   ...metricsStoreSchema,
   ...genAiConventionsSchema,
-  VLLM_URLS: env
+  GATEWAY_BACKEND_URLS: env
     .urlList(["http://127.0.0.1:8000"])
     .describe("comma-separated OpenAI-compatible backends: vLLM, vllm-sim, or others (SGLang, llama.cpp's server, TGI, Ollama: the gateway does without the signals they lack)"),
-  VLLM_API_KEY: env.string("EMPTY").describe("bearer key sent to the backends"),
+  GATEWAY_BACKEND_API_KEY: env.string("EMPTY").describe("bearer key sent to the backends"),
   GATEWAY_HTTP_PORT: env.port(8080).describe("OpenAI-compatible facade and `/admin/backends`"),
   GATEWAY_API_KEY: env.optional(env.string()).describe("when set, the facade and admin endpoints require `Authorization: Bearer` with it or a tenant's key (compared in constant time)"),
   GATEWAY_GRPC_API_KEY: env
@@ -98,3 +98,6 @@ export const gatewaySchema = {
   GATEWAY_BUDGET_WINDOW_MS: env.integer(1_000, 86_400_000, 60_000).describe("the budgets' sliding window (`tokensPerMinute` scales to it)"),
   GATEWAY_BUDGET_LEASE_MS: env.integer(1_000, 86_400_000, 900_000).describe("an in-flight slot never settled (a replica that died) is freed after this"),
 };
+
+/** The gateway's variables renamed to carry its prefix: the former names are still read for one release, with a warning. */
+export const gatewayFormerNames = { GATEWAY_BACKEND_URLS: "VLLM_URLS", GATEWAY_BACKEND_API_KEY: "VLLM_API_KEY" } as const;

@@ -10,7 +10,7 @@ import { BackendPool } from "./backend-pool.js";
 import { ColdPool } from "./cold-pool/cold-pool.js";
 import { coldPoolMetrics } from "./cold-pool/cold-pool-metrics.js";
 import { ColdStartEstimate } from "./cold-pool/cold-start-estimate.js";
-import { gatewayPorts, gatewaySchema } from "./config.js";
+import { gatewayFormerNames, gatewayPorts, gatewaySchema } from "./config.js";
 import { Dispatcher, type Waiter } from "./dispatcher.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { GenAiTelemetry } from "./genai-telemetry.js";
@@ -59,6 +59,7 @@ await runService({
   name: "inference-gateway",
   defaults: gatewayPorts,
   schema: gatewaySchema,
+  formerNames: gatewayFormerNames,
   async build({ config, logger, meter }) {
     const tenants = tenantDirectory(config);
     const store = await openMetricsStore({ ...metricsStoreOptions(config, logger, meter), name: "inference-gateway" });
@@ -86,7 +87,7 @@ await runService({
       probeIntervalMs: config.GATEWAY_PROBE_INTERVAL_MS,
       unhealthyAfter: config.GATEWAY_UNHEALTHY_AFTER,
       checkTokenize: config.GATEWAY_TOKENIZE,
-      connect: (url) => ({ api: new OpenAiBackend(url, config.VLLM_API_KEY), probe: new VllmServerProbe(url, config.GATEWAY_PROBE_TIMEOUT_MS) }),
+      connect: (url) => ({ api: new OpenAiBackend(url, config.GATEWAY_BACKEND_API_KEY), probe: new VllmServerProbe(url, config.GATEWAY_PROBE_TIMEOUT_MS) }),
       onHealthChange: (b) => {
         coldPool.update();
         if (!b.healthy) router.forget(b.id);
@@ -165,7 +166,7 @@ await runService({
         record: (row) => store.recordVllmMetrics(row),
       },
     );
-    for (const url of config.VLLM_URLS) pool.add(url);
+    for (const url of config.GATEWAY_BACKEND_URLS) pool.add(url);
     pool.start();
 
     const facade = await startOpenAiFacade(
@@ -175,7 +176,7 @@ await runService({
       { host: config.HOST, port: config.GATEWAY_HTTP_PORT },
     );
     logger.info(
-      { httpPort: facade.port, backends: config.VLLM_URLS, metricsStore: store.location, wakeable: config.GATEWAY_WAKEABLE },
+      { httpPort: facade.port, backends: config.GATEWAY_BACKEND_URLS, metricsStore: store.location, wakeable: config.GATEWAY_WAKEABLE },
       `OpenAI-compatible facade on :${facade.port}`,
     );
     // The facade stops taking new requests as soon as draining starts; in-flight ones finish.

@@ -20,7 +20,7 @@ const COLD_START_MS = 60_000;
 async function coldGateway(simPort: number, env: Record<string, string> = {}): Promise<Gateway> {
   const dataDir = await mkdtemp(join(tmpdir(), "gateway-cold-pool-"));
   const gateway = await startGateway(
-    { VLLM_URLS: `http://127.0.0.1:${simPort}`, GATEWAY_WAKEABLE: "true", GATEWAY_WAKE_COLD_START_MS: String(COLD_START_MS), DATA_DIR: dataDir, ...env },
+    { GATEWAY_BACKEND_URLS: `http://127.0.0.1:${simPort}`, GATEWAY_WAKEABLE: "true", GATEWAY_WAKE_COLD_START_MS: String(COLD_START_MS), DATA_DIR: dataDir, ...env },
     { waitHealthy: false },
   );
   return { ...gateway, close: () => gateway.close().finally(() => rm(dataDir, { recursive: true, force: true })) };

@@ -96,7 +96,7 @@ export async function setBackends(gateway: Gateway, urls: string[]) {
 export async function startStack(simArgs: string[][], gatewayEnv: Record<string, string>): Promise<{ sims: Sim[]; gateway: Gateway }> {
   const started = await Promise.allSettled([
     // A placeholder backend nobody listens on (port 9, discard): replaced once the simulators are up.
-    startGateway({ VLLM_URLS: "http://127.0.0.1:9", ...gatewayEnv }, { waitHealthy: false }),
+    startGateway({ GATEWAY_BACKEND_URLS: "http://127.0.0.1:9", ...gatewayEnv }, { waitHealthy: false }),
     ...simArgs.map((args) => startSim(args)),
   ]);
   const stopAll = () => Promise.all(started.flatMap((s) => (s.status === "fulfilled" ? ["close" in s.value ? s.value.close() : s.value.process.stop()] : [])));

@@ -26,7 +26,7 @@ before(async () => {
   sql.on("error", () => {}); // connections die while PostgreSQL is stopped
   [sim, gateway] = await Promise.all([
     startSim(["--time-scale", "0.1"]),
-    startGateway({ VLLM_URLS: "http://127.0.0.1:9", DATABASE_URL: db.url, METRICS_RETRY_MAX_MS: "200", DRAIN_TIMEOUT_MS: "60000" }, { waitHealthy: false }),
+    startGateway({ GATEWAY_BACKEND_URLS: "http://127.0.0.1:9", DATABASE_URL: db.url, METRICS_RETRY_MAX_MS: "200", DRAIN_TIMEOUT_MS: "60000" }, { waitHealthy: false }),
   ]);
 });
 

@@ -21,7 +21,7 @@ export function testRedisUrl(): string {
 export async function startReplicas(simArgs: string[], envs: Array<Record<string, string>>): Promise<Replicas> {
   const db: TestDatabase = await createTestDatabase("gateway_tenants");
   const sim = await startSim(simArgs);
-  const started = await Promise.allSettled(envs.map((env) => startGateway({ VLLM_URLS: sim.url, DATABASE_URL: db.url, GATEWAY_REDIS_URL: testRedisUrl(), ...env })));
+  const started = await Promise.allSettled(envs.map((env) => startGateway({ GATEWAY_BACKEND_URLS: sim.url, DATABASE_URL: db.url, GATEWAY_REDIS_URL: testRedisUrl(), ...env })));
   const gateways = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const close = async () => {
     await Promise.all(gateways.map((g) => g.close()));

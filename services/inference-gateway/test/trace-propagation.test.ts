@@ -22,7 +22,7 @@ before(async () => {
   receiver = await startOtlpReceiver();
   sim = await startSim(["--time-scale", "0.05"]);
   proxy = await startRecordingProxy(sim.url);
-  gateway = await startGateway({ VLLM_URLS: proxy.url, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100", GATEWAY_TRUST_TENANT_HEADER: "true" });
+  gateway = await startGateway({ GATEWAY_BACKEND_URLS: proxy.url, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100", GATEWAY_TRUST_TENANT_HEADER: "true" });
 });
 
 after(async () => {

@@ -29,7 +29,7 @@ describe("vector-search with inference-gateway and vllm-sim", () => {
     const gateway = await startServiceProcess({
       entry: "services/inference-gateway/src/main.ts",
       env: {
-        VLLM_URLS: `http://127.0.0.1:${simPort}`,
+        GATEWAY_BACKEND_URLS: `http://127.0.0.1:${simPort}`,
         GATEWAY_HTTP_PORT: "0",
         DATA_DIR: join(dataDir, "gateway"),
         // The test script's PostgreSQL starts faster than an embedded PGlite on a busy machine.

@@ -35,7 +35,7 @@ export async function startStack(timeScale = 0.01): Promise<Stack> {
     const store: Record<string, string> = database ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir };
     gateway = await startServiceProcess({
       entry: "services/inference-gateway/src/main.ts",
-      env: { VLLM_URLS: simUrl, GATEWAY_HTTP_PORT: "0", GATEWAY_PROBE_INTERVAL_MS: "200", ...store },
+      env: { GATEWAY_BACKEND_URLS: simUrl, GATEWAY_HTTP_PORT: "0", GATEWAY_PROBE_INTERVAL_MS: "200", ...store },
       timeoutMs: START_TIMEOUT_MS,
     });
   } catch (error) {

@@ -23,22 +23,22 @@ try {
   process.stderr.write(`demo: ${error.message}\n`);
   process.exit(2);
 }
-const { DEMO_SEED: seed, DEMO_RESTAURANTS: restaurantCount, DEMO_MAX_REVIEWS: maxReviews, VLLM_URLS: realModel } = settings;
+const { DEMO_SEED: seed, DEMO_RESTAURANTS: restaurantCount, DEMO_MAX_REVIEWS: maxReviews, GATEWAY_BACKEND_URLS: realModel } = settings;
 
 const work = mkdtempSync(join(tmpdir(), "reviewlens-demo-"));
 const logFile = join(work, "stack.log");
 const ports = await freePorts(Object.keys(defaultPorts) as Array<keyof StackPorts>);
-const components = stackComponents(ports, { DATA_DIR: join(work, "data"), LOG_LEVEL: "info", ...(realModel ? { VLLM_URLS: realModel } : {}) }).filter(
+const components = stackComponents(ports, { DATA_DIR: join(work, "data"), LOG_LEVEL: "info", ...(realModel ? { GATEWAY_BACKEND_URLS: realModel } : {}) }).filter(
   (c) => !(realModel && c.name === "vllm-sim"),
 );
 
 say("Reviewlens demo");
 say(
   realModel
-    ? `Answers come from the model at ${realModel} (VLLM_URLS is set).`
+    ? `Answers come from the model at ${realModel} (GATEWAY_BACKEND_URLS is set).`
     : "Answers come from the built-in vLLM simulator (qwen2.5-7b-h100 profile), not from a language model. In its grounded\n" +
         "mode they are schema-valid JSON made of phrases of the reviews in each prompt, with labels from a small word list:\n" +
-        "readable, but no model's judgement. Set VLLM_URLS to a real vLLM endpoint for a model's answers. Timings are the simulator's.",
+        "readable, but no model's judgement. Set GATEWAY_BACKEND_URLS to a real vLLM endpoint for a model's answers. Timings are the simulator's.",
 );
 say(`Embedded default: LanceDB vector store, PGlite metrics store, in-process locks, data in ${work}`);
 say();

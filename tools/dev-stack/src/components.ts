@@ -52,7 +52,7 @@ export function stackComponents(ports: StackPorts = defaultPorts, env: Record<st
   };
   const withEnv = (c: Component): Component => ({ ...c, env: { ...env, ...c.env } });
   return [
-    // The vLLM simulator in real time (time scale 1), where the gateway's VLLM_URLS points by default.
+    // The vLLM simulator in real time (time scale 1), where the gateway's GATEWAY_BACKEND_URLS points by default.
     // Grounded answers (phrases of the prompt's reviews) so a person can read them; load tests start
     // the simulator themselves, in random mode.
     {
@@ -63,7 +63,7 @@ export function stackComponents(ports: StackPorts = defaultPorts, env: Record<st
     },
     grpcService("inference-gateway", "inference-gateway", ports.gatewayGrpc, ports.gatewayMetrics, {
       GATEWAY_HTTP_PORT: String(ports.gatewayHttp),
-      VLLM_URLS: env["VLLM_URLS"] ?? `http://127.0.0.1:${ports.sim}`,
+      GATEWAY_BACKEND_URLS: env["GATEWAY_BACKEND_URLS"] ?? `http://127.0.0.1:${ports.sim}`,
     }),
     grpcService("vector-search", "vector-search", ports.vectorSearchGrpc, ports.vectorSearchMetrics, peers),
     grpcService("sentiment", "sentiment", ports.sentimentGrpc, ports.sentimentMetrics, peers),

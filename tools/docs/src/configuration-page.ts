@@ -1,4 +1,6 @@
 // docs/configuration.md as a whole: a short introduction and the one table, all generated.
+import { gatewayFormerNames } from "@reviewlens/inference-gateway/config";
+import { watchdogFormerNames } from "@reviewlens/watchdog/config";
 import { configComponents, COMPONENT_GROUPS } from "./config-components.js";
 import { configRows, renderConfigTable, type ConfigComponent } from "./config-table.js";
 
@@ -18,16 +20,25 @@ default runs the embedded default: one process per service, no external server.
   \`GRPC_PORT\`, \`METRICS_PORT\`, drain, readiness, telemetry, TLS and \`LOG_LEVEL\`; each adds its own.
 - vllm-sim and the watchdog are also driven by flags: the flag beside a variable sets the same
   thing, and flags win (\`npm run sim -- --time-scale 0.01\`, \`npm run watchdog -- --help\`). Secrets
-  (\`WATCHDOG_RUNPOD_API_KEY\`, \`GATEWAY_API_KEY\`, \`VLLM_API_KEY\`, \`QDRANT_API_KEY\`, URLs with passwords)
+  (\`WATCHDOG_RUNPOD_API_KEY\`, \`GATEWAY_API_KEY\`, \`GATEWAY_BACKEND_API_KEY\`, \`QDRANT_API_KEY\`, URLs with passwords)
   are read only from the environment.
 - The scheduler's flags override their variable for one run; the CLI's flags override its
   \`REVIEWLENS_*\` variables.
 - In Kubernetes the charts set these through \`<chart>.env\` and \`<chart>.secretEnv\` (see
   [Kubernetes](kubernetes.md)).
 
+Renamed to carry their component's prefix and unit; the former name is still read for one release
+(the new name wins when both are set) and the program logs a warning naming the new one:
+${formerNamesList()}
+
 The benchmarks' own knobs (\`BENCH_*\`, \`ARGS\`) are in [benchmarks](benchmarks.md); the test
 scripts' (\`TEST_*\`, set by \`scripts/test-servers.sh\`) are not settings of the product.
 
 ${renderConfigTable(configRows(components), COMPONENT_GROUPS)}
 `;
+}
+
+function formerNamesList(): string {
+  const renamed = Object.entries({ ...gatewayFormerNames, ...watchdogFormerNames });
+  return renamed.map(([name, former]) => `\`${former}\` -> \`${name}\``).join(", ") + ".";
 }

@@ -31,7 +31,7 @@ export async function startGateway(backendUrls: readonly string[], env: Record<s
   const dataDir = mkdtempSync(join(tmpdir(), "reviewlens-bench-gateway-"));
   const proc = await startServiceProcess({
     entry: "services/inference-gateway/src/main.ts",
-    env: { VLLM_URLS: backendUrls.join(","), GATEWAY_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
+    env: { GATEWAY_BACKEND_URLS: backendUrls.join(","), GATEWAY_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
     readyWhen: (line) => typeof line["grpcPort"] === "number",
     timeoutMs: 180_000,
   });

@@ -63,7 +63,7 @@ export class ReplicaPool {
     await Promise.all(Array.from({ length: count }, () => this.start(0)));
   }
 
-  /** Takes over running replicas the gateway already has in its pool (its VLLM_URLS). */
+  /** Takes over running replicas the gateway already has in its pool (its GATEWAY_BACKEND_URLS). */
   adopt(handles: readonly ReplicaHandle[]): void {
     for (const handle of handles) {
       const r: Replica = { id: this.nextId++, state: "ready", url: handle.url, startedAt: this.options.now(), readyAt: this.options.now(), adopted: true };
