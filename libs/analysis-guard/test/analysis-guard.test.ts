@@ -207,12 +207,12 @@ test("Redis restarted without its data while an analysis runs: the holder puts i
         await duplicate.run(request, async () => ({ result: "duplicate" }));
         return { status: -1, message: "it ran" };
       } catch (err) {
-        const e = err as Error & { status?: number };
+        const e = err as Error;
         // Until its client has reconnected the store is merely unreachable.
-        return /is unreachable/.test(e.message) ? undefined : { status: e.status, message: e.message };
+        return /is unreachable/.test(e.message) ? undefined : { status: statusOf(e)?.status, message: e.message };
       }
     }, "the duplicate's replica to reconnect", 10_000, 50);
-    assert.equal(refused.status, 14 /* UNAVAILABLE */, refused.message);
+    assert.equal(refused.status, Status.UNAVAILABLE, refused.message);
     assert.match(refused.message, /lock store Redis at redis:\/\/127\.0\.0\.1:\d+ lost its locks \d+\.\d s ago \(restarted without its data, or flushed\): new locks are refused for \d+\.\d s more/);
     // The holder's lock is back in Redis: a replica that connects only now, and so never saw the loss, is refused.
     const late = (fresh = replica());
@@ -221,7 +221,7 @@ test("Redis restarted without its data while an analysis runs: the holder puts i
         await late.run(request, async () => ({ result: "fresh" }));
         return "ran beside the holder";
       } catch (err) {
-        return (err as { status?: number }).status === 6 ? "ALREADY_EXISTS" : undefined;
+        return statusOf(err)?.status === Status.ALREADY_EXISTS ? "ALREADY_EXISTS" : undefined;
       }
     }, "the holder's lock to be put back", 10_000, 50);
     assert.equal(lateOutcome, "ALREADY_EXISTS");
