@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "@reviewlens/runtime";
+import { redactUrl } from "@reviewlens/runtime/redact-url";
 import { acquiredAtOf, LockUnavailableError, type AcquireResult, type LockBackend, type LockLease } from "./lock-backend.js";
 
 // KEYS[1] lock, KEYS[2] its fencing counter (the lock key + ":fencing", never expires); ARGV[1] token, ARGV[2] ttl ms. Redis' clock stamps the
@@ -80,11 +81,6 @@ export interface RedisLockOptions {
   readonly commandTimeoutMs?: number;
 }
 
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = "***";
-  return u.toString().replace(/\/$/, "");
-}
 
 export function createRedisLock(options: RedisLockOptions): LockBackend & { ready(): Promise<void> } {
   const description = `Redis at ${redactUrl(options.url)}`;

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { Meter } from "@opentelemetry/api";
 import type { Logger } from "@reviewlens/runtime";
+import { redactUrl } from "@reviewlens/runtime/redact-url";
 import pg from "pg";
 import { BatchedWriter, type BatchedWriterOptions, type BatchedWriterStats } from "./batched-writer.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
@@ -73,11 +74,6 @@ async function abortable<T>(start: () => Promise<T>, signal: AbortSignal | undef
   });
 }
 
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = "***";
-  return u.toString();
-}
 
 async function migrateWithRetry(pool: pg.Pool, timeoutMs: number, logger: Logger): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
@@ -100,7 +96,7 @@ export async function openMetricsStore(options: MetricsStoreOptions): Promise<Me
   let url = options.databaseUrl;
   let location: string;
   if (url) {
-    location = redact(url);
+    location = redactUrl(url);
   } else {
     const name = options.name ?? String(logger.bindings()["service"] ?? "metrics");
     location = join(options.dataDir ?? ".data", "metrics", name);

@@ -6,6 +6,7 @@
 // failover decides at once instead of requests hanging until a reconnect.
 import { Redis } from "ioredis";
 import type { Logger } from "@reviewlens/runtime";
+import { redactUrl } from "@reviewlens/runtime/redact-url";
 import { BudgetStoreUnreachable, type BudgetStore, type BudgetUsage } from "../tenancy/budget-store.js";
 import type { BudgetLimits, BudgetWindowOptions, RefusalReason, Reservation } from "../tenancy/token-budget.js";
 
@@ -106,11 +107,6 @@ export interface RedisBudgetOptions extends BudgetWindowOptions {
   readonly keyPrefix?: string;
 }
 
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = "***";
-  return u.toString().replace(/\/$/, "");
-}
 
 export class RedisBudgetStore implements BudgetStore {
   readonly description: string;
