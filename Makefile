@@ -101,7 +101,7 @@ bench-watchdog: proto
 	node --import tsx tools/bench/src/watchdog/watchdog-figures.ts
 
 # vector-search: ingestion rate and TOP-K latency at 10k and 100k reviews on LanceDB (+ Qdrant when
-# QDRANT_URL is set); ARGS passes flags, e.g. ARGS="--sizes 10000 --queries 100".
+# VECTOR_SEARCH_QDRANT_URL is set); ARGS passes flags, e.g. ARGS="--sizes 10000 --queries 100".
 .PHONY: bench-vector
 bench-vector: proto
 	node --import tsx tools/bench/src/vector-search/vector-benchmark.ts $(ARGS)

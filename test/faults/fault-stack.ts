@@ -91,7 +91,7 @@ export class FaultStack {
   env(name: ServiceName): Record<string, string> {
     const peers: Record<ServiceName, Record<string, string>> = {
       gateway: { GATEWAY_BACKEND_URLS: this.sims.map((s) => s.url).join(","), GATEWAY_HTTP_PORT: "0" },
-      "vector-search": { GATEWAY_ADDR: this.address("gateway"), QUERY_EXPANSION: "false" },
+      "vector-search": { GATEWAY_ADDR: this.address("gateway"), VECTOR_SEARCH_QUERY_EXPANSION: "false" },
       sentiment: { GATEWAY_ADDR: this.address("gateway"), VECTOR_SEARCH_ADDR: this.address("vector-search") },
       summarization: { GATEWAY_ADDR: this.address("gateway"), VECTOR_SEARCH_ADDR: this.address("vector-search") },
     };

@@ -67,7 +67,7 @@ export async function startFuzzStack(seed: number): Promise<FuzzStack> {
   try {
     stack = await startAnalysisStack({
       simArgs: ["--time-scale", "0.01", "--seed", String(seed)],
-      env: { DATABASE_URL: db.url, METRICS_FLUSH_INTERVAL_MS: "100", GRPC_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), EMBEDDER: "gateway" },
+      env: { DATABASE_URL: db.url, METRICS_FLUSH_INTERVAL_MS: "100", GRPC_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), VECTOR_SEARCH_EMBEDDER: "gateway" },
       gatewayEnv: { GATEWAY_API_KEY: FACADE_KEY, GATEWAY_PROBE_INTERVAL_MS: "200" },
       analysisEnv: { REDIS_URL: redisUrl, LOCK_KEY_PREFIX: `fuzz-${seed}-${Date.now()}` },
       recordBackend: true,

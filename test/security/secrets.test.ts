@@ -88,7 +88,7 @@ describe("secrets never leak", () => {
     receiver = await startOtlpReceiver();
     stack = await startAnalysisStack({
       simArgs: ["--time-scale", "0.01", "--output", "grounded"],
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100", DATABASE_URL: databaseUrl, GATEWAY_GRPC_API_KEY: SECRETS.grpcKey, EMBEDDER: "gateway", QDRANT_API_KEY: SECRETS.vllmKey, METRICS_FLUSH_INTERVAL_MS: "100" },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100", DATABASE_URL: databaseUrl, GATEWAY_GRPC_API_KEY: SECRETS.grpcKey, VECTOR_SEARCH_EMBEDDER: "gateway", VECTOR_SEARCH_QDRANT_API_KEY: SECRETS.vllmKey, METRICS_FLUSH_INTERVAL_MS: "100" },
       gatewayEnv: { GATEWAY_API_KEY: SECRETS.facadeKey, GATEWAY_BACKEND_API_KEY: SECRETS.vllmKey },
       analysisEnv: { REDIS_URL: `redis://:${SECRETS.redisPassword}@127.0.0.1:${redisPort}` },
       recordBackend: true,

@@ -33,7 +33,7 @@ describe("gateway embedder", () => {
     await assert.rejects(createGatewayEmbedder(fakeGateway(768), 384).embed(["맛있어요"]), (error: unknown) => {
       assert.ok(error instanceof MisconfiguredError);
       assert.equal(statusOf(error)?.status, Status.FAILED_PRECONDITION);
-      assert.match(error.message, /768-dimensional.*EMBEDDING_DIMENSION is 384/);
+      assert.match(error.message, /768-dimensional.*VECTOR_SEARCH_EMBEDDING_DIMENSION is 384/);
       return true;
     });
   });

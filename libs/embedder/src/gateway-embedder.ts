@@ -13,7 +13,7 @@ const TEXTS_PER_CALL = 64;
 
 /**
  * In calls of at most 64 texts, vectors in input order. With `dimension` (the index's
- * EMBEDDING_DIMENSION) a vector of another length fails as misconfigured (FAILED_PRECONDITION); without it, for
+ * VECTOR_SEARCH_EMBEDDING_DIMENSION) a vector of another length fails as misconfigured (FAILED_PRECONDITION); without it, for
  * callers that only compare vectors with each other, any length is taken.
  */
 export function createGatewayEmbedder(client: GatewayEmbedClient, dimension: number): Embedder;
@@ -29,7 +29,7 @@ export function createGatewayEmbedder(client: GatewayEmbedClient, dimension?: nu
       for (const embedding of response.embeddings) {
         if (dimension !== undefined && embedding.values.length !== dimension) {
           throw new MisconfiguredError(
-            `the gateway's embedding model returns ${embedding.values.length}-dimensional vectors but EMBEDDING_DIMENSION is ${dimension}`,
+            `the gateway's embedding model returns ${embedding.values.length}-dimensional vectors but VECTOR_SEARCH_EMBEDDING_DIMENSION is ${dimension}`,
           );
         }
         out.push(embedding.values);

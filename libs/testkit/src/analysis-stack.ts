@@ -68,7 +68,7 @@ export async function startAnalysisStack(options: AnalysisStackOptions = {}): Pr
     if (options.recordBackend) for (const s of sims) backends.push(await startRecordingProxy(s.url));
     const backendUrls = options.simUrl ? [options.simUrl] : options.recordBackend ? backends.map((b) => b.url) : sims.map((s) => s.url);
     const gateway = await start("services/inference-gateway/src/main.ts", { GATEWAY_BACKEND_URLS: backendUrls.join(","), GATEWAY_HTTP_PORT: "0", ...options.gatewayEnv });
-    const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, QUERY_EXPANSION: "false" });
+    const vectorSearch = await start("services/vector-search/src/main.ts", { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_QUERY_EXPANSION: "false" });
     const peers = { GATEWAY_ADDR: gateway.address, VECTOR_SEARCH_ADDR: vectorSearch.address, ...options.analysisEnv };
     const [sentiment, summarization] = await Promise.all([start("services/sentiment/src/main.ts", peers), start("services/summarization/src/main.ts", peers)]);
     return {

@@ -7,7 +7,7 @@ import { allReady, createServiceClient, grpcDependency, runService, type Depende
 import { createGatewayQueryExpander } from "./adapters/gateway-query-expander.js";
 import { openLanceDbVectorStore } from "./adapters/lancedb-vector-store.js";
 import { openQdrantVectorStore } from "./adapters/qdrant-vector-store.js";
-import { vectorSearchPorts, vectorSearchSchema } from "./config.js";
+import { vectorSearchFormerNames, vectorSearchPorts, vectorSearchSchema } from "./config.js";
 import { DEFAULT_REVIEW_LIMITS } from "./domain/review.js";
 import { DEFAULT_WEIGHT_POLICY } from "./domain/representative-vector.js";
 import { ReviewIndex } from "./review-index.js";
@@ -18,34 +18,35 @@ await runService({
   name: "vector-search",
   defaults: vectorSearchPorts,
   schema: vectorSearchSchema,
+  formerNames: vectorSearchFormerNames,
   async build({ config, logger, meter }) {
-    const needsGateway = config.EMBEDDER === "gateway" || config.QUERY_EXPANSION;
+    const needsGateway = config.VECTOR_SEARCH_EMBEDDER === "gateway" || config.VECTOR_SEARCH_QUERY_EXPANSION;
     const gateway = needsGateway ? createServiceClient(inference.InferenceGatewayServiceDefinition, config.GATEWAY_ADDR, { defaultDeadlineMs: 60_000, apiKey: config.GATEWAY_GRPC_API_KEY }) : undefined;
     const embedder: Embedder =
-      config.EMBEDDER === "gateway" && gateway ? createGatewayEmbedder(gateway.client, config.EMBEDDING_DIMENSION) : createHashingEmbedder({ dimension: config.EMBEDDING_DIMENSION });
+      config.VECTOR_SEARCH_EMBEDDER === "gateway" && gateway ? createGatewayEmbedder(gateway.client, config.VECTOR_SEARCH_EMBEDDING_DIMENSION) : createHashingEmbedder({ dimension: config.VECTOR_SEARCH_EMBEDDING_DIMENSION });
 
-    const store: VectorStore = config.QDRANT_URL
-      ? openQdrantVectorStore({ url: config.QDRANT_URL, apiKey: config.QDRANT_API_KEY })
+    const store: VectorStore = config.VECTOR_SEARCH_QDRANT_URL
+      ? openQdrantVectorStore({ url: config.VECTOR_SEARCH_QDRANT_URL, apiKey: config.VECTOR_SEARCH_QDRANT_API_KEY })
       : await openLanceDbVectorStore(resolve(config.DATA_DIR, "vector-search"));
     let index: ReviewIndex;
     try {
-      index = await ReviewIndex.open(store, embedder, { ...DEFAULT_WEIGHT_POLICY, recencyHalfLifeDays: config.RECENCY_HALF_LIFE_DAYS, fullLengthChars: config.FULL_LENGTH_CHARS });
+      index = await ReviewIndex.open(store, embedder, { ...DEFAULT_WEIGHT_POLICY, recencyHalfLifeDays: config.VECTOR_SEARCH_RECENCY_HALF_LIFE_DAYS, fullLengthChars: config.VECTOR_SEARCH_FULL_LENGTH_CHARS });
     } catch (error) {
       if (!(error instanceof DimensionMismatchError)) throw error;
-      logger.fatal({ collection: error.collection, expected: error.expected, actual: error.actual }, `EMBEDDING_DIMENSION does not match the store: ${error.message}`);
+      logger.fatal({ collection: error.collection, expected: error.expected, actual: error.actual }, `VECTOR_SEARCH_EMBEDDING_DIMENSION does not match the store: ${error.message}`);
       process.exit(2);
     }
     logger.info(
-      { store: store.kind, embedder: config.EMBEDDER, dimension: embedder.dimension, dataDir: config.QDRANT_URL ? undefined : resolve(config.DATA_DIR) },
-      `vector store ${store.kind}, ${config.EMBEDDER} embedder (${embedder.dimension} dimensions)`,
+      { store: store.kind, embedder: config.VECTOR_SEARCH_EMBEDDER, dimension: embedder.dimension, dataDir: config.VECTOR_SEARCH_QDRANT_URL ? undefined : resolve(config.DATA_DIR) },
+      `vector store ${store.kind}, ${config.VECTOR_SEARCH_EMBEDDER} embedder (${embedder.dimension} dimensions)`,
     );
 
-    const probes: DependencyProbe[] = config.EMBEDDER === "gateway" ? [grpcDependency("inference-gateway", config.GATEWAY_ADDR)] : [];
+    const probes: DependencyProbe[] = config.VECTOR_SEARCH_EMBEDDER === "gateway" ? [grpcDependency("inference-gateway", config.GATEWAY_ADDR)] : [];
     const implementation = createVectorSearchHandlers({
       index,
-      expandQuery: config.QUERY_EXPANSION && gateway ? createGatewayQueryExpander(gateway.client) : undefined,
-      limits: { ...DEFAULT_REVIEW_LIMITS, maxTextChars: config.MAX_REVIEW_CHARS },
-      uploadBatchSize: config.UPLOAD_BATCH_SIZE,
+      expandQuery: config.VECTOR_SEARCH_QUERY_EXPANSION && gateway ? createGatewayQueryExpander(gateway.client) : undefined,
+      limits: { ...DEFAULT_REVIEW_LIMITS, maxTextChars: config.VECTOR_SEARCH_MAX_REVIEW_CHARS },
+      uploadBatchSize: config.VECTOR_SEARCH_UPLOAD_BATCH_REVIEWS,
       meter,
     });
     return {

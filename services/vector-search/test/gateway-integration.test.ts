@@ -40,7 +40,7 @@ describe("vector-search with inference-gateway and vllm-sim", () => {
     processes.push(gateway);
     const service = await startServiceProcess({
       entry: "services/vector-search/src/main.ts",
-      env: { DATA_DIR: dataDir, EMBEDDER: "gateway", GATEWAY_ADDR: gateway.address },
+      env: { DATA_DIR: dataDir, VECTOR_SEARCH_EMBEDDER: "gateway", GATEWAY_ADDR: gateway.address },
       timeoutMs: 120_000,
     });
     processes.push(service);

@@ -50,7 +50,7 @@ describe("vector-search service", () => {
 
   before(async () => {
     // The gateway address points at a closed port: query expansion must fail soft.
-    service = await startServiceProcess({ entry: ENTRY, env: { DATA_DIR: dataDir, GATEWAY_ADDR: "127.0.0.1:1", UPLOAD_BATCH_SIZE: "7" }, timeoutMs: 120_000 });
+    service = await startServiceProcess({ entry: ENTRY, env: { DATA_DIR: dataDir, GATEWAY_ADDR: "127.0.0.1:1", VECTOR_SEARCH_UPLOAD_BATCH_REVIEWS: "7" }, timeoutMs: 120_000 });
     const c = createServiceClient(vectorsearch.VectorSearchServiceDefinition, service.address, { defaultDeadlineMs: 30_000 });
     client = c.client;
     close = () => c.channel.close();
@@ -232,10 +232,10 @@ describe("vector-search service", () => {
   it("keeps its data across a restart and refuses to start with another embedding dimension", async () => {
     const counted = await stats();
     await service.stop();
-    const refused = await runToExit(ENTRY, { DATA_DIR: dataDir, EMBEDDING_DIMENSION: "128", GRPC_PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1" });
+    const refused = await runToExit(ENTRY, { DATA_DIR: dataDir, VECTOR_SEARCH_EMBEDDING_DIMENSION: "128", GRPC_PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1" });
     assert.equal(refused.code, 2);
     assert.match(refused.stdout + refused.stderr, /384-dimensional vectors but the embedder produces 128/);
-    service = await startServiceProcess({ entry: ENTRY, env: { DATA_DIR: dataDir, QUERY_EXPANSION: "false" }, timeoutMs: 120_000 });
+    service = await startServiceProcess({ entry: ENTRY, env: { DATA_DIR: dataDir, VECTOR_SEARCH_QUERY_EXPANSION: "false" }, timeoutMs: 120_000 });
     close();
     const c = createServiceClient(vectorsearch.VectorSearchServiceDefinition, service.address, { defaultDeadlineMs: 30_000 });
     client = c.client;

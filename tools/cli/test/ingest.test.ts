@@ -32,7 +32,7 @@ async function cli(...args: string[]) {
 describe("reviewlens ingest against vector-search", () => {
   let vectorSearch: ServiceProcess;
   before(async () => {
-    vectorSearch = await startServiceProcess({ entry: "services/vector-search/src/main.ts", env: { DATA_DIR: join(dir, "data"), QUERY_EXPANSION: "false" } });
+    vectorSearch = await startServiceProcess({ entry: "services/vector-search/src/main.ts", env: { DATA_DIR: join(dir, "data"), VECTOR_SEARCH_QUERY_EXPANSION: "false" } });
   });
   after(async () => {
     await vectorSearch?.stop();

@@ -1,5 +1,6 @@
 // docs/configuration.md as a whole: a short introduction and the one table, all generated.
 import { gatewayFormerNames } from "@reviewlens/inference-gateway/config";
+import { vectorSearchFormerNames } from "@reviewlens/vector-search/config";
 import { watchdogFormerNames } from "@reviewlens/watchdog/config";
 import { configComponents, COMPONENT_GROUPS } from "./config-components.js";
 import { configRows, renderConfigTable, type ConfigComponent } from "./config-table.js";
@@ -20,7 +21,7 @@ default runs the embedded default: one process per service, no external server.
   \`GRPC_PORT\`, \`METRICS_PORT\`, drain, readiness, telemetry, TLS and \`LOG_LEVEL\`; each adds its own.
 - vllm-sim and the watchdog are also driven by flags: the flag beside a variable sets the same
   thing, and flags win (\`npm run sim -- --time-scale 0.01\`, \`npm run watchdog -- --help\`). Secrets
-  (\`WATCHDOG_RUNPOD_API_KEY\`, \`GATEWAY_API_KEY\`, \`GATEWAY_BACKEND_API_KEY\`, \`QDRANT_API_KEY\`, URLs with passwords)
+  (\`WATCHDOG_RUNPOD_API_KEY\`, \`GATEWAY_API_KEY\`, \`GATEWAY_BACKEND_API_KEY\`, \`VECTOR_SEARCH_QDRANT_API_KEY\`, URLs with passwords)
   are read only from the environment.
 - The scheduler's flags override their variable for one run; the CLI's flags override its
   \`REVIEWLENS_*\` variables.
@@ -39,6 +40,6 @@ ${renderConfigTable(configRows(components), COMPONENT_GROUPS)}
 }
 
 function formerNamesList(): string {
-  const renamed = Object.entries({ ...gatewayFormerNames, ...watchdogFormerNames });
+  const renamed = Object.entries({ ...gatewayFormerNames, ...vectorSearchFormerNames, ...watchdogFormerNames });
   return renamed.map(([name, former]) => `\`${former}\` -> \`${name}\``).join(", ") + ".";
 }

@@ -1,5 +1,5 @@
-// Runs the VectorStore contract against a real Qdrant when QDRANT_URL names one (e.g.
-// QDRANT_URL=http://127.0.0.1:6333); collections get a unique prefix and are left for inspection.
+// Runs the VectorStore contract against a real Qdrant when VECTOR_SEARCH_QDRANT_URL names one (e.g.
+// VECTOR_SEARCH_QDRANT_URL=http://127.0.0.1:6333); collections get a unique prefix and are left for inspection.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
@@ -15,8 +15,8 @@ describe("Qdrant point IDs", () => {
   });
 });
 
-const url = process.env["QDRANT_URL"];
+const url = process.env["VECTOR_SEARCH_QDRANT_URL"];
 if (url) {
   const collectionPrefix = `test_${randomUUID().slice(0, 8)}_`;
-  describeVectorStoreContract("Qdrant", async () => openQdrantVectorStore({ url, apiKey: process.env["QDRANT_API_KEY"], collectionPrefix }));
+  describeVectorStoreContract("Qdrant", async () => openQdrantVectorStore({ url, apiKey: process.env["VECTOR_SEARCH_QDRANT_API_KEY"], collectionPrefix }));
 }

@@ -1,5 +1,5 @@
 // make bench-vector: ingestion rate with the default (hashing) embedder and TOP-K query latency at
-// growing collection sizes, on LanceDB always and on Qdrant when QDRANT_URL is set, in one run so the
+// growing collection sizes, on LanceDB always and on Qdrant when VECTOR_SEARCH_QDRANT_URL is set, in one run so the
 // figures compare side by side on this (shared, noisy) machine. Writes JSON and a Markdown report.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -104,8 +104,8 @@ try {
 } finally {
   rmSync(lanceDir, { recursive: true, force: true });
 }
-const qdrantUrl = process.env["QDRANT_URL"];
-if (qdrantUrl) runs.push(...(await benchStore("qdrant", openQdrantVectorStore({ url: qdrantUrl, apiKey: process.env["QDRANT_API_KEY"], collectionPrefix: `bench_${Date.now()}_` }))));
+const qdrantUrl = process.env["VECTOR_SEARCH_QDRANT_URL"];
+if (qdrantUrl) runs.push(...(await benchStore("qdrant", openQdrantVectorStore({ url: qdrantUrl, apiKey: process.env["VECTOR_SEARCH_QDRANT_API_KEY"], collectionPrefix: `bench_${Date.now()}_` }))));
 
 const report = {
   benchmark: "vector-search",
@@ -113,7 +113,7 @@ const report = {
   // The machine is shared: the 1-minute load average says how much else was running.
   machine: { cpus: cpus().length, node: process.version, load_average_start: loadAtStart, load_average_end: loadavg()[0]! },
   embedder: { kind: "hashing", dimension: embedder.dimension, texts_per_second: sample.length / embedSeconds },
-  qdrant: qdrantUrl ? "measured" : "not measured: QDRANT_URL not set",
+  qdrant: qdrantUrl ? "measured" : "not measured: VECTOR_SEARCH_QDRANT_URL not set",
   runs,
 };
 const outDir = resolve(args.out);
