@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
+import { loadConfig } from "@reviewlens/watchdog/config";
 import { byKind, firstContainer, named, openChartWorkspace, podOf, repoRoot, scaledCharts, type ChartWorkspace, type K8sObject } from "./helm-fixture.js";
 import { hpaMetricSource } from "./k8s-kinds.js";
 
@@ -153,6 +154,43 @@ describe("scale to zero, as the README's examples install it", () => {
     assert.equal(named(objects, "ScaledObject", "rl-vllm")?.spec.minReplicaCount, 0);
     assert.deepEqual([gatewayEnv(objects)["GATEWAY_WAKEABLE"], gatewayEnv(objects)["GATEWAY_WAKE_COLD_START_MS"]], ["true", "180000"]);
     assert.equal(named(objects, "Deployment", "rl-watchdog"), undefined);
+  });
+  const watchdogArgs = (objects: K8sObject[]) => firstContainer(podOf(named(objects, "Deployment", "rl-watchdog"))).args ?? assert.fail("the watchdog has no args");
+  const scheduledRuns = (objects: K8sObject[]) => (named(objects, "ConfigMap", "rl-scheduled-runs")?.["data"] as Record<string, string> | undefined)?.["WATCHDOG_SCHEDULED_RUNS"];
+  it("the watchdog learns the scheduler's CronJob schedules: the umbrella's ConfigMap, read through envFrom, which the watchdog accepts", () => {
+    const objects = charts.render("reviewlens", example("values-scale-to-zero-watchdog.yaml"));
+    const cronSchedules = byKind(objects, "CronJob").map((c) => c.spec?.schedule ?? assert.fail(`${c.metadata.name} has no schedule`));
+    assert.deepEqual(cronSchedules.sort(), ["*/10 * * * *", "5-59/10 * * * *"]);
+    const runs = scheduledRuns(objects) ?? assert.fail("no rl-scheduled-runs ConfigMap");
+    assert.deepEqual(runs.split(";").sort(), cronSchedules);
+    const container = firstContainer(podOf(named(objects, "Deployment", "rl-watchdog")));
+    assert.deepEqual(container.envFrom, [{ configMapRef: { name: "rl-scheduled-runs", optional: true } }]);
+    const args = watchdogArgs(objects);
+    assert.ok(args.includes("--cold-start-seconds=180") && args.includes("--hourly-price=1.5") && !args.some((a) => a.startsWith("--idle-limit")), args.join(" "));
+    // The watchdog's own configuration takes the rendered args with the ConfigMap's variable.
+    const config = loadConfig(args, { WATCHDOG_SCHEDULED_RUNS: runs });
+    assert.deepEqual([config.schedule?.runs.expressions, config.schedule?.coldStartMs], [runs.split(";"), 180_000]);
+  });
+  it("scheduled runs carry the CronJobs' time zone and leave suspended jobs out; none without the scheduler or a cold start", () => {
+    const jobs = [
+      { name: "sentiment", schedule: "*/10 * * * *", args: ["--analyses=sentiment"] },
+      { name: "summary", schedule: "5-59/10 * * * *", args: ["--analyses=summary"], suspend: true },
+      { name: "nightly", schedule: "0 3 * * *", timeZone: "Europe/Paris", args: [] },
+    ];
+    const zoned = charts.render("reviewlens", [...example("values-scale-to-zero-watchdog.yaml"), "--set-json", `scheduler.jobs=${JSON.stringify(jobs)}`, "--set", "scheduler.cronJob.timeZone=Asia/Seoul"]);
+    assert.equal(scheduledRuns(zoned), "CRON_TZ=Asia/Seoul */10 * * * *;CRON_TZ=Europe/Paris 0 3 * * *");
+    const noScheduler = charts.render("reviewlens", [...example("values-scale-to-zero-watchdog.yaml"), "--set", "scheduler.enabled=false"]);
+    assert.equal(named(noScheduler, "ConfigMap", "rl-scheduled-runs"), undefined);
+    // Without a cold start the watchdog keeps its 5 idle checks and gets no schedule (it would refuse one).
+    const defaults = charts.render("reviewlens");
+    assert.equal(named(defaults, "ConfigMap", "rl-scheduled-runs"), undefined);
+    assert.ok(watchdogArgs(defaults).includes("--idle-limit=5"), watchdogArgs(defaults).join(" "));
+  });
+  it("the watchdog chart alone: scheduledRuns as flags, refused at render without the cold start and its price", () => {
+    const alone = charts.render("watchdog", ["--set", "coldStartSeconds=180", "--set", "hourlyPriceDollars=1.5", "--set-json", 'scheduledRuns=["0,30 * * * *","CRON_TZ=UTC 15 * * * *"]']);
+    assert.ok(watchdogArgs(alone).includes("--scheduled-runs=0,30 * * * *;CRON_TZ=UTC 15 * * * *"), watchdogArgs(alone).join(" "));
+    assert.throws(() => charts.render("watchdog", ["--set-json", 'scheduledRuns=["*/10 * * * *"]']), /scheduledRuns needs coldStartSeconds/);
+    assert.throws(() => charts.render("watchdog", ["--set", "coldStartSeconds=180"]), /coldStartSeconds needs hourlyPriceDollars/);
   });
   it("HPA + watchdog: the HPA reads the wake signal too, the watchdog wakes vLLM through the scale subresource it may read and patch", () => {
     const objects = charts.render("reviewlens", example("values-scale-to-zero-watchdog.yaml"));

@@ -21,6 +21,8 @@ const quantity: Schema = {
   description: "a Kubernetes quantity, e.g. 250m, 1Gi, 100",
   anyOf: [{ type: "string", pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T|e[0-9]+)?$" }, { type: "number", minimum: 0 }],
 };
+/** A positive number; `--set x=1.5` gives Helm a string, so a decimal string is one too. */
+const positiveDecimal = (description: string): Schema => ({ anyOf: [{ type: "number", exclusiveMinimum: 0 }, { type: "string", pattern: "^[0-9]*\\.?[0-9]+$" }], description });
 const intOrPercent: Schema = { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: "^[0-9]+%$" }] };
 const duration: Schema = { type: "string", pattern: "^[0-9]+(ms|s|m|h)$" };
 
@@ -253,6 +255,9 @@ export function chartValuesSchemas(): Record<string, Schema> {
         scaleTarget: object({ deployment: { type: "string", minLength: 1 }, namespace: { type: "string", minLength: 1 } }, { required: ["deployment", "namespace"] }),
         rbac: object({ create: boolean }, { required: ["create"] }),
         wake: { type: "boolean", description: "--wake: start the Deployment again (one replica) when the gateway holds requests for it" },
+        coldStartSeconds: nullable(positiveDecimal("--cold-start-seconds: vLLM's measured cold start; empty: 5 idle checks")),
+        hourlyPriceDollars: nullable(positiveDecimal("--hourly-price: the GPU's dollars per hour (needed with coldStartSeconds)")),
+        scheduledRuns: arrayOf({ type: "string", minLength: 9 }, { description: "--scheduled-runs: cron expressions of scheduled work (needs coldStartSeconds)" }),
       },
       [...deploymentRequired, "scaleTarget", "rbac", "wake"],
     ),

@@ -72,7 +72,7 @@ Context: (dict "root" $ "extraArgs" (list ...)).
     {{- end }}
   {{- with $v.envFrom }}
   envFrom:
-    {{- toYaml . | nindent 4 }}
+    {{- tpl (toYaml .) $root | nindent 4 }}
   {{- end }}
   {{- with (include "reviewlens-lib.probes" $root | trim) }}
   {{- . | nindent 2 }}

@@ -120,6 +120,28 @@ describe("watchdog configuration", () => {
     assert.deepEqual(problems(["--start-command=x", "--wake-timeout=60"]), ["--start-command (WATCHDOG_START_COMMAND) is used only with WATCHDOG_WAKE=true", "--wake-timeout (WATCHDOG_WAKE_TIMEOUT_S) is used only with WATCHDOG_WAKE=true"]);
   });
 
+  it("reads scheduled runs from `;`-separated WATCHDOG_SCHEDULED_RUNS or repeated --scheduled-runs, with the cold start", () => {
+    assert.equal(loadConfig(["--cold-start-seconds=180", "--hourly-price=1.5"], base).schedule, undefined, "off unless set: the break-even rule alone");
+    const fromEnv = loadConfig([], { ...base, WATCHDOG_COLD_START_S: "180", WATCHDOG_PRICE_USD_PER_HOUR: "1.5", WATCHDOG_CHECK_INTERVAL_S: "30", WATCHDOG_SCHEDULED_RUNS: "*/10 * * * *; 5-59/10 * * * *" });
+    assert.deepEqual(fromEnv.schedule?.runs.expressions, ["*/10 * * * *", "5-59/10 * * * *"]);
+    assert.deepEqual([fromEnv.schedule?.coldStartMs, fromEnv.schedule?.checkIntervalMs], [180_000, 30_000]);
+    // Commas belong to cron (0,30 = on the hour and the half hour): repeated flags join with `;`.
+    const fromFlags = loadConfig(["--cold-start-seconds=180", "--hourly-price=1.5", "--scheduled-runs=0,30 * * * *", "--scheduled-runs=CRON_TZ=Asia/Seoul 0 3 * * *"], base);
+    assert.deepEqual(fromFlags.schedule?.runs.expressions, ["0,30 * * * *", "CRON_TZ=Asia/Seoul 0 3 * * *"]);
+  });
+
+  it("refuses a bad cron expression naming it, and scheduled runs without a cold start", () => {
+    const cold = ["--cold-start-seconds=180", "--hourly-price=1.5"];
+    assert.deepEqual(problems([...cold, "--scheduled-runs=*/10 * * * *", "--scheduled-runs=*/10 * * *"]), [
+      `--scheduled-runs (WATCHDOG_SCHEDULED_RUNS): "*/10 * * *" is not a cron schedule: invalid configuration format ('*/10 * * *'), exactly five, six, or seven space separated parts are required.`,
+    ]);
+    assert.match(problems([], { ...base, WATCHDOG_COLD_START_S: "180", WATCHDOG_PRICE_USD_PER_HOUR: "1", WATCHDOG_SCHEDULED_RUNS: "0 25 * * *" })[0] ?? "", /^WATCHDOG_SCHEDULED_RUNS: "0 25 \* \* \*" is not a cron schedule: .*hour/);
+    assert.deepEqual(problems([], { ...base, WATCHDOG_COLD_START_S: "180", WATCHDOG_PRICE_USD_PER_HOUR: "1", WATCHDOG_SCHEDULED_RUNS: " ; " }), ["WATCHDOG_SCHEDULED_RUNS holds no cron expression"]);
+    assert.deepEqual(problems(["--scheduled-runs=*/10 * * * *"]), [
+      "--scheduled-runs (WATCHDOG_SCHEDULED_RUNS) needs WATCHDOG_COLD_START_S: whether a stop pays before the next scheduled run depends on the cold start",
+    ]);
+  });
+
   it("never takes the RunPod API key as a flag", () => {
     const [problem] = problems(["--runpod-api-key=secret"]);
     assert.match(problem ?? "", /runpod-api-key/);

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { env, logLevelField, readConfig, InvalidConfigError, withFormerNames, type FormerNames } from "@reviewlens/runtime/config";
 import { idleLimitFromColdStart, type ColdStartIdleLimit } from "./cold-start-idle-limit.js";
+import { parseScheduledRuns, ScheduledRunsError, type RunSchedule } from "./scheduled-runs.js";
 
 export const schema = {
   WATCHDOG_IDLE_THRESHOLD_PERCENT: env.number(0, 100, 5).describe("GPU utilisation (%) below which the GPU counts as idle"),
@@ -23,6 +24,11 @@ export const schema = {
   WATCHDOG_ADAPTIVE_THRESHOLD: env.boolean(false).describe("idle threshold = 10% of the average utilisation of the last 10 checks, at least 3%"),
   WATCHDOG_COLD_START_S: env.optional(env.number(0.01, 86_400)).describe("measured cold start (pod start to `/health`); derives the idle limit (needs `WATCHDOG_PRICE_USD_PER_HOUR`)"),
   WATCHDOG_PRICE_USD_PER_HOUR: env.optional(env.number(0.0001, 100_000)).describe("dollars per hour of the GPU server: the cold-start cost and the savings metric"),
+  WATCHDOG_SCHEDULED_RUNS: env
+    .optional(env.string())
+    .describe(
+      "cron expressions of the work that comes on a schedule (the scheduler's CronJobs), separated by `;` (the flag may be repeated): 5 fields, or 6 with seconds first; `CRON_TZ=<IANA zone> ` in front for a time zone, else local time. An idle server then stops at the first idle check when the next run is further away than the cold start, and stays when it is nearer (needs `WATCHDOG_COLD_START_S`)",
+    ),
   WATCHDOG_ACTUATOR: env.oneOf(["runpod", "kubernetes", "command", "none"]).describe("how a stop is done: `runpod`, `kubernetes`, `command`, or `none` (dry run only)"),
   WATCHDOG_RUNPOD_POD_ID: env.optional(env.string()).describe("the pod to stop, for `runpod`"),
   WATCHDOG_RUNPOD_API_KEY: env.optional(env.string()).describe("RunPod's API key, for `runpod` (environment only, never logged)"),
@@ -86,6 +92,7 @@ const FLAGS: Record<string, Variable> = {
   "adaptive-threshold": "WATCHDOG_ADAPTIVE_THRESHOLD",
   "cold-start-seconds": "WATCHDOG_COLD_START_S",
   "hourly-price": "WATCHDOG_PRICE_USD_PER_HOUR",
+  "scheduled-runs": "WATCHDOG_SCHEDULED_RUNS",
   actuator: "WATCHDOG_ACTUATOR",
   "runpod-pod-id": "WATCHDOG_RUNPOD_POD_ID",
   "runpod-api-url": "WATCHDOG_RUNPOD_API_URL",
@@ -104,7 +111,12 @@ export const watchdogFlagOf = (variable: string): string | undefined => {
   return flag === undefined ? undefined : `--${flag}`;
 };
 const BOOLEAN_FLAGS = new Set(["dry-run", "adaptive-threshold", "wake"]);
-const REPEATABLE_FLAGS = new Set(["vllm-metrics-url", "gateway-metrics-url"]);
+/** Repeatable flags and what joins their values (cron expressions hold commas). */
+const REPEATABLE_FLAGS = new Map([
+  ["vllm-metrics-url", ","],
+  ["gateway-metrics-url", ","],
+  ["scheduled-runs", ";"],
+]);
 const UNITS: Partial<Record<Variable, string>> = {
   WATCHDOG_IDLE_THRESHOLD_PERCENT: "percent",
   WATCHDOG_CHECK_INTERVAL_S: "seconds",
@@ -129,6 +141,8 @@ export interface WatchdogConfig {
   /** Set when the idle limit was derived from WATCHDOG_COLD_START_S and WATCHDOG_PRICE_USD_PER_HOUR. */
   coldStart?: ColdStartIdleLimit | undefined;
   minRuntimeMs: number;
+  /** Set with WATCHDOG_SCHEDULED_RUNS (which needs WATCHDOG_COLD_START_S): the stop rule with known work to come. */
+  schedule?: { runs: RunSchedule; coldStartMs: number; checkIntervalMs: number } | undefined;
   dryRun: boolean;
   /** Every gateway replica's /metrics (their sums are read as one gateway). */
   gatewayMetricsUrls: string[];
@@ -193,6 +207,10 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
     if (c.WATCHDOG_PRICE_USD_PER_HOUR === undefined) problems.push(`${named("WATCHDOG_COLD_START_S")} needs WATCHDOG_PRICE_USD_PER_HOUR (dollars per hour) to price the cold start`);
     else coldStart = idleLimitFromColdStart({ coldStartSeconds: c.WATCHDOG_COLD_START_S, hourlyPriceDollars: c.WATCHDOG_PRICE_USD_PER_HOUR, checkIntervalSeconds: c.WATCHDOG_CHECK_INTERVAL_S });
   }
+  const scheduledRuns = c.WATCHDOG_SCHEDULED_RUNS === undefined ? undefined : readScheduledRuns(c.WATCHDOG_SCHEDULED_RUNS, named("WATCHDOG_SCHEDULED_RUNS"), problems);
+  if (scheduledRuns && c.WATCHDOG_COLD_START_S === undefined) {
+    problems.push(`${named("WATCHDOG_SCHEDULED_RUNS")} needs WATCHDOG_COLD_START_S: whether a stop pays before the next scheduled run depends on the cold start`);
+  }
   if (c.WATCHDOG_WAKE) {
     if (!c.WATCHDOG_GATEWAY_METRICS_URLS) problems.push(`${named("WATCHDOG_WAKE")} needs WATCHDOG_GATEWAY_METRICS_URLS: the requests the gateway holds for the pool are the wake signal`);
     if (actuator.kind === "command" && !c.WATCHDOG_START_COMMAND) problems.push(`${named("WATCHDOG_WAKE")} with WATCHDOG_ACTUATOR=command needs WATCHDOG_START_COMMAND`);
@@ -212,6 +230,10 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
     idleLimit: coldStart?.idleLimit ?? c.WATCHDOG_IDLE_LIMIT_CHECKS ?? 5,
     coldStart,
     minRuntimeMs: c.WATCHDOG_MIN_RUNTIME_S * 1000,
+    schedule:
+      scheduledRuns && c.WATCHDOG_COLD_START_S !== undefined
+        ? { runs: scheduledRuns, coldStartMs: c.WATCHDOG_COLD_START_S * 1000, checkIntervalMs: c.WATCHDOG_CHECK_INTERVAL_S * 1000 }
+        : undefined,
     dryRun: c.WATCHDOG_DRY_RUN,
     gatewayMetricsUrls: c.WATCHDOG_GATEWAY_METRICS_URLS ?? [],
     vllmMetricsUrls: c.WATCHDOG_VLLM_METRICS_URLS ?? [],
@@ -227,6 +249,22 @@ export function loadConfig(argv: string[], environment: Record<string, string | 
     logLevel: c.LOG_LEVEL,
     formerNameWarnings: renamed.warnings,
   };
+}
+
+/** `;`-separated cron expressions; a bad one is a problem that names it. */
+function readScheduledRuns(raw: string, variable: string, problems: string[]): RunSchedule | undefined {
+  const expressions = raw.split(";").map((e) => e.trim()).filter((e) => e.length > 0);
+  if (expressions.length === 0) {
+    problems.push(`${variable} holds no cron expression`);
+    return undefined;
+  }
+  try {
+    return parseScheduledRuns(expressions);
+  } catch (error) {
+    if (!(error instanceof ScheduledRunsError)) throw error;
+    problems.push(`${variable}: ${error.message}`);
+    return undefined;
+  }
 }
 
 function actuatorConfig(c: ReturnType<typeof readConfig<typeof schema>>, problems: string[]): ActuatorConfig {
@@ -246,7 +284,7 @@ function actuatorConfig(c: ReturnType<typeof readConfig<typeof schema>>, problem
   }
 }
 
-/** Flags to variable values; a repeated --vllm-metrics-url or --gateway-metrics-url adds to the list. */
+/** Flags to variable values; a repeated --vllm-metrics-url, --gateway-metrics-url or --scheduled-runs adds to the list. */
 function parseFlags(argv: string[]): Record<string, string> {
   let parsed;
   try {
@@ -267,7 +305,7 @@ function parseFlags(argv: string[]): Record<string, string> {
   for (const [flag, value] of Object.entries(parsed.values)) {
     const variable = FLAGS[flag];
     if (variable === undefined || value === undefined) continue;
-    out[variable] = Array.isArray(value) ? value.join(",") : String(value);
+    out[variable] = Array.isArray(value) ? value.join(REPEATABLE_FLAGS.get(flag) ?? ",") : String(value);
   }
   return out;
 }

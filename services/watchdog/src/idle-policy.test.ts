@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { IdlePolicy, type Decision } from "./idle-policy.js";
 import { adaptiveThreshold, fixedThreshold } from "./idle-threshold.js";
+import { parseScheduledRuns, type RunSchedule } from "./scheduled-runs.js";
 import { known, unknown, type CheckSignals } from "./signals.js";
 
 const MINUTE = 60_000;
@@ -16,12 +17,18 @@ interface Step {
 }
 
 /** Drives a policy with a fake clock that advances one check interval per step. */
-function scripted(options: { idleLimit?: number; minRuntimeMs?: number; threshold?: ReturnType<typeof fixedThreshold>; intervalMs?: number } = {}) {
+function scripted(options: { idleLimit?: number; minRuntimeMs?: number; threshold?: ReturnType<typeof fixedThreshold>; intervalMs?: number; runs?: RunSchedule } = {}) {
   const intervalMs = options.intervalMs ?? MINUTE;
   let now = 0;
   let requests = 0;
   const policy = new IdlePolicy(
-    { idleLimit: options.idleLimit ?? 5, minRuntimeMs: options.minRuntimeMs ?? 0, threshold: options.threshold ?? fixedThreshold(5) },
+    {
+      idleLimit: options.idleLimit ?? 5,
+      minRuntimeMs: options.minRuntimeMs ?? 0,
+      threshold: options.threshold ?? fixedThreshold(5),
+      // The design notes' 3-minute cold start.
+      schedule: options.runs ? { runs: options.runs, coldStartMs: 3 * MINUTE, checkIntervalMs: intervalMs } : undefined,
+    },
     now,
   );
   const step = (s: Step = {}) => {
@@ -215,6 +222,75 @@ describe("IdlePolicy", () => {
       const { run } = scripted({ idleLimit: 1, threshold });
       const decisions = run([{ util: 90 }, { util: 90 }, { util: 90 }, { util: 2, inFlight: 1 }, { util: 2 }]);
       assert.deepEqual(decisions, ["busy", "busy", "busy", "busy", "stop"]);
+    });
+  });
+
+  describe("with scheduled runs (WATCHDOG_SCHEDULED_RUNS), a 3-minute cold start and checks every minute", () => {
+    // The clock starts at midnight UTC; a run every 10 minutes, as the scheduler's CronJobs.
+    const everyTenMinutes = () => parseScheduledRuns(["CRON_TZ=UTC */10 * * * *"]);
+    const busy = (n: number): Step[] => Array.from({ length: n }, () => ({ requests: 1 }));
+
+    it("stops at the first idle check when the next run is further away than a cold start, where break-even alone waits 3 checks", () => {
+      assert.deepEqual(scripted({ idleLimit: 3 }).run([{}, ...idle(3)]), ["unknown", "idle", "idle", "stop"]);
+      const { step } = scripted({ idleLimit: 3, runs: everyTenMinutes() });
+      step();
+      // Minute 2: the next run is at minute 10, 8 minutes away.
+      const v = step();
+      assert.equal(v.decision, "stop");
+      assert.equal(v.idleCount, 1);
+      assert.match(v.reason, /idle for 1 consecutive check; the next scheduled run is in 480 s \(1970-01-01T00:10:00\.000Z\), more than the 180 s cold start/);
+      assert.equal(v.nextScheduledRunAt, 10 * MINUTE);
+    });
+
+    it("stays idle through a gap shorter than a cold start before a run, however long it has been idle, then stops after the run's work", () => {
+      const { policy, step } = scripted({ idleLimit: 1, runs: everyTenMinutes() });
+      // Minutes 1-7: a baseline, then work.
+      const decisions = [step(), ...busy(6).map((s) => step(s))].map((v) => v.decision);
+      assert.deepEqual(decisions, ["unknown", ...Array<Decision>(6).fill("busy")]);
+      // Minutes 8 and 9: idle past the limit of 1, but the run at minute 10 is nearer than a cold start.
+      const near = [step(), step()];
+      assert.deepEqual(near.map((v) => v.decision), ["idle", "idle"]);
+      assert.match(near[0]!.reason, /next scheduled run is in 120 s .*within the 180 s cold start: staying until it costs less than the restart it would need/);
+      // Minute 10: the run begins; its work has not arrived yet. Minute 11: it has.
+      const begun = step();
+      assert.equal(begun.decision, "idle");
+      assert.match(begun.reason, /began 0 s ago, less than one check interval/);
+      assert.equal(step({ requests: 5 }).decision, "busy");
+      // Minute 12: idle again, the next run (minute 20) 8 minutes away: stop.
+      const after = step();
+      assert.equal(after.decision, "stop");
+      assert.equal(after.nextScheduledRunAt, 20 * MINUTE);
+      policy.stopSucceeded();
+      assert.equal(step().decision, "stopped");
+    });
+
+    it("a run that brings no work costs at most the wait before it: one check after it began, the server stops", () => {
+      const { run } = scripted({ idleLimit: 1, runs: everyTenMinutes() });
+      // Minute 1 baseline, 2-7 busy, 8-10 idle before and at the run, 11: idle a check after it: stop.
+      assert.deepEqual(run([{}, ...busy(6), ...idle(3), {}]), ["unknown", ...Array<Decision>(6).fill("busy"), "idle", "idle", "idle", "stop"]);
+    });
+
+    it("stops at the first idle check when no run is to come", () => {
+      const none: RunSchedule = { expressions: ["0 0 0 1 1 *"], around: () => ({}) };
+      const { run } = scripted({ idleLimit: 5, runs: none });
+      assert.deepEqual(run([{}, {}]), ["unknown", "stop"]);
+    });
+
+    it("still waits for the minimum runtime, and still stays when the next run is near once it has passed", () => {
+      const { step } = scripted({ idleLimit: 1, minRuntimeMs: 15 * MINUTE, runs: everyTenMinutes() });
+      const decisions = Array.from({ length: 15 }, () => step());
+      // Minutes 2-6 and 11-14: a stop would pay but the 15 minutes have not passed; 7-10: the run at 10 is near.
+      assert.deepEqual(decisions.map((v) => v.decision), ["unknown", ...Array<Decision>(13).fill("idle"), "stop"]);
+      assert.match(decisions[1]!.reason, /a stop would pay, but the minimum runtime has not passed \(120 s of 900 s\)/);
+      assert.match(decisions[7]!.reason, /within the 180 s cold start/);
+    });
+
+    it("never stops on an unknown signal, however far the next run", () => {
+      const { run } = scripted({ idleLimit: 1, runs: everyTenMinutes() });
+      // Minute 2 unknown (nvidia-smi failed), minute 3 idle with the next run 7 minutes away.
+      assert.deepEqual(run([{}, { util: "unknown" }, {}]), ["unknown", "unknown", "stop"]);
+      const busyCheck = scripted({ runs: everyTenMinutes() }).step({ inFlight: 1 });
+      assert.equal(busyCheck.nextScheduledRunAt, 10 * MINUTE, "every verdict names the next run, for the log and /metrics");
     });
   });
 });

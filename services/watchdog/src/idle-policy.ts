@@ -1,5 +1,7 @@
 // The watchdog's rules, as plain domain code: when is the GPU server idle, and when is it time to stop it.
 import type { IdleThreshold } from "./idle-threshold.js";
+import type { RunSchedule } from "./scheduled-runs.js";
+import { judgeScheduledStop } from "./scheduled-stop-rule.js";
 import type { CheckSignals, Reading, RequestLoad } from "./signals.js";
 
 export interface IdlePolicyOptions {
@@ -8,6 +10,12 @@ export interface IdlePolicyOptions {
   /** No stop before the watched server has run this long (since the watchdog started or saw it come back). */
   minRuntimeMs: number;
   threshold: IdleThreshold;
+  /**
+   * Work that comes on a schedule (WATCHDOG_SCHEDULED_RUNS): when set, an idle server stops at the
+   * first idle check if the next run is further away than a cold start, and stays if it is nearer,
+   * instead of counting to `idleLimit` (scheduled-stop-rule.ts).
+   */
+  schedule?: { runs: RunSchedule; coldStartMs: number; checkIntervalMs: number } | undefined;
 }
 
 /**
@@ -37,6 +45,8 @@ export interface Verdict {
   thresholdPercent: number;
   runtimeSeconds: number;
   activity: Activity;
+  /** The next scheduled run (epoch ms), when a schedule is configured and has one. */
+  nextScheduledRunAt?: number | undefined;
 }
 
 export class IdlePolicy {
@@ -80,6 +90,8 @@ export class IdlePolicy {
       this.readLoad(`vllm ${replica.source}`, replica.reading, unknowns, busy, activity);
     }
 
+    const { schedule } = this.options;
+    const around = schedule?.runs.around(now);
     const verdict = (decision: Decision, reason: string): Verdict => ({
       decision,
       reason,
@@ -88,6 +100,7 @@ export class IdlePolicy {
       thresholdPercent: round(thresholdPercent),
       runtimeSeconds: round((now - this.runningSince) / 1000),
       activity,
+      ...(around?.next !== undefined ? { nextScheduledRunAt: around.next } : {}),
     });
 
     if (this.stopped) {
@@ -112,11 +125,16 @@ export class IdlePolicy {
       return verdict("unknown", unknowns.join("; "));
     }
     this.idleCount += 1;
-    if (this.idleCount < this.options.idleLimit) return verdict("idle", `idle ${this.idleCount} of ${this.options.idleLimit} checks`);
+    // With a known schedule the next run, not the count of idle checks, says whether a stop pays.
+    const scheduled = schedule && around ? judgeScheduledStop({ now, ...around, coldStartMs: schedule.coldStartMs, checkIntervalMs: schedule.checkIntervalMs }) : undefined;
+    if (scheduled && !scheduled.stop) return verdict("idle", `idle for ${checks(this.idleCount)}; ${scheduled.reason}`);
+    if (!scheduled && this.idleCount < this.options.idleLimit) return verdict("idle", `idle ${this.idleCount} of ${this.options.idleLimit} checks`);
     const runtimeMs = now - this.runningSince;
     if (runtimeMs < this.options.minRuntimeMs) {
-      return verdict("idle", `idle limit reached, but the minimum runtime has not passed (${round(runtimeMs / 1000)} s of ${round(this.options.minRuntimeMs / 1000)} s)`);
+      const why = scheduled ? "a stop would pay" : "idle limit reached";
+      return verdict("idle", `${why}, but the minimum runtime has not passed (${round(runtimeMs / 1000)} s of ${round(this.options.minRuntimeMs / 1000)} s)`);
     }
+    if (scheduled) return verdict("stop", `idle for ${checks(this.idleCount)}; ${scheduled.reason}`);
     return verdict("stop", `idle for ${this.idleCount} consecutive checks (limit ${this.options.idleLimit})`);
   }
 
@@ -154,3 +172,4 @@ export class IdlePolicy {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const checks = (n: number) => `${n} consecutive check${n === 1 ? "" : "s"}`;

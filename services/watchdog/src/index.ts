@@ -4,3 +4,5 @@ export * from "./idle-policy.js";
 export * from "./idle-threshold.js";
 export * from "./cold-start-idle-limit.js";
 export * from "./config.js";
+export * from "./scheduled-runs.js";
+export * from "./scheduled-stop-rule.js";

@@ -43,6 +43,11 @@ export function createWatchdogMetrics(meter: Meter): WatchdogMetrics {
     .createObservableGauge("watchdog_gpu_utilization_percent", { description: "Busiest GPU's utilisation at the last check" })
     .addCallback((r) => void (last?.activity.gpuUtilizationPercent !== undefined && r.observe(last.activity.gpuUtilizationPercent)));
   meter
+    .createObservableGauge("watchdog_next_scheduled_run_timestamp_seconds", {
+      description: "When the next scheduled run (WATCHDOG_SCHEDULED_RUNS) begins, Unix time, as of the last check: the stop rule stays when it is within the cold start",
+    })
+    .addCallback((r) => void (last?.nextScheduledRunAt !== undefined && r.observe(last.nextScheduledRunAt / 1_000)));
+  meter
     .createObservableGauge("watchdog_held_requests", { description: "Requests the gateway held for the pool at the last check (its wake signal)" })
     .addCallback((r) => void (last?.heldForWake !== undefined && r.observe(last.heldForWake)));
   return {

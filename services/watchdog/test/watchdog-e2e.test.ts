@@ -21,7 +21,8 @@ interface RunningWatchdog {
   stop(): Promise<void>;
 }
 
-async function startWatchdog(stack: Stack, extraArgs: string[] = []): Promise<RunningWatchdog> {
+/** `idleArgs` replace the fixed idle limit (e.g. a cold start, which derives its own). */
+async function startWatchdog(stack: Stack, extraArgs: string[] = [], idleArgs = [`--idle-limit=${IDLE_LIMIT}`]): Promise<RunningWatchdog> {
   const runpod = await startRecordingServer(() => ({ status: 200, body: { id: POD, desiredStatus: "EXITED" } }));
   const gpu = await createFakeNvidiaSmi();
   await gpu.setUtilization(1, 0);
@@ -29,7 +30,7 @@ async function startWatchdog(stack: Stack, extraArgs: string[] = []): Promise<Ru
     entry: "services/watchdog/src/main.ts",
     args: [
       `--check-interval=${INTERVAL_S}`,
-      `--idle-limit=${IDLE_LIMIT}`,
+      ...idleArgs,
       "--min-runtime=0",
       "--actuator=runpod",
       `--runpod-pod-id=${POD}`,
@@ -150,6 +151,41 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
         const last = wd.decisions().slice(-IDLE_LIMIT * 2 + 1); // the first may have read before the failure
         assert.ok(last.every((d) => d["decision"] === "unknown"), last.map((d) => d["decision"]).join(","));
         assert.ok(last.some((d) => /NVML/.test(String(d["reason"]))), "the reason carries nvidia-smi's message");
+      } finally {
+        await wd.stop();
+      }
+    });
+  
+    // A 2 s cold start: the break-even rule alone stops after 4 idle checks of 0.5 s.
+    const coldStart = ["--cold-start-seconds=2", "--hourly-price=1.5"];
+
+    it("with the next scheduled run far away, stops at the first idle check and names that run in its reason and /metrics", async () => {
+      // Once a year, at New Year (UTC): always further away than the cold start.
+      const wd = await startWatchdog(stack, ["--scheduled-runs=CRON_TZ=UTC 0 0 0 1 1 *"], coldStart);
+      try {
+        await waitFor(() => wd.stops() === 1 || undefined, "the stop call", 20_000);
+        const decisions = wd.decisions();
+        const stop = decisions.find((d) => d["decision"] === "stop");
+        assert.deepEqual(decisions.slice(0, decisions.indexOf(stop!)).map((d) => d["decision"]), ["unknown"], "only the baseline check before the stop");
+        assert.equal(stop?.["idleCount"], 1);
+        assert.equal(stop?.["idleLimit"], 4, "the break-even limit it did not wait for");
+        const newYear = Date.UTC(new Date(String(stop?.["time"])).getUTCFullYear() + 1, 0, 1);
+        assert.match(String(stop?.["reason"]), new RegExp(`next scheduled run is in \\d+(\\.\\d)? s \\(${new Date(newYear).toISOString().replace(/\./g, "\\.")}\\), more than the 2 s cold start`));
+        const metrics = await (await fetch(`http://127.0.0.1:${wd.process.metricsPort}/metrics`)).text();
+        assert.match(metrics, new RegExp(`^watchdog_next_scheduled_run_timestamp_seconds(\\{[^}]*\\})? ${newYear / 1_000}$`, "m"));
+      } finally {
+        await wd.stop();
+      }
+    });
+
+    it("with a scheduled run every second, never stops an idle server: each idle check says why it stays", async () => {
+      const wd = await startWatchdog(stack, ["--scheduled-runs=* * * * * *"], coldStart);
+      try {
+        await waitFor(() => wd.decisions().filter((d) => d["decision"] === "idle").length >= 8 || undefined, "8 idle checks, twice the break-even limit", 30_000);
+        assert.equal(wd.stops(), 0);
+        const idle = wd.decisions().filter((d) => d["decision"] === "idle");
+        for (const d of idle) assert.match(String(d["reason"]), /within the 2 s cold start: staying|less than one check interval/, String(d["reason"]));
+        assert.ok(idle.some((d) => Number(d["idleCount"]) >= 4), "idle for at least the break-even limit");
       } finally {
         await wd.stop();
       }

@@ -47,6 +47,8 @@ export interface PlannedAnalysis {
 
 export interface DayPlan {
   readonly analyses: readonly PlannedAnalysis[];
+  /** The scheduler runs at every multiple of this from midnight (its CronJob's schedule). */
+  readonly scheduleEveryMinutes: number;
   readonly reviewsWritten: number;
   readonly schedulerRuns: number;
   /** Scheduler runs that found something to analyse. */
@@ -124,7 +126,7 @@ export function planDay(options: DayTrafficOptions = defaultDayTraffic): DayPlan
     });
   }
   analyses.sort((a, b) => a.atMs - b.atMs);
-  return { analyses, reviewsWritten: reviewTimes.length, schedulerRuns, runsWithWork };
+  return { analyses, scheduleEveryMinutes: options.scheduleEveryMinutes, reviewsWritten: reviewTimes.length, schedulerRuns, runsWithWork };
 }
 
 /** Poisson-distributed count with mean `mean` (Knuth; the means here are small). */

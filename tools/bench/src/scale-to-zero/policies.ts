@@ -8,8 +8,8 @@ export interface Policy {
   readonly label: string;
   /** GATEWAY_WAKEABLE: the gateway holds requests while the pool is at zero. */
   readonly wakeable: boolean;
-  /** The watchdog, if one runs: its stop settings and whether it wakes the pool. */
-  readonly watchdog?: { readonly idle: IdleSettings; readonly wake: boolean };
+  /** The watchdog, if one runs: its stop settings, whether it wakes the pool, and whether it is given the scheduler's runs (WATCHDOG_SCHEDULED_RUNS). */
+  readonly watchdog?: { readonly idle: IdleSettings; readonly wake: boolean; readonly scheduledRuns?: boolean };
   /** Today's runbook: a person starts the pod this long after the first failed request. */
   readonly manualWakeAfterMinutes?: number;
 }
@@ -36,11 +36,17 @@ export const POLICIES: readonly Policy[] = [
   },
   {
     name: "stop-auto-wake",
-    label: "stop when idle, automatic wake",
+    label: "stop when idle, knowing the scheduler's runs, automatic wake",
     wakeable: true,
-    // A stop pays once the idle time exceeds the cold start (docs/components/watchdog.md); with automatic wakes a
-    // started pod needs no longer minimum runtime than its own cold start.
-    watchdog: { idle: { kind: "cold-start", checkIntervalSeconds: 60, coldStartSeconds: COLD_START_SECONDS, minRuntimeSeconds: COLD_START_SECONDS }, wake: true },
+    // The watchdog knows the scheduler's cron schedule: it stops at the first idle check when the next run is
+    // further away than a cold start and stays when it is nearer; without it, it waits the cold start's
+    // break-even idle time (docs/components/watchdog.md). With automatic wakes a started pod needs no longer
+    // minimum runtime than its own cold start.
+    watchdog: {
+      idle: { kind: "cold-start", checkIntervalSeconds: 60, coldStartSeconds: COLD_START_SECONDS, minRuntimeSeconds: COLD_START_SECONDS },
+      wake: true,
+      scheduledRuns: true,
+    },
   },
 ];
 
@@ -51,7 +57,10 @@ export function watchdogIdleFlags(idle: IdleSettings, timeScale: number): string
   return idle.kind === "limit" ? [...common, `--idle-limit=${idle.idleLimit}`] : [...common, `--cold-start-seconds=${s(idle.coldStartSeconds)}`, `--hourly-price=${HOURLY_PRICE}`];
 }
 
-export function describeIdle(idle: IdleSettings): string {
+export function describeIdle(idle: IdleSettings, scheduledRuns: boolean): string {
+  if (scheduledRuns && idle.kind === "cold-start") {
+    return `given the scheduler's runs (WATCHDOG_SCHEDULED_RUNS, a wall-time cron), stop at the first idle check when the next run is more than the ${idle.coldStartSeconds} s cold start away, stay when it is nearer; checks of ${idle.checkIntervalSeconds} s, min runtime ${idle.minRuntimeSeconds} s`;
+  }
   return idle.kind === "limit"
     ? `stop after ${idle.idleLimit} idle checks of ${idle.checkIntervalSeconds} s, min runtime ${idle.minRuntimeSeconds} s`
     : `stop after the cold start's break-even (${idle.coldStartSeconds} s at $${HOURLY_PRICE}/h: ${Math.ceil(idle.coldStartSeconds / idle.checkIntervalSeconds)} checks of ${idle.checkIntervalSeconds} s), min runtime ${idle.minRuntimeSeconds} s`;

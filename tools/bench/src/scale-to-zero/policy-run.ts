@@ -11,6 +11,7 @@ import { createGatewayTarget } from "../targets/gateway-grpc-target.js";
 import type { DayPlan, PlannedAnalysis } from "./day-traffic.js";
 import type { PodState } from "./pod-timeline.js";
 import { COLD_START_SECONDS, HOURLY_PRICE, watchdogIdleFlags, type Policy } from "./policies.js";
+import { firstRunAtOrAfter, schedulerWallCron } from "./scheduler-wall-cron.js";
 import { startSwitchedPod, type SwitchedPod } from "./switched-pod.js";
 
 const DAY_MS = 24 * 3_600_000;
@@ -73,6 +74,8 @@ export async function runPolicy(policy: Policy, options: RunOptions): Promise<Po
   let pod: SwitchedPod | undefined;
   let gateway: GatewayProcess | undefined;
   let watchdog: ServiceProcess | undefined;
+  // The day's scheduler runs as a user gives them to the watchdog: a cron expression, in wall time.
+  const schedulerCron = schedulerWallCron(options.plan.scheduleEveryMinutes, timeScale);
   try {
     sim = await launchSimReplica({ timeScale, profile: SIM_PROFILE, extraArgs: ["--seed", "24"] });
     pod = await startSwitchedPod({ backendUrl: sim.url, loadMs: wallMs(COLD_START_SECONDS * 1_000), now: virtualNow });
@@ -92,6 +95,7 @@ export async function runPolicy(policy: Policy, options: RunOptions): Promise<Po
           "--actuator=command",
           `--stop-command=${curl("stop")}`,
           ...(policy.watchdog.wake ? ["--wake", `--start-command=${curl("start")}`] : []),
+          ...(policy.watchdog.scheduledRuns ? [`--scheduled-runs=${schedulerCron.expression}`] : []),
           ...watchdogIdleFlags(policy.watchdog.idle, timeScale),
           "--gpu-signal=none",
           `--gateway-metrics-url=${gateway.metricsUrl}`,
@@ -103,7 +107,9 @@ export async function runPolicy(policy: Policy, options: RunOptions): Promise<Po
       });
     }
 
-    const dayStart = virtualNow() + 1_000 / timeScale;
+    // Midnight, and so every scheduler tick of the plan, falls on a run of the cron expression (every policy alike).
+    const [epochNow, virtualAtEpochNow] = [Date.now(), virtualNow()];
+    const dayStart = virtualAtEpochNow + (firstRunAtOrAfter(epochNow + 1_000, schedulerCron) - epochNow) / timeScale;
     options.log(`${policy.label}: the day starts (${Math.round(wallMs(DAY_MS) / 1000)} s of wall time)`);
     const target = createGatewayTarget({ address: gateway.grpcAddress, model: "", ignoreEos: true, defaultPriority: "standard" });
     const records: RequestRecord[] = [];

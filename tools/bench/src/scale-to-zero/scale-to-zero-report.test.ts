@@ -40,12 +40,12 @@ test("one markdown row per policy, GPU-hours saved against always on, '-' where 
   assert.match(lines[0]!, /^\| policy \| GPU-hours \| fewer than always on \|/);
   assert.equal(lines[1], "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   assert.equal(lines[2], "| always on | 24.00 | 0% | $36.00 | 1000 / 1000 | 0 | 0 | - | 4.2 s | $36.00 | 0 |");
-  assert.equal(lines[3], "| stop when idle, automatic wake | 6.00 | 75% | $9.00 | 1000 / 1000 | 0 | 40 | 190.5 s | 4.2 s | $9.00 | 5 |");
+  assert.equal(lines[3], "| stop when idle, knowing the scheduler's runs, automatic wake | 6.00 | 75% | $9.00 | 1000 / 1000 | 0 | 40 | 190.5 s | 4.2 s | $9.00 | 5 |");
 });
 
 test("the headline says each policy's saving, failures, cold-pool latency and price per 1,000 analyses", () => {
   assert.deepEqual(headline(results), [
     "always on: 24.00 GPU-hours (0% fewer than always on), 0 failed, p95 cold-pool latency -, $36.00 per 1,000 analyses",
-    "stop when idle, automatic wake: 6.00 GPU-hours (75% fewer than always on), 0 failed, p95 cold-pool latency 190.5 s, $9.00 per 1,000 analyses",
+    "stop when idle, knowing the scheduler's runs, automatic wake: 6.00 GPU-hours (75% fewer than always on), 0 failed, p95 cold-pool latency 190.5 s, $9.00 per 1,000 analyses",
   ]);
 });
