@@ -68,3 +68,35 @@ test("fair headroom: a flooding tenant leaves the last slot free, and the other 
   assert.equal(queue.length, 3, "a's other three still wait");
   pool.stop();
 });
+
+test("fair headroom: a flooding tenant ranked first by its counter does not hold the other tenant's request back from the kept slots", async () => {
+  const pool = testPool(() => true, 4);
+  const queue = new PrefillCostQueue<Waiter>({ agingFactor: 2, agingFloorTokens: 65_536, deadlineSlackMs: 0, fairness: { weightOf: () => 1 } });
+  const dispatcher = new Dispatcher(queue, pool, new BackendRouter({ policy: "least-loaded", affinityMargin: 0, maxEntries: 10 }), {
+    batchWindowMs: 0,
+    latencySensitive: new LatencySensitiveArrivals({ windowMs: 0, shortPromptTokens: 0, backendOrdersClasses: false }),
+    headroom: new FairHeadroom({ seqs: 2, activeWindowMs: 60_000, weightOf: () => 1 }),
+  });
+  pool.add("http://replica-a");
+  await waitFor(() => pool.anyHealthy || undefined, "the replica healthy");
+  const signal = new AbortController().signal;
+  const ticket = (tenant: string) => ({ priority: "standard" as const, cost: 10, prefixBlockTokens: 16, prefillMs: 0, prefixKeys: [], tenant, serviceTokens: 100 });
+  const dispatched: string[] = [];
+  const send = (tenant: string) => void dispatcher.wait(ticket(tenant), signal).then(() => dispatched.push(tenant));
+  const first = await dispatcher.wait(ticket("b"), signal);
+  pool.finished(first.backend, 10, false);
+  first.settle(100);
+  for (let i = 0; i < 6; i++) send("a");
+  await waitFor(() => dispatched.length === 2 || undefined, "a's dispatches up to its share");
+  for (let i = 0; i < 5; i++) await nextTurn();
+  assert.deepEqual(dispatched, ["a", "a"], "a holds its half; the other two slots are kept");
+  send("b");
+  await waitFor(() => dispatched.length === 3 || undefined, "b's first request");
+  // b's counter is now above a's: a's request is the queue's first, yet it may not take a kept slot.
+  assert.ok(queue.tenantSnapshot().some((t) => t.tenant === "a" && t.depth === 4), "a's four still queued");
+  send("b");
+  await waitFor(() => dispatched.length === 4 || undefined, "b's second request to the last kept slot");
+  assert.deepEqual(dispatched, ["a", "a", "b", "b"]);
+  assert.equal(queue.length, 4, "a's other four still wait");
+  pool.stop();
+});

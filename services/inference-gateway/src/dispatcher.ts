@@ -141,7 +141,9 @@ export class Dispatcher {
   private run() {
     this.timer = undefined;
     this.immediate = undefined;
-    for (let next = this.queue.peek(); next; next = this.queue.peek()) {
+    // Tenants over their share whose best request found no room outside the slots kept for others.
+    const passedOver = new Set<string>();
+    for (let next = this.queue.peek(); next; next = this.queue.peek(passedOver)) {
       const { entry, reason } = next;
       const { headroom, latencySensitive } = this.options;
       const reserved = headroom ? headroom.reservedFor(entry.tenant, this.sequenceCapacity()) : 0;
@@ -149,8 +151,16 @@ export class Dispatcher {
       const affinity = this.router.affinity(ticket.prefixKeys);
       const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);
       const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, latencySensitive.constrains(entry.priority), reserved), ticket.prefixKeys);
-      // The best request waits for room rather than letting lesser ones pass it.
-      if (!choice) break;
+      if (!choice) {
+        // The kept slots are for the others: their requests behind this one may take them now (else
+        // the headroom would wait behind the very tenant it is kept from).
+        if (reserved > 0) {
+          passedOver.add(entry.tenant);
+          continue;
+        }
+        // The best request waits for room rather than letting lesser ones pass it.
+        break;
+      }
       const cost = costOn(choice.backend);
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, cost);
