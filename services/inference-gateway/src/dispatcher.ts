@@ -133,9 +133,10 @@ export class Dispatcher {
     }
   }
 
-  /** Sequence slots of the backends that take requests (the whole the tenants share). */
-  private sequenceCapacity(): number {
-    return this.pool.list().reduce((n, b) => (b.healthy && !b.draining ? n + b.admission.sequenceLimit : n), 0);
+  /** Sequence slots of the backends that take requests (the whole the tenants share), and how many backends. */
+  private sequenceCapacity(): { slots: number; backends: number } {
+    const open = this.pool.list().filter((b) => b.healthy && !b.draining);
+    return { slots: open.reduce((n, b) => n + b.admission.sequenceLimit, 0), backends: open.length };
   }
 
   private run() {
@@ -146,7 +147,8 @@ export class Dispatcher {
     for (let next = this.queue.peek(); next; next = this.queue.peek(passedOver)) {
       const { entry, reason } = next;
       const { headroom, latencySensitive } = this.options;
-      const reserved = headroom ? headroom.reservedFor(entry.tenant, this.sequenceCapacity()) : 0;
+      const capacity = headroom?.enabled ? this.sequenceCapacity() : undefined;
+      const reserved = capacity ? headroom!.reservedFor(entry.tenant, capacity.slots, capacity.backends) : 0;
       const { ticket } = entry.item;
       const affinity = this.router.affinity(ticket.prefixKeys);
       const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);

@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "10" },
     grace: { type: "string", default: "10" },
     "max-num-seqs": { type: "string", default: "64" },
-    headroom: { type: "string", default: "8" },
+    headroom: { type: "string", default: "auto" },
     "floor-cap": { type: "string" },
     arms: { type: "string", default: "all" },
     capacity: { type: "string" },
@@ -92,7 +92,11 @@ const armDefinitions: Record<ArmKey, () => Promise<ArmRun>> = {
   alone: () => runFairnessArm("B alone (fair queueing)", [bLoad], armOptions(fair)),
   vtc: () => runFairnessArm("A floods, B interactive: fair queueing (VTC)", [aLoad, bLoad], armOptions(fair)),
   headroom: () =>
-    runFairnessArm(`A floods, B interactive: fair queueing with ${headroomSeqs} slots of headroom`, [aLoad, bLoad], armOptions({ ...fair, GATEWAY_FAIR_HEADROOM_SEQS: headroomSeqs })),
+    runFairnessArm(
+      `A floods, B interactive: fair queueing, headroom ${headroomSeqs === "auto" ? "sized from B's arrivals (auto)" : `of ${headroomSeqs} slots`}`,
+      [aLoad, bLoad],
+      armOptions({ ...fair, GATEWAY_FAIR_HEADROOM_SEQS: headroomSeqs }),
+    ),
   floor: () => runFairnessArm(`floor: A floods with at most ${floorCap} in flight (its client's cap), B interactive, fair queueing`, [{ ...aLoad, maxConcurrency: floorCap }, bLoad], armOptions(fair)),
   fcfs: () => runFairnessArm("A floods, B interactive: today's order (GATEWAY_FAIRNESS=off)", [aLoad, bLoad], armOptions({ ...fair, GATEWAY_FAIRNESS: "off" })),
   weighted: () =>
