@@ -93,6 +93,16 @@ const tps = (s: ServedTokens | undefined) => (s ? String(Math.round(s.tokensPerS
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const times = (x: number) => `${x.toFixed(2)}x`;
 
+/** What the headroom left of B's wait against the floor, and why the floor is above B alone. */
+function floorNote(r: FairnessResult): string[] {
+  const { alone, headroom, floor } = r.arms;
+  if (!alone || !headroom || !floor) return [];
+  const p95 = (a: ArmFigures) => Math.round(a.bTtft.p95.ms);
+  return [
+    `With headroom B's p95 is ${p95(headroom)} ms against the floor's ${p95(floor)} ms (${times(headroom.bTtft.p95.ms / floor.bTtft.p95.ms)}); the floor is ${times(floor.bTtft.p95.ms / alone.bTtft.p95.ms)} B alone (${p95(alone)} ms): B's prompt is computed in a step shared with A's batch of decodes, longer than a step of its own, and vLLM does not preempt a running request to admit a waiting one. The gateway cannot go below the floor.`,
+  ];
+}
+
 export function fairnessReport(r: FairnessResult): string {
   const row = (a: ArmFigures, withB = true) => {
     const g = a.bGateway;
@@ -120,6 +130,7 @@ export function fairnessReport(r: FairnessResult): string {
       ...against("vtc", "Fair queueing (VTC)"),
       ...against("headroom", "Fair queueing with headroom"),
       ...against("floor", `Floor (A capped at ${r.floorCap} in flight by its client, so B never waits for a slot)`),
+      ...floorNote(r),
       ...(s.bP95FcfsOverAlone !== undefined ? [`Today's order: B's p95 ${s.bP95FcfsIsLowerBound ? "at least " : ""}${s.bP95FcfsOverAlone.toFixed(1)}x its p95 alone.`] : []),
       ...(s.weightedShareA !== undefined ? [`Weights 3:1, both backlogged: A served ${pct(s.weightedShareA)} of the tokens (3:1 is 75%), a ratio of ${s.weightedRatio!.toFixed(2)}:1.`] : []),
       `Machine: ${r.machine.cpus} CPUs; before: ${r.machine.uptimeBefore}; after: ${r.machine.uptimeAfter}.`,
