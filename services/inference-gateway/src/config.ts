@@ -83,7 +83,7 @@ export const gatewaySchema = {
   GATEWAY_FAIR_HEADROOM_SEQS: env
     .integerOr(["auto"], 0, 100_000, 0)
     .describe(
-      "sequence slots per backend a tenant over its share leaves free while other tenants are active; `auto`: sized from the others' arrivals against the requests ending, so one of theirs finds a free slot 99% of the time; 0: off",
+      "sequence slots per backend a tenant over its share leaves free while other tenants are active; `auto`: sized from the active others' arrivals against the requests ending, so one of theirs finds a free slot 99% of the time; 0: off",
     ),
   GATEWAY_FAIR_HEADROOM_WINDOW_MS: env
     .integer(0, 3_600_000, 2_000)

@@ -45,8 +45,9 @@ test("the admission controller keeps reserved slots free, but never shuts an idl
   assert.equal(admission.hasRoomFor(10, "standard", false, 0), true);
 });
 
-test("auto headroom: none while the others do not arrive, all their share before anything ended, then sized by their arrivals against the requests ending", () => {
-  assert.equal(autoHeadroomSeqs(0, 50, 32), 0, "the others are not arriving");
+test("auto headroom: all their share before anything ended, then sized by their arrivals against the requests ending", () => {
+  // Active others with no arrival in the window count one: 1/50 per slot freed, 0.02^2 < 1% <= 0.02.
+  assert.equal(autoHeadroomSeqs(0, 50, 32), 2, "active, but no arrival within the window");
   assert.equal(autoHeadroomSeqs(5, 0, 32), 32, "nothing ended yet: their whole share");
   assert.equal(autoHeadroomSeqs(50, 50, 32), 32, "they arrive as fast as slots free");
   // ρ = 0.25: an arrival finds no free slot about ρ^N of the time; 0.25^4 < 1% <= 0.25^3.

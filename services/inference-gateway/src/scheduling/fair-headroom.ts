@@ -25,13 +25,15 @@ export interface FairHeadroomOptions {
 }
 
 /**
- * Slots to keep free for others arriving at `othersArrivals` per `ended` requests ending in the same
- * time, at most `cap`: 0 when the others are not arriving, `cap` when they arrive as fast as slots
- * free (or nothing ended yet to measure).
+ * Slots to keep free for active others arriving at `othersArrivals` per `ended` requests ending in
+ * the same time, at most `cap`; `cap` when they arrive as fast as slots free (or nothing ended yet
+ * to measure). Others are active (that is why it is asked), so a window without one of their
+ * arrivals counts one: a light tenant's gaps are often longer than the window, and a headroom of 0
+ * then is what made its next request wait.
  */
 export function autoHeadroomSeqs(othersArrivals: number, ended: number, cap: number): number {
-  if (othersArrivals <= 0 || cap <= 0) return 0;
-  const rho = ended > 0 ? othersArrivals / ended : Infinity;
+  if (cap <= 0) return 0;
+  const rho = ended > 0 ? Math.max(1, othersArrivals) / ended : Infinity;
   if (rho >= 1) return cap;
   return Math.min(cap, Math.max(1, Math.ceil(Math.log(AUTO_HEADROOM_MISS) / Math.log(rho))));
 }

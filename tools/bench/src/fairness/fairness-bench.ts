@@ -95,7 +95,8 @@ const armDefinitions: Record<ArmKey, () => Promise<ArmRun>> = {
     runFairnessArm(
       `A floods, B interactive: fair queueing, headroom ${headroomSeqs === "auto" ? "sized from B's arrivals (auto)" : `of ${headroomSeqs} slots`}`,
       [aLoad, bLoad],
-      armOptions({ ...fair, GATEWAY_FAIR_HEADROOM_SEQS: headroomSeqs }),
+      // The gateway's clock is wall time: its default window of 2 s, in the simulator's virtual seconds.
+      armOptions({ ...fair, GATEWAY_FAIR_HEADROOM_SEQS: headroomSeqs, GATEWAY_FAIR_HEADROOM_WINDOW_MS: String(2_000 * timeScale) }),
     ),
   floor: () => runFairnessArm(`floor: A floods with at most ${floorCap} in flight (its client's cap), B interactive, fair queueing`, [{ ...aLoad, maxConcurrency: floorCap }, bLoad], armOptions(fair)),
   fcfs: () => runFairnessArm("A floods, B interactive: today's order (GATEWAY_FAIRNESS=off)", [aLoad, bLoad], armOptions({ ...fair, GATEWAY_FAIRNESS: "off" })),
