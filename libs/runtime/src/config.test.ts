@@ -39,6 +39,15 @@ describe("readConfig", () => {
     assert.throws(() => readConfig({ R: env.number(0, 1) }, { R: "1.5" }), /R="1.5"/);
     assert.equal(readConfig({ B: env.boolean(false) }, { B: "yes" }).B, true);
   });
+
+  it("integerOr() reads its words or an integer in range, and names both when given neither", () => {
+    const seqs = env.integerOr(["auto"], 0, 100, 0);
+    assert.equal(readConfig({ S: seqs }, { S: "auto" }).S, "auto");
+    assert.equal(readConfig({ S: seqs }, { S: "8" }).S, 8);
+    assert.equal(readConfig({ S: seqs }, {}).S, 0);
+    assert.throws(() => readConfig({ S: seqs }, { S: "101" }), /S="101" is invalid: expected auto or an integer from 0 to 100/);
+    assert.throws(() => readConfig({ S: seqs }, { S: "Auto" }), /S="Auto" is invalid/);
+  });
 });
 
 describe("field descriptions and lists", () => {

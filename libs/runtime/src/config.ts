@@ -63,6 +63,13 @@ export const env = {
       },
       fallback,
     ),
+  /** One of `words` (such as "auto") or an integer from `min` to `max`. */
+  integerOr: <const W extends string>(words: readonly W[], min: number, max: number, fallback?: number | W) =>
+    field<number | W>(
+      `${words.join(", ")} or an integer from ${min} to ${max}`,
+      (raw) => ((words as readonly string[]).includes(raw.trim()) ? (raw.trim() as W) : env.integer(min, max).parse(raw)),
+      fallback,
+    ),
   port: (fallback?: number) => env.integer(0, 65535, fallback),
   boolean: (fallback?: boolean) =>
     field(

@@ -81,9 +81,13 @@ export const gatewaySchema = {
   // Tenants (docs/components/inference-gateway.md, "Tenants: fair shares and budgets").
   GATEWAY_FAIRNESS: env.oneOf(["vtc", "off"] as const, "vtc").describe("fair queueing between tenants within each class (virtual token counter); `off`: one queue order for everyone"),
   GATEWAY_FAIR_HEADROOM_SEQS: env
-    .integer(0, 100_000, 0)
-    .describe("sequence slots per backend a tenant over its share leaves free while other tenants are active; 0: off"),
-  GATEWAY_FAIR_HEADROOM_WINDOW_MS: env.integer(0, 3_600_000, 2_000).describe("how long after its last request a tenant still counts as active for the headroom"),
+    .integerOr(["auto"], 0, 100_000, 0)
+    .describe(
+      "sequence slots per backend a tenant over its share leaves free while other tenants are active; `auto`: sized from the active others' arrivals against the requests ending, so one of theirs finds a free slot 99% of the time; 0: off",
+    ),
+  GATEWAY_FAIR_HEADROOM_WINDOW_MS: env
+    .integer(0, 3_600_000, 2_000)
+    .describe("how long after its last request a tenant still counts as active for the headroom; `auto` measures the rates over it"),
   GATEWAY_TENANTS: env.optional(env.string()).describe("tenants' weights and budgets as JSON (`{\"default\": {...}, \"tenants\": {...}}`); or `GATEWAY_TENANTS_FILE`"),
   GATEWAY_TENANTS_FILE: env.optional(env.string()).describe("a mounted file (a ConfigMap) with the tenants' JSON instead of `GATEWAY_TENANTS`"),
   GATEWAY_TENANT_API_KEYS: env

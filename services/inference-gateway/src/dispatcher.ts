@@ -133,24 +133,36 @@ export class Dispatcher {
     }
   }
 
-  /** Sequence slots of the backends that take requests (the whole the tenants share). */
-  private sequenceCapacity(): number {
-    return this.pool.list().reduce((n, b) => (b.healthy && !b.draining ? n + b.admission.sequenceLimit : n), 0);
+  /** Sequence slots of the backends that take requests (the whole the tenants share), and how many backends. */
+  private sequenceCapacity(): { slots: number; backends: number } {
+    const open = this.pool.list().filter((b) => b.healthy && !b.draining);
+    return { slots: open.reduce((n, b) => n + b.admission.sequenceLimit, 0), backends: open.length };
   }
 
   private run() {
     this.timer = undefined;
     this.immediate = undefined;
-    for (let next = this.queue.peek(); next; next = this.queue.peek()) {
+    // Tenants over their share whose best request found no room outside the slots kept for others.
+    const passedOver = new Set<string>();
+    for (let next = this.queue.peek(); next; next = this.queue.peek(passedOver)) {
       const { entry, reason } = next;
       const { headroom, latencySensitive } = this.options;
-      const reserved = headroom ? headroom.reservedFor(entry.tenant, this.sequenceCapacity()) : 0;
+      const capacity = headroom?.enabled ? this.sequenceCapacity() : undefined;
+      const reserved = capacity ? headroom!.reservedFor(entry.tenant, capacity.slots, capacity.backends) : 0;
       const { ticket } = entry.item;
       const affinity = this.router.affinity(ticket.prefixKeys);
       const costOn = (b: PooledBackend) => (affinity && b.id === affinity.backendId ? costOnAffineBackend(ticket, affinity.matchedBlocks) : entry.cost);
       const choice = this.router.choose(this.pool.withRoomFor(costOn, entry.priority, latencySensitive.constrains(entry.priority), reserved), ticket.prefixKeys);
-      // The best request waits for room rather than letting lesser ones pass it.
-      if (!choice) break;
+      if (!choice) {
+        // The kept slots are for the others: their requests behind this one may take them now (else
+        // the headroom would wait behind the very tenant it is kept from).
+        if (reserved > 0) {
+          passedOver.add(entry.tenant);
+          continue;
+        }
+        // The best request waits for room rather than letting lesser ones pass it.
+        break;
+      }
       const cost = costOn(choice.backend);
       this.queue.take(entry);
       this.pool.dispatched(choice.backend, cost);

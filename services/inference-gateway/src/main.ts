@@ -122,7 +122,7 @@ await runService({
           backendOrdersClasses: config.GATEWAY_BACKEND_PRIORITY,
         }),
         headroom:
-          config.GATEWAY_FAIRNESS === "vtc" && config.GATEWAY_FAIR_HEADROOM_SEQS > 0
+          config.GATEWAY_FAIRNESS === "vtc" && config.GATEWAY_FAIR_HEADROOM_SEQS !== 0
             ? new FairHeadroom({ seqs: config.GATEWAY_FAIR_HEADROOM_SEQS, activeWindowMs: config.GATEWAY_FAIR_HEADROOM_WINDOW_MS, weightOf: (t) => tenants.weight(t) })
             : undefined,
       },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AdmissionController } from "./admission-controller.js";
-import { FairHeadroom } from "./fair-headroom.js";
+import { autoHeadroomSeqs, FairHeadroom } from "./fair-headroom.js";
 
 function headroom(weights: Record<string, number> = {}) {
   let now = 0;
@@ -43,4 +43,38 @@ test("the admission controller keeps reserved slots free, but never shuts an idl
   assert.equal(admission.hasRoomFor(10, "standard", false, 4), false);
   assert.equal(admission.hasRoomFor(10, "standard", false, 3), true);
   assert.equal(admission.hasRoomFor(10, "standard", false, 0), true);
+});
+
+test("auto headroom: all their share before anything ended, then sized by their arrivals against the requests ending", () => {
+  // Active others with no arrival in the window count one: 1/50 per slot freed, 0.02^2 < 1% <= 0.02.
+  assert.equal(autoHeadroomSeqs(0, 50, 32), 2, "active, but no arrival within the window");
+  assert.equal(autoHeadroomSeqs(5, 0, 32), 32, "nothing ended yet: their whole share");
+  assert.equal(autoHeadroomSeqs(50, 50, 32), 32, "they arrive as fast as slots free");
+  // ρ = 0.25: an arrival finds no free slot about ρ^N of the time; 0.25^4 < 1% <= 0.25^3.
+  assert.equal(autoHeadroomSeqs(12, 48, 32), 4);
+  assert.ok(autoHeadroomSeqs(24, 48, 32) > 4, "more arrivals per slot freed, more headroom");
+  assert.equal(autoHeadroomSeqs(1, 1_000, 32), 1, "at least one while they arrive at all");
+  assert.equal(autoHeadroomSeqs(40, 48, 3), 3, "never more than the others' share");
+});
+
+test("auto headroom in use: the flooding tenant over its share leaves what the other's arrival rate needs, per backend; alone it fills everything", () => {
+  let now = 0;
+  const h = new FairHeadroom({ seqs: "auto", activeWindowMs: 2_000, weightOf: () => 1, clock: () => now });
+  for (let i = 0; i < 60; i++) h.dispatched("flood");
+  h.arrived("flood");
+  assert.equal(h.reservedFor("flood", 64), 0, "alone");
+  h.arrived("light");
+  assert.equal(h.reservedFor("flood", 64), 32, "light arrives and nothing ended yet: light's whole half");
+  for (let i = 0; i < 47; i++) {
+    now += 40;
+    h.ended("flood");
+    h.dispatched("flood");
+    if (i % 4 === 0) h.arrived("light");
+  }
+  // Within the last 2 s: 13 arrivals of light against 47 ends, ρ about 0.28: 0.28^4 < 1% <= 0.28^3.
+  assert.equal(h.reservedFor("flood", 64), 4);
+  assert.equal(h.reservedFor("flood", 64, 2), 2, "two backends share it");
+  assert.equal(h.reservedFor("light", 64), 0, "light is within its share");
+  now += 2_001;
+  assert.equal(h.reservedFor("flood", 64), 0, "light went quiet and holds nothing");
 });

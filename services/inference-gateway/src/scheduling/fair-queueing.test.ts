@@ -154,6 +154,24 @@ test("a tenant's share of the queue's capacity is by weight among the tenants qu
   assert.deepEqual(q.tenantQueueShare("flood", 90), { queued: 5, share: 45 });
 });
 
+test("passing over a tenant gives the best request of the others, in their own order, across classes too", () => {
+  const { q, advance } = fairQueue();
+  push(q, "a", "a-interactive", 100, 100, "interactive");
+  push(q, "b", "b-large", 300, 300);
+  push(q, "b", "b-small", 100, 100);
+  push(q, "c", "c-batch", 100, 100, "batch");
+  q.push({ tenant: "a", item: "a-urgent", cost: 100, serviceTokens: 100, priority: "batch", deadlineAt: 0 });
+  advance(1);
+  assert.equal(q.peek()?.entry.item, "a-urgent", "a's deadline first");
+  const passOver = new Set(["a"]);
+  assert.equal(q.peek(passOver)?.entry.item, "b-small", "a's deadline and its class are passed over; b's shortest first");
+  passOver.add("b");
+  assert.equal(q.peek(passOver)?.entry.item, "c-batch");
+  passOver.add("c");
+  assert.equal(q.peek(passOver), undefined, "nobody else has work");
+  assert.equal(q.length, 5, "peeking takes nothing");
+});
+
 test("without fairness, tenants do not change the order", () => {
   let now = 0;
   const q = new PrefillCostQueue<string>({ agingFactor: 1_000, agingFloorTokens: 1_000_000, deadlineSlackMs: 0 }, () => now);

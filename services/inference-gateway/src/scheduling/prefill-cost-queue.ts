@@ -196,21 +196,27 @@ export class PrefillCostQueue<T> {
     return entry;
   }
 
-  /** The request that should go next, and why; undefined when the queue is empty. */
-  peek(): { entry: QueueEntry<T>; reason: DispatchReason } | undefined {
+  /**
+   * The request that should go next, and why; undefined when the queue is empty (or holds only
+   * `passOver`'s requests). `passOver`: tenants (with fairness) whose requests cannot go now, e.g.
+   * over their share of sequence slots while the rest are kept for others (FairHeadroom): the best
+   * request of the others, in the same order among them.
+   */
+  peek(passOver?: ReadonlySet<string>): { entry: QueueEntry<T>; reason: DispatchReason } | undefined {
+    const eligible = (e: QueueEntry<T> | undefined) => e !== undefined && !(this.fair && passOver?.has(e.tenant));
     const deadline = this.top(this.byDeadline);
-    if (deadline && deadline.dueAtTime <= this.clock() && this.withinFairShare(deadline)) return { entry: deadline, reason: "deadline" };
-    const highest = PRIORITY_CLASSES.find((p) => this.cls(p).depth > 0);
+    if (eligible(deadline) && deadline!.dueAtTime <= this.clock() && this.withinFairShare(deadline!)) return { entry: deadline!, reason: "deadline" };
+    const highest = PRIORITY_CLASSES.find((p) => this.nextTenant(this.cls(p), passOver) !== undefined);
     if (!highest) return undefined;
     const cls = this.cls(highest);
-    const next = this.nextOfTenant(this.nextTenant(cls));
+    const next = this.nextOfTenant(this.nextTenant(cls, passOver)!);
     // A lower class's request goes ahead once the work dispatched since it arrived passed its cross-class bound.
     const workAfter = this.dispatchedWork + next.entry.cost;
     let overdue: QueueEntry<T> | undefined;
     for (const p of PRIORITY_CLASSES) {
       if (RANK[p] <= RANK[highest]) continue;
       const oldest = this.top(this.cls(p).byAgeAcrossClasses);
-      if (oldest && workAfter > oldest.dueAtWorkAcrossClasses && (!overdue || oldest.dueAtWorkAcrossClasses < overdue.dueAtWorkAcrossClasses)) overdue = oldest;
+      if (eligible(oldest) && workAfter > oldest!.dueAtWorkAcrossClasses && (!overdue || oldest!.dueAtWorkAcrossClasses < overdue.dueAtWorkAcrossClasses)) overdue = oldest;
     }
     return overdue ? { entry: overdue, reason: "aged" } : next;
   }
@@ -335,18 +341,19 @@ export class PrefillCostQueue<T> {
     return PRIORITY_CLASSES.flatMap((p) => [...this.cls(p).fifo]);
   }
 
-  /** With fairness, the tenant of the least weighted service; ties: the smaller backlog, then the older head. */
-  private nextTenant(cls: ClassQueue<T>): TenantQueue<T> {
+  /** With fairness, the tenant of the least weighted service (not one passed over); ties: the smaller backlog, then the older head. */
+  private nextTenant(cls: ClassQueue<T>, passOver?: ReadonlySet<string>): TenantQueue<T> | undefined {
     let best: TenantQueue<T> | undefined;
     let bestCounter = Infinity;
     for (const queue of cls.tenants.values()) {
+      if (this.fair && passOver?.has(queue.tenant)) continue;
       const counter = cls.vtc?.counter(queue.tenant) ?? 0;
       if (!best || counter < bestCounter || (counter === bestCounter && (queue.tokens < best.tokens || (queue.tokens === best.tokens && this.headSeq(queue) < this.headSeq(best))))) {
         best = queue;
         bestCounter = counter;
       }
     }
-    return best!;
+    return best;
   }
 
   /** Shortest prefill first within the tenant, unless one of its requests is due by the ageing bound. */

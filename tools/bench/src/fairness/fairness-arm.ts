@@ -15,6 +15,8 @@ export interface TenantLoad {
   tenant: string;
   requests: BenchRequest[];
   interArrival: number[];
+  /** At most this many of its requests in flight (the rest wait at the client, in arrival order). */
+  maxConcurrency?: number | undefined;
 }
 
 export interface LoadShape {
@@ -64,7 +66,7 @@ export async function runFairnessArm(name: string, loads: readonly TenantLoad[],
       loads.map(async (load) => {
         const target = createGatewayTarget({ address: stack.gateway!.grpcAddress, model: "", ignoreEos: true, defaultPriority: "interactive", metadata: { "x-tenant": load.tenant } });
         try {
-          return await runBenchmark({ requests: load.requests, interArrival: load.interArrival, timeScale: o.timeScale, target, signal: cutOff.signal });
+          return await runBenchmark({ requests: load.requests, interArrival: load.interArrival, maxConcurrency: load.maxConcurrency, timeScale: o.timeScale, target, signal: cutOff.signal });
         } finally {
           await target.close();
         }

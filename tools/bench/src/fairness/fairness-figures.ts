@@ -58,3 +58,21 @@ export function ttftPercentile(outputs: readonly RequestOutput[], p: number, win
 export function unfinishedIn(outputs: readonly RequestOutput[], window: Window): number {
   return outputs.filter((o) => !o.success && o.startTime >= window.from && o.startTime <= window.to).length;
 }
+
+export interface GatewayTimings {
+  /** Arrival at the gateway to dispatch to a backend (ms), p50 and p95. */
+  queue: { p50: number; p95: number };
+  /** Arrival at the gateway to its first token (ms), p50 and p95. */
+  ttft: { p50: number; p95: number };
+}
+
+/**
+ * What the gateway reported of the requests sent within the window that completed: where a TTFT
+ * went (waiting in the gateway's queue, or after dispatch: the backend's steps), and, against the
+ * client's TTFT, what the client and the loaded machine added.
+ */
+export function gatewayTimingsIn(outputs: readonly RequestOutput[], window: Window): GatewayTimings {
+  const timed = outputs.filter((o) => o.success && o.serverTimings && o.startTime >= window.from && o.startTime <= window.to).map((o) => o.serverTimings!);
+  const at = (values: number[]) => ({ p50: values.length ? percentile(values, 50) : 0, p95: values.length ? percentile(values, 95) : 0 });
+  return { queue: at(timed.map((t) => t.queue * 1_000)), ttft: at(timed.map((t) => t.ttft * 1_000)) };
+}
