@@ -10,12 +10,12 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { common, inference, sentiment, summarization, vectorsearch } from "@reviewlens/contracts";
 import { createServiceClient } from "@reviewlens/runtime";
 import {
   createTestDatabase,
+  freePort,
   startAnalysisStack,
   startOtlpReceiver,
   startRecordingServer,
@@ -42,15 +42,6 @@ const SECRETS = {
   wrongKey: "sekret-wrong-k3y-6e6e",
 };
 const MARKER = /sekret-[a-z]+-[a-z0-9]+-[0-9a-f]{4}/g;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /** The markers found in `text` (with where), for the failure message. */
 function leaks(where: string, text: string): string[] {

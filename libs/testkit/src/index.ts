@@ -7,7 +7,6 @@ export * from "./capture-logger.js";
 export * from "./analysis-stack.js";
 export * from "./free-port.js";
 export * from "./prometheus-series.js";
-export * from "./free-port.js";
 export * from "./raw-grpc-client.js";
 export * from "./recording-proxy.js";
 export * from "./stop-by-signal.js";
