@@ -50,7 +50,7 @@ const request = (text: string, maxTokens: number) =>
     priority: common.Priority.PRIORITY_STANDARD,
   });
 
-test("a replica SIGKILLed mid-stream under analysis load: unary calls retried and answered, streams UNAVAILABLE, the replica back in rotation", async () => {
+test("a replica SIGKILLed mid-stream under analysis load: unary calls retried and answered, streams UNAVAILABLE, the replica back in rotation", async (t) => {
   const load = analysisLoad(clients, restaurantsOf(prefixedReviews(PREFIX, 6, 12)), 2).start();
   await waitFor(() => load.succeededSince(0).length >= 2 || undefined, "the analysis load to be under way");
 
@@ -68,10 +68,23 @@ test("a replica SIGKILLed mid-stream under analysis load: unary calls retried an
         return code;
       }),
   );
+  // On a failed assertion the streams and the load must end too, or the file waits out its timeout.
+  let loadStopped = false;
+  t.after(async () => {
+    stopStreams.abort();
+    if (!loadStopped) await load.stop();
+  });
   const inFlight = async () => (await gateway.client.getStatus({})).backends.reduce((n, b) => n + b.inFlightSequences, 0);
   await waitFor(async () => (await inFlight()) >= 6 || undefined, "the six streams dispatched");
   const unary = Array.from({ length: 6 }, (_, i) => gateway.client.complete({ request: request(`unary ${i}`, 3_000) }).then((r) => r, (e: unknown) => failureOf(e)));
-  await waitFor(async () => (await inFlight()) >= 12 || undefined, "the six unary calls dispatched too");
+  // All six dispatched, none still queued in the gateway (the analyses' requests also count in
+  // flight, so a total alone could be reached with unary calls still waiting to go to the survivor).
+  await waitFor(async () => {
+    const status = await gateway.client.getStatus({});
+    const queued = status.queues.reduce((n, q) => n + q.depth, 0);
+    const running = status.backends.reduce((n, b) => n + b.inFlightSequences, 0);
+    return (queued === 0 && running >= 12) || undefined;
+  }, "the six unary calls dispatched too, nothing queued in the gateway");
 
   const [victim, survivor] = stack.sims as [(typeof stack.sims)[0], (typeof stack.sims)[0]];
   const gatewayProcess = stack.process("gateway", 0)!;
@@ -105,6 +118,7 @@ test("a replica SIGKILLed mid-stream under analysis load: unary calls retried an
   assert.ok((await simRequests(stack.sims[0]!.url)) >= 1, "the restarted process counted what it served");
 
   const outcomes = await load.stop();
+  loadStopped = true;
   const analyses = outcomes.filter((o) => o.code === Status.OK);
   assert.deepEqual(countByCode(outcomes), { OK: outcomes.length }, "every analysis under the fault succeeded");
 
