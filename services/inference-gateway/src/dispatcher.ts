@@ -144,10 +144,11 @@ export class Dispatcher {
     this.immediate = undefined;
     // Tenants over their share whose best request found no room outside the slots kept for others.
     const passedOver = new Set<string>();
+    const { headroom, latencySensitive } = this.options;
+    // Which backends take requests does not change within one pass; only their in-flight counts do.
+    const capacity = headroom?.enabled ? this.sequenceCapacity() : undefined;
     for (let next = this.queue.peek(); next; next = this.queue.peek(passedOver)) {
       const { entry, reason } = next;
-      const { headroom, latencySensitive } = this.options;
-      const capacity = headroom?.enabled ? this.sequenceCapacity() : undefined;
       const reserved = capacity ? headroom!.reservedFor(entry.tenant, capacity.slots, capacity.backends) : 0;
       const { ticket } = entry.item;
       const affinity = this.router.affinity(ticket.prefixKeys);

@@ -1,8 +1,6 @@
 // Free loopback ports, so the demo never collides with `make up`, another run or a test beside it.
 import { freePort } from "@reviewlens/runtime/free-port";
 
-export { freePort };
-
 export async function freePorts<K extends string>(keys: readonly K[]): Promise<Record<K, number>> {
   const out = {} as Record<K, number>;
   const taken = new Set<number>();
