@@ -81,9 +81,9 @@ export const gatewaySchema = {
   // Tenants (docs/components/inference-gateway.md, "Tenants: fair shares and budgets").
   GATEWAY_FAIRNESS: env.oneOf(["vtc", "off"] as const, "vtc").describe("fair queueing between tenants within each class (virtual token counter); `off`: one queue order for everyone"),
   GATEWAY_FAIR_HEADROOM_SEQS: env
-    .integerOr(["auto"], 0, 100_000, 0)
+    .integerOr(["auto"], 0, 100_000, "auto")
     .describe(
-      "sequence slots per backend a tenant over its share leaves free while other tenants are active; `auto`: sized from the active others' arrivals against the requests ending, so one of theirs finds a free slot 99% of the time; 0: off",
+      "sequence slots per backend a tenant over its share leaves free while other tenants are active; `auto`: sized from the active others' arrivals against the requests ending, so one of theirs finds a free slot 99% of the time (none while a tenant is alone); 0: off",
     ),
   GATEWAY_FAIR_HEADROOM_WINDOW_MS: env
     .integer(0, 3_600_000, 2_000)

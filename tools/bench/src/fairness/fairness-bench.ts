@@ -87,7 +87,8 @@ log(`capacity ${capacityRequestsPerS.toFixed(2)} A-requests/s (${Math.round(capa
 const armOptions = (gatewayEnv: Record<string, string>) => ({ timeScale, simArgs, gatewayEnv: { ...baseEnv, ...gatewayEnv }, durationS, graceS, log });
 const bLoad = tenantLoad("B", bShape, durationS, seed + 10, tokenizer);
 const aLoad = tenantLoad("A", aShape, durationS, seed + 20, tokenizer);
-const fair = { GATEWAY_FAIRNESS: "vtc", GATEWAY_TENANTS: tenants(1, 1) };
+// Fair queueing alone (headroom off, not the gateway's default `auto`); the headroom arm adds it.
+const fair = { GATEWAY_FAIRNESS: "vtc", GATEWAY_TENANTS: tenants(1, 1), GATEWAY_FAIR_HEADROOM_SEQS: "0" };
 const armDefinitions: Record<ArmKey, () => Promise<ArmRun>> = {
   alone: () => runFairnessArm("B alone (fair queueing)", [bLoad], armOptions(fair)),
   vtc: () => runFairnessArm("A floods, B interactive: fair queueing (VTC)", [aLoad, bLoad], armOptions(fair)),
