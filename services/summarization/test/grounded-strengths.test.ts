@@ -54,16 +54,18 @@ describe("strengths on the demo data against the grounded simulator", () => {
     assert.deepEqual(found, DEMO_RESTAURANTS, "each of the demo's restaurants shows a strength");
   });
 
-  it("summarises in sentences of the restaurant's reviews, citing reviews that hold them", async () => {
+  it("summarises in sentences of the restaurant's reviews, citing first the reviews that hold them", async () => {
     const { result } = await client.summarize({ restaurantId: "r001", options: { topK: 20, force: true, priority: common.Priority.PRIORITY_INTERACTIVE } });
     const own = reviews.filter((r) => r.restaurant_id === "r001");
     const sentences = sentencesOf(result!.overallSummary);
     assert.ok(sentences.length > 0 && sentences.every((s) => own.some((r) => sentencesOf(r.text).includes(s))), result!.overallSummary);
-    assert.ok(result!.overallEvidenceReviewIds.length > 0);
-    for (const id of result!.overallEvidenceReviewIds) {
-      const review = byId.get(id)!;
-      assert.equal(review.restaurant_id, "r001");
-      assert.ok(sentences.some((s) => sentencesOf(review.text).includes(s)), `${id} holds a sentence of the summary`);
-    }
+    // The evidence answer (apart from the text answer) cites the reviews the summary's sentences come
+    // from first, then other reviews by how much of what they say others say too.
+    const cited = result!.overallEvidenceReviewIds.map((id) => byId.get(id)!);
+    assert.ok(cited.length > 0);
+    for (const review of cited) assert.equal(review.restaurant_id, "r001");
+    const holds = cited.map((review) => sentences.some((s) => sentencesOf(review.text).includes(s)));
+    assert.ok(holds[0], `${cited[0]!.review_id} holds a sentence of the summary`);
+    assert.ok(holds.indexOf(false) === -1 || !holds.slice(holds.indexOf(false)).includes(true), `the reviews holding the summary's sentences come first: ${JSON.stringify(holds)}`);
   });
 });

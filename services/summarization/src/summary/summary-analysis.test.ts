@@ -1,71 +1,147 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { common } from "@reviewlens/contracts";
+import type { LlmGateway } from "@reviewlens/analysis-core";
 import { messagesOf, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
+import { common, type inference } from "@reviewlens/contracts";
+import { UnusableResultError } from "@reviewlens/runtime";
+import { waitFor } from "@reviewlens/testkit";
 import { getTokenizer } from "@reviewlens/tokenizer";
+import { DEFAULT_ASPECTS } from "../aspects.js";
 import { fixedReviewSource } from "../test-fixtures.js";
-import { summarizeRestaurant } from "./summary-analysis.js";
+import { summarizeRestaurant, type SummaryDeps } from "./summary-analysis.js";
 
 const reviews = Array.from({ length: 8 }, (_, i) => ({ text: `리뷰 ${i}: 국물이 진하고 직원이 친절해요. 가격은 조금 비싸요.`, rating: 4 }));
 const options = { topK: 20, force: false, priority: common.Priority.PRIORITY_STANDARD };
 const aspects = ["taste", "service"];
 
-// Answers each request for the keys its schema asks (overall, an aspect).
-const answer = (cite: string[]) => (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) => {
-  const all: Record<string, object> = {
-    overall: { summary: " 국물이 진한 집 ", cite },
-    taste: { summary: "진한 국물", cite: ["2"], score: 80 },
-    service: { summary: "", cite: [], score: 0 },
-  };
-  return JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, all[key]])));
+type Request = inference.CompleteRequest;
+type KeySchema = { properties: Record<string, { properties: Record<string, { items?: { enum?: string[] } }> }> };
+const schemaOf = (request: Request) => JSON.parse(request.request!.jsonSchema!.schemaJson) as KeySchema;
+/** Which answer a request asks for: its keys' fields name it (summary: the text; cite: the evidence). */
+const kindOf = (request: Request) => ("summary" in schemaOf(request).properties[refsOf(request)[0]!]!.properties ? "text" : "evidence");
+const fieldsOf = (request: Request, key: string) => Object.keys(schemaOf(request).properties[key]!.properties);
+
+const texts: Record<string, object> = { overall: { summary: " 국물이 진한 집 " }, taste: { summary: "진한 국물" }, service: { summary: "" } };
+const evidence = (overallCite: string[]): Record<string, object> => ({ overall: { cite: overallCite }, taste: { cite: ["2"], score: 80 }, service: { cite: [], score: 0 } });
+
+// Answers each request for the keys and the kind its schema asks.
+const answer = (overallCite: string[]) => (request: Request) => {
+  const parts = kindOf(request) === "text" ? texts : evidence(overallCite);
+  return JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, parts[key]])));
 };
 
+const depsWith = (gateway: LlmGateway, more: Partial<SummaryDeps> = {}): SummaryDeps => ({
+  reviews: fixedReviewSource("r1", reviews),
+  gateway,
+  tokenizer: getTokenizer(),
+  maxPromptTokens: 4000,
+  ...more,
+});
+
+/** Holds every request unanswered until released: what was sent before any answer came back. */
+class HoldingGateway implements LlmGateway {
+  readonly requests: Request[] = [];
+  private readonly held: Array<() => void> = [];
+  private readonly inner: ScriptedGateway;
+
+  constructor(answerer: (request: Request) => string) {
+    this.inner = new ScriptedGateway(answerer);
+  }
+
+  async complete(request: Request): Promise<inference.CompleteResponse> {
+    this.requests.push(request);
+    await new Promise<void>((release) => this.held.push(release));
+    return this.inner.complete(request);
+  }
+
+  release(): void {
+    for (const release of this.held.splice(0)) release();
+  }
+}
+
 describe("summarizeRestaurant", () => {
-  it("maps cited refs to review IDs, removes and counts citations of reviews not in the context", async () => {
+  it("merges each key's text and evidence answers: cited refs mapped to review IDs, unknown citations removed and counted, scores mapped", async () => {
     const gateway = new ScriptedGateway(answer(["1", "99", "3"]));
-    const { result, report } = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options);
-    assert.equal(result.overallSummary, "국물이 진한 집");
-    assert.deepEqual(result.overallEvidenceReviewIds, ["r1-rv0", "r1-rv2"]);
-    assert.deepEqual(result.aspects.map((a) => [a.aspect, a.evidenceReviewIds, a.sentimentScore]), [["taste", ["r1-rv1"], 0.8], ["service", [], 0]]);
+    const { result, report } = await summarizeRestaurant(depsWith(gateway), "r1", aspects, options);
+    assert.deepEqual(result, {
+      restaurantId: "r1",
+      overallSummary: "국물이 진한 집",
+      overallEvidenceReviewIds: ["r1-rv0", "r1-rv2"],
+      aspects: [
+        { aspect: "taste", summary: "진한 국물", evidenceReviewIds: ["r1-rv1"], sentimentScore: 0.8 },
+        { aspect: "service", summary: "", evidenceReviewIds: [], sentimentScore: 0 },
+      ],
+    });
     assert.equal(report.warnings.length, 1);
     assert.match(report.warnings[0]!, /overall: removed citations .*99/);
-    assert.equal(gateway.requests.length, 1 + aspects.length, "one answer per key; an unknown citation does not cost a retry");
+    assert.equal(gateway.requests.length, 2 * (1 + aspects.length), "two answers per key; an unknown citation does not cost a retry");
   });
 
-  it("asks each key over the same prompt, constraining decoding to the prompt's refs", async () => {
+  it("asks each key a text answer and an evidence answer over the same prompt, citations constrained to the prompt's refs", async () => {
     const gateway = new ScriptedGateway(answer([]));
-    await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options);
-    assert.deepEqual(gateway.requests.map(refsOf).sort(), [["overall"], ["service"], ["taste"]]);
-    assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, 1, "the same prompt for every key");
-    const schema = JSON.parse(gateway.requests.find((r) => refsOf(r)[0] === "overall")!.request!.jsonSchema!.schemaJson) as {
-      properties: { overall: { properties: { cite: { items: { enum: string[] } } } } };
-    };
-    assert.deepEqual(schema.properties.overall.properties.cite.items.enum, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    await summarizeRestaurant(depsWith(gateway), "r1", aspects, options);
+    const asked = gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}:${fieldsOf(r, refsOf(r)[0]!).join(",")}`).sort();
+    assert.deepEqual(asked, [
+      "overall:evidence:cite",
+      "overall:text:summary",
+      "service:evidence:cite,score",
+      "service:text:summary",
+      "taste:evidence:cite,score",
+      "taste:text:summary",
+    ]);
+    assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, 1, "the same prompt for every answer");
+    assert.equal(new Set(gateway.requests.map((r) => r.request!.jsonSchema!.name)).size, 1, "one kind of request: one stage");
+    for (const r of gateway.requests.filter((r) => kindOf(r) === "evidence")) {
+      const [key] = refsOf(r);
+      assert.deepEqual(schemaOf(r).properties[key!]!.properties["cite"]!.items!.enum, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    }
   });
 
-  it("answers several keys per request when configured, with the same result", async () => {
-    const one = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway: new ScriptedGateway(answer(["1"])), tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options);
+  it("sends every key's two answers at once: all 16 for the default aspects are out before any is answered", async () => {
+    const keys = ["overall", ...DEFAULT_ASPECTS];
+    const answerer = (request: Request) =>
+      JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, kindOf(request) === "text" ? { summary: `${key} 요약` } : key === "overall" ? { cite: ["1"] } : { cite: ["2"], score: -50 }])));
+    const gateway = new HoldingGateway(answerer);
+    const summary = summarizeRestaurant(depsWith(gateway), "r1", [...DEFAULT_ASPECTS], options);
+    await waitFor(() => gateway.requests.length === 2 * keys.length || undefined, "every answer requested while none is answered");
+    assert.deepEqual(gateway.requests.map((r) => `${refsOf(r)[0]}:${kindOf(r)}`).sort(), keys.flatMap((k) => [`${k}:evidence`, `${k}:text`]).sort());
+    gateway.release();
+    const { result } = await summary;
+    assert.equal(result.overallSummary, "overall 요약");
+    assert.deepEqual(result.overallEvidenceReviewIds, ["r1-rv0"]);
+    assert.deepEqual(
+      result.aspects.map((a) => [a.aspect, a.summary, a.evidenceReviewIds, a.sentimentScore]),
+      DEFAULT_ASPECTS.map((a) => [a, `${a} 요약`, ["r1-rv1"], -0.5]),
+    );
+  });
+
+  it("answers several keys per request when configured: one text answer and one evidence answer for the group, the same result", async () => {
+    const one = await summarizeRestaurant(depsWith(new ScriptedGateway(answer(["1"]))), "r1", aspects, options);
     const gateway = new ScriptedGateway(answer(["1"]));
-    const all = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, keysPerAnswer: 3 }, "r1", aspects, options);
-    assert.deepEqual(gateway.requests.map(refsOf), [["overall", "taste", "service"]]);
+    const all = await summarizeRestaurant(depsWith(gateway, { keysPerAnswer: 3 }), "r1", aspects, options);
+    assert.deepEqual(gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}`).sort(), ["overall,taste,service:evidence", "overall,taste,service:text"]);
     assert.deepEqual(all.result, one.result);
   });
 
   it("keeps the prompt within its budget and names the reviews left out", async () => {
     const gateway = new ScriptedGateway(answer(["1"]));
-    const { report } = await summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 500 }, "r1", aspects, options);
+    const { report } = await summarizeRestaurant(depsWith(gateway, { maxPromptTokens: 500 }), "r1", aspects, options);
     assert.ok(report.reviewsConsidered < reviews.length);
     assert.ok(report.warnings.some((w) => /did not fit the summary prompt budget/.test(w)));
     assert.ok(report.usage!.allReviewsPromptTokens > 500);
   });
 
-  it("fails the analysis when the answer stays malformed after the retry", async () => {
-    // The taste answer stays malformed; the others are fine.
-    const gateway = new ScriptedGateway((request) => (refsOf(request)[0] === "taste" ? '{"taste": {}}' : answer([])(request)));
-    await assert.rejects(
-      summarizeRestaurant({ reviews: fixedReviewSource("r1", reviews), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", aspects, options),
-      /invalid structured output after a retry/,
-    );
-    assert.equal(gateway.requests.filter((r) => refsOf(r)[0] === "taste").length, 2, "one retry");
-  });
+  for (const kind of ["text", "evidence"]) {
+    it(`fails the analysis when a key's ${kind} answer stays malformed after the retry, though its other answer is fine`, async () => {
+      const malformed = (r: Request) => refsOf(r)[0] === "taste" && kindOf(r) === kind;
+      const gateway = new ScriptedGateway((r) => (malformed(r) ? '{"taste": {}}' : answer([])(r)));
+      await assert.rejects(summarizeRestaurant(depsWith(gateway), "r1", aspects, options), (error: Error) => {
+        assert.ok(error instanceof UnusableResultError, error.message);
+        assert.match(error.message, /summary of r1: invalid structured output after a retry/);
+        return true;
+      });
+      assert.equal(gateway.requests.filter(malformed).length, 2, "one retry");
+      assert.equal(gateway.requests.filter((r) => !malformed(r)).length, 5, "the other answers are asked once");
+    });
+  }
 });

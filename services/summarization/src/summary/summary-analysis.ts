@@ -1,6 +1,7 @@
 // One restaurant's aspect-based summary (RAG): TOP-K context in one prompt within the budget ->
-// an answer per key (overall, each aspect) over that prompt, all at once -> citations checked
-// against the prompt's reviews.
+// two answers per key (overall, each aspect) over that prompt, all at once: the text (summary) and the
+// evidence (citations, an aspect's score) -> merged per key, citations checked against the prompt's
+// reviews. Split so the longest answer, which sets the analysis's time, is shorter than a key's whole answer.
 import {
   answerGroups,
   completeStructured,
@@ -19,14 +20,14 @@ import { UnusableResultError } from "@reviewlens/runtime";
 import type { summarization } from "@reviewlens/contracts";
 import { OVERALL } from "../aspects.js";
 import { checkCitations } from "../citation-check.js";
-import { renderSummaryPrompt, summaryMaxTokens, summarySchema, type SummaryAnswer } from "./summary-prompt.js";
+import { renderSummaryPrompt, SUMMARY_ANSWER_KINDS, summaryMaxTokens, summarySchema, type KeySummary, type SummaryAnswerPart } from "./summary-prompt.js";
 
 export interface SummaryDeps {
   reviews: RepresentativeReviewSource;
   gateway: LlmGateway;
   tokenizer: PromptTokenizer;
   maxPromptTokens: number;
-  /** Keys (overall and aspects) one answer covers; default 1. */
+  /** Keys (overall and aspects) one text answer and one evidence answer cover; default 1. */
   keysPerAnswer?: number;
 }
 
@@ -44,7 +45,8 @@ export async function summarizeRestaurant(
   const ledger = new UsageLedger();
   const keys = [OVERALL, ...aspects];
   const groups = answerGroups(keys.length, deps.keysPerAnswer ?? 1).map((g) => g.map((i) => keys[i]!));
-  const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(deps.tokenizer), copies: () => groups.length };
+  const answers = groups.flatMap((group) => SUMMARY_ANSWER_KINDS.map((kind) => ({ group, kind })));
+  const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(deps.tokenizer), copies: () => answers.length };
   const plan = planBatches(context.reviews, batching);
   ledger.addAllReviewsPromptTokens(plannedPromptTokens(context.allReviewTexts, batching));
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${deps.maxPromptTokens} tokens`);
@@ -54,16 +56,17 @@ export async function summarizeRestaurant(
   if (left > 0) warnings.push(`${left} of ${context.reviews.length} reviews did not fit the summary prompt budget of ${deps.maxPromptTokens} tokens and were left out`);
   ledger.noteBatchSize(batch.reviews.length);
 
+  // One name for both kinds: they are one stage, sent together over the same messages.
   const outcomes = await Promise.all(
-    groups.map((group) =>
-      completeStructured<SummaryAnswer>(
+    answers.map(({ group, kind }) =>
+      completeStructured<SummaryAnswerPart>(
         deps.gateway,
         {
           name: "review_summary",
           messages: batch.messages,
-          schema: summarySchema(group, batch.refs),
-          validationSchema: summarySchema(group),
-          maxTokens: summaryMaxTokens(group),
+          schema: summarySchema(group, kind, batch.refs),
+          validationSchema: summarySchema(group, kind),
+          maxTokens: summaryMaxTokens(group, kind),
           priority: options.priority,
           restaurantId,
           analysisType: SUMMARY_ANALYSIS_TYPE,
@@ -75,7 +78,9 @@ export async function summarizeRestaurant(
   );
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
-  const answer = Object.assign({}, ...outcomes.map((o) => (o.ok ? o.value : {}))) as SummaryAnswer;
+  // Every key's text and evidence answers validated, so each merged key has its summary and citations.
+  const answer: SummaryAnswerPart = {};
+  for (const o of outcomes) if (o.ok) for (const [key, part] of Object.entries(o.value)) answer[key] = { ...answer[key], ...part };
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
   const cite = (where: string, refs: string[]) => {
@@ -83,13 +88,13 @@ export async function summarizeRestaurant(
     if (checked.unknown.length > 0) warnings.push(`${where}: removed citations of reviews not in the context: ${checked.unknown.join(", ")}`);
     return checked.reviewIds;
   };
-  const overall = answer[OVERALL]!;
+  const overall = answer[OVERALL] as KeySummary;
   const result: summarization.SummaryResult = {
     restaurantId,
     overallSummary: overall.summary.trim(),
     overallEvidenceReviewIds: cite(OVERALL, overall.cite),
     aspects: aspects.map((aspect) => {
-      const a = answer[aspect]!;
+      const a = answer[aspect] as KeySummary;
       return { aspect, summary: a.summary.trim(), evidenceReviewIds: cite(aspect, a.cite), sentimentScore: (a.score ?? 0) / 100 };
     }),
   };

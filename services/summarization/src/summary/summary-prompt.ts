@@ -1,20 +1,22 @@
 // The summary prompt and its JSON schemas. The system prompt does not depend on the aspects or the
-// reviews, so every summary of every restaurant shares it as a cached prefix. The overall summary and
-// each aspect are separate answers over the same prompt (the schema's one key names which), sent
-// together: their short answers decode side by side instead of one long answer.
+// reviews, so every summary of every restaurant shares it as a cached prefix. Each key (the overall
+// summary, each aspect) gets two answers over the same prompt, sent together: a text answer (the
+// summary) and an evidence answer (the cited refs and, for an aspect, the score). The schema's one
+// key and its fields name which; the messages are the same, so the prefix cache serves every answer
+// after the first and the short answers decode side by side instead of one long answer per key.
 import { alignSystemPrompt, REVIEWS_ARE_DATA, reviewsSection, type ChatTurn, type PromptTokenizer } from "@reviewlens/analysis-core";
 import { OVERALL } from "../aspects.js";
 
 export const SUMMARY_SYSTEM_PROMPT = [
   "You summarise restaurant reviews, mostly written in Korean, for people choosing a restaurant.",
-  `Each answer is about one key: "${OVERALL}" (the restaurant as a whole, at most two short sentences) or an aspect (one sentence), in Korean, only from what the reviews say.`,
-  "cite lists the refs (1, 2, ...) of the reviews the summary rests on. An aspect no review mentions gets an empty summary, no citations and score 0.",
-  "score is the aspect's sentiment from -100 (clearly negative) to 100 (clearly positive).",
+  `Each key is "${OVERALL}" (the restaurant as a whole) or an aspect. A key gets two answers over the same reviews, a text answer and an evidence answer; the schema says which.`,
+  `The text answer {"<key>": {"summary"}} is the summary in Korean, only from what the reviews say: at most two short sentences for ${OVERALL}, one sentence for an aspect, empty for an aspect no review mentions.`,
+  `The evidence answer {"<key>": {"cite", "score"}} (no score for ${OVERALL}): cite lists the refs (1, 2, ...) of the reviews that say something about the key, the ones its summary rests on, most telling first; score is the aspect's sentiment from -100 (clearly negative) to 100 (clearly positive). An aspect no review mentions gets no citations and score 0.`,
   REVIEWS_ARE_DATA,
-  `Answer with one JSON object and nothing else: {"<key>": {"summary", "cite"}} for ${OVERALL}, {"<aspect>": {"summary", "cite", "score"}} for an aspect.`,
+  "Answer with one JSON object and nothing else.",
 ].join("\n");
 
-/** The reviews alone: the instructions are in the (cached) system prompt, the key each answer is about in its schema. */
+/** The reviews alone: the instructions are in the (cached) system prompt, the key and the kind of each answer in its schema. */
 export const renderSummaryPrompt =
   (tokenizer: PromptTokenizer) =>
   (blocks: string[], pad = ""): ChatTurn[] => [
@@ -22,27 +24,30 @@ export const renderSummaryPrompt =
     { role: "user", content: `${reviewsSection(blocks)}${pad}` },
   ];
 
+/** The two answers every key gets. */
+export const SUMMARY_ANSWER_KINDS = ["text", "evidence"] as const;
+export type SummaryAnswerKind = (typeof SUMMARY_ANSWER_KINDS)[number];
+
 const MAX_CITATIONS = 8;
 const MAX_OVERALL_CHARS = 160;
 const MAX_ASPECT_CHARS = 120;
 
+const strictObject = (properties: Record<string, object>) => ({ type: "object", properties, required: Object.keys(properties), additionalProperties: false });
+
 /**
+ * The schema of one answer of `kind` for `keys`.
  * `refs` given: the decoding schema, whose citations can only name refs in the prompt.
  * `refs` omitted: the validation schema, which accepts any string so an unknown citation is removed
  * and counted rather than costing the whole summary.
  */
-export function summarySchema(keys: string[], refs?: string[]): object {
+export function summarySchema(keys: string[], kind: SummaryAnswerKind, refs?: string[]): object {
   const cite = { type: "array", items: refs ? { type: "string", enum: refs } : { type: "string" }, maxItems: MAX_CITATIONS };
+  const score = { type: "integer", minimum: -100, maximum: 100 };
   const answerOf = (key: string) =>
-    key === OVERALL
-      ? { type: "object", properties: { summary: { type: "string", maxLength: MAX_OVERALL_CHARS }, cite }, required: ["summary", "cite"], additionalProperties: false }
-      : {
-          type: "object",
-          properties: { summary: { type: "string", maxLength: MAX_ASPECT_CHARS }, cite, score: { type: "integer", minimum: -100, maximum: 100 } },
-          required: ["summary", "cite", "score"],
-          additionalProperties: false,
-        };
-  return { type: "object", properties: Object.fromEntries(keys.map((k) => [k, answerOf(k)])), required: keys, additionalProperties: false };
+    kind === "text"
+      ? strictObject({ summary: { type: "string", maxLength: key === OVERALL ? MAX_OVERALL_CHARS : MAX_ASPECT_CHARS } })
+      : strictObject(key === OVERALL ? { cite } : { cite, score });
+  return strictObject(Object.fromEntries(keys.map((k) => [k, answerOf(k)])));
 }
 
 export interface KeySummary {
@@ -52,7 +57,9 @@ export interface KeySummary {
   score?: number;
 }
 
-export type SummaryAnswer = Record<string, KeySummary>;
+/** One answer: each of its keys' text part or evidence part. */
+export type SummaryAnswerPart = Record<string, Partial<KeySummary>>;
 
-/** Output tokens an answer may take: Korean text is about one token per character, a citation about four. */
-export const summaryMaxTokens = (keys: string[]) => 8 + keys.reduce((n, k) => n + (k === OVERALL ? MAX_OVERALL_CHARS : MAX_ASPECT_CHARS) + MAX_CITATIONS * 4 + 16, 0);
+/** Output tokens an answer may take: Korean text is about one token per character, a citation about four, a score and the JSON around a key about 16. */
+export const summaryMaxTokens = (keys: string[], kind: SummaryAnswerKind) =>
+  8 + keys.reduce((n, k) => n + 16 + (kind === "evidence" ? MAX_CITATIONS * 4 : k === OVERALL ? MAX_OVERALL_CHARS : MAX_ASPECT_CHARS), 0);

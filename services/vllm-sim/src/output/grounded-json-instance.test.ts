@@ -90,6 +90,31 @@ test("a summary is made of the prompt's phrases; its citations are the prompt's 
   assert.deepEqual(summary.aspects["parking"], { summary: "", evidence: [], sentiment: 0 });
 });
 
+test("an evidence answer (citations and score, no strings) cites the refs of its topic's phrases in salience order, capped, and agrees with the text answer", () => {
+  const keyed = (key: string, fields: object) => ({
+    type: "object",
+    properties: { [key]: { type: "object", properties: fields, required: Object.keys(fields), additionalProperties: false } },
+    required: [key],
+    additionalProperties: false,
+  });
+  const cite = (maxItems: number) => ({ type: "array", items: { type: "string", enum: refs }, maxItems });
+  const score = { type: "integer", minimum: -100, maximum: 100 };
+  const evidence = (key: string, maxItems = 8) => answer<Record<string, { cite: string[]; score: number }>>(keyed(key, { cite: cite(maxItems), score }), "Summarise.")[key]!;
+  const text = (key: string) => answer<Record<string, { summary: string }>>(keyed(key, { summary: { type: "string", maxLength: 120 } }), "Summarise.")[key]!;
+
+  // Service phrases: R1's "직원분들이 친절하세요." then R2's "직원이 불친절했어요." (one review each, prompt order); R3 and R4 say nothing of staff.
+  assert.deepEqual(evidence("service"), { cite: ["R1", "R2"], score: 0 }, "one friendly and one unfriendly phrase balance");
+  assert.equal(text("service").summary, "직원분들이 친절하세요.", "the text answer starts from the first cited phrase");
+  // Taste phrases: "국물이 정말 진하고 깊어요." (R1 and R4: the most shared first), then R3's "맛은 보통이에요.".
+  assert.deepEqual(evidence("taste").cite, ["R1", "R4", "R3"]);
+  assert.deepEqual(evidence("taste", 2).cite, ["R1", "R4"], "capped at maxItems");
+  assert.equal(evidence("taste").score, 67, "an integer score from the pool's cues: 진하, 깊어 positive, 보통 plain: 2 of 3");
+  assert.deepEqual(evidence("parking"), { cite: [], score: 0 }, "no phrase names the topic");
+  // No topic: every phrase by salience, the shared one first.
+  const overall = answer<{ overall: { cite: string[] } }>(keyed("overall", { cite: cite(3) }), "Summarise.");
+  assert.deepEqual(overall.overall.cite, ["R1", "R4", "R2"]);
+});
+
 test("an object that holds a ref is about that review: one item per review, each labelled from its own text", () => {
   const list = answer<Array<{ r: string; l: string }>>({
     type: "array",

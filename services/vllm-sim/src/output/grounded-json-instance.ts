@@ -5,7 +5,12 @@
 //   - a property named like one of the prompt's refs ("R1") is about that element;
 //   - an object with a property whose enum is the prompt's refs is about the ref chosen for it;
 //   - a property named like a topic ("taste", "price_value") keeps to phrases with that topic's words;
-//   - an array of the prompt's refs cites the elements whose phrases its object's strings used.
+//   - an array of the prompt's refs cites the elements whose phrases its object's strings used; in an
+//     object without strings (an evidence answer beside its text answer), the elements of the phrases
+//     a string there would use: the topic's phrases (else the salient ones) in salience order, so the
+//     citations agree with the text answer, which starts from the same phrases;
+//   - a signed score (number or integer) follows the cues of its object's strings, else of its element
+//     or its topic's phrases.
 import { countPolarity, polarityNamed, polarityOf, polarityScore, topicHits, topicNamed, type Topic } from "./cue-words.js";
 import { asSchema, InstanceGenerator, num, type InstanceOptions, type JsonValue, type Schema } from "./json-schema-instance.js";
 import { keyWords, type Phrase, type PromptGrounding } from "./prompt-grounding.js";
@@ -103,12 +108,20 @@ class GroundedGenerator extends InstanceGenerator {
   }
 
   protected override number(schema: Schema): number {
-    const [min, max] = this.bounds(schema, false);
-    if (!(min < 0 && max > 0) || num(schema["multipleOf"]) !== undefined) return super.number(schema);
-    // A signed score: the cue balance of what it is grounded in.
+    return this.signedScore(schema, false) ?? super.number(schema);
+  }
+
+  protected override integer(schema: Schema): number {
+    return this.signedScore(schema, true) ?? super.integer(schema);
+  }
+
+  /** A signed score (bounds either side of 0, no multipleOf): the cue balance of what it is grounded in. */
+  private signedScore(schema: Schema, integer: boolean): number | undefined {
+    const [min, max] = this.bounds(schema, integer);
+    if (!(min < 0 && max > 0) || num(schema["multipleOf"]) !== undefined) return undefined;
     const score = polarityScore(countPolarity(this.groundingText()));
     const value = Math.round(score * (score >= 0 ? max : -min) * 100) / 100;
-    return Math.min(max, Math.max(min, schema["type"] === "integer" ? Math.round(value) : value));
+    return Math.min(max, Math.max(min, integer ? Math.round(value) : value));
   }
 
   protected override array(schema: Schema, depth: number): JsonValue {
@@ -117,7 +130,10 @@ class GroundedGenerator extends InstanceGenerator {
     if (!refs) return super.array(schema, depth);
     const min = num(schema["minItems"]) ?? 0;
     const max = num(schema["maxItems"]) ?? Number.POSITIVE_INFINITY;
-    const cited = [...new Set(this.objectScope.refs)].filter((r) => refs.includes(r));
+    const { texts, refs: used } = this.objectScope;
+    // No strings to cite from: the elements of the phrases a string here would be made of.
+    const grounds = texts.length > 0 ? used : this.pool().phrases.flatMap((p) => p.refs);
+    const cited = [...new Set(grounds)].filter((r) => refs.includes(r));
     for (const r of refs) if (cited.length < min && !cited.includes(r)) cited.push(r);
     return cited.slice(0, max);
   }

@@ -180,7 +180,7 @@ export class InstanceGenerator {
     return integer ? [Math.ceil(min), Math.floor(max)] : [min, max];
   }
 
-  private integer(schema: Schema): number {
+  protected integer(schema: Schema): number {
     const [min, max] = this.bounds(schema, true);
     const multipleOf = num(schema["multipleOf"]);
     if (multipleOf && multipleOf > 0) return this.multiple(min, max, multipleOf);

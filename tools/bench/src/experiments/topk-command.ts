@@ -65,7 +65,7 @@ export function topkCommand(out: (s: string) => void): Command {
               commands: ["make bench-topk", command],
               paragraphs: [
                 `Prompt budgets (tokens): ${Object.entries(run.budgets).map(([k, v]) => `${k} ${v}`).join(", ")}. Demo reviews, seed ${o.seed}; the smaller restaurants' reviews are the first ones of the larger.`,
-                "Each prompt is sent once per answer (one answer per review for sentiment and strengths' claims, per key for the summary: overall and each aspect), so prompts and tokens count every copy; the summary's prompt holds the TOP-K that fit its budget, its all-reviews figure packs every review into as many prompts as needed.",
+                "Each prompt is sent once per answer (one answer per review for sentiment and strengths' claims, two per key for the summary: a text and an evidence answer for overall and each aspect), so prompts and tokens count every copy; the summary's prompt holds the TOP-K that fit its budget, its all-reviews figure packs every review into as many prompts as needed.",
                 "strengths counts step B (claim extraction), the only step whose prompts carry reviews; its TOP-K are the positive ones (rating 4-5) and may be fewer than K. The counting gateway answers with no claims, so the later steps send nothing.",
                 `Prefill: the ${run.profile} profile's per-token prefill time of those tokens (per-step and attention terms left out), every copy counted: an upper bound, since vLLM's prefix cache computes a prompt's copies once (make bench-analyses reports the computed tokens).`,
               ],
