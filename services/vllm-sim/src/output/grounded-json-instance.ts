@@ -4,7 +4,10 @@
 // (cue-words.ts). Driven only by the schema and the prompt's text, never by field names:
 //   - a property named like one of the prompt's refs ("R1") is about that element;
 //   - an object with a property whose enum is the prompt's refs is about the ref chosen for it;
-//   - a property named like a topic ("taste", "price_value") keeps to phrases with that topic's words;
+//   - a property named like a topic ("taste", "price_value") keeps to phrases with that topic's words
+//     (its element's that have them, when it is about an element);
+//   - optional properties all named like topics are there only for the topics the grounding text
+//     mentions, the most mentioned first up to maxProperties (an answer keyed by aspect);
 //   - an array of the prompt's refs cites the elements whose phrases its object's strings used.
 import { countPolarity, polarityNamed, polarityOf, polarityScore, topicHits, topicNamed, type Topic } from "./cue-words.js";
 import { asSchema, InstanceGenerator, num, type InstanceOptions, type JsonValue, type Schema } from "./json-schema-instance.js";
@@ -15,6 +18,8 @@ interface Scope {
   /** The element this part of the answer is about. */
   source: string | undefined;
   topic: Topic | undefined;
+  /** The topic the nearest property named like one names (not the instructions' topic). */
+  keyTopic: Topic | undefined;
   /** Texts the strings of this scope were made of, and the refs they came from. */
   texts: string[];
   refs: string[];
@@ -43,7 +48,7 @@ class GroundedGenerator extends InstanceGenerator {
     private readonly g: PromptGrounding,
   ) {
     super(root, options);
-    this.scopes = [{ kind: "object", source: undefined, topic: g.instructionTopic, texts: [], refs: [] }];
+    this.scopes = [{ kind: "object", source: undefined, topic: g.instructionTopic, keyTopic: undefined, texts: [], refs: [] }];
   }
 
   private get scope(): Scope {
@@ -70,8 +75,21 @@ class GroundedGenerator extends InstanceGenerator {
 
   protected override property(key: string, schema: Schema, depth: number): JsonValue {
     const source = this.g.bySource.has(key) && key !== "" ? key : this.scope.source;
-    const topic = topicNamed(key) ?? this.scope.topic;
-    return this.within({ kind: "property", source, topic }, () => super.property(key, schema, depth));
+    const named = topicNamed(key);
+    return this.within({ kind: "property", source, topic: named ?? this.scope.topic, keyTopic: named ?? this.scope.keyTopic }, () => super.property(key, schema, depth));
+  }
+
+  /** Optional properties named like topics: those the grounding phrases mention, most mentioned first. */
+  protected override chosenOptional(_schema: Schema, optional: string[], room: number): string[] | undefined {
+    const topics = optional.map(topicNamed);
+    if (optional.length === 0 || topics.some((t) => t === undefined)) return undefined;
+    const phrases = this.groundingPhrases();
+    return optional
+      .map((key, i) => ({ key, hits: phrases.reduce((n, p) => n + topicHits(topics[i]!, p.text), 0) }))
+      .filter((t) => t.hits > 0)
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, room)
+      .map((t) => t.key);
   }
 
   /** References first (they say what the object is about), then free text, then what depends on it. */
@@ -171,12 +189,26 @@ class GroundedGenerator extends InstanceGenerator {
     }
   }
 
-  /** The phrases a string here may use: its element's, else every element's by salience, kept to the topic. */
+  /**
+   * The phrases a string here may use: its element's (under a key naming a topic, those with the
+   * topic's words when it has any), else every element's by salience, kept to the topic.
+   */
   private pool(): { key: string; phrases: Phrase[] } {
-    const { source, topic } = this.scope;
-    if (source !== undefined) return { key: `ref:${source}`, phrases: this.g.bySource.get(source)!.phrases };
+    const { source, topic, keyTopic } = this.scope;
+    if (source !== undefined) {
+      const own = this.g.bySource.get(source)!.phrases;
+      const onTopic = keyTopic ? own.filter((p) => topicHits(keyTopic, p.text) > 0) : [];
+      if (onTopic.length > 0) return { key: `ref:${source}:${keyTopic!.names[0]}`, phrases: onTopic };
+      return { key: `ref:${source}`, phrases: own };
+    }
     if (!topic) return { key: "all", phrases: this.g.salient };
     return { key: `topic:${topic.names[0]}`, phrases: this.g.salient.filter((p) => topicHits(topic, p.text) > 0) };
+  }
+
+  /** The phrases this part of the answer is grounded in: its element's, else its pool. */
+  private groundingPhrases(): Phrase[] {
+    const { source } = this.scope;
+    return source !== undefined ? this.g.bySource.get(source)!.phrases : this.pool().phrases;
   }
 
   /** What an enum or a score here is judged on: its object's strings, else its element, else its pool. */
