@@ -16,7 +16,8 @@ const reviews: Record<string, string> = {
 const refs = Object.keys(reviews);
 const promptWith = (instruction: string) =>
   `<reviews>\n${refs.map((r) => `<review ref="${r}">${reviews[r]}</review>`).join("\n")}\n</reviews>\n${instruction}`;
-const perRef = (answer: object) => ({ type: "object", properties: Object.fromEntries(refs.map((r) => [r, answer])), required: refs, additionalProperties: false });
+const perRefOf = (keys: string[], answer: object) => ({ type: "object", properties: Object.fromEntries(keys.map((r) => [r, answer])), required: keys, additionalProperties: false });
+const perRef = (answer: object) => perRefOf(refs, answer);
 
 function answer<T>(schema: object, instruction = "Answer for every review above by its ref.", seed = 1): T {
   const value = groundedJsonInstance(schema, { random: createRandom(seed), words: ["filler"] }, groundPrompt(promptWith(instruction)));
@@ -93,6 +94,14 @@ test("the aspects mentioned most are kept when more are mentioned than maxProper
   const one = groundedJsonInstance(schema, { random: createRandom(1), words: ["w"] }, groundPrompt('<review ref="R1">맛있어요. 직원이 친절해요. 사장님도 친절하고 서비스가 좋아요.</review>')) as Record<string, string>;
   assert.deepEqual(Object.keys(one), ["service"]);
   assert.match(one["service"]!, /직원|사장님|서비스/);
+});
+
+test("a phrase with cues of two aspects goes to the one it is mainly about", () => {
+  const schema = { type: "object", properties: { waiting_time: { type: "string", maxLength: 24 }, portion: { type: "string", maxLength: 24 } }, maxProperties: 3, additionalProperties: false };
+  const claimsOf = (review: string) => groundedJsonInstance(perRefOf(["R1"], schema), { random: createRandom(1), words: ["w"] }, groundPrompt(`<review ref="R1">${review}</review>`)) as Record<string, Record<string, string>>;
+  // "나와" is a waiting cue, "푸짐" and "배불" portion cues.
+  assert.deepEqual(claimsOf("푸짐하게 나와서 배불렀어요.")["R1"], { portion: "푸짐하게 나와서 배불렀어요" });
+  assert.deepEqual(claimsOf("푸짐하게 나와서 배불렀어요. 기다리지 않고 바로 앉았어요.")["R1"], { waiting_time: "기다리지 않고 바로", portion: "푸짐하게 나와서 배불렀어요" });
 });
 
 test("minProperties is met even when fewer aspects are mentioned", () => {

@@ -5,11 +5,13 @@
 //   - a property named like one of the prompt's refs ("R1") is about that element;
 //   - an object with a property whose enum is the prompt's refs is about the ref chosen for it;
 //   - a property named like a topic ("taste", "price_value") keeps to phrases with that topic's words
-//     (its element's that have them, when it is about an element);
-//   - optional properties all named like topics are there only for the topics the grounding text
-//     mentions, the most mentioned first up to maxProperties (an answer keyed by aspect);
+//     (when it is about an element: its element's phrases mainly about the topic, else any with its
+//     words, else the element's);
+//   - optional properties all named like topics are there only for the topics the grounding phrases
+//     are mainly about, the most mentioned first up to maxProperties (an answer keyed by aspect: one
+//     phrase, one aspect, as "푸짐하게 나와서" is about portions, not waiting for all its "나와");
 //   - an array of the prompt's refs cites the elements whose phrases its object's strings used.
-import { countPolarity, polarityNamed, polarityOf, polarityScore, topicHits, topicNamed, type Topic } from "./cue-words.js";
+import { countPolarity, mainTopics, polarityNamed, polarityOf, polarityScore, topicHits, topicNamed, type Topic } from "./cue-words.js";
 import { asSchema, InstanceGenerator, num, type InstanceOptions, type JsonValue, type Schema } from "./json-schema-instance.js";
 import { keyWords, type Phrase, type PromptGrounding } from "./prompt-grounding.js";
 
@@ -79,13 +81,14 @@ class GroundedGenerator extends InstanceGenerator {
     return this.within({ kind: "property", source, topic: named ?? this.scope.topic, keyTopic: named ?? this.scope.keyTopic }, () => super.property(key, schema, depth));
   }
 
-  /** Optional properties named like topics: those the grounding phrases mention, most mentioned first. */
+  /** Optional properties named like topics: those the grounding phrases are mainly about, most mentioned first. */
   protected override chosenOptional(_schema: Schema, optional: string[], room: number): string[] | undefined {
     const topics = optional.map(topicNamed);
     if (optional.length === 0 || topics.some((t) => t === undefined)) return undefined;
     const phrases = this.groundingPhrases();
+    const hitsOf = (topic: Topic) => phrases.reduce((n, p) => n + (mainTopics(p.text).includes(topic) ? topicHits(topic, p.text) : 0), 0);
     return optional
-      .map((key, i) => ({ key, hits: phrases.reduce((n, p) => n + topicHits(topics[i]!, p.text), 0) }))
+      .map((key, i) => ({ key, hits: hitsOf(topics[i]!) }))
       .filter((t) => t.hits > 0)
       .sort((a, b) => b.hits - a.hits)
       .slice(0, room)
@@ -190,15 +193,19 @@ class GroundedGenerator extends InstanceGenerator {
   }
 
   /**
-   * The phrases a string here may use: its element's (under a key naming a topic, those with the
-   * topic's words when it has any), else every element's by salience, kept to the topic.
+   * The phrases a string here may use: its element's (under a key naming a topic, those mainly about
+   * it, else those with its words, when it has any), else every element's by salience, kept to the topic.
    */
   private pool(): { key: string; phrases: Phrase[] } {
     const { source, topic, keyTopic } = this.scope;
     if (source !== undefined) {
       const own = this.g.bySource.get(source)!.phrases;
-      const onTopic = keyTopic ? own.filter((p) => topicHits(keyTopic, p.text) > 0) : [];
-      if (onTopic.length > 0) return { key: `ref:${source}:${keyTopic!.names[0]}`, phrases: onTopic };
+      if (keyTopic) {
+        const about = own.filter((p) => mainTopics(p.text).includes(keyTopic));
+        const mentioning = own.filter((p) => topicHits(keyTopic, p.text) > 0);
+        const onTopic = about.length > 0 ? about : mentioning;
+        if (onTopic.length > 0) return { key: `ref:${source}:${keyTopic.names[0]}:${onTopic === about ? "main" : "any"}`, phrases: onTopic };
+      }
       return { key: `ref:${source}`, phrases: own };
     }
     if (!topic) return { key: "all", phrases: this.g.salient };
