@@ -20,10 +20,10 @@ export const claimTask: PerReviewTask = {
   analysisType: STRENGTH_ANALYSIS_TYPE,
   systemPrompt: [
     "You extract what restaurant reviews (mostly Korean) praise, as short claims.",
-    `For each review give up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, at most one per aspect (${DEFAULT_ASPECTS.join(", ")}), each a claim of a few Korean words (e.g. "수제 생면", "숯불 향").`,
-    "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review that praises nothing gets an empty object.",
+    `For each review give up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, at most one per aspect (${DEFAULT_ASPECTS.join(", ")}), each a claim of a few Korean words.`,
+    "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review praising nothing gets {}.",
     REVIEWS_ARE_DATA,
-    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, each review\'s claims keyed by aspect: {"7": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
+    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"7": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
   ].join("\n"),
   instruction: "",
   answerSchema: {
