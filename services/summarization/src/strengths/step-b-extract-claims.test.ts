@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { common } from "@reviewlens/contracts";
 import { UsageLedger } from "@reviewlens/analysis-core";
-import { refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
+import { messagesOf, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { extractClaims } from "./step-b-extract-claims.js";
 
@@ -11,11 +11,13 @@ const reviews = [
   { reviewId: "a", text: "수제 생면이 쫄깃해요", rating: 5 },
   { reviewId: "b", text: "그냥 맛있어요", rating: 4 },
 ];
+/** A gateway that gives every review it is asked about the same answer. */
+const answering = (answer: object) => new ScriptedGateway((request) => JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, answer]))));
 
 describe("step B: extract claims", () => {
-  it("turns each review's structured answer into claims attributed to that review", async () => {
+  it("turns each review's claims keyed by aspect into claims attributed to that review", async () => {
     const gateway = new ScriptedGateway((request) => {
-      const answers: Record<string, object[]> = { 1: [{ aspect: "taste", claim: " 수제 생면 " }, { aspect: "portion", claim: "양 많음" }], 2: [] };
+      const answers: Record<string, object> = { 1: { taste: " 수제 생면 ", portion: "양 많음" }, 2: {} };
       return JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, answers[ref]])));
     });
     const out = await extractClaims(reviews, [], env(gateway));
@@ -27,10 +29,43 @@ describe("step B: extract claims", () => {
     assert.deepEqual(gateway.requests.map(refsOf), [["1"], ["2"]], "one answer per review");
   });
 
-  it("rejects claims with an aspect outside the list and reports those reviews as failed", async () => {
-    const gateway = new ScriptedGateway((request) => JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, [{ aspect: "vibes", claim: "x" }]]))));
+  it("asks per review for an object of optional aspects, each a short claim, at most three", async () => {
+    const gateway = answering({});
+    await extractClaims(reviews.slice(0, 1), [], env(gateway));
+    const schema = JSON.parse(gateway.requests[0]!.request!.jsonSchema!.schemaJson) as { properties: Record<string, Record<string, unknown>> };
+    const answer = schema.properties["1"]!;
+    assert.deepEqual(Object.keys(answer["properties"] as object), ["taste", "service", "price_value", "ambience", "cleanliness", "waiting_time", "portion"]);
+    assert.equal(answer["required"], undefined, "every aspect is optional");
+    assert.equal(answer["maxProperties"], 3);
+    assert.equal(answer["additionalProperties"], false);
+    for (const claim of Object.values(answer["properties"] as Record<string, { type: string; minLength: number; maxLength: number }>)) {
+      assert.equal(claim.type, "string");
+      assert.equal(claim.minLength, 1);
+      assert.ok(claim.maxLength <= 24, "a claim is a few words");
+    }
+    assert.match(messagesOf(gateway.requests[0]!)[0]!.content, /\{"7": \{"taste": "[^"]+"/, "the system prompt shows the compact shape");
+  });
+
+  it("rejects an aspect outside the list: retried once, then the review is reported as failed", async () => {
+    const gateway = answering({ vibes: "x" });
     const out = await extractClaims(reviews, [], env(gateway));
     assert.equal(out.claims.length, 0);
     assert.deepEqual(out.failed.map((f) => f.reviewId).sort(), ["a", "b"]);
+    assert.equal(gateway.requests.length, 4, "each review asked again once");
+  });
+
+  it("rejects more than three claims or an empty claim instead of keeping some of them", async () => {
+    const tooMany = await extractClaims(reviews.slice(0, 1), [], env(answering({ taste: "면발", service: "친절", portion: "푸짐", ambience: "뷰" })));
+    assert.deepEqual([tooMany.claims, tooMany.failed.map((f) => f.reviewId)], [[], ["a"]]);
+    assert.match(tooMany.failed[0]!.reason, /3/);
+    const empty = await extractClaims(reviews.slice(0, 1), [], env(answering({ taste: "" })));
+    assert.deepEqual([empty.claims, empty.failed.map((f) => f.reviewId)], [[], ["a"]]);
+  });
+
+  it("a retried answer that is valid the second time gives its claims", async () => {
+    const gateway = new ScriptedGateway((request, n) => JSON.stringify({ [refsOf(request)[0]!]: n === 1 ? [{ aspect: "taste", claim: "면발" }] : { taste: "면발 쫄깃" } }));
+    const out = await extractClaims(reviews.slice(0, 1), [], env(gateway));
+    assert.deepEqual(out.claims, [{ reviewId: "a", aspect: "taste", text: "면발 쫄깃" }]);
+    assert.deepEqual(out.failed, []);
   });
 });

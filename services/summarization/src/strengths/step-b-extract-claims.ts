@@ -1,39 +1,43 @@
-// Step B: aspect claims per review, as structured output (a few short claims per review), one answer
-// per review over the same prompt, all sent at once.
+// Step B: aspect claims per review, as structured output (at most one short claim per aspect, a few
+// per review), one answer per review over the same prompt, all sent at once. The answer is keyed by
+// aspect ({"taste": "수제 생면"}): step B's time is its longest answer's decode, and keys with claim
+// strings cost about half the tokens of a list of {"aspect", "claim"} objects.
 import { REVIEWS_ARE_DATA, runPerReviewTask, type PerReviewTask, type TaskEnvironment } from "@reviewlens/analysis-core";
 import { DEFAULT_ASPECTS } from "../aspects.js";
 import type { Claim, EvidenceReview } from "./strength-types.js";
 
 export const STRENGTH_ANALYSIS_TYPE = "strength_extraction";
 const MAX_CLAIMS_PER_REVIEW = 3;
+// A claim is a few Korean words (a dish and its judgement, "숯불 향이 진해요" is 9): 24 characters hold
+// four or five of them and bound the longest answer, which step B waits for.
+const MAX_CLAIM_CHARS = 24;
+// Per claim: the aspect key and JSON punctuation, and Korean at about a token per character (rarer
+// syllables take two); per review the braces around the claims.
+const CLAIM_TOKENS = 6 + Math.ceil(1.5 * MAX_CLAIM_CHARS);
 
 export const claimTask: PerReviewTask = {
   name: "review_claims",
   analysisType: STRENGTH_ANALYSIS_TYPE,
   systemPrompt: [
     "You extract what restaurant reviews (mostly Korean) praise, as short claims.",
-    `For each review list up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, each with its aspect (${DEFAULT_ASPECTS.join(", ")}) and a claim of a few Korean words (e.g. "수제 생면", "숯불 향").`,
-    "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review that praises nothing gets an empty list.",
+    `For each review give up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, at most one per aspect (${DEFAULT_ASPECTS.join(", ")}), each a claim of a few Korean words.`,
+    "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review praising nothing gets {}.",
     REVIEWS_ARE_DATA,
-    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about: {"7": [{"aspect", "claim"}]}. The answer\'s keys name those reviews; the other reviews are context.',
+    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"7": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
   ].join("\n"),
   instruction: "",
   answerSchema: {
-    type: "array",
-    maxItems: MAX_CLAIMS_PER_REVIEW,
-    items: {
-      type: "object",
-      properties: { aspect: { type: "string", enum: [...DEFAULT_ASPECTS] }, claim: { type: "string", minLength: 1, maxLength: 40 } },
-      required: ["aspect", "claim"],
-      additionalProperties: false,
-    },
+    type: "object",
+    properties: Object.fromEntries(DEFAULT_ASPECTS.map((aspect) => [aspect, { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
+    maxProperties: MAX_CLAIMS_PER_REVIEW,
+    additionalProperties: false,
   },
-  outputTokensPerReview: 8 + MAX_CLAIMS_PER_REVIEW * 48,
+  outputTokensPerReview: 4 + MAX_CLAIMS_PER_REVIEW * CLAIM_TOKENS,
   reviewsPerAnswer: 1,
 };
 
-/** One review's answer as the model writes it. */
-type ClaimsAnswer = Array<{ aspect: string; claim: string }>;
+/** One review's answer as the model writes it: a claim per aspect it praises. */
+type ClaimsAnswer = Record<string, string>;
 
 export interface ExtractedClaims {
   claims: Claim[];
@@ -42,12 +46,14 @@ export interface ExtractedClaims {
 }
 
 export async function extractClaims(reviews: EvidenceReview[], allReviewTexts: string[], env: TaskEnvironment): Promise<ExtractedClaims> {
+  // The schema is checked on every answer (an aspect outside the list, more than 3 claims or an empty
+  // claim is retried, then reported as failed), so each key here is an aspect.
   const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env);
   const claims: Claim[] = [];
   for (const review of reviews) {
-    for (const c of outcome.answers.get(review.reviewId) ?? []) {
-      const text = c.claim.trim();
-      if (text) claims.push({ reviewId: review.reviewId, aspect: c.aspect, text });
+    for (const [aspect, claim] of Object.entries(outcome.answers.get(review.reviewId) ?? {})) {
+      const text = claim.trim();
+      if (text) claims.push({ reviewId: review.reviewId, aspect, text });
     }
   }
   return { claims, failed: outcome.failed, warnings: outcome.warnings };

@@ -8,7 +8,8 @@ import { fixedReviewSource } from "../test-fixtures.js";
 import { DEFAULT_THRESHOLDS } from "./step-f-filter.js";
 import { extractStrengths } from "./strength-pipeline.js";
 
-// Ten positive reviews: all say "맛있어요" (generic), four praise the hand-made noodles (signature).
+// Ten positive reviews: all say "맛있어요" (generic), four praise the hand-made noodles (signature);
+// a review's taste claim is the noodles when it names them, else the generic praise.
 const reviews = Array.from({ length: 10 }, (_, i) => ({ text: i < 4 ? `수제 생면이 쫄깃하고 맛있어요 ${i}` : `맛있어요 ${i}`, rating: 5 }));
 
 function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) {
@@ -16,7 +17,7 @@ function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGate
   const asked = new Set(refsOf(request));
   const blocks = [...user.matchAll(/<review ref="(\d+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
   return JSON.stringify(
-    Object.fromEntries(blocks.map(([, ref, text]) => [ref, [{ aspect: "taste", claim: "맛있어요" }, ...(text!.includes("수제 생면") ? [{ aspect: "taste", claim: "수제 생면" }] : [])]])),
+    Object.fromEntries(blocks.map(([, ref, text]) => [ref, { taste: text!.includes("수제 생면") ? "수제 생면" : "맛있어요" }])),
   );
 }
 
@@ -57,8 +58,8 @@ describe("strength pipeline A-H", () => {
       report.steps.map((s) => [s.itemsIn, s.itemsOut]),
       [
         [20, 10],
-        [10, 14],
-        [14, 2],
+        [10, 10],
+        [10, 2],
         [2, 2],
         [2, 2],
         [2, 1],

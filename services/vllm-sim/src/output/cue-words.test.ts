@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { countPolarity, polarityNamed, polarityOf, polarityScore, requestedPolarity, topicHits, topicNamed } from "./cue-words.js";
+import { countPolarity, mainTopics, polarityNamed, polarityOf, polarityScore, requestedPolarity, topicHits, topicNamed } from "./cue-words.js";
 
 test("a longer cue wins over the cue it contains: 불친절 is negative, not 친절", () => {
   assert.deepEqual(countPolarity("직원이 불친절했어요."), { positive: 0, negative: 1, neutral: 0 });
@@ -30,4 +30,12 @@ test("an instruction asks for a polarity only when it names one", () => {
   assert.equal(requestedPolarity("List the complaints."), "negative");
   assert.equal(requestedPolarity("List what is positive and what is negative."), undefined);
   assert.equal(requestedPolarity("Label every review above by its ref."), undefined);
+});
+
+test("a phrase is mainly about the topics with the most cues in it, all of them on a tie", () => {
+  const names = (text: string) => mainTopics(text).map((t) => t.names[0]);
+  assert.deepEqual(names("푸짐하게 나와서 배불렀어요"), ["portion"], "two portion cues beat one of waiting (나와)");
+  assert.deepEqual(names("음식이 빨리 나와요"), ["waiting"]);
+  assert.deepEqual(names("직원이 맛집을 추천해줬어요"), ["taste", "service"]);
+  assert.deepEqual(names("또 올게요"), []);
 });

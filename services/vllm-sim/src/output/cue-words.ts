@@ -121,3 +121,10 @@ export function topicHits(topic: Topic, text: string): number {
   const lower = text.toLowerCase();
   return topic.cues.reduce((n, cue) => n + (lower.split(cue).length - 1), 0);
 }
+
+/** The topics a phrase is mainly about: those with the most cues in it (none without cues). */
+export function mainTopics(text: string): Topic[] {
+  const hits = TOPICS.map((t) => topicHits(t, text));
+  const best = Math.max(...hits);
+  return best > 0 ? TOPICS.filter((_, i) => hits[i] === best) : [];
+}

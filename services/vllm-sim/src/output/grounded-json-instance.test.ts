@@ -16,7 +16,8 @@ const reviews: Record<string, string> = {
 const refs = Object.keys(reviews);
 const promptWith = (instruction: string) =>
   `<reviews>\n${refs.map((r) => `<review ref="${r}">${reviews[r]}</review>`).join("\n")}\n</reviews>\n${instruction}`;
-const perRef = (answer: object) => ({ type: "object", properties: Object.fromEntries(refs.map((r) => [r, answer])), required: refs, additionalProperties: false });
+const perRefOf = (keys: string[], answer: object) => ({ type: "object", properties: Object.fromEntries(keys.map((r) => [r, answer])), required: keys, additionalProperties: false });
+const perRef = (answer: object) => perRefOf(refs, answer);
 
 function answer<T>(schema: object, instruction = "Answer for every review above by its ref.", seed = 1): T {
   const value = groundedJsonInstance(schema, { random: createRandom(seed), words: ["filler"] }, groundPrompt(promptWith(instruction)));
@@ -64,6 +65,50 @@ test("claims keyed by ref are that review's own phrases, the praised ones when p
   assert.deepEqual(claims["R4"]!.claims.map((c) => c.claim), ["국물 진하고", "가성비 좋아", "또 올게요"]);
   assert.deepEqual(claims["R4"]!.claims.slice(0, 2).map((c) => c.aspect), ["taste", "price_value"]);
   assert.equal(claims["R4"]!.claims[0]!.aspect, claims["R1"]!.claims[0]!.aspect, "the same phrase, the same aspect");
+});
+
+test("claims keyed by aspect: the optional aspects present are those the review mentions, most mentioned first up to maxProperties, each a phrase with its words", () => {
+  const aspects = ["taste", "service", "price_value", "ambience", "portion"];
+  const claims = answer<Record<string, Record<string, string>>>(
+    perRef({ type: "object", properties: Object.fromEntries(aspects.map((a) => [a, { type: "string", minLength: 1, maxLength: 24 }])), maxProperties: 2, additionalProperties: false }),
+  );
+  // R1 has a taste phrase and a service phrase; R2 a price and a service phrase; R3 "맛은" (taste);
+  // R4 taste ("국물"), price ("가성비") and a phrase of no topic, kept to two by maxProperties.
+  assert.deepEqual(Object.keys(claims["R1"]!), ["taste", "service"]);
+  assert.deepEqual(Object.keys(claims["R2"]!), ["service", "price_value"]);
+  assert.deepEqual(Object.keys(claims["R3"]!), ["taste"]);
+  assert.deepEqual(Object.keys(claims["R4"]!), ["taste", "price_value"]);
+  const cues: Record<string, RegExp> = { taste: /맛|국물/, service: /직원/, price_value: /비싸|가성비/ };
+  for (const r of refs) {
+    for (const [aspect, claim] of Object.entries(claims[r]!)) {
+      const phrase = phrasesOf(r).find((p) => claim.split(" ").every((w) => p.includes(w)));
+      assert.ok(phrase, `${r}.${aspect}: "${claim}" is made of words of one phrase of ${r}`);
+      assert.match(phrase, cues[aspect]!, `${r}.${aspect}: "${claim}" comes from a phrase about ${aspect}`);
+    }
+  }
+  assert.deepEqual(claims["R2"], { service: "직원 불친절", price_value: "너무 비싸요" }, "each aspect its own phrase, not the review's first phrase for every aspect");
+});
+
+test("the aspects mentioned most are kept when more are mentioned than maxProperties allows", () => {
+  const schema = { type: "object", properties: { taste: { type: "string" }, service: { type: "string" }, price: { type: "string" } }, maxProperties: 1 };
+  const one = groundedJsonInstance(schema, { random: createRandom(1), words: ["w"] }, groundPrompt('<review ref="R1">맛있어요. 직원이 친절해요. 사장님도 친절하고 서비스가 좋아요.</review>')) as Record<string, string>;
+  assert.deepEqual(Object.keys(one), ["service"]);
+  assert.match(one["service"]!, /직원|사장님|서비스/);
+});
+
+test("a phrase with cues of two aspects goes to the one it is mainly about", () => {
+  const schema = { type: "object", properties: { waiting_time: { type: "string", maxLength: 24 }, portion: { type: "string", maxLength: 24 } }, maxProperties: 3, additionalProperties: false };
+  const claimsOf = (review: string) => groundedJsonInstance(perRefOf(["R1"], schema), { random: createRandom(1), words: ["w"] }, groundPrompt(`<review ref="R1">${review}</review>`)) as Record<string, Record<string, string>>;
+  // "나와" is a waiting cue, "푸짐" and "배불" portion cues.
+  assert.deepEqual(claimsOf("푸짐하게 나와서 배불렀어요.")["R1"], { portion: "푸짐하게 나와서 배불렀어요" });
+  assert.deepEqual(claimsOf("푸짐하게 나와서 배불렀어요. 기다리지 않고 바로 앉았어요.")["R1"], { waiting_time: "기다리지 않고 바로", portion: "푸짐하게 나와서 배불렀어요" });
+});
+
+test("minProperties is met even when fewer aspects are mentioned", () => {
+  const schema = { type: "object", properties: { taste: { type: "string", minLength: 1 }, parking: { type: "string", minLength: 1 } }, minProperties: 2, additionalProperties: false };
+  const value = groundedJsonInstance(schema, { random: createRandom(1), words: ["w"] }, groundPrompt('<review ref="R1">맛있어요.</review>'));
+  assert.deepEqual(Object.keys(value as object), ["taste", "parking"]);
+  assert.ok(ajv.validate(schema, value));
 });
 
 test("a summary is made of the prompt's phrases; its citations are the prompt's refs that hold them; an aspect no phrase names stays empty", () => {

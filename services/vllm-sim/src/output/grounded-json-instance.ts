@@ -4,14 +4,19 @@
 // (cue-words.ts). Driven only by the schema and the prompt's text, never by field names:
 //   - a property named like one of the prompt's refs ("R1") is about that element;
 //   - an object with a property whose enum is the prompt's refs is about the ref chosen for it;
-//   - a property named like a topic ("taste", "price_value") keeps to phrases with that topic's words;
+//   - a property named like a topic ("taste", "price_value") keeps to phrases with that topic's words
+//     (when it is about an element: its element's phrases mainly about the topic, else any with its
+//     words, else the element's);
+//   - optional properties all named like topics are there only for the topics the grounding phrases
+//     are mainly about, the most mentioned first up to maxProperties (an answer keyed by aspect: one
+//     phrase, one aspect, as "푸짐하게 나와서" is about portions, not waiting for all its "나와");
 //   - an array of the prompt's refs cites the elements whose phrases its object's strings used; in an
 //     object without strings (an evidence answer beside its text answer), the elements of the phrases
 //     a string there would use: the topic's phrases (else the salient ones) in salience order, so the
 //     citations agree with the text answer, which starts from the same phrases;
 //   - a signed score (number or integer) follows the cues of its object's strings, else of its element
 //     or its topic's phrases.
-import { countPolarity, polarityNamed, polarityOf, polarityScore, topicHits, topicNamed, type Topic } from "./cue-words.js";
+import { countPolarity, mainTopics, polarityNamed, polarityOf, polarityScore, topicHits, topicNamed, type Topic } from "./cue-words.js";
 import { asSchema, InstanceGenerator, num, type InstanceOptions, type JsonValue, type Schema } from "./json-schema-instance.js";
 import { keyWords, type Phrase, type PromptGrounding } from "./prompt-grounding.js";
 
@@ -20,6 +25,8 @@ interface Scope {
   /** The element this part of the answer is about. */
   source: string | undefined;
   topic: Topic | undefined;
+  /** The topic the nearest property named like one names (not the instructions' topic). */
+  keyTopic: Topic | undefined;
   /** Texts the strings of this scope were made of, and the refs they came from. */
   texts: string[];
   refs: string[];
@@ -48,7 +55,7 @@ class GroundedGenerator extends InstanceGenerator {
     private readonly g: PromptGrounding,
   ) {
     super(root, options);
-    this.scopes = [{ kind: "object", source: undefined, topic: g.instructionTopic, texts: [], refs: [] }];
+    this.scopes = [{ kind: "object", source: undefined, topic: g.instructionTopic, keyTopic: undefined, texts: [], refs: [] }];
   }
 
   private get scope(): Scope {
@@ -75,8 +82,22 @@ class GroundedGenerator extends InstanceGenerator {
 
   protected override property(key: string, schema: Schema, depth: number): JsonValue {
     const source = this.g.bySource.has(key) && key !== "" ? key : this.scope.source;
-    const topic = topicNamed(key) ?? this.scope.topic;
-    return this.within({ kind: "property", source, topic }, () => super.property(key, schema, depth));
+    const named = topicNamed(key);
+    return this.within({ kind: "property", source, topic: named ?? this.scope.topic, keyTopic: named ?? this.scope.keyTopic }, () => super.property(key, schema, depth));
+  }
+
+  /** Optional properties named like topics: those the grounding phrases are mainly about, most mentioned first. */
+  protected override chosenOptional(_schema: Schema, optional: string[], room: number): string[] | undefined {
+    const topics = optional.map(topicNamed);
+    if (optional.length === 0 || topics.some((t) => t === undefined)) return undefined;
+    const phrases = this.groundingPhrases();
+    const hitsOf = (topic: Topic) => phrases.reduce((n, p) => n + (mainTopics(p.text).includes(topic) ? topicHits(topic, p.text) : 0), 0);
+    return optional
+      .map((key, i) => ({ key, hits: hitsOf(topics[i]!) }))
+      .filter((t) => t.hits > 0)
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, room)
+      .map((t) => t.key);
   }
 
   /** References first (they say what the object is about), then free text, then what depends on it. */
@@ -187,12 +208,30 @@ class GroundedGenerator extends InstanceGenerator {
     }
   }
 
-  /** The phrases a string here may use: its element's, else every element's by salience, kept to the topic. */
+  /**
+   * The phrases a string here may use: its element's (under a key naming a topic, those mainly about
+   * it, else those with its words, when it has any), else every element's by salience, kept to the topic.
+   */
   private pool(): { key: string; phrases: Phrase[] } {
-    const { source, topic } = this.scope;
-    if (source !== undefined) return { key: `ref:${source}`, phrases: this.g.bySource.get(source)!.phrases };
+    const { source, topic, keyTopic } = this.scope;
+    if (source !== undefined) {
+      const own = this.g.bySource.get(source)!.phrases;
+      if (keyTopic) {
+        const about = own.filter((p) => mainTopics(p.text).includes(keyTopic));
+        const mentioning = own.filter((p) => topicHits(keyTopic, p.text) > 0);
+        const onTopic = about.length > 0 ? about : mentioning;
+        if (onTopic.length > 0) return { key: `ref:${source}:${keyTopic.names[0]}:${onTopic === about ? "main" : "any"}`, phrases: onTopic };
+      }
+      return { key: `ref:${source}`, phrases: own };
+    }
     if (!topic) return { key: "all", phrases: this.g.salient };
     return { key: `topic:${topic.names[0]}`, phrases: this.g.salient.filter((p) => topicHits(topic, p.text) > 0) };
+  }
+
+  /** The phrases this part of the answer is grounded in: its element's, else its pool. */
+  private groundingPhrases(): Phrase[] {
+    const { source } = this.scope;
+    return source !== undefined ? this.g.bySource.get(source)!.phrases : this.pool().phrases;
   }
 
   /** What an enum or a score here is judged on: its object's strings, else its element, else its pool. */

@@ -1,7 +1,8 @@
 // A random instance of a JSON schema, for `response_format: json_schema` (what guided decoding makes
 // vLLM emit). Covers what structured-output schemas use: objects, arrays, enums/const, numbers and
 // integers with (exclusive) bounds and multipleOf, strings with lengths and common formats,
-// $ref into $defs/definitions, anyOf/oneOf/allOf and nullable types. `pattern` is not honoured.
+// $ref into $defs/definitions, anyOf/oneOf/allOf, nullable types and objects' min/maxProperties.
+// `pattern` is not honoured.
 // Hand-written rather than json-schema-faker: it needs a per-request seeded source and bounded sizes.
 // The grounded output mode subclasses the generator and replaces only the choices of content.
 import type { RandomSource } from "./random-source.js";
@@ -111,20 +112,44 @@ export class InstanceGenerator {
     const made = new Map<string, JsonValue>();
     const properties = asSchema(schema["properties"]);
     const required = new Set(Array.isArray(schema["required"]) ? (schema["required"] as string[]) : []);
+    const optional = Object.keys(properties).filter((key) => !required.has(key));
+    const minProperties = num(schema["minProperties"]) ?? 0;
+    const maxProperties = num(schema["maxProperties"]) ?? Number.POSITIVE_INFINITY;
+    // Room for optional properties beside the required ones, and how many minProperties needs.
+    const room = Math.max(0, maxProperties - required.size);
+    const needed = Math.min(room, optional.length, Math.max(0, minProperties - required.size));
+    const chosen = depth < MAX_DEPTH ? this.chosenOptional(schema, optional, room) : undefined;
+    let optionalTaken = 0;
     for (const key of this.propertyOrder(properties)) {
-      const include = required.has(key) || (depth < MAX_DEPTH && this.o.random.next() < 0.7);
-      if (include) made.set(key, this.property(key, asSchema(properties[key]), depth + 1));
+      const include = required.has(key) || (chosen ? chosen.includes(key) : optionalTaken < room && depth < MAX_DEPTH && this.o.random.next() < 0.7);
+      if (!include) continue;
+      made.set(key, this.property(key, asSchema(properties[key]), depth + 1));
+      if (!required.has(key)) optionalTaken++;
+    }
+    for (const key of optional) {
+      if (optionalTaken >= needed) break;
+      if (made.has(key)) continue;
+      made.set(key, this.property(key, asSchema(properties[key]), depth + 1));
+      optionalTaken++;
     }
     // The answer lists properties in the schema's order, whatever order they were made in.
     const out: { [key: string]: JsonValue } = {};
     for (const key of Object.keys(properties)) if (made.has(key)) out[key] = made.get(key)!;
     for (const key of required) if (!(key in out)) out[key] = this.property(key, this.additional(schema), depth + 1);
     const additional = schema["additionalProperties"];
-    const minProperties = num(schema["minProperties"]) ?? 0;
     const allowsExtra = additional !== false && Object.keys(properties).length === 0;
-    const extra = allowsExtra ? Math.max(minProperties - Object.keys(out).length, depth < MAX_DEPTH ? this.o.random.int(1, 2) : 0) : 0;
+    const extra = allowsExtra ? Math.min(maxProperties - Object.keys(out).length, Math.max(minProperties - Object.keys(out).length, depth < MAX_DEPTH ? this.o.random.int(1, 2) : 0)) : 0;
     for (let k = 0; k < extra; k++) out[`${this.word()}_${k}`] = this.generate(this.additional(schema), depth + 1);
     return out;
+  }
+
+  /**
+   * The optional properties an object gets, chosen before any is made (at most `room`; the object
+   * then adds others in the schema's order while minProperties wants more); undefined (the default):
+   * each by chance as it comes, 70%, while there is room.
+   */
+  protected chosenOptional(_schema: Schema, _optional: string[], _room: number): string[] | undefined {
+    return undefined;
   }
 
   /** The order properties are generated in (the schema's by default). */
