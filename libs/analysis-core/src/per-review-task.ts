@@ -21,6 +21,12 @@ export interface PerReviewTask {
   instruction: string;
   /** JSON schema of one review's answer. */
   answerSchema: object;
+  /**
+   * What an answer must meet to be kept, when looser than the decoding schema: a limit a structured
+   * output backend may not enforce (maxProperties) is then applied by the task instead of costing a
+   * retry and the review's answer.
+   */
+  validationSchema?: object;
   outputTokensPerReview: number;
   /** Reviews one answer covers (1: an answer per review); the rest of the prompt's reviews are context. */
   reviewsPerAnswer: number;
@@ -115,6 +121,7 @@ export async function runPerReviewTask<R extends BatchReview, A>(
             name: task.name,
             messages: batch.messages,
             schema: perReviewSchema(refs, task.answerSchema),
+            ...(task.validationSchema ? { validationSchema: perReviewSchema(refs, task.validationSchema) } : {}),
             maxTokens: ANSWER_FRAME_TOKENS + outputTokensPerReview * refs.length,
             priority: env.priority,
             restaurantId: env.restaurantId,

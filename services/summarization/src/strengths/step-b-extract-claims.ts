@@ -15,6 +15,12 @@ const MAX_CLAIM_CHARS = 24;
 // syllables take two); per review the braces around the claims.
 const CLAIM_TOKENS = 6 + Math.ceil(1.5 * MAX_CLAIM_CHARS);
 
+const claimsByAspect = {
+  type: "object",
+  properties: Object.fromEntries(DEFAULT_ASPECTS.map((aspect) => [aspect, { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
+  additionalProperties: false,
+};
+
 export const claimTask: PerReviewTask = {
   name: "review_claims",
   analysisType: STRENGTH_ANALYSIS_TYPE,
@@ -26,12 +32,10 @@ export const claimTask: PerReviewTask = {
     'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"7": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
   ].join("\n"),
   instruction: "",
-  answerSchema: {
-    type: "object",
-    properties: Object.fromEntries(DEFAULT_ASPECTS.map((aspect) => [aspect, { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
-    maxProperties: MAX_CLAIMS_PER_REVIEW,
-    additionalProperties: false,
-  },
+  answerSchema: { ...claimsByAspect, maxProperties: MAX_CLAIMS_PER_REVIEW },
+  // Not every structured-output backend enforces maxProperties: an answer with more claims is kept
+  // and cut to the first three here rather than retried and lost.
+  validationSchema: claimsByAspect,
   outputTokensPerReview: 4 + MAX_CLAIMS_PER_REVIEW * CLAIM_TOKENS,
   reviewsPerAnswer: 1,
 };
@@ -46,15 +50,18 @@ export interface ExtractedClaims {
 }
 
 export async function extractClaims(reviews: EvidenceReview[], allReviewTexts: string[], env: TaskEnvironment): Promise<ExtractedClaims> {
-  // The schema is checked on every answer (an aspect outside the list, more than 3 claims or an empty
-  // claim is retried, then reported as failed), so each key here is an aspect.
+  // The schema is checked on every answer (an aspect outside the list or an empty claim is retried,
+  // then reported as failed), so each key here is an aspect.
   const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env);
   const claims: Claim[] = [];
+  const warnings = [...outcome.warnings];
   for (const review of reviews) {
-    for (const [aspect, claim] of Object.entries(outcome.answers.get(review.reviewId) ?? {})) {
+    const answer = Object.entries(outcome.answers.get(review.reviewId) ?? {});
+    if (answer.length > MAX_CLAIMS_PER_REVIEW) warnings.push(`review ${review.reviewId} gave ${answer.length} claims: the first ${MAX_CLAIMS_PER_REVIEW} were kept`);
+    for (const [aspect, claim] of answer.slice(0, MAX_CLAIMS_PER_REVIEW)) {
       const text = claim.trim();
       if (text) claims.push({ reviewId: review.reviewId, aspect, text });
     }
   }
-  return { claims, failed: outcome.failed, warnings: outcome.warnings };
+  return { claims, failed: outcome.failed, warnings };
 }
