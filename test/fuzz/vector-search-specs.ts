@@ -2,7 +2,7 @@
 // GetRepresentativeReviews, SearchImages, GetRestaurantStats.
 import { vectorsearch, type common } from "@reviewlens/contracts";
 import fc from "fast-check";
-import { anyDate, anyEnum, anyFloat32, anyString, anyUint32, hugeString, MB, reviewText, validDate } from "./fuzz-values.js";
+import { anyDate, anyDouble, anyEnum, anyFloat32, anyString, anyUint32, hugeString, MB, reviewText, validDate } from "./fuzz-values.js";
 import { rpcSpec, type FuzzContext, type Mutation, type RpcSpec } from "./rpc-spec.js";
 
 type Review = common.Review;
@@ -144,11 +144,12 @@ export const vectorSearchSpecs: RpcSpec[] = [
           query: fc.oneof(reviewText.map((value) => ({ $case: "text" as const, value })), fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: DIMENSION, maxLength: DIMENSION }).filter((v) => v.some((x) => x !== 0)).map((values) => ({ $case: "vector" as const, value: { values } }))),
           filter: validFilter(ctx),
           topK: fc.integer({ min: 0, max: 1_000 }),
+          minScore: fc.double({ min: -1, max: 1, noNaN: true }),
         })
         .map((m) => [m]),
     boundary: () =>
       fc
-        .record({ query: fc.oneof(anyString(true).map((value) => ({ $case: "text" as const, value })), queryVector.map((values) => ({ $case: "vector" as const, value: { values } }))), filter: boundaryFilter, topK: anyUint32 }, { requiredKeys: [] })
+        .record({ query: fc.oneof(anyString(true).map((value) => ({ $case: "text" as const, value })), queryVector.map((values) => ({ $case: "vector" as const, value: { values } }))), filter: boundaryFilter, topK: anyUint32, minScore: anyDouble }, { requiredKeys: [] })
         .map((m) => [m]),
     mutations: () =>
       fc.nat().map((pick) => {
@@ -162,6 +163,9 @@ export const vectorSearchSpecs: RpcSpec[] = [
             [{ query: { $case: "vector", value: { values: Array.from({ length: DIMENSION }, (_, i) => (i === 0 ? Number.NaN : 1)) } } }, "vector.values"],
             [{ query: { $case: "vector", value: { values: Array.from({ length: DIMENSION }, () => 0) } } }, "vector.values"],
             [{ query: text, topK: 1_001 }, "top_k"],
+            [{ query: text, minScore: 1.5 }, "min_score"],
+            [{ query: text, minScore: -1.01 }, "min_score"],
+            [{ query: text, minScore: Number.NaN }, "min_score"],
             [{ query: text, filter: { rating: { min: 7, max: 0 } } }, "filter.rating.min"],
             [{ query: text, filter: { rating: { min: 4, max: 2 } } }, "filter.rating"],
             [{ query: text, filter: { created: { from: "not a date", to: "" } } }, "filter.created.from"],

@@ -10,6 +10,12 @@ export function topK(value: number, field: string, fallback: number, max: number
   return value;
 }
 
+/** A cosine threshold: 0 means none (undefined), otherwise within [-1, 1]. */
+export function minScore(value: number, field: string): number | undefined {
+  if (!(value >= -1 && value <= 1)) throw new InvalidArgumentError(field, `must be a cosine similarity from -1 to 1 (0 means no threshold), got ${value}`);
+  return value === 0 ? undefined : value;
+}
+
 export function queryText(text: string, field: string, maxChars: number): string {
   if (text.trim() === "") throw new InvalidArgumentError(field, "must not be empty");
   if (text.length > maxChars) throw new InvalidArgumentError(field, `must be at most ${maxChars} characters, got ${text.length}`);

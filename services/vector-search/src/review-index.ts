@@ -178,10 +178,12 @@ export class ReviewIndex {
     }
   }
 
-  async search(vector: number[], filter: ReviewFilter, topK: number, signal?: AbortSignal): Promise<ScoredReview[]> {
+  /** The `topK` reviews nearest `vector`, less those under `minScore` when it is given. */
+  async search(vector: number[], filter: ReviewFilter, cut: { topK: number; minScore?: number | undefined }, signal?: AbortSignal): Promise<ScoredReview[]> {
     // Within one restaurant the candidates are few: always exact, so TOP-K is the true K nearest.
     const exact = filter.restaurantId !== undefined;
-    const hits = await this.store.search(REVIEWS, vector, { filter: filterConditions(filter), limit: topK, exact }, signal);
+    const options = { filter: filterConditions(filter), limit: cut.topK, exact, ...(cut.minScore !== undefined ? { minScore: cut.minScore } : {}) };
+    const hits = await this.store.search(REVIEWS, vector, options, signal);
     return hits.map((hit) => ({ review: pointToReview(hit).review, score: hit.score }));
   }
 

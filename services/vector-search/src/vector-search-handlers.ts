@@ -7,7 +7,7 @@ import { searchImages } from "./domain/image-search.js";
 import { MAX_EXPANSIONS } from "./domain/query-expansion.js";
 import { normalize } from "./domain/representative-vector.js";
 import { isFieldProblem, validateReview, type FieldProblem, type ReviewLimits, type ReviewRecord } from "./domain/review.js";
-import { queryText, queryVector, reviewFilter, topK } from "./request-validation.js";
+import { minScore, queryText, queryVector, reviewFilter, topK } from "./request-validation.js";
 import type { ReviewIndex } from "./review-index.js";
 
 export interface HandlerOptions {
@@ -144,6 +144,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
 
     async searchSimilarReviews(request, { signal }) {
       const k = topK(request.topK, "top_k", DEFAULT_SEARCH_K, MAX_SEARCH_K);
+      const threshold = minScore(request.minScore, "min_score");
       const filter = reviewFilter(request.filter);
       const query = request.query;
       if (query?.$case === "text") queryText(query.value, "text", limits.maxTextChars);
@@ -152,7 +153,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
       // Every check before the embedding: a refused search costs the gateway nothing.
       if (filter.restaurantId) await knownRestaurant(filter.restaurantId, "filter.restaurant_id", signal);
       const vector = query.$case === "text" ? await embedOne(query.value, signal) : query.value.values;
-      return { results: (await index.search(vector, filter, k, signal)).map(toScored) };
+      return { results: (await index.search(vector, filter, { topK: k, minScore: threshold }, signal)).map(toScored) };
     },
 
     async getRepresentativeReviews(request, { signal }) {
@@ -167,7 +168,7 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
       }
       const rating =
         request.polarity === vectorsearch.Polarity.POLARITY_POSITIVE ? { min: 4, max: 5 } : request.polarity === vectorsearch.Polarity.POLARITY_NEGATIVE ? { min: 1, max: 2 } : undefined;
-      const hits = await index.search(vector, { restaurantId: request.restaurantId, ...(rating ? { rating } : {}) }, k, signal);
+      const hits = await index.search(vector, { restaurantId: request.restaurantId, ...(rating ? { rating } : {}) }, { topK: k }, signal);
       const allTexts = request.includeAllTexts ? (await index.restaurantReviews(request.restaurantId, signal)).map((r) => r.text) : [];
       return { reviews: hits.map(toScored), totalReviews: state.reviewCount, vectorVersion: state.version, allReviewTexts: allTexts };
     },

@@ -34,6 +34,19 @@ export interface SearchOptions {
   limit: number;
   /** Skip any approximate index: exact K nearest among the filtered points. */
   exact?: boolean;
+  /** Cosine similarity below which points are left out (the store drops them, not the caller). */
+  minScore?: number;
+}
+
+/**
+ * Stores compare in float32 and may cut at > or >=: adapters ask them for this much below
+ * `minScore` (far above float32 rounding near 1, about 6e-8) and make the exact cut with `atOrAbove`.
+ */
+export const THRESHOLD_MARGIN = 1e-5;
+
+/** The hits whose reported score reaches `minScore`, so the cut agrees with the scores callers see. */
+export function atOrAbove(hits: ScoredPoint[], minScore: number | undefined): ScoredPoint[] {
+  return minScore === undefined ? hits : hits.filter((hit) => hit.score >= minScore);
 }
 
 export class DimensionMismatchError extends Error {

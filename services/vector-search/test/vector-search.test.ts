@@ -148,6 +148,25 @@ describe("vector-search service", () => {
     assert.ok(one.results.every((r) => r.review!.restaurantId === "noodle"));
   });
 
+  it("cuts similar reviews at min_score: the hits of the search without it that reach it, same order and scores", async () => {
+    const searches = [
+      { query: { $case: "text" as const, value: "국물이 진하고 시원해요" }, topK: 1000 },
+      { query: { $case: "text" as const, value: "고기가 맛있어요" }, topK: 15 },
+      { query: { $case: "text" as const, value: "커피 향" }, filter: { restaurantId: "cafe", rating: { min: 3, max: 5 } }, topK: 1000 },
+    ];
+    for (const search of searches) {
+      const all = (await client.searchSimilarReviews(search)).results;
+      assert.ok(all.length >= 8, `${all.length} hits`);
+      // Thresholds exactly at returned scores (the cut is inclusive), one above every hit, and -1.
+      for (const minScore of [all[0]!.score, all[5]!.score, all.at(-1)!.score, all[0]!.score + 1e-3, -1]) {
+        const cut = (await client.searchSimilarReviews({ ...search, minScore })).results;
+        assert.deepEqual(cut, all.filter((r) => r.score >= minScore), `${search.query.value} at ${minScore}`);
+      }
+    }
+    const some = (await client.searchSimilarReviews({ ...searches[0]!, minScore: 0.3 })).results;
+    assert.ok(some.length > 0 && some.length < 60, `a threshold of 0.3 keeps some of the 60 reviews, not all: ${some.length}`);
+  });
+
   it("finds photos by caption and says why query expansion was not used", async () => {
     const response = await client.searchImages({ query: "카페라떼 라떼 아트", topK: 3 });
     assert.ok(response.images.length > 0);
@@ -180,6 +199,9 @@ describe("vector-search service", () => {
     await rejectsInvalid(client.searchSimilarReviews({ query: { $case: "text", value: "" } }), "text");
     await rejectsInvalid(client.searchSimilarReviews({}), "query");
     await rejectsInvalid(client.searchSimilarReviews({ query: { $case: "text", value: "국물" }, topK: 5000 }), "top_k");
+    for (const minScore of [1.5, -1.01, Number.NaN, Infinity]) {
+      await rejectsInvalid(client.searchSimilarReviews({ query: { $case: "text", value: "국물" }, minScore }), "min_score: must be a cosine similarity from -1 to 1");
+    }
     await rejectsInvalid(client.searchSimilarReviews({ query: { $case: "text", value: "국물" }, filter: { restaurantId: "nowhere" } }), "filter.restaurant_id");
     await rejectsInvalid(client.searchSimilarReviews({ query: { $case: "text", value: "국물" }, filter: { rating: { min: 4, max: 2 } } }), "filter.rating");
     await rejectsInvalid(client.searchSimilarReviews({ query: { $case: "text", value: "국물" }, filter: { created: { from: "2024-13-01", to: "" } } }), "filter.created.from");

@@ -28,6 +28,15 @@ describe("reviewlens CLI", () => {
     assert.match(r.err, /--top-k must be a positive integer/);
   });
 
+  it("rejects a --min-score that is not a cosine similarity, before any call", async () => {
+    for (const value of ["1.5", "-2", "high", ""]) {
+      const r = await run("--vector-search", "127.0.0.1:1", "search", "국물", "--min-score", value);
+      assert.notEqual(r.code, 0);
+      assert.match(r.err, /--min-score must be a cosine similarity from -1 to 1/);
+      assert.doesNotMatch(r.err, /UNAVAILABLE/);
+    }
+  });
+
   it("says which service is unreachable and how to start it", async () => {
     const r = await run("--gateway", "127.0.0.1:1", "--timeout", "3000", "status");
     assert.equal(r.code, 1);

@@ -20,6 +20,11 @@ const integerFrom = (min: number, what: string) => (name: string) => (raw: strin
 };
 const positiveInt = integerFrom(1, "positive");
 const nonNegativeInt = integerFrom(0, "non-negative");
+const cosine = (name: string) => (raw: string) => {
+  const n = raw.trim() === "" ? NaN : Number(raw);
+  if (!(n >= -1 && n <= 1)) throw new CommanderArgumentError(`${name} must be a cosine similarity from -1 to 1`);
+  return n;
+};
 
 function buildProgram(out: (s: string) => void): Command {
   const defaults = connectionDefaults();
@@ -91,8 +96,9 @@ function buildProgram(out: (s: string) => void): Command {
     .argument("<text>")
     .option("--restaurant <id>", "only this restaurant")
     .option("--top-k <n>", "how many", positiveInt("--top-k"), 10)
+    .option("--min-score <cosine>", "leave out hits less similar than this (-1 to 1)", cosine("--min-score"))
     .option("--json", "print JSON")
-    .action((text: string, o: { restaurant?: string; topK: number; json?: boolean }) =>
+    .action((text: string, o: { restaurant?: string; topK: number; minScore?: number; json?: boolean }) =>
       withClients(async (c) => {
         const r = await searchReviews(c, text, o);
         if (o.json) return out(JSON.stringify(vectorsearch.SearchSimilarReviewsResponse.toJSON(r), null, 2));

@@ -62,6 +62,19 @@ describe("reviewlens ingest against vector-search", () => {
     assert.deepEqual(results, ["c1", "c3", "c6"], "exactly the three good reviews, each once");
   });
 
+  it("leaves out hits under --min-score", async () => {
+    const search = async (...extra: string[]) => {
+      const r = await cli("--vector-search", vectorSearch.address, "search", "국물이 진하고 깊어요", "--json", ...extra);
+      assert.equal(r.code, 0);
+      return (JSON.parse(r.out) as { results: Array<{ review: { reviewId: string }; score: number }> }).results;
+    };
+    const all = await search();
+    assert.equal(all.length, 3);
+    // The best hit's own score as the threshold: the cut is inclusive, the two weaker hits go.
+    assert.deepEqual(await search("--min-score", String(all[0]!.score)), [all[0]]);
+    assert.deepEqual(await search("--min-score", "-1"), all);
+  });
+
   it("prints a readable summary with the rejected rows", async () => {
     const r = await cli("--vector-search", vectorSearch.address, "ingest", csv);
     assert.equal(r.code, 0);

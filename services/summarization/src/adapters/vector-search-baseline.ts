@@ -1,5 +1,6 @@
 // The baseline of step E from vector-search: one similarity search over every restaurant's reviews
-// per claim, and review counts per restaurant from GetRestaurantStats.
+// per claim, cut at the match similarity so only matches travel, and review counts per restaurant
+// from GetRestaurantStats.
 import type { vectorsearch } from "@reviewlens/contracts";
 import type { BaselineSource, ClaimPrevalence } from "../strengths/step-e-compare-baseline.js";
 
@@ -11,7 +12,7 @@ export interface BaselineSearchClient {
 export interface BaselineOptions {
   /** Cosine similarity at which a review counts as making the claim. */
   matchSimilarity: number;
-  /** Hits per search (vector-search allows up to 1000); counts are lower bounds when it is reached. */
+  /** Matches per search (vector-search allows up to 1000); counts are lower bounds when it is reached. */
   searchTopK: number;
   statsTtlMs?: number;
 }
@@ -32,11 +33,12 @@ export function createVectorSearchBaseline(client: BaselineSearchClient, options
     async prevalence(claim, restaurantId, signal): Promise<ClaimPrevalence> {
       const [counts, hits] = await Promise.all([
         reviewCounts(signal),
-        client.searchSimilarReviews({ query: { $case: "text", value: claim }, filter: undefined, topK: options.searchTopK }, { signal }),
+        client.searchSimilarReviews({ query: { $case: "text", value: claim }, filter: undefined, topK: options.searchTopK, minScore: options.matchSimilarity }, { signal }),
       ]);
       let ownMatches = 0;
       let otherMatches = 0;
       for (const hit of hits.results) {
+        // vector-search already left out weaker hits; checked again so a server without the threshold counts the same.
         if (hit.score < options.matchSimilarity || !hit.review) continue;
         if (hit.review.restaurantId === restaurantId) ownMatches++;
         else otherMatches++;

@@ -41,6 +41,10 @@ describe("LanceDB approximate index", () => {
       const approximate = await store.search("points", query, { limit: 10 });
       const top = new Set(truth.slice(0, 10).map((t) => t.id));
       recall += approximate.filter((h) => top.has(h.id)).length / 10;
+      // A threshold keeps what the approximate search found above it, and the exact one cuts likewise.
+      const minScore = approximate[4]!.score;
+      assert.deepEqual(await store.search("points", query, { limit: 10, minScore }), approximate.filter((h) => h.score >= minScore));
+      assert.deepEqual(await store.search("points", query, { limit: 10, exact: true, minScore: exact[4]!.score }), exact.slice(0, 5));
       const inGroup = await store.search("points", query, { limit: 5, exact: true, filter: [{ field: "group", equals: "g3" }] });
       assert.deepEqual(inGroup.map((h) => h.id), truth.filter((t) => points[Number(t.id.slice(1))]!.payload["group"] === "g3").slice(0, 5).map((t) => t.id));
     }

@@ -6,7 +6,9 @@ import "./lancedb-log-level.js";
 import * as lancedb from "@lancedb/lancedb";
 import * as arrow from "apache-arrow";
 import {
+  atOrAbove,
   DimensionMismatchError,
+  THRESHOLD_MARGIN,
   type CollectionSpec,
   type Condition,
   type FieldType,
@@ -168,8 +170,15 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
       else if (open.hasVectorIndex) query = query.nprobes(ANN_NPROBES).refineFactor(ANN_REFINE_FACTOR);
       const where = conditionsToSql(options.filter ?? []);
       if (where) query = query.where(where);
+      // Cosine distance is 1 - score; Lance's upper bound is exclusive. Only on a flat scan: through
+      // the IVF-PQ index Lance applies the range before re-ranking and loses hits the search without it keeps.
+      const flat = options.exact === true || !open.hasVectorIndex;
+      if (options.minScore !== undefined && flat) query = query.distanceRange(undefined, 1 - options.minScore + THRESHOLD_MARGIN);
       const rows = (await query.toArray()) as Array<Record<string, unknown>>;
-      return rows.map((row): ScoredPoint => ({ ...toPoint(row, open.spec), score: 1 - Number(row["_distance"]) }));
+      return atOrAbove(
+        rows.map((row): ScoredPoint => ({ ...toPoint(row, open.spec), score: 1 - Number(row["_distance"]) })),
+        options.minScore,
+      );
     },
     async scan(collection, filter: Condition[], signal) {
       signal?.throwIfAborted();

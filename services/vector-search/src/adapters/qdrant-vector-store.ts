@@ -3,7 +3,9 @@
 import { createHash } from "node:crypto";
 import { QdrantClient, type Schemas } from "@qdrant/js-client-rest";
 import {
+  atOrAbove,
   DimensionMismatchError,
+  THRESHOLD_MARGIN,
   type CollectionSpec,
   type Condition,
   type Payload,
@@ -96,7 +98,7 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
       const records = await client.retrieve(name(collection), { ids: ids.map(pointUuid), with_payload: true, with_vector: true });
       return records.map(toPoint);
     },
-    async search(collection, vector, { filter, limit, exact }, signal) {
+    async search(collection, vector, { filter, limit, exact, minScore }, signal) {
       signal?.throwIfAborted();
       if (matchesNothing(filter ?? [])) return [];
       const filterSpec = toFilter(filter ?? []);
@@ -107,8 +109,13 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
         with_vector: true,
         ...(exact ? { params: { exact: true } } : {}),
         ...(filterSpec ? { filter: filterSpec } : {}),
+        // Qdrant's cosine scores are similarities too: it drops those under the threshold.
+        ...(minScore !== undefined ? { score_threshold: minScore - THRESHOLD_MARGIN } : {}),
       });
-      return response.points.map((p) => ({ ...toPoint(p), score: p.score }));
+      return atOrAbove(
+        response.points.map((p) => ({ ...toPoint(p), score: p.score })),
+        minScore,
+      );
     },
     async scan(collection, filter, signal) {
       const points: Point[] = [];

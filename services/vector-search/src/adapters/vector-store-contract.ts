@@ -93,6 +93,21 @@ export function describeVectorStoreContract(name: string, open: () => Promise<Ve
       hits.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i]!.score) < 1e-4, `score ${h.score} vs ${expected[i]!.score}`));
     });
 
+    it("cuts searches at minScore: the hits of the same search without it that reach it, order and scores kept", async () => {
+      const query = randomUnitVector(777);
+      for (const options of [{ limit: 40 }, { limit: 40, exact: true }, { limit: 8, filter: [{ field: "restaurant_id", equals: "r2" }] }]) {
+        const all = await store.search(spec.name, query, options);
+        assert.ok(all.length >= 6, `${all.length} hits`);
+        // Each threshold exactly at a reported score: the cut is inclusive.
+        for (const minScore of [all[0]!.score, all[3]!.score, all.at(-2)!.score, -1]) {
+          const cut = await store.search(spec.name, query, { ...options, minScore });
+          assert.deepEqual(cut, all.filter((h) => h.score >= minScore), `minScore ${minScore}`);
+        }
+        const above = await store.search(spec.name, query, { ...options, minScore: all[0]!.score + 1e-3 });
+        assert.deepEqual(above, []);
+      }
+    });
+
     it("filters searches and scans by keyword, set, integer and time ranges and booleans", async () => {
       const query = randomUnitVector(5);
       const filter = [

@@ -74,9 +74,9 @@ async function benchStore(kind: string, store: VectorStore) {
     const textSearch: number[] = [];
     for (let q = 0; q < queryCount; q++) {
       const state = states[q % states.length]!;
-      topK.push(await timed(() => index.search(state.vector, { restaurantId: state.restaurantId }, 20)));
+      topK.push(await timed(() => index.search(state.vector, { restaurantId: state.restaurantId }, { topK: 20 })));
       const text = queryTexts[q % queryTexts.length]!;
-      textSearch.push(await timed(async () => index.search((await index.embed([text]))[0]!, {}, 20)));
+      textSearch.push(await timed(async () => index.search((await index.embed([text]))[0]!, {}, { topK: 20 })));
     }
     const row = {
       store: kind,

@@ -4,12 +4,19 @@ import type { ServiceClients } from "../connection.js";
 export interface SearchOptions {
   restaurant?: string | undefined;
   topK: number;
+  /** Reviews only: the cosine similarity a hit must reach (vector-search checks the range). */
+  minScore?: number | undefined;
   signal?: AbortSignal;
 }
 
 export async function searchReviews(clients: ServiceClients, text: string, options: SearchOptions) {
   return clients.vectorSearch.searchSimilarReviews(
-    { query: { $case: "text", value: text }, topK: options.topK, ...(options.restaurant ? { filter: { restaurantId: options.restaurant } } : {}) },
+    {
+      query: { $case: "text", value: text },
+      topK: options.topK,
+      ...(options.minScore !== undefined ? { minScore: options.minScore } : {}),
+      ...(options.restaurant ? { filter: { restaurantId: options.restaurant } } : {}),
+    },
     clients.callOptions(options.signal),
   );
 }
