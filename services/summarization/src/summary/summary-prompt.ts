@@ -28,7 +28,9 @@ export const renderSummaryPrompt =
 export const SUMMARY_ANSWER_KINDS = ["text", "evidence"] as const;
 export type SummaryAnswerKind = (typeof SUMMARY_ANSWER_KINDS)[number];
 
-const MAX_CITATIONS = 8;
+// Five reviews are enough to check a one-sentence summary against, and the evidence answer is as
+// long as its citations (about 2.5 tokens each): with eight it was the summary's longest answer.
+const MAX_CITATIONS = 5;
 const MAX_OVERALL_CHARS = 160;
 const MAX_ASPECT_CHARS = 120;
 
