@@ -1,3 +1,4 @@
+export * from "./after-dispatch.js";
 export * from "./analysis-options.js";
 export * from "./analysis-runner.js";
 export * from "./analysis-service-parts.js";

@@ -3,6 +3,7 @@
 // of a prompt are the same text (only the schema names the reviews an answer is for), so vLLM's
 // prefix cache computes the prompt once and the short answers decode side by side.
 import type { common } from "@reviewlens/contracts";
+import { afterDispatch } from "./after-dispatch.js";
 import { alignSystemPrompt } from "./kv-block-alignment.js";
 import type { LlmGateway } from "./llm-gateway.js";
 import { planBatches, plannedPromptTokens, type BatchReview, type BatchingOptions } from "./prompt-batcher.js";
@@ -103,13 +104,12 @@ export async function runPerReviewTask<R extends BatchReview, A>(
   const batching = batchingFor(task, env);
   const perAnswer = env.reviewsPerAnswer ?? task.reviewsPerAnswer;
   const plan = planBatches(reviews, batching);
-  env.ledger.addAllReviewsPromptTokens(plannedPromptTokens(allReviewTexts, batching));
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${env.maxPromptTokens} tokens`);
   const answers = new Map<string, A>();
   const failed: Array<{ reviewId: string; reason: string }> = [];
   const outputTokensPerReview = env.outputTokensPerReview ?? task.outputTokensPerReview;
   let answersAsked = 0;
-  await Promise.all(
+  const asked = Promise.all(
     plan.batches.flatMap((batch) => {
       env.ledger.noteBatchSize(batch.reviews.length);
       return answerGroups(batch.reviews.length, perAnswer).map(async (group) => {
@@ -138,5 +138,6 @@ export async function runPerReviewTask<R extends BatchReview, A>(
       });
     }),
   );
+  await afterDispatch(asked, () => env.ledger.addAllReviewsPromptTokens(plannedPromptTokens(allReviewTexts, batching)));
   return { answers, failed, warnings, batches: plan.batches.length, answersAsked };
 }

@@ -12,6 +12,27 @@ export const charTokenizer: PromptTokenizer = {
   vocabSize: 0x110000,
 };
 
+/** `inner`, calling `onFirstSight` the first time it is asked to tokenise or render a text holding `marker`. */
+export function noticingTokenizer(inner: PromptTokenizer, marker: string, onFirstSight: () => void): PromptTokenizer {
+  let seen = false;
+  const notice = (text: string) => {
+    if (!seen && text.includes(marker)) {
+      seen = true;
+      onFirstSight();
+    }
+  };
+  return {
+    ...inner,
+    encode: (text) => (notice(text), inner.encode(text)),
+    count: (text) => (notice(text), inner.count(text)),
+    renderChat: (messages, addGenerationPrompt) => {
+      const rendered = inner.renderChat(messages, addGenerationPrompt);
+      notice(rendered);
+      return rendered;
+    },
+  };
+}
+
 export type Answerer = (request: inference.CompleteRequest, call: number) => string;
 
 export class ScriptedGateway implements LlmGateway {

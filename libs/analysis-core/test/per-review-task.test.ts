@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { common } from "@reviewlens/contracts";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { answerGroups, runPerReviewTask, UsageLedger, type PerReviewTask } from "../src/index.js";
-import { charTokenizer, messagesOf, refsOf, ScriptedGateway } from "./fakes.js";
+import { charTokenizer, messagesOf, noticingTokenizer, refsOf, ScriptedGateway } from "./fakes.js";
 
 const task: PerReviewTask = {
   name: "mood",
@@ -49,6 +49,17 @@ describe("runPerReviewTask", () => {
     assert.deepEqual(gateway.requests.map((r) => refsOf(r).length), reviews.map(() => 1));
     assert.equal(ledger.snapshot().llmRequests, reviews.length);
     assert.ok(ledger.snapshot().allReviewsPromptTokens > 0);
+  });
+
+  it("counts what all reviews would cost only once every request is on its way", async () => {
+    const gateway = new ScriptedGateway(goodAnswer);
+    const ledger = new UsageLedger();
+    // The requests sent when the tokenizer first meets a review that only the all-reviews count holds.
+    let sentWhenCounted: number | undefined;
+    const tokenizer = noticingTokenizer(charTokenizer, "ONLY-IN-ALL", () => (sentWhenCounted = gateway.requests.length));
+    await runPerReviewTask(reviews, [...reviews.map((r) => r.text), "ONLY-IN-ALL 리뷰"], task, { ...env(gateway, ledger), tokenizer });
+    assert.equal(sentWhenCounted, reviews.length, "every answer was asked before the all-reviews count began");
+    assert.ok(ledger.snapshot().allReviewsPromptTokens > 0, "and the count was still made");
   });
 
   it("covers several reviews per answer when asked, each review once", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { LlmGateway } from "@reviewlens/analysis-core";
-import { messagesOf, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
+import { messagesOf, noticingTokenizer, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
 import { common, type inference } from "@reviewlens/contracts";
 import { UnusableResultError } from "@reviewlens/runtime";
 import { waitFor } from "@reviewlens/testkit";
@@ -113,6 +113,17 @@ describe("summarizeRestaurant", () => {
       result.aspects.map((a) => [a.aspect, a.summary, a.evidenceReviewIds, a.sentimentScore]),
       DEFAULT_ASPECTS.map((a) => [a, `${a} 요약`, ["r1-rv1"], -0.5]),
     );
+  });
+
+  it("counts what all reviews would cost only once every answer is asked", async () => {
+    const gateway = new ScriptedGateway(answer(["1"]));
+    let sentWhenCounted: number | undefined;
+    const tokenizer = noticingTokenizer(getTokenizer(), "ONLY-IN-ALL", () => (sentWhenCounted = gateway.requests.length));
+    // The last review is past the TOP-K: only the all-reviews count reads it.
+    const source = fixedReviewSource("r1", [...reviews, { text: "ONLY-IN-ALL 리뷰", rating: 3 }]);
+    const { report } = await summarizeRestaurant(depsWith(gateway, { tokenizer, reviews: source }), "r1", aspects, { ...options, topK: reviews.length });
+    assert.equal(sentWhenCounted, 2 * (1 + aspects.length), "every answer was asked before the count began");
+    assert.ok(report.usage!.allReviewsPromptTokens > 0, "and the count was still made");
   });
 
   it("answers several keys per request when configured: one text answer and one evidence answer for the group, the same result", async () => {

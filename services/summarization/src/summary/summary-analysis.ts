@@ -3,6 +3,7 @@
 // evidence (citations, an aspect's score) -> merged per key, citations checked against the prompt's
 // reviews. Split so the longest answer, which sets the analysis's time, is shorter than a key's whole answer.
 import {
+  afterDispatch,
   answerGroups,
   completeStructured,
   completedReport,
@@ -48,7 +49,6 @@ export async function summarizeRestaurant(
   const answers = groups.flatMap((group) => SUMMARY_ANSWER_KINDS.map((kind) => ({ group, kind })));
   const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(deps.tokenizer), copies: () => answers.length };
   const plan = planBatches(context.reviews, batching);
-  ledger.addAllReviewsPromptTokens(plannedPromptTokens(context.allReviewTexts, batching));
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${deps.maxPromptTokens} tokens`);
   // A summary is one prompt: the most representative reviews that fit; the rest are named, not hidden.
   const batch = plan.batches[0]!;
@@ -57,7 +57,7 @@ export async function summarizeRestaurant(
   ledger.noteBatchSize(batch.reviews.length);
 
   // One name for both kinds: they are one stage, sent together over the same messages.
-  const outcomes = await Promise.all(
+  const asked = Promise.all(
     answers.map(({ group, kind }) =>
       completeStructured<SummaryAnswerPart>(
         deps.gateway,
@@ -76,6 +76,7 @@ export async function summarizeRestaurant(
       ),
     ),
   );
+  const outcomes = await afterDispatch(asked, () => ledger.addAllReviewsPromptTokens(plannedPromptTokens(context.allReviewTexts, batching)));
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
   // Every key's text and evidence answers validated, so each merged key has its summary and citations.
