@@ -212,7 +212,8 @@ export function createAnalysisGuard(options: AnalysisGuardOptions): AnalysisGuar
       const stopKeeping = lease ? keepLock(lease, abort) : () => undefined;
       try {
         const decision = decideSkip({
-          state: await readState(req),
+          // A forced run never skips: its state is not read (one query less before the analysis).
+          state: req.force ? undefined : await readState(req),
           version: req.version,
           force: req.force ?? false,
           nowMs: now(),

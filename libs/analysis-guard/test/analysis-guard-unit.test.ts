@@ -62,3 +62,21 @@ test("without SKIP state the database being unreadable does not stop the analysi
   assert.equal(outcome.status, "COMPLETED");
   assert.ok(lines.some((l) => String(l["msg"]).includes("running without the SKIP check")));
 });
+
+test("a forced run does not read the SKIP state, and still stores its result", async () => {
+  const { logger } = captureLogger();
+  const store = new MemoryStateStore();
+  let reads = 0;
+  const read = store.getAnalysisState.bind(store);
+  store.getAnalysisState = async (...args) => {
+    reads++;
+    return read(...args);
+  };
+  const guard = createAnalysisGuard({ lock: createMemoryLock(), store, logger });
+  await guard.run({ restaurantId: "r4", analysisType: "sentiment", version }, async () => ({ result: 1 }));
+  assert.equal(reads, 1, "an unforced run reads the state for its SKIP check");
+  const forced = await guard.run({ restaurantId: "r4", analysisType: "sentiment", version, force: true }, async () => ({ result: 2 }));
+  assert.equal(forced.status, "COMPLETED");
+  assert.equal(reads, 1, "the forced run read nothing");
+  assert.equal((await read("r4", "sentiment"))?.lastResult, 2);
+});
