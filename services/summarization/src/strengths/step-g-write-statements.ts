@@ -38,7 +38,8 @@ export async function writeStatements<C extends ClaimCluster & { support: number
   const body = clusters
     .map((c, i) => {
       const claims = [...new Set(c.claims.map((x) => x.text))].slice(0, MAX_CLAIMS_SHOWN).map(escapeReviewText);
-      return `<claims ref="${refs[i]}" aspect="${c.aspect}" reviews="${c.support}">${claims.join(" | ")}</claims>`;
+      // No support count: the statement states the strength, the result carries how many reviews.
+      return `<claims ref="${refs[i]}" aspect="${c.aspect}">${claims.join(" | ")}</claims>`;
     })
     .join("\n");
   const render = (pad: string): ChatTurn[] => [
