@@ -51,42 +51,58 @@ const request = (text: string, maxTokens: number) =>
   });
 
 test("a replica SIGKILLed mid-stream under analysis load: unary calls retried and answered, streams UNAVAILABLE, the replica back in rotation", async (t) => {
-  const load = analysisLoad(clients, restaurantsOf(prefixedReviews(PREFIX, 6, 12)), 2).start();
-  await waitFor(() => load.succeededSince(0).length >= 2 || undefined, "the analysis load to be under way");
+  const status = () => gateway.client.getStatus({});
+  const inFlightOn = async () => new Map((await status()).backends.map((b) => [b.url, b.inFlightSequences]));
+  await waitFor(async () => (await status()).backends.every((b) => b.healthy) || undefined, "both replicas in rotation");
 
-  // Streams long enough (20,000 tokens) to outlive everything else; the survivor's are cancelled at the end.
+  // Streams long enough (20,000 tokens) to outlive everything else; the survivor's are cancelled at
+  // the end. They go out one at a time before the analysis load, so GetStatus says where each went
+  // (least-loaded alternates them) and the victim is a replica that holds some, whatever the load
+  // or a slow probe did to the routing.
   const stopStreams = new AbortController();
   const endedByThemselves: number[] = [];
-  const streams = Array.from({ length: 6 }, (_, i) =>
-    (async () => {
-      for await (const m of gateway.client.generate({ request: request(`stream ${i}`, 20_000) }, { signal: stopStreams.signal })) void m;
-      return Status.OK;
-    })()
-      .catch((error: unknown) => failureOf(error).code)
-      .then((code) => {
-        if (!stopStreams.signal.aborted) endedByThemselves.push(i);
-        return code;
-      }),
-  );
+  const streams: Array<Promise<number>> = [];
   // On a failed assertion the streams and the load must end too, or the file waits out its timeout.
+  t.after(() => stopStreams.abort());
+  for (let i = 0; i < 6; i++) {
+    streams.push(
+      (async () => {
+        for await (const m of gateway.client.generate({ request: request(`stream ${i}`, 20_000) }, { signal: stopStreams.signal })) void m;
+        return Status.OK;
+      })()
+        .catch((error: unknown) => failureOf(error).code)
+        .then((code) => {
+          if (!stopStreams.signal.aborted) endedByThemselves.push(i);
+          return code;
+        }),
+    );
+    await waitFor(async () => [...(await inFlightOn()).values()].reduce((n, x) => n + x, 0) === i + 1 || undefined, `stream ${i} dispatched`);
+  }
+  const streamsOn = await inFlightOn();
+  assert.ok(
+    [...streamsOn.values()].every((n) => n >= 1),
+    `streams on both replicas, so one holds some when it is killed and the other keeps some (${JSON.stringify([...streamsOn])})`,
+  );
+  const victimIndex = stack.sims.findIndex((sim) => (streamsOn.get(sim.url) ?? 0) >= 1);
+  const victim = stack.sims[victimIndex]!;
+  const survivor = stack.sims[1 - victimIndex]!;
+
+  const load = analysisLoad(clients, restaurantsOf(prefixedReviews(PREFIX, 6, 12)), 2).start();
   let loadStopped = false;
   t.after(async () => {
-    stopStreams.abort();
     if (!loadStopped) await load.stop();
   });
-  const inFlight = async () => (await gateway.client.getStatus({})).backends.reduce((n, b) => n + b.inFlightSequences, 0);
-  await waitFor(async () => (await inFlight()) >= 6 || undefined, "the six streams dispatched");
+  await waitFor(() => load.succeededSince(0).length >= 2 || undefined, "the analysis load to be under way");
   const unary = Array.from({ length: 6 }, (_, i) => gateway.client.complete({ request: request(`unary ${i}`, 3_000) }).then((r) => r, (e: unknown) => failureOf(e)));
   // All six dispatched, none still queued in the gateway (the analyses' requests also count in
   // flight, so a total alone could be reached with unary calls still waiting to go to the survivor).
   await waitFor(async () => {
-    const status = await gateway.client.getStatus({});
-    const queued = status.queues.reduce((n, q) => n + q.depth, 0);
-    const running = status.backends.reduce((n, b) => n + b.inFlightSequences, 0);
+    const now = await status();
+    const queued = now.queues.reduce((n, q) => n + q.depth, 0);
+    const running = now.backends.reduce((n, b) => n + b.inFlightSequences, 0);
     return (queued === 0 && running >= 12) || undefined;
   }, "the six unary calls dispatched too, nothing queued in the gateway");
 
-  const [victim, survivor] = stack.sims as [(typeof stack.sims)[0], (typeof stack.sims)[0]];
   const gatewayProcess = stack.process("gateway", 0)!;
   const retriesBefore = gatewayProcess.logs.filter((l) => String(l["msg"]).includes("retrying on a healthy replica")).length;
   const killedAt = Date.now();
@@ -108,14 +124,14 @@ test("a replica SIGKILLed mid-stream under analysis load: unary calls retried an
   assert.equal((await gateway.client.getStatus({})).backends.find((b) => b.url === victim.url)?.healthy, false, "the killed replica is out of rotation");
 
   // Back on its port: healthy again in GetStatus, and it serves requests.
-  await stack.startSim(0);
+  await stack.startSim(victimIndex);
   await waitFor(async () => (await gateway.client.getStatus({})).backends.find((b) => b.url === victim.url)?.healthy || undefined, "the restarted replica healthy");
   const servedByRestarted = await waitFor(async () => {
     const answers = await Promise.all([1, 2, 3, 4].map((i) => gateway.client.complete({ request: request(`after ${i}`, 8) })));
     return answers.find((a) => a.execution?.backend === victim.url);
   }, "a request served by the restarted replica");
   const recoveryMs = Date.now() - killedAt;
-  assert.ok((await simRequests(stack.sims[0]!.url)) >= 1, "the restarted process counted what it served");
+  assert.ok((await simRequests(stack.sims[victimIndex]!.url)) >= 1, "the restarted process counted what it served");
 
   const outcomes = await load.stop();
   loadStopped = true;
