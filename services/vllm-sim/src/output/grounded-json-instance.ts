@@ -87,11 +87,12 @@ class GroundedGenerator extends InstanceGenerator {
   }
 
   /** Optional properties named like topics: those the grounding phrases are mainly about, most mentioned first. */
-  protected override chosenOptional(_schema: Schema, optional: string[], room: number): string[] | undefined {
+  protected override chosenOptional(optional: string[], room: number): string[] | undefined {
     const topics = optional.map(topicNamed);
     if (optional.length === 0 || topics.some((t) => t === undefined)) return undefined;
     const phrases = this.groundingPhrases();
-    const hitsOf = (topic: Topic) => phrases.reduce((n, p) => n + (mainTopics(p.text).includes(topic) ? topicHits(topic, p.text) : 0), 0);
+    const mains = phrases.map((p) => mainTopics(p.text));
+    const hitsOf = (topic: Topic) => phrases.reduce((n, p, i) => n + (mains[i]!.includes(topic) ? topicHits(topic, p.text) : 0), 0);
     return optional
       .map((key, i) => ({ key, hits: hitsOf(topics[i]!) }))
       .filter((t) => t.hits > 0)

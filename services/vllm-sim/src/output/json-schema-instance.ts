@@ -118,7 +118,7 @@ export class InstanceGenerator {
     // Room for optional properties beside the required ones, and how many minProperties needs.
     const room = Math.max(0, maxProperties - required.size);
     const needed = Math.min(room, optional.length, Math.max(0, minProperties - required.size));
-    const chosen = depth < MAX_DEPTH ? this.chosenOptional(schema, optional, room) : undefined;
+    const chosen = depth < MAX_DEPTH ? this.chosenOptional(optional, room) : undefined;
     let optionalTaken = 0;
     for (const key of this.propertyOrder(properties)) {
       const include = required.has(key) || (chosen ? chosen.includes(key) : optionalTaken < room && depth < MAX_DEPTH && this.o.random.next() < 0.7);
@@ -148,7 +148,7 @@ export class InstanceGenerator {
    * then adds others in the schema's order while minProperties wants more); undefined (the default):
    * each by chance as it comes, 70%, while there is room.
    */
-  protected chosenOptional(_schema: Schema, _optional: string[], _room: number): string[] | undefined {
+  protected chosenOptional(_optional: string[], _room: number): string[] | undefined {
     return undefined;
   }
 
