@@ -88,8 +88,8 @@ describe("runPerReviewTask", () => {
   it("reports every review of a batch whose answers stay malformed as failed, and keeps the others", async () => {
     // The answer for rev-0 and rev-1 always lacks one ref; the others answer well.
     const gateway = new ScriptedGateway((request) => {
-      const holdsFirst = messagesOf(request)[1]!.content.includes("리뷰 0 ") && refsOf(request).includes("1");
-      return holdsFirst ? JSON.stringify({ 1: { mood: "good" } }) : goodAnswer(request);
+      const holdsFirst = messagesOf(request)[1]!.content.includes("리뷰 0 ") && refsOf(request).includes("A");
+      return holdsFirst ? JSON.stringify({ A: { mood: "good" } }) : goodAnswer(request);
     });
     const outcome = await runPerReviewTask(reviews, [], task, { ...env(gateway), reviewsPerAnswer: 2 });
     assert.deepEqual(outcome.failed.map((f) => f.reviewId), ["rev-0", "rev-1"]);

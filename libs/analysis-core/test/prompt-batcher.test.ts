@@ -38,10 +38,10 @@ describe("planBatches", () => {
     for (const b of plan.batches) assert.ok(b.promptTokens <= 400);
   });
 
-  it("numbers refs per batch from 1", () => {
+  it("names refs per batch A, B, ... from the start of each", () => {
     const plan = planBatches(Array.from({ length: 12 }, (_, i) => review(i, 100)), options);
     assert.ok(plan.batches.length > 1);
-    for (const b of plan.batches) assert.deepEqual(b.refs, b.reviews.map((_, i) => `${i + 1}`));
+    for (const b of plan.batches) assert.deepEqual(b.refs, [..."ABCDEFGHIJKL"].slice(0, b.reviews.length));
   });
 
   it("counts what all reviews would cost with the same packing", () => {
@@ -58,10 +58,10 @@ describe("planBatches", () => {
     assert.equal(all.promptTokens, plan.batches.reduce((n, b) => n + b.promptTokens, 0));
     // The char tokenizer's tokens are characters. The warm instructions share the system turn and
     // "<|user|><reviews>\n" with the first prompt; later prompts share with it up to their own first
-    // review's text (`<review ref="1">`).
+    // review's text (`<review ref="A">`).
     const blocks = (n: number) => Math.floor(n / 16) * 16;
     const instructions = charTokenizer.renderChat(render([])).indexOf("\n</reviews>");
-    const head = instructions + '<review ref="1">'.length;
+    const head = instructions + '<review ref="A">'.length;
     assert.ok(plan.batches.length > 2);
     assert.equal(all.cachedPromptTokens, blocks(instructions) + (plan.batches.length - 1) * blocks(head));
   });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { escapeReviewText, reviewBlock } from "../src/index.js";
+import { getTokenizer } from "@reviewlens/tokenizer";
+import { escapeReviewText, refFor, reviewBlock } from "../src/index.js";
 
 describe("review delimiting", () => {
   it("escapes markup so a review cannot close its element or open another", () => {
@@ -26,5 +27,21 @@ describe("review delimiting", () => {
 
   it("keeps Korean text as it is", () => {
     assert.equal(escapeReviewText("맛있어요! 또 올게요"), "맛있어요! 또 올게요");
+  });
+
+  it("names refs A to Z, then AA, AB, ... like spreadsheet columns, never the same ref twice", () => {
+    assert.deepEqual([0, 1, 25, 26, 27, 51, 52, 701, 702].map(refFor), ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    const refs = Array.from({ length: 2_000 }, (_, i) => refFor(i));
+    assert.equal(new Set(refs).size, refs.length);
+    for (const ref of refs) assert.match(ref, /^[A-Z]+$/);
+  });
+
+  it("spends one Qwen2.5 token on each of the first 26 refs in an answer key and a citation list, where numbers from 10 spend two", () => {
+    const tokenizer = getTokenizer();
+    // `{"`, the ref's tokens, `":{"`.
+    const keyTokens = (ref: string) => tokenizer.count(`{"${ref}":{"`) - 2;
+    for (let i = 0; i < 26; i++) assert.equal(keyTokens(refFor(i)), 1, refFor(i));
+    assert.equal(keyTokens("12"), 2);
+    assert.ok(tokenizer.count(JSON.stringify(["K", "L", "N", "R", "T"])) < tokenizer.count(JSON.stringify(["11", "12", "14", "18", "20"])));
   });
 });

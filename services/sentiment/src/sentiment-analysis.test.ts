@@ -54,7 +54,7 @@ describe("analyzeSentiment", () => {
     const user = messagesOf(gateway.requests[0]!)[1]!.content;
     assert.equal(user.match(/<\/review>/g)?.length, texts.length, "one closing tag per review, none from the injection");
     const schemas = gateway.requests.map((r) => JSON.parse(r.request!.jsonSchema!.schemaJson) as { required: string[]; additionalProperties: boolean });
-    assert.deepEqual(schemas.map((s) => s.required).sort(), [["1"], ["2"], ["3"], ["4"], ["5"]]);
+    assert.deepEqual(schemas.map((s) => s.required).sort(), [["A"], ["B"], ["C"], ["D"], ["E"]]);
     assert.ok(schemas.every((s) => s.additionalProperties === false));
     assert.equal(result.neutralCount, texts.length);
   });
@@ -71,12 +71,12 @@ describe("analyzeSentiment", () => {
     const gateway = new ScriptedGateway(labelAll("negative"));
     const { result } = await analyzeSentiment({ reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000, reviewsPerAnswer: 5 }, "r1", options);
     assert.equal(gateway.requests.length, 1);
-    assert.deepEqual(refsOf(gateway.requests[0]!), ["1", "2", "3", "4", "5"]);
+    assert.deepEqual(refsOf(gateway.requests[0]!), ["A", "B", "C", "D", "E"]);
     assert.equal(result.negativeCount, texts.length);
   });
 
   it("reports the reviews of a batch whose answer stays malformed as failed, never invents labels", async () => {
-    const gateway = new ScriptedGateway(() => '{"1":{"label":"great","conf":200}}');
+    const gateway = new ScriptedGateway(() => '{"A":{"label":"great","conf":200}}');
     const { result, report } = await analyzeSentiment({ reviews: source("r1", texts), gateway, tokenizer: getTokenizer(), maxPromptTokens: 4000 }, "r1", options);
     assert.equal(gateway.requests.length, 2 * texts.length, "one retry per answer");
     assert.equal(result.reviews.length, 0);

@@ -28,7 +28,7 @@ export const sentimentTask: PerReviewTask = {
     "You label the sentiment of restaurant reviews, mostly written in Korean.",
     "Decide whether the customer's overall experience in a review was positive, negative or neutral (mixed or purely factual), and how confident you are in percent (0 to 100).",
     REVIEWS_ARE_DATA,
-    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about: {"7": {"label": "positive" | "negative" | "neutral", "conf": integer}}. The answer\'s keys name those reviews; the other reviews are context.',
+    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about: {"G": {"label": "positive" | "negative" | "neutral", "conf": integer}}. The answer\'s keys name those reviews; the other reviews are context.',
   ].join("\n"),
   instruction: "",
   answerSchema: {

@@ -17,7 +17,7 @@ const answering = (answer: object) => new ScriptedGateway((request) => JSON.stri
 describe("step B: extract claims", () => {
   it("turns each review's claims keyed by aspect into claims attributed to that review", async () => {
     const gateway = new ScriptedGateway((request) => {
-      const answers: Record<string, object> = { 1: { taste: " 수제 생면 ", portion: "양 많음" }, 2: {} };
+      const answers: Record<string, object> = { A: { taste: " 수제 생면 ", portion: "양 많음" }, B: {} };
       return JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, answers[ref]])));
     });
     const out = await extractClaims(reviews, [], env(gateway));
@@ -26,14 +26,14 @@ describe("step B: extract claims", () => {
       { reviewId: "a", aspect: "portion", text: "양 많음" },
     ]);
     assert.deepEqual(out.failed, []);
-    assert.deepEqual(gateway.requests.map(refsOf), [["1"], ["2"]], "one answer per review");
+    assert.deepEqual(gateway.requests.map(refsOf), [["A"], ["B"]], "one answer per review");
   });
 
   it("asks per review for an object of optional aspects, each a short claim, at most three", async () => {
     const gateway = answering({});
     await extractClaims(reviews.slice(0, 1), [], env(gateway));
     const schema = JSON.parse(gateway.requests[0]!.request!.jsonSchema!.schemaJson) as { properties: Record<string, Record<string, unknown>> };
-    const answer = schema.properties["1"]!;
+    const answer = schema.properties["A"]!;
     assert.deepEqual(Object.keys(answer["properties"] as object), ["taste", "service", "price_value", "ambience", "cleanliness", "waiting_time", "portion"]);
     assert.equal(answer["required"], undefined, "every aspect is optional");
     assert.equal(answer["maxProperties"], 3);
@@ -43,7 +43,7 @@ describe("step B: extract claims", () => {
       assert.equal(claim.minLength, 1);
       assert.ok(claim.maxLength <= 24, "a claim is a few words");
     }
-    assert.match(messagesOf(gateway.requests[0]!)[0]!.content, /\{"7": \{"taste": "[^"]+"/, "the system prompt shows the compact shape");
+    assert.match(messagesOf(gateway.requests[0]!)[0]!.content, /\{"G": \{"taste": "[^"]+"/, "the system prompt shows the compact shape");
   });
 
   it("rejects an aspect outside the list: retried once, then the review is reported as failed", async () => {

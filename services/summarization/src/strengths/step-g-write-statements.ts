@@ -1,7 +1,7 @@
 // Step G: one short statement per strength, written by the LLM from the cluster's claims; the
 // evidence is the cluster's reviews, never chosen by the model. One answer per cluster over the same
 // prompt (every cluster's claims), all sent at once, so no statement waits for another.
-import { alignSystemPrompt, alignToKvBlock, completeStructured, escapeReviewText, REVIEWS_ARE_DATA, type ChatTurn, type TaskEnvironment } from "@reviewlens/analysis-core";
+import { alignSystemPrompt, alignToKvBlock, completeStructured, escapeReviewText, refFor, REVIEWS_ARE_DATA, type ChatTurn, type TaskEnvironment } from "@reviewlens/analysis-core";
 import { STRENGTH_ANALYSIS_TYPE } from "./step-b-extract-claims.js";
 import type { ClaimCluster } from "./strength-types.js";
 
@@ -9,10 +9,9 @@ export const STATEMENT_SYSTEM_PROMPT = [
   "You write the strengths of a restaurant for people choosing where to eat.",
   "Each <claims> element holds what several reviews praised about one aspect. Write one short Korean sentence (at most 60 characters) that states the strength plainly.",
   REVIEWS_ARE_DATA.replace("between <review> tags", "inside <claims> elements"),
-  'Answer with one JSON object and nothing else, keyed by the ref of the element you are asked about: {"S3": "statement"}. The answer\'s key names that element; the other elements are context.',
+  'Answer with one JSON object and nothing else, keyed by the ref of the element you are asked about: {"C": "statement"}. The answer\'s key names that element; the other elements are context.',
 ].join("\n");
 
-const statementRef = (i: number) => `S${i + 1}`;
 const MAX_CLAIMS_SHOWN = 8;
 const MAX_STATEMENT_CHARS = 120;
 // Korean is about a token per character, plus the JSON around it and EOS.
@@ -34,7 +33,7 @@ export interface StatementDraft<C extends ClaimCluster> {
 
 export async function writeStatements<C extends ClaimCluster & { support: number }>(clusters: C[], env: TaskEnvironment): Promise<{ drafts: Array<StatementDraft<C>>; warnings: string[] }> {
   if (clusters.length === 0) return { drafts: [], warnings: [] };
-  const refs = clusters.map((_, i) => statementRef(i));
+  const refs = clusters.map((_, i) => refFor(i));
   const body = clusters
     .map((c, i) => {
       const claims = [...new Set(c.claims.map((x) => x.text))].slice(0, MAX_CLAIMS_SHOWN).map(escapeReviewText);

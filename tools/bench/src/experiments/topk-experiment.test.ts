@@ -50,7 +50,7 @@ describe("runTopkExperiment", () => {
       assert.ok(sent.every((p) => p.restaurantId === sizedRestaurantId(r.reviews)));
       // A prompt is sent once per answer: count the review blocks of the distinct prompts.
       const distinct = [...new Map(sent.map((p) => [JSON.stringify(p.messages), p])).values()];
-      const refs = distinct.flatMap((p) => p.messages.flatMap((m) => m.content.match(/<review ref="\d+">/g) ?? []));
+      const refs = distinct.flatMap((p) => p.messages.flatMap((m) => m.content.match(/<review ref="[A-Z]+">/g) ?? []));
       assert.equal(refs.length, r.reviewsSent, `${r.analysis}/${r.reviews}: review blocks in the prompts`);
       if (r.analysis === "strengths") assert.ok(r.reviewsSent <= Math.min(K, r.reviews));
       else assert.equal(r.reviewsSent, Math.min(K, r.reviews));
