@@ -15,18 +15,18 @@ const options = { topK: 20, force: false, priority: common.Priority.PRIORITY_STA
 const aspects = ["taste", "service"];
 
 type Request = inference.CompleteRequest;
-type KeySchema = { properties: Record<string, { properties: Record<string, { items?: { enum?: string[] } }> }> };
+type KeySchema = { properties: Record<string, { type: string; properties?: Record<string, { items?: { enum?: string[] } }> }> };
 const schemaOf = (request: Request) => JSON.parse(request.request!.jsonSchema!.schemaJson) as KeySchema;
-/** Which answer a request asks for: its keys' fields name it (summary: the text; cite: the evidence). */
-const kindOf = (request: Request) => ("summary" in schemaOf(request).properties[refsOf(request)[0]!]!.properties ? "text" : "evidence");
-const fieldsOf = (request: Request, key: string) => Object.keys(schemaOf(request).properties[key]!.properties);
+/** Which answer a request asks for: its keys' shape names it (a string: the text; an object: the evidence). */
+const kindOf = (request: Request) => (schemaOf(request).properties[refsOf(request)[0]!]!.type === "string" ? "text" : "evidence");
+const fieldsOf = (request: Request, key: string) => Object.keys(schemaOf(request).properties[key]!.properties ?? {});
 
-const texts: Record<string, object> = { overall: { summary: " 국물이 진한 집 " }, taste: { summary: "진한 국물" }, service: { summary: "" } };
-const evidence = (overallCite: string[]): Record<string, object> => ({ overall: { cite: overallCite }, taste: { cite: ["2"], score: 80 }, service: { cite: [], score: 0 } });
+const texts: Record<string, string> = { overall: " 국물이 진한 집 ", taste: "진한 국물", service: "" };
+const evidence = (overallCite: string[]): Record<string, object> => ({ overall: { cite: overallCite }, taste: { cite: ["B"], score: 80 }, service: { cite: [], score: 0 } });
 
 // Answers each request for the keys and the kind its schema asks.
 const answer = (overallCite: string[]) => (request: Request) => {
-  const parts = kindOf(request) === "text" ? texts : evidence(overallCite);
+  const parts: Record<string, unknown> = kindOf(request) === "text" ? texts : evidence(overallCite);
   return JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, parts[key]])));
 };
 
@@ -61,7 +61,7 @@ class HoldingGateway implements LlmGateway {
 
 describe("summarizeRestaurant", () => {
   it("merges each key's text and evidence answers: cited refs mapped to review IDs, unknown citations removed and counted, scores mapped", async () => {
-    const gateway = new ScriptedGateway(answer(["1", "99", "3"]));
+    const gateway = new ScriptedGateway(answer(["A", "99", "C"]));
     const { result, report } = await summarizeRestaurant(depsWith(gateway), "r1", aspects, options);
     assert.deepEqual(result, {
       restaurantId: "r1",
@@ -83,24 +83,24 @@ describe("summarizeRestaurant", () => {
     const asked = gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}:${fieldsOf(r, refsOf(r)[0]!).join(",")}`).sort();
     assert.deepEqual(asked, [
       "overall:evidence:cite",
-      "overall:text:summary",
+      "overall:text:",
       "service:evidence:cite,score",
-      "service:text:summary",
+      "service:text:",
       "taste:evidence:cite,score",
-      "taste:text:summary",
+      "taste:text:",
     ]);
     assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, 1, "the same prompt for every answer");
     assert.equal(new Set(gateway.requests.map((r) => r.request!.jsonSchema!.name)).size, 1, "one kind of request: one stage");
     for (const r of gateway.requests.filter((r) => kindOf(r) === "evidence")) {
       const [key] = refsOf(r);
-      assert.deepEqual(schemaOf(r).properties[key!]!.properties["cite"]!.items!.enum, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+      assert.deepEqual(schemaOf(r).properties[key!]!.properties!["cite"]!.items!.enum, [..."ABCDEFGH"]);
     }
   });
 
   it("sends every key's two answers at once: all 16 for the default aspects are out before any is answered", async () => {
     const keys = ["overall", ...DEFAULT_ASPECTS];
     const answerer = (request: Request) =>
-      JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, kindOf(request) === "text" ? { summary: `${key} 요약` } : key === "overall" ? { cite: ["1"] } : { cite: ["2"], score: -50 }])));
+      JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, kindOf(request) === "text" ? `${key} 요약` : key === "overall" ? { cite: ["A"] } : { cite: ["B"], score: -50 }])));
     const gateway = new HoldingGateway(answerer);
     const summary = summarizeRestaurant(depsWith(gateway), "r1", [...DEFAULT_ASPECTS], options);
     await waitFor(() => gateway.requests.length === 2 * keys.length || undefined, "every answer requested while none is answered");
@@ -116,7 +116,7 @@ describe("summarizeRestaurant", () => {
   });
 
   it("counts what all reviews would cost only once every answer is asked", async () => {
-    const gateway = new ScriptedGateway(answer(["1"]));
+    const gateway = new ScriptedGateway(answer(["A"]));
     let sentWhenCounted: number | undefined;
     const tokenizer = noticingTokenizer(getTokenizer(), "ONLY-IN-ALL", () => (sentWhenCounted = gateway.requests.length));
     // The last review is past the TOP-K: only the all-reviews count reads it.
@@ -127,15 +127,15 @@ describe("summarizeRestaurant", () => {
   });
 
   it("answers several keys per request when configured: one text answer and one evidence answer for the group, the same result", async () => {
-    const one = await summarizeRestaurant(depsWith(new ScriptedGateway(answer(["1"]))), "r1", aspects, options);
-    const gateway = new ScriptedGateway(answer(["1"]));
+    const one = await summarizeRestaurant(depsWith(new ScriptedGateway(answer(["A"]))), "r1", aspects, options);
+    const gateway = new ScriptedGateway(answer(["A"]));
     const all = await summarizeRestaurant(depsWith(gateway, { keysPerAnswer: 3 }), "r1", aspects, options);
     assert.deepEqual(gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}`).sort(), ["overall,taste,service:evidence", "overall,taste,service:text"]);
     assert.deepEqual(all.result, one.result);
   });
 
   it("keeps the prompt within its budget and names the reviews left out", async () => {
-    const gateway = new ScriptedGateway(answer(["1"]));
+    const gateway = new ScriptedGateway(answer(["A"]));
     const { report } = await summarizeRestaurant(depsWith(gateway, { maxPromptTokens: 500 }), "r1", aspects, options);
     assert.ok(report.reviewsConsidered < reviews.length);
     assert.ok(report.warnings.some((w) => /did not fit the summary prompt budget/.test(w)));

@@ -80,8 +80,8 @@ export async function summarizeRestaurant(
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
   // Every key's text and evidence answers validated, so each merged key has its summary and citations.
-  const answer: SummaryAnswerPart = {};
-  for (const o of outcomes) if (o.ok) for (const [key, part] of Object.entries(o.value)) answer[key] = { ...answer[key], ...part };
+  const answer: Record<string, Partial<KeySummary>> = {};
+  for (const o of outcomes) if (o.ok) for (const [key, part] of Object.entries(o.value)) answer[key] = { ...answer[key], ...(typeof part === "string" ? { summary: part } : part) };
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
   const cite = (where: string, refs: string[]) => {

@@ -10,8 +10,8 @@ import { OVERALL } from "../aspects.js";
 export const SUMMARY_SYSTEM_PROMPT = [
   "You summarise restaurant reviews, mostly written in Korean, for people choosing a restaurant.",
   `Each key is "${OVERALL}" (the restaurant as a whole) or an aspect. A key gets two answers over the same reviews, a text answer and an evidence answer; the schema says which.`,
-  `The text answer {"<key>": {"summary"}} is the summary in Korean, only from what the reviews say: at most two short sentences for ${OVERALL}, one sentence for an aspect, empty for an aspect no review mentions.`,
-  `The evidence answer {"<key>": {"cite", "score"}} (no score for ${OVERALL}): cite lists the refs (1, 2, ...) of the reviews that say something about the key, the ones its summary rests on, most telling first; score is the aspect's sentiment from -100 (clearly negative) to 100 (clearly positive). An aspect no review mentions gets no citations and score 0.`,
+  `The text answer {"<key>": "summary"} is the summary in Korean, only from what the reviews say: at most two short sentences for ${OVERALL}, one sentence for an aspect, empty for an aspect no review mentions.`,
+  `The evidence answer {"<key>": {"cite", "score"}} (no score for ${OVERALL}): cite lists the refs (A, B, ...) of the reviews that say something about the key, the ones its summary rests on, most telling first; score is the aspect's sentiment from -100 (clearly negative) to 100 (clearly positive). An aspect no review mentions gets no citations and score 0.`,
   REVIEWS_ARE_DATA,
   "Answer with one JSON object and nothing else.",
 ].join("\n");
@@ -45,10 +45,9 @@ const strictObject = (properties: Record<string, object>) => ({ type: "object", 
 export function summarySchema(keys: string[], kind: SummaryAnswerKind, refs?: string[]): object {
   const cite = { type: "array", items: refs ? { type: "string", enum: refs } : { type: "string" }, maxItems: MAX_CITATIONS };
   const score = { type: "integer", minimum: -100, maximum: 100 };
+  // The text answer is the bare string: a one-field object would cost a decode step per token of its wrapper.
   const answerOf = (key: string) =>
-    kind === "text"
-      ? strictObject({ summary: { type: "string", maxLength: key === OVERALL ? MAX_OVERALL_CHARS : MAX_ASPECT_CHARS } })
-      : strictObject(key === OVERALL ? { cite } : { cite, score });
+    kind === "text" ? { type: "string", maxLength: key === OVERALL ? MAX_OVERALL_CHARS : MAX_ASPECT_CHARS } : strictObject(key === OVERALL ? { cite } : { cite, score });
   return strictObject(Object.fromEntries(keys.map((k) => [k, answerOf(k)])));
 }
 
@@ -59,8 +58,8 @@ export interface KeySummary {
   score?: number;
 }
 
-/** One answer: each of its keys' text part or evidence part. */
-export type SummaryAnswerPart = Record<string, Partial<KeySummary>>;
+/** One answer: each of its keys' summary (a text answer) or citations and score (an evidence answer). */
+export type SummaryAnswerPart = Record<string, string | Pick<KeySummary, "cite" | "score">>;
 
 /** Output tokens an answer may take: Korean text is about one token per character, a citation about four, a score and the JSON around a key about 16. */
 export const summaryMaxTokens = (keys: string[], kind: SummaryAnswerKind) =>
