@@ -95,11 +95,16 @@ export function answerGroups(reviews: number, perAnswer: number): number[][] {
 // The JSON around the answers ({, }, EOS) besides each review's own tokens.
 const ANSWER_FRAME_TOKENS = 8;
 
+/**
+ * `onAnswer` sees each review's valid answer as it arrives, so a caller can start work on the early
+ * answers while the longest still decodes.
+ */
 export async function runPerReviewTask<R extends BatchReview, A>(
   reviews: R[],
   allReviewTexts: string[],
   task: PerReviewTask,
   env: TaskEnvironment,
+  onAnswer?: (review: R, answer: A) => void,
 ): Promise<PerReviewOutcome<A>> {
   const batching = batchingFor(task, env);
   const perAnswer = env.reviewsPerAnswer ?? task.reviewsPerAnswer;
@@ -131,9 +136,12 @@ export async function runPerReviewTask<R extends BatchReview, A>(
           env.signal,
         );
         for (const i of group) {
-          const reviewId = batch.reviews[i]!.reviewId;
-          if (outcome.ok) answers.set(reviewId, outcome.value[batch.refs[i]!]!);
-          else failed.push({ reviewId, reason: outcome.error });
+          const review = batch.reviews[i]!;
+          if (outcome.ok) {
+            const answer = outcome.value[batch.refs[i]!]!;
+            answers.set(review.reviewId, answer);
+            onAnswer?.(review, answer);
+          } else failed.push({ reviewId: review.reviewId, reason: outcome.error });
         }
       });
     }),

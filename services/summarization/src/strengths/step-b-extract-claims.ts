@@ -29,7 +29,7 @@ export const claimTask: PerReviewTask = {
     `For each review give up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, at most one per aspect (${DEFAULT_ASPECTS.join(", ")}), each a claim of a few Korean words.`,
     "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review praising nothing gets {}.",
     REVIEWS_ARE_DATA,
-    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"7": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
+    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"G": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
   ].join("\n"),
   instruction: "",
   answerSchema: { ...claimsByAspect, maxProperties: MAX_CLAIMS_PER_REVIEW },
@@ -49,19 +49,30 @@ export interface ExtractedClaims {
   warnings: string[];
 }
 
-export async function extractClaims(reviews: EvidenceReview[], allReviewTexts: string[], env: TaskEnvironment): Promise<ExtractedClaims> {
+/** A review's claims from its answer: the first three, each trimmed, none empty. */
+function claimsOf(reviewId: string, answer: ClaimsAnswer): Claim[] {
+  return Object.entries(answer)
+    .slice(0, MAX_CLAIMS_PER_REVIEW)
+    .map(([aspect, claim]) => ({ reviewId, aspect, text: claim.trim() }))
+    .filter((c) => c.text !== "");
+}
+
+/** `onClaims` gets each review's claims as its answer arrives (step C embeds them while the rest decode). */
+export async function extractClaims(
+  reviews: EvidenceReview[],
+  allReviewTexts: string[],
+  env: TaskEnvironment,
+  onClaims?: (claims: Claim[]) => void,
+): Promise<ExtractedClaims> {
   // The schema is checked on every answer (an aspect outside the list or an empty claim is retried,
   // then reported as failed), so each key here is an aspect.
-  const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env);
-  const claims: Claim[] = [];
+  const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env, onClaims && ((review, answer) => onClaims(claimsOf(review.reviewId, answer))));
   const warnings = [...outcome.warnings];
-  for (const review of reviews) {
-    const answer = Object.entries(outcome.answers.get(review.reviewId) ?? {});
-    if (answer.length > MAX_CLAIMS_PER_REVIEW) warnings.push(`review ${review.reviewId} gave ${answer.length} claims: the first ${MAX_CLAIMS_PER_REVIEW} were kept`);
-    for (const [aspect, claim] of answer.slice(0, MAX_CLAIMS_PER_REVIEW)) {
-      const text = claim.trim();
-      if (text) claims.push({ reviewId: review.reviewId, aspect, text });
-    }
-  }
+  const claims = reviews.flatMap((review) => {
+    const answer = outcome.answers.get(review.reviewId) ?? {};
+    const given = Object.keys(answer).length;
+    if (given > MAX_CLAIMS_PER_REVIEW) warnings.push(`review ${review.reviewId} gave ${given} claims: the first ${MAX_CLAIMS_PER_REVIEW} were kept`);
+    return claimsOf(review.reviewId, answer);
+  });
   return { claims, failed: outcome.failed, warnings };
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { common } from "@reviewlens/contracts";
+import type { LlmGateway } from "@reviewlens/analysis-core";
 import { messagesOf, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
-import { createHashingEmbedder } from "@reviewlens/embedder";
+import { createHashingEmbedder, type TextEmbedder } from "@reviewlens/embedder";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { fixedReviewSource } from "../test-fixtures.js";
 import { DEFAULT_THRESHOLDS } from "./step-f-filter.js";
@@ -15,11 +16,26 @@ const reviews = Array.from({ length: 10 }, (_, i) => ({ text: i < 4 ? `수제 �
 function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) {
   const user = messagesOf(request)[1]!.content;
   const asked = new Set(refsOf(request));
-  const blocks = [...user.matchAll(/<review ref="(\d+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
+  const blocks = [...user.matchAll(/<review ref="([A-Z]+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
   return JSON.stringify(
     Object.fromEntries(blocks.map(([, ref, text]) => [ref, { taste: text!.includes("수제 생면") ? "수제 생면" : "맛있어요" }])),
   );
 }
+
+const deps = (gateway: LlmGateway, embedder: TextEmbedder = createHashingEmbedder()) => ({
+  reviews: fixedReviewSource("r1", reviews),
+  gateway,
+  tokenizer: getTokenizer(),
+  embedder,
+  // Generic praise is everywhere (40% of 900 other reviews); the noodles nowhere else.
+  baseline: {
+    prevalence: async (claim: string) =>
+      claim.includes("생면") ? { ownMatches: 4, ownReviews: 10, otherMatches: 0, otherReviews: 900 } : { ownMatches: 10, ownReviews: 10, otherMatches: 850, otherReviews: 900 },
+  },
+  maxPromptTokens: 1500,
+  clusterSimilarity: 0.6,
+});
+const request = { restaurantId: "r1", options: { topK: 20, force: false, priority: common.Priority.PRIORITY_STANDARD }, maxStrengths: 5, thresholds: DEFAULT_THRESHOLDS };
 
 describe("strength pipeline A-H", () => {
   it("reports the signature strength with its evidence, drops generic praise, and times every step", async () => {
@@ -28,22 +44,7 @@ describe("strength pipeline A-H", () => {
         ? claimsFor(request)
         : JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, "직접 뽑은 생면이 쫄깃하다"]))),
     );
-    const { result, report } = await extractStrengths(
-      {
-        reviews: fixedReviewSource("r1", reviews),
-        gateway,
-        tokenizer: getTokenizer(),
-        embedder: createHashingEmbedder(),
-        // Generic praise is everywhere (40% of 900 other reviews); the noodles nowhere else.
-        baseline: {
-          prevalence: async (claim) =>
-            claim.includes("생면") ? { ownMatches: 4, ownReviews: 10, otherMatches: 0, otherReviews: 900 } : { ownMatches: 10, ownReviews: 10, otherMatches: 850, otherReviews: 900 },
-        },
-        maxPromptTokens: 1500,
-        clusterSimilarity: 0.6,
-      },
-      { restaurantId: "r1", options: { topK: 20, force: false, priority: common.Priority.PRIORITY_STANDARD }, maxStrengths: 5, thresholds: DEFAULT_THRESHOLDS },
-    );
+    const { result, report } = await extractStrengths(deps(gateway), request);
     assert.equal(result.strengths.length, 1);
     const [strength] = result.strengths;
     assert.equal(strength!.statement, "직접 뽑은 생면이 쫄깃하다");
@@ -69,5 +70,50 @@ describe("strength pipeline A-H", () => {
     );
     // An answer per evidence review in B, per kept cluster in G.
     assert.equal(report.llmRequests, 10 + 1);
+  });
+
+  it("embeds each review's claims as its answer arrives, before the last answer, and no claim twice", async () => {
+    // Every review claims something of its own; the last review's answer comes after all the others.
+    // Korean only: step C embeds claims normalised (lower case), which leaves these as they are.
+    const claim = (ref: string) => `메뉴 ${"가나다라마바사아자차"["ABCDEFGHIJ".indexOf(ref)]}`;
+    const scripted = new ScriptedGateway((r) =>
+      r.request!.jsonSchema!.name === "review_claims" ? JSON.stringify({ [refsOf(r)[0]!]: { taste: claim(refsOf(r)[0]!) } }) : JSON.stringify({ [refsOf(r)[0]!]: "문장" }),
+    );
+    const events: string[] = [];
+    let answered = 0;
+    let releaseLast!: () => void;
+    const lastMayAnswer = new Promise<void>((resolve) => (releaseLast = resolve));
+    const gateway: LlmGateway = {
+      async complete(r) {
+        const isClaims = r.request!.jsonSchema!.name === "review_claims";
+        if (isClaims && refsOf(r)[0] === "J") await lastMayAnswer;
+        const response = await scripted.complete(r);
+        if (isClaims) {
+          events.push(`answer ${refsOf(r)[0]}`);
+          // Turns of the event loop after the other nine, so what they started has started.
+          if (++answered === 9) setImmediate(() => setImmediate(releaseLast));
+        }
+        return response;
+      },
+    };
+    const hashing = createHashingEmbedder();
+    const embedded: string[] = [];
+    const embedder = {
+      embed: (texts: string[], signal?: AbortSignal) => {
+        embedded.push(...texts);
+        events.push(...texts.map((t) => `embed ${t}`));
+        return hashing.embed(texts, signal);
+      },
+    };
+    await extractStrengths(deps(gateway, embedder), request);
+    const lastAnswer = events.indexOf("answer J");
+    assert.ok(lastAnswer > 0);
+    for (const ref of "ABCDEFGHI") {
+      const embeddedAt = events.indexOf(`embed ${claim(ref)}`);
+      assert.ok(embeddedAt >= 0 && embeddedAt < lastAnswer, `${ref}'s claim embedded before J answered: ${events.join(", ")}`);
+    }
+    assert.ok(events.indexOf(`embed ${claim("J")}`) > lastAnswer);
+    assert.equal(new Set(embedded).size, embedded.length, "no claim embedded twice");
+    assert.equal(embedded.length, 10);
   });
 });

@@ -1,11 +1,13 @@
 // The strength pipeline A-H, each step in its own span with its own timing in the report. Two steps
 // ask the LLM, each with all its answers at once: B the claims of every evidence review, G the
-// statement of every cluster F kept (one answer each over the same prompt).
+// statement of every cluster F kept (one answer each over the same prompt). C's embeddings start as
+// B's answers arrive, so C does not wait for the whole round.
 import { completedReport, timedStep, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
 import type { common, summarization } from "@reviewlens/contracts";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
 import { extractClaims } from "./step-b-extract-claims.js";
-import { clusterClaims, type TextEmbedder } from "./step-c-cluster-claims.js";
+import { PrefetchingEmbedder } from "./prefetching-embedder.js";
+import { clusterClaims, normalizeClaim, type TextEmbedder } from "./step-c-cluster-claims.js";
 import { countSupport } from "./step-d-count-support.js";
 import { compareWithBaseline, type BaselineSource } from "./step-e-compare-baseline.js";
 import { filterClusters, type StrengthThresholds } from "./step-f-filter.js";
@@ -44,14 +46,21 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
     const e = await selectPositiveEvidence(deps.reviews, restaurantId, options.topK, signal);
     return { value: e, itemsOut: e.reviews.length };
   });
+  // Step C's embeddings start as each review's claims arrive, while step B's longest answer decodes.
+  const embedder = new PrefetchingEmbedder(deps.embedder);
   const extracted = await timedStep(steps, "B extract claims", evidence.reviews.length, async () => {
-    const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env);
+    const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env, (claims) =>
+      embedder.prefetch(
+        claims.map((c) => normalizeClaim(c.text)),
+        signal,
+      ),
+    );
     return { value: x, itemsOut: x.claims.length };
   });
   warnings.push(...extracted.warnings);
   if (extracted.failed.length > 0) warnings.push(`${extracted.failed.length} of ${evidence.reviews.length} reviews gave no claims: ${extracted.failed[0]!.reason}`);
   const clusters = await timedStep(steps, "C cluster claims", extracted.claims.length, async () => {
-    const c = await clusterClaims(extracted.claims, deps.embedder, deps.clusterSimilarity, signal);
+    const c = await clusterClaims(extracted.claims, embedder, deps.clusterSimilarity, signal);
     return { value: c, itemsOut: c.length };
   });
   const supported = await timedStep(steps, "D count support", clusters.length, () => {
@@ -69,6 +78,8 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
     const k = filterClusters(distinct, request.thresholds);
     return { value: k, itemsOut: k.length };
   });
+  // Not beside E: writing for every cluster E compares measured no faster (more answers, so a longer
+  // longest one, and a round for clusters F then drops).
   const drafts = await timedStep(steps, "G write statements", kept.length, async () => {
     const g = await writeStatements(kept, env);
     warnings.push(...g.warnings);
