@@ -166,7 +166,9 @@ describe("watchdog end to end (gateway + vLLM simulator, fake nvidia-smi, local 
         await waitFor(() => wd.stops() === 1 || undefined, "the stop call", 20_000);
         const decisions = wd.decisions();
         const stop = decisions.find((d) => d["decision"] === "stop");
-        assert.deepEqual(decisions.slice(0, decisions.indexOf(stop!)).map((d) => d["decision"]), ["unknown"], "only the baseline check before the stop");
+        // The baseline check reads unknown, and on a loaded machine a check whose sources did not answer in time may too (a fresh-clone CI run saw two); no idle check comes before the stop.
+        const before = decisions.slice(0, decisions.indexOf(stop!)).map((d) => d["decision"]);
+        assert.ok(before.length >= 1 && before.every((d) => d === "unknown"), `only unknown checks before the stop: ${before.join(", ")}`);
         assert.equal(stop?.["idleCount"], 1);
         assert.equal(stop?.["idleLimit"], 4, "the break-even limit it did not wait for");
         const newYear = Date.UTC(new Date(String(stop?.["time"])).getUTCFullYear() + 1, 0, 1);
