@@ -68,6 +68,8 @@ try {
       prompt_tokens: mean(u.map((x) => x.promptTokens)),
       computed_prompt_tokens: mean(u.map((x) => x.promptTokens - x.cachedPromptTokens)),
       output_tokens: mean(u.map((x) => x.outputTokens)),
+      // In run order (restaurant i % 10): where the tail comes from (the first run's cold cache, one restaurant).
+      runs_s: xs,
     };
   });
 
