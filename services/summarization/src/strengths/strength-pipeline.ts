@@ -1,12 +1,11 @@
 // The strength pipeline A-H, each step in its own span with its own timing in the report. Two steps
 // ask the LLM, each with all its answers at once: B the claims of every evidence review, G the
-// statement of every cluster F kept (one answer each over the same prompt). C's embeddings and E's
-// baseline queries start as B's answers arrive, so neither waits for the whole round.
+// statement of every cluster F kept (one answer each over the same prompt). C's embeddings start as
+// B's answers arrive, so C does not wait for the whole round.
 import { completedReport, timedStep, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
 import type { common, summarization } from "@reviewlens/contracts";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
 import { extractClaims } from "./step-b-extract-claims.js";
-import { PrefetchingBaseline } from "./prefetching-baseline.js";
 import { PrefetchingEmbedder } from "./prefetching-embedder.js";
 import { clusterClaims, normalizeClaim, type TextEmbedder } from "./step-c-cluster-claims.js";
 import { countSupport } from "./step-d-count-support.js";
@@ -47,16 +46,15 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
     const e = await selectPositiveEvidence(deps.reviews, restaurantId, options.topK, signal);
     return { value: e, itemsOut: e.reviews.length };
   });
-  // Step C's embeddings and step E's baseline queries start as each review's claims arrive, while
-  // step B's longest answer decodes.
+  // Step C's embeddings start as each review's claims arrive, while step B's longest answer decodes.
   const embedder = new PrefetchingEmbedder(deps.embedder);
-  const baseline = new PrefetchingBaseline(deps.baseline);
   const extracted = await timedStep(steps, "B extract claims", evidence.reviews.length, async () => {
-    const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env, (claims) => {
-      const texts = claims.map((c) => c.text);
-      embedder.prefetch(texts.map(normalizeClaim), signal);
-      baseline.prefetch(texts, restaurantId, signal);
-    });
+    const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env, (claims) =>
+      embedder.prefetch(
+        claims.map((c) => normalizeClaim(c.text)),
+        signal,
+      ),
+    );
     return { value: x, itemsOut: x.claims.length };
   });
   warnings.push(...extracted.warnings);
@@ -69,10 +67,10 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
     const s = countSupport(clusters, evidence.reviews.length);
     return { value: s, itemsOut: s.length };
   });
-  // Only clusters that could pass the support threshold are compared (every claim's query was started in B).
+  // Only clusters that could pass the support threshold are worth a baseline query.
   const candidates = supported.filter((c) => c.supportShare >= request.thresholds.minSupportShare && c.support >= request.thresholds.minSupportReviews);
   const distinct = await timedStep(steps, "E compare with baseline", candidates.length, async () => {
-    const d = await compareWithBaseline(candidates, baseline, restaurantId, signal);
+    const d = await compareWithBaseline(candidates, deps.baseline, restaurantId, signal);
     warnings.push(...d.warnings);
     return { value: d.clusters, itemsOut: d.clusters.length };
   });
