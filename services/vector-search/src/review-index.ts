@@ -19,6 +19,7 @@ import {
   imageToPoint,
   pointToImage,
   pointToReview,
+  pointToReviewRecord,
   pointToState,
   RESTAURANT_VECTORS,
   reviewToPoint,
@@ -184,7 +185,7 @@ export class ReviewIndex {
     const exact = filter.restaurantId !== undefined;
     const options = { filter: filterConditions(filter), limit: cut.topK, exact, ...(cut.minScore !== undefined ? { minScore: cut.minScore } : {}) };
     const hits = await this.store.search(REVIEWS, vector, options, signal);
-    return hits.map((hit) => ({ review: pointToReview(hit).review, score: hit.score }));
+    return hits.map((hit) => ({ review: pointToReviewRecord(hit), score: hit.score }));
   }
 
   async restaurantStates(restaurantIds: string[] | undefined, signal?: AbortSignal): Promise<RepresentativeState[]> {

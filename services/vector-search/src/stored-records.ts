@@ -2,7 +2,7 @@
 import type { ImageCandidate } from "./domain/image-search.js";
 import type { RepresentativeState } from "./domain/representative-vector.js";
 import type { ReviewImage, ReviewRecord } from "./domain/review.js";
-import type { CollectionSpec, Point } from "./vector-store.js";
+import type { CollectionSpec, Point, ScoredPoint } from "./vector-store.js";
 
 export const REVIEWS = "reviews";
 export const RESTAURANT_VECTORS = "restaurant_vectors";
@@ -73,21 +73,22 @@ export function reviewToPoint({ review, vector, weight }: StoredReview): Point {
   };
 }
 
-export function pointToReview(point: Point): StoredReview {
+/** The review a stored point or a search hit holds. */
+export function pointToReviewRecord(point: Pick<Point, "id" | "payload">): ReviewRecord {
   const p = point.payload;
   return {
-    review: {
-      reviewId: point.id,
-      restaurantId: String(p["restaurant_id"]),
-      text: String(p["text"] ?? ""),
-      rating: Number(p["rating"]),
-      createdAt: String(p["created_at_text"] ?? ""),
-      createdAtMs: Number(p["created_at"]),
-      images: JSON.parse(String(p["images_json"] ?? "[]")) as ReviewImage[],
-    },
-    vector: point.vector,
-    weight: Number(p["weight"]),
+    reviewId: point.id,
+    restaurantId: String(p["restaurant_id"]),
+    text: String(p["text"] ?? ""),
+    rating: Number(p["rating"]),
+    createdAt: String(p["created_at_text"] ?? ""),
+    createdAtMs: Number(p["created_at"]),
+    images: JSON.parse(String(p["images_json"] ?? "[]")) as ReviewImage[],
   };
+}
+
+export function pointToReview(point: Point): StoredReview {
+  return { review: pointToReviewRecord(point), vector: point.vector, weight: Number(point.payload["weight"]) };
 }
 
 /** Same content: a re-upload that must change nothing. */
@@ -111,7 +112,7 @@ export function imageToPoint(review: ReviewRecord, image: ReviewImage, vector: n
   };
 }
 
-export function pointToImage(point: Point & { score: number }): ImageCandidate {
+export function pointToImage(point: ScoredPoint): ImageCandidate {
   const p = point.payload;
   return {
     imageId: String(p["image_id"]),

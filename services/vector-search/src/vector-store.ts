@@ -18,7 +18,11 @@ export interface Point {
   payload: Payload;
 }
 
-export interface ScoredPoint extends Point {
+/**
+ * A search hit: a point without its vector. No caller of a search uses the hits' vectors, and moving
+ * a thousand of them (step E's baseline searches) cost more than the search itself.
+ */
+export interface ScoredPoint extends Omit<Point, "vector"> {
   /** Cosine similarity, higher is closer. */
   score: number;
 }

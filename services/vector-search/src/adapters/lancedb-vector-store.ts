@@ -77,14 +77,18 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
     return open;
   }
 
-  function toPoint(row: Record<string, unknown>, spec: CollectionSpec): Point {
+  function toPayload(row: Record<string, unknown>, spec: CollectionSpec): Payload {
     const payload: Payload = {};
     for (const [name, field] of Object.entries(spec.fields)) {
       const value = row[name];
       if (value === null || value === undefined) continue;
       payload[name] = field.type === "integer" ? Number(value) : (value as string | number | boolean);
     }
-    return { id: String(row["id"]), vector: Array.from(row["vector"] as Iterable<number>), payload };
+    return payload;
+  }
+
+  function toPoint(row: Record<string, unknown>, spec: CollectionSpec): Point {
+    return { id: String(row["id"]), vector: Array.from(row["vector"] as Iterable<number>), payload: toPayload(row, spec) };
   }
 
   function toRow(point: Point, spec: CollectionSpec): Record<string, unknown> {
@@ -165,7 +169,12 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
       signal?.throwIfAborted();
       const open = opened(collection);
       if (vector.length !== open.spec.dimension) throw new DimensionMismatchError(collection, open.spec.dimension, vector.length);
-      let query = open.table.vectorSearch(vector).distanceType("cosine").limit(options.limit);
+      // Hits carry no vector (ScoredPoint): only the ID, the payload and the distance are read.
+      let query = open.table
+        .vectorSearch(vector)
+        .distanceType("cosine")
+        .limit(options.limit)
+        .select(["id", ...Object.keys(open.spec.fields), "_distance"]);
       if (options.exact) query = query.bypassVectorIndex();
       else if (open.hasVectorIndex) query = query.nprobes(ANN_NPROBES).refineFactor(ANN_REFINE_FACTOR);
       const where = conditionsToSql(options.filter ?? []);
@@ -176,7 +185,7 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
       if (options.minScore !== undefined && flat) query = query.distanceRange(undefined, 1 - options.minScore + THRESHOLD_MARGIN);
       const rows = (await query.toArray()) as Array<Record<string, unknown>>;
       return atOrAbove(
-        rows.map((row): ScoredPoint => ({ ...toPoint(row, open.spec), score: 1 - Number(row["_distance"]) })),
+        rows.map((row): ScoredPoint => ({ id: String(row["id"]), payload: toPayload(row, open.spec), score: 1 - Number(row["_distance"]) })),
         options.minScore,
       );
     },

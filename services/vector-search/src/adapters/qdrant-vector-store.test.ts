@@ -30,7 +30,7 @@ describe("Qdrant search requests", () => {
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
       bodies.push({ path: request.url, ...(JSON.parse(body) as Record<string, unknown>) });
-      const point = (id: string, score: number) => ({ id: pointUuid(id), version: 1, score, payload: { _id: id, rating: 5 }, vector: [1, 0] });
+      const point = (id: string, score: number) => ({ id: pointUuid(id), version: 1, score, payload: { _id: id, rating: 5 } });
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok", time: 0, result: { points: [point("a", 0.9), point("b", 0.5), point("c", 0.5 - 1e-7)] } }));
     });
@@ -53,6 +53,7 @@ describe("Qdrant search requests", () => {
     const threshold = bodies[0]!["score_threshold"] as number;
     assert.ok(threshold < 0.5 && threshold > 0.5 - 1e-3, `score_threshold ${threshold}`);
     assert.ok(!("score_threshold" in bodies[1]!), "no threshold asked for, none sent");
+    for (const body of bodies) assert.equal(body["with_vector"], false, "hits are asked for without their vectors");
   });
 });
 

@@ -55,9 +55,13 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
   const prefix = options.collectionPrefix ?? "";
   const name = (collection: string) => `${prefix}${collection}`;
 
-  function toPoint(record: { payload?: Record<string, unknown> | null; vector?: unknown }): Point {
+  function toIdentified(record: { payload?: Record<string, unknown> | null }): { id: string; payload: Payload } {
     const { [ID_FIELD]: id, ...rest } = record.payload ?? {};
-    return { id: String(id), vector: Array.from(record.vector as number[]), payload: rest as Payload };
+    return { id: String(id), payload: rest as Payload };
+  }
+
+  function toPoint(record: { payload?: Record<string, unknown> | null; vector?: unknown }): Point {
+    return { ...toIdentified(record), vector: Array.from(record.vector as number[]) };
   }
 
   return {
@@ -106,14 +110,15 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
         query: vector,
         limit,
         with_payload: true,
-        with_vector: true,
+        // Hits carry no vector (ScoredPoint).
+        with_vector: false,
         ...(exact ? { params: { exact: true } } : {}),
         ...(filterSpec ? { filter: filterSpec } : {}),
         // Qdrant's cosine scores are similarities too: it drops those under the threshold.
         ...(minScore !== undefined ? { score_threshold: minScore - THRESHOLD_MARGIN } : {}),
       });
       return atOrAbove(
-        response.points.map((p) => ({ ...toPoint(p), score: p.score })),
+        response.points.map((p) => ({ ...toIdentified(p), score: p.score })),
         minScore,
       );
     },

@@ -91,6 +91,9 @@ export function describeVectorStoreContract(name: string, open: () => Promise<Ve
         .slice(0, 5);
       assert.deepEqual(hits.map((h) => h.id), expected.map((e) => e.id));
       hits.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i]!.score) < 1e-4, `score ${h.score} vs ${expected[i]!.score}`));
+      // A hit is its ID, payload and score: its vector is not read or moved.
+      assert.deepEqual(Object.keys(hits[0]!).sort(), ["id", "payload", "score"]);
+      assert.deepEqual(hits[0]!.payload, points.find((p) => p.id === hits[0]!.id)!.payload);
     });
 
     it("cuts searches at minScore: the hits of the same search without it that reach it, order and scores kept", async () => {
