@@ -24,10 +24,12 @@ const residue = (tokens: number, blockSize: number) => (((tokens - 1) % blockSiz
 /**
  * `render(pad)` places the pad where it cannot change the tokens before it (the end of the last
  * message). Checked with the exact tokenizer: where no pad lands on the boundary, none is added.
+ * `unpadded`: `render("")` and its token count when the caller has them (a whole prompt's encoding
+ * is milliseconds before the requests go out).
  */
-export function alignToKvBlock(render: (pad: string) => ChatTurn[], tokenizer: PromptTokenizer, blockSize = KV_BLOCK_TOKENS): AlignedPrompt {
-  const plain = render("");
-  const tokens = chatPromptTokens(tokenizer, plain);
+export function alignToKvBlock(render: (pad: string) => ChatTurn[], tokenizer: PromptTokenizer, unpadded?: AlignedPrompt, blockSize = KV_BLOCK_TOKENS): AlignedPrompt {
+  const plain = unpadded?.messages ?? render("");
+  const tokens = unpadded?.promptTokens ?? chatPromptTokens(tokenizer, plain);
   const missing = (blockSize - residue(tokens, blockSize)) % blockSize;
   if (missing === 0) return { messages: plain, promptTokens: tokens };
   for (const units of [missing, ...unitCounts(blockSize).filter((u) => u !== missing)]) {

@@ -92,7 +92,7 @@ export function planBatches<R extends BatchReview>(reviews: R[], options: Batchi
       return;
     }
     const copies = options.copies?.(group.length) ?? 1;
-    const { messages, promptTokens } = copies > 1 ? alignToKvBlock((pad) => render(blocks, pad), tokenizer) : { messages: plain, promptTokens: plainTokens };
+    const { messages, promptTokens } = copies > 1 ? alignToKvBlock((pad) => render(blocks, pad), tokenizer, { messages: plain, promptTokens: plainTokens }) : { messages: plain, promptTokens: plainTokens };
     batches.push({ reviews: group.map((g) => g.review), refs, blocks, messages, promptTokens });
   };
   for (const group of groups) build(group);

@@ -27,6 +27,12 @@ describe("KV block alignment (Qwen2.5 tokens)", () => {
       assert.equal(promptTokens, chatPromptTokens(tokenizer, messages));
       assert.equal(promptTokens % 16, 1, JSON.stringify(text));
       assert.ok(promptTokens - chatPromptTokens(tokenizer, render("")) < 16);
+      // Given the unpadded prompt and its count, the same pad without encoding the prompt again.
+      const unpadded = { messages: render(""), promptTokens: chatPromptTokens(tokenizer, render("")) };
+      const counting = { ...tokenizer, count: (t: string) => (counted.push(t), tokenizer.count(t)) };
+      const counted: string[] = [];
+      assert.deepEqual(alignToKvBlock(render, counting, unpadded), { messages, promptTokens });
+      assert.ok(!counted.includes(tokenizer.renderChat(unpadded.messages, true)), "the unpadded prompt is not counted again");
     }
   });
 });
