@@ -9,6 +9,9 @@ export function normalizeClaim(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/[\p{P}\p{S}]+/gu, " ").replace(/\s+/g, " ").trim();
 }
 
+/** The text step C embeds for a claim (a prefetch must ask for the same text to be found). */
+export const embeddingTextOf = (claim: Claim): string => normalizeClaim(claim.text);
+
 export function cosine(a: number[], b: number[]): number {
   let dot = 0;
   let na = 0;
@@ -30,10 +33,7 @@ interface Growing {
 /** Greedy leader clustering: each claim joins the most similar cluster of its aspect above `threshold`. */
 export async function clusterClaims(claims: Claim[], embedder: TextEmbedder, threshold: number, signal?: AbortSignal): Promise<ClaimCluster[]> {
   if (claims.length === 0) return [];
-  const vectors = await embedder.embed(
-    claims.map((c) => normalizeClaim(c.text)),
-    signal,
-  );
+  const vectors = await embedder.embed(claims.map(embeddingTextOf), signal);
   const clusters: Growing[] = [];
   claims.forEach((claim, i) => {
     const vector = vectors[i]!;

@@ -7,7 +7,7 @@ import type { common, summarization } from "@reviewlens/contracts";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
 import { extractClaims } from "./step-b-extract-claims.js";
 import { PrefetchingEmbedder } from "./prefetching-embedder.js";
-import { clusterClaims, normalizeClaim, type TextEmbedder } from "./step-c-cluster-claims.js";
+import { clusterClaims, embeddingTextOf, type TextEmbedder } from "./step-c-cluster-claims.js";
 import { countSupport } from "./step-d-count-support.js";
 import { compareWithBaseline, type BaselineSource } from "./step-e-compare-baseline.js";
 import { filterClusters, type StrengthThresholds } from "./step-f-filter.js";
@@ -49,12 +49,7 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
   // Step C's embeddings start as each review's claims arrive, while step B's longest answer decodes.
   const embedder = new PrefetchingEmbedder(deps.embedder);
   const extracted = await timedStep(steps, "B extract claims", evidence.reviews.length, async () => {
-    const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env, (claims) =>
-      embedder.prefetch(
-        claims.map((c) => normalizeClaim(c.text)),
-        signal,
-      ),
-    );
+    const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env, (claims) => embedder.prefetch(claims.map(embeddingTextOf), signal));
     return { value: x, itemsOut: x.claims.length };
   });
   warnings.push(...extracted.warnings);
