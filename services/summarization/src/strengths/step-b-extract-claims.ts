@@ -57,16 +57,19 @@ function claimsOf(reviewId: string, answer: ClaimsAnswer): Claim[] {
     .filter((c) => c.text !== "");
 }
 
-/** `onClaims` gets each review's claims as its answer arrives (step C embeds them while the rest decode). */
+/**
+ * `onClaims` gets each review's claims (none when it praises nothing) as its answer arrives: step C
+ * embeds them, and the look-ahead runs C-F on them, while the rest decode.
+ */
 export async function extractClaims(
   reviews: EvidenceReview[],
   allReviewTexts: string[],
   env: TaskEnvironment,
-  onClaims?: (claims: Claim[]) => void,
+  onClaims?: (reviewId: string, claims: Claim[]) => void,
 ): Promise<ExtractedClaims> {
   // The schema is checked on every answer (an aspect outside the list or an empty claim is retried,
   // then reported as failed), so each key here is an aspect.
-  const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env, onClaims && ((review, answer) => onClaims(claimsOf(review.reviewId, answer))));
+  const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env, onClaims && ((review, answer) => onClaims(review.reviewId, claimsOf(review.reviewId, answer))));
   const warnings = [...outcome.warnings];
   const claims = reviews.flatMap((review) => {
     const answer = outcome.answers.get(review.reviewId) ?? {};

@@ -7,7 +7,7 @@ import { createHashingEmbedder, type TextEmbedder } from "@reviewlens/embedder";
 import { getTokenizer } from "@reviewlens/tokenizer";
 import { fixedReviewSource } from "../test-fixtures.js";
 import { DEFAULT_THRESHOLDS } from "./step-f-filter.js";
-import { extractStrengths } from "./strength-pipeline.js";
+import { extractStrengths, NO_LOOK_AHEAD } from "./strength-pipeline.js";
 
 // Ten positive reviews: all say "맛있어요" (generic), four praise the hand-made noodles (signature);
 // a review's taste claim is the noodles when it names them, else the generic praise.
@@ -42,7 +42,7 @@ describe("strength pipeline A-H", () => {
     const gateway = new ScriptedGateway((request) =>
       request.request!.jsonSchema!.name === "review_claims"
         ? claimsFor(request)
-        : JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, "직접 뽑은 생면이 쫄깃하다"]))),
+        : JSON.stringify("직접 뽑은 생면이 쫄깃하다"),
     );
     const { result, report } = await extractStrengths(deps(gateway), request);
     assert.equal(result.strengths.length, 1);
@@ -77,7 +77,7 @@ describe("strength pipeline A-H", () => {
     // Korean only: step C embeds claims normalised (lower case), which leaves these as they are.
     const claim = (ref: string) => `메뉴 ${"가나다라마바사아자차"["ABCDEFGHIJ".indexOf(ref)]}`;
     const scripted = new ScriptedGateway((r) =>
-      r.request!.jsonSchema!.name === "review_claims" ? JSON.stringify({ [refsOf(r)[0]!]: { taste: claim(refsOf(r)[0]!) } }) : JSON.stringify({ [refsOf(r)[0]!]: "문장" }),
+      r.request!.jsonSchema!.name === "review_claims" ? JSON.stringify({ [refsOf(r)[0]!]: { taste: claim(refsOf(r)[0]!) } }) : JSON.stringify("문장"),
     );
     const events: string[] = [];
     let answered = 0;
@@ -115,5 +115,46 @@ describe("strength pipeline A-H", () => {
     assert.ok(events.indexOf(`embed ${claim("J")}`) > lastAnswer);
     assert.equal(new Set(embedded).size, embedded.length, "no claim embedded twice");
     assert.equal(embedded.length, 10);
+  });
+
+  it("with all but the last answer in, starts E's query and G's statement of a passing cluster before the last answer, and asks nothing twice", { timeout: 20_000 }, async () => {
+    const answer = (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) =>
+      request.request!.jsonSchema!.name === "review_claims" ? claimsFor(request) : JSON.stringify("직접 뽑은 생면이 쫄깃하다");
+    const run = async (lookingAhead: boolean) => {
+      // Nine of ten answers in is 0.9: the look-ahead starts on the ninth.
+      const lookAhead = lookingAhead ? { baselineAfter: 0.9, statementsAfter: 0.9 } : NO_LOOK_AHEAD;
+      const events: string[] = [];
+      let releaseLast!: () => void;
+      const lastMayAnswer = new Promise<void>((resolve) => (releaseLast = resolve));
+      const scripted = new ScriptedGateway(answer);
+      const gateway: LlmGateway = {
+        async complete(r) {
+          const isClaims = r.request!.jsonSchema!.name === "review_claims";
+          if (!isClaims) {
+            events.push("statement asked");
+            releaseLast();
+          }
+          // The last review (J, generic praise) answers only once a statement was asked, or at once without the look-ahead.
+          if (isClaims && refsOf(r)[0] === "J" && lookingAhead) await lastMayAnswer;
+          const response = await scripted.complete(r);
+          if (isClaims) events.push(`answer ${refsOf(r)[0]}`);
+          return response;
+        },
+      };
+      const base = deps(gateway);
+      const asked: string[] = [];
+      const baseline = { prevalence: (claim: string) => (asked.push(claim), base.baseline.prevalence(claim)) };
+      const outcome = await extractStrengths({ ...base, baseline, lookAhead }, request);
+      return { events, asked, outcome, requests: scripted.requests.length };
+    };
+    const withLookAhead = await run(true);
+    assert.ok(withLookAhead.events.indexOf("statement asked") < withLookAhead.events.indexOf("answer J"), withLookAhead.events.join(", "));
+    // Ten claims answers and one statement: what the look-ahead started was taken, not asked again.
+    assert.equal(withLookAhead.requests, 11);
+    assert.equal(withLookAhead.outcome.report.llmRequests, 11);
+    assert.deepEqual([...withLookAhead.asked].sort(), ["맛있어요", "수제 생면"], "one baseline query per central claim");
+    const without = await run(false);
+    assert.ok(without.events.indexOf("statement asked") > without.events.indexOf("answer J"));
+    assert.deepEqual(withLookAhead.outcome.result, without.outcome.result, "the same strengths either way");
   });
 });
