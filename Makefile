@@ -213,3 +213,9 @@ bench-faults: proto
 .PHONY: bench-analyses
 bench-analyses: proto
 	node --import tsx tools/bench/src/analyses/bench-analyses.ts
+
+# The strength pipeline with and without its look-ahead, alternated in one process at time scale 1
+# (bench-results/look-ahead/, docs/figures/strength-look-ahead.md). BENCH_ROUNDS (default 2), BENCH_PROFILE.
+.PHONY: bench-look-ahead
+bench-look-ahead: proto
+	node --import tsx tools/bench/src/analyses/bench-look-ahead.ts
