@@ -157,4 +157,43 @@ describe("strength pipeline A-H", () => {
     assert.ok(without.events.indexOf("statement asked") > without.events.indexOf("answer J"));
     assert.deepEqual(withLookAhead.outcome.result, without.outcome.result, "the same strengths either way");
   });
+
+  it("asks again for the statement of a cluster the last answer changed, and cancels the early one still running when it ends", { timeout: 20_000 }, async () => {
+    // The last review (J) also praises the noodles, in words of its own: the cluster gains a claim.
+    const claims = (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) =>
+      refsOf(request)[0] === "J" ? JSON.stringify({ J: { taste: "수제 생면이" } }) : claimsFor(request);
+    const scripted = new ScriptedGateway((r) => (r.request!.jsonSchema!.name === "review_claims" ? claims(r) : JSON.stringify("생면이 쫄깃하다")));
+    let releaseLast!: () => void;
+    const lastMayAnswer = new Promise<void>((resolve) => (releaseLast = resolve));
+    let early: { aborted: boolean; abortedBeforeReturn: boolean } | undefined;
+    let returned = false;
+    const gateway: LlmGateway = {
+      async complete(r, options) {
+        const name = r.request!.jsonSchema!.name;
+        if (name === "review_claims" && refsOf(r)[0] === "J") await lastMayAnswer;
+        if (name !== "review_claims" && !messagesOf(r)[1]!.content.includes("수제 생면이")) {
+          // The statement started before J answered: held until it is cancelled.
+          const held = (early = { aborted: false, abortedBeforeReturn: false });
+          releaseLast();
+          return new Promise((_, reject) =>
+            options!.signal!.addEventListener("abort", () => {
+              held.aborted = true;
+              held.abortedBeforeReturn = !returned;
+              reject(new Error("CANCELLED"));
+            }),
+          );
+        }
+        return scripted.complete(r);
+      },
+    };
+    const { result } = await extractStrengths({ ...deps(gateway), lookAhead: { baselineAfter: 0.9, statementsAfter: 0.9 } }, request);
+    returned = true;
+    assert.ok(early, "a statement was started before the last answer");
+    assert.ok(early.aborted && early.abortedBeforeReturn, "the early statement was cancelled when the pipeline ended");
+    assert.deepEqual(
+      result.strengths.map((s) => [s.statement, s.support]),
+      [["생면이 쫄깃하다", 5]],
+      "the statement asked for the cluster as it ended",
+    );
+  });
 });
