@@ -35,13 +35,19 @@ export class StrengthLookAhead {
   private running: Promise<void> | undefined;
   private rerun = false;
 
+  private readonly unlink: () => void;
+
   constructor(
     private readonly deps: LookAheadDeps,
     signal?: AbortSignal,
   ) {
-    signal?.addEventListener("abort", () => this.controller.abort(signal.reason), { once: true });
     // Every request the look-ahead starts listens to it: more than the default limit of ten.
     setMaxListeners(0, this.controller.signal);
+    const follow = () => this.controller.abort(signal?.reason);
+    if (signal?.aborted) follow();
+    signal?.addEventListener("abort", follow, { once: true });
+    // A batch's restaurants share their call's signal: each pipeline takes its listener off when it ends.
+    this.unlink = () => signal?.removeEventListener("abort", follow);
   }
 
   /** A review's claims arrived from step B (none when it praises nothing). */
@@ -56,6 +62,7 @@ export class StrengthLookAhead {
 
   /** Cancels what was started and is still running: the pipeline has what it needs. */
   stop(): void {
+    this.unlink();
     this.controller.abort(new Error("the strength pipeline finished"));
   }
 

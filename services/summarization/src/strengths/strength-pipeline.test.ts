@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
 import { common } from "@reviewlens/contracts";
 import type { LlmGateway } from "@reviewlens/analysis-core";
@@ -195,5 +196,13 @@ describe("strength pipeline A-H", () => {
       [["생면이 쫄깃하다", 5]],
       "the statement asked for the cluster as it ended",
     );
+  });
+
+  it("leaves no listener on the caller's signal, which a batch's restaurants share", async () => {
+    const gateway = new ScriptedGateway((r) => (r.request!.jsonSchema!.name === "review_claims" ? claimsFor(r) : JSON.stringify("문장")));
+    const caller = new AbortController();
+    const before = getEventListeners(caller.signal, "abort").length;
+    for (let i = 0; i < 3; i++) await extractStrengths(deps(gateway), request, caller.signal);
+    assert.equal(getEventListeners(caller.signal, "abort").length, before);
   });
 });
