@@ -166,7 +166,11 @@ describe("strength pipeline A-H", () => {
     const scripted = new ScriptedGateway((r) => (r.request!.jsonSchema!.name === "review_claims" ? claims(r) : JSON.stringify("생면이 쫄깃하다")));
     let releaseLast!: () => void;
     const lastMayAnswer = new Promise<void>((resolve) => (releaseLast = resolve));
-    let early: { aborted: boolean; abortedBeforeReturn: boolean } | undefined;
+    interface Held {
+      aborted: boolean;
+      abortedBeforeReturn: boolean;
+    }
+    let early: Held | undefined;
     let returned = false;
     const gateway: LlmGateway = {
       async complete(r, options) {
@@ -174,7 +178,8 @@ describe("strength pipeline A-H", () => {
         if (name === "review_claims" && refsOf(r)[0] === "J") await lastMayAnswer;
         if (name !== "review_claims" && !messagesOf(r)[1]!.content.includes("수제 생면이")) {
           // The statement started before J answered: held until it is cancelled.
-          const held = (early = { aborted: false, abortedBeforeReturn: false });
+          const held: Held = { aborted: false, abortedBeforeReturn: false };
+          early = held;
           releaseLast();
           return new Promise((_, reject) =>
             options!.signal!.addEventListener("abort", () => {
