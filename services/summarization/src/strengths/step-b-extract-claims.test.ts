@@ -15,9 +15,9 @@ const reviews = [
 const answering = (answer: object) => new ScriptedGateway((request) => JSON.stringify(Object.fromEntries(refsOf(request).map((r) => [r, answer]))));
 
 describe("step B: extract claims", () => {
-  it("turns each review's claims keyed by aspect into claims attributed to that review", async () => {
+  it("turns each review's claims keyed by aspect into claims of that review's aspects", async () => {
     const gateway = new ScriptedGateway((request) => {
-      const answers: Record<string, object> = { A: { taste: " 수제 생면 ", portion: "양 많음" }, B: {} };
+      const answers: Record<string, object> = { A: { food: " 수제 생면 ", portion: "양 많음" }, B: {} };
       return JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, answers[ref]])));
     });
     const out = await extractClaims(reviews, [], env(gateway));
@@ -34,7 +34,13 @@ describe("step B: extract claims", () => {
     await extractClaims(reviews.slice(0, 1), [], env(gateway));
     const schema = JSON.parse(gateway.requests[0]!.request!.jsonSchema!.schemaJson) as { properties: Record<string, Record<string, unknown>> };
     const answer = schema.properties["A"]!;
-    assert.deepEqual(Object.keys(answer["properties"] as object), ["taste", "service", "price_value", "ambience", "cleanliness", "waiting_time", "portion"]);
+    // Aspects whose names Qwen2.5 splits in two are asked by a one-token word (ambience has none the model would read the same).
+    assert.deepEqual(Object.keys(answer["properties"] as object), ["food", "service", "price", "ambience", "clean", "wait", "portion"]);
+    for (const [key, aspect] of [["food", "taste"], ["price", "price_value"], ["clean", "cleanliness"], ["wait", "waiting_time"]]) {
+      assert.equal(getTokenizer().count(`"${key}"`), 3, `"${key}" is one token between its quotes`);
+      assert.equal(getTokenizer().count(`"${aspect}"`), 4, `"${aspect}" is two`);
+    }
+    assert.match(messagesOf(gateway.requests[0]!)[0]!.content, /food \(taste\), service, price \(price value\), ambience, clean \(cleanliness\), wait \(waiting time\), portion/, "the instructions say which aspect each key stands for");
     assert.equal(answer["required"], undefined, "every aspect is optional");
     assert.equal(answer["maxProperties"], 3);
     assert.equal(answer["additionalProperties"], false);
@@ -43,7 +49,7 @@ describe("step B: extract claims", () => {
       assert.equal(claim.minLength, 1);
       assert.ok(claim.maxLength <= 24, "a claim is a few words");
     }
-    assert.match(messagesOf(gateway.requests[0]!)[0]!.content, /\{"G": \{"taste": "[^"]+"/, "the system prompt shows the compact shape");
+    assert.match(messagesOf(gateway.requests[0]!)[0]!.content, /\{"G": \{"food": "[^"]+"/, "the system prompt shows the compact shape");
   });
 
   it("rejects an aspect outside the list: retried once, then the review is reported as failed", async () => {
@@ -55,7 +61,7 @@ describe("step B: extract claims", () => {
   });
 
   it("keeps the first three claims of an answer with more (a backend may not enforce maxProperties), with a warning, and asks nothing again", async () => {
-    const gateway = answering({ taste: "면발", service: "친절", portion: "푸짐", ambience: "뷰" });
+    const gateway = answering({ food: "면발", service: "친절", portion: "푸짐", ambience: "뷰" });
     const out = await extractClaims(reviews.slice(0, 1), [], env(gateway));
     assert.deepEqual(
       out.claims.map((c) => c.aspect),
@@ -67,14 +73,14 @@ describe("step B: extract claims", () => {
   });
 
   it("rejects an empty claim: retried once, then the review is reported as failed", async () => {
-    const gateway = answering({ taste: "" });
+    const gateway = answering({ food: "" });
     const empty = await extractClaims(reviews.slice(0, 1), [], env(gateway));
     assert.deepEqual([empty.claims, empty.failed.map((f) => f.reviewId)], [[], ["a"]]);
     assert.equal(gateway.requests.length, 2);
   });
 
   it("a retried answer that is valid the second time gives its claims", async () => {
-    const gateway = new ScriptedGateway((request, n) => JSON.stringify({ [refsOf(request)[0]!]: n === 1 ? [{ aspect: "taste", claim: "면발" }] : { taste: "면발 쫄깃" } }));
+    const gateway = new ScriptedGateway((request, n) => JSON.stringify({ [refsOf(request)[0]!]: n === 1 ? [{ aspect: "taste", claim: "면발" }] : { food: "면발 쫄깃" } }));
     const out = await extractClaims(reviews.slice(0, 1), [], env(gateway));
     assert.deepEqual(out.claims, [{ reviewId: "a", aspect: "taste", text: "면발 쫄깃" }]);
     assert.deepEqual(out.failed, []);

@@ -15,9 +15,19 @@ const MAX_CLAIM_CHARS = 24;
 // syllables take two); per review the braces around the claims.
 const CLAIM_TOKENS = 6 + Math.ceil(1.5 * MAX_CLAIM_CHARS);
 
+// An aspect whose name Qwen2.5 splits in two ("t" "aste", "waiting" "_time") is keyed in the answer by
+// a one-token word: the longest answer names up to three aspects, and step B waits for it (38.1 ->
+// 37.0 tokens on the demo restaurants, the same strengths). Ambience has no such word a model would
+// read the same ("view", "decor" are narrower).
+const ANSWER_KEYS: Readonly<Record<string, string>> = { taste: "food", price_value: "price", cleanliness: "clean", waiting_time: "wait" };
+const keyOf = (aspect: string) => ANSWER_KEYS[aspect] ?? aspect;
+const aspectOf = (key: string) => DEFAULT_ASPECTS.find((aspect) => keyOf(aspect) === key) ?? key;
+/** How the instructions name the keys: each key, and the aspect it stands for where they differ. */
+const KEYS_EXPLAINED = DEFAULT_ASPECTS.map((aspect) => (keyOf(aspect) === aspect ? aspect : `${keyOf(aspect)} (${aspect.replace("_", " ")})`)).join(", ");
+
 const claimsByAspect = {
   type: "object",
-  properties: Object.fromEntries(DEFAULT_ASPECTS.map((aspect) => [aspect, { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
+  properties: Object.fromEntries(DEFAULT_ASPECTS.map((aspect) => [keyOf(aspect), { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
   additionalProperties: false,
 };
 
@@ -26,10 +36,10 @@ export const claimTask: PerReviewTask = {
   analysisType: STRENGTH_ANALYSIS_TYPE,
   systemPrompt: [
     "You extract what restaurant reviews (mostly Korean) praise, as short claims.",
-    `For each review give up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, at most one per aspect (${DEFAULT_ASPECTS.join(", ")}), each a claim of a few Korean words.`,
+    `For each review give up to ${MAX_CLAIMS_PER_REVIEW} specific things it praises, at most one per aspect, keyed ${KEYS_EXPLAINED}; each a claim of a few Korean words.`,
     "Prefer what is specific to this restaurant (a dish, an ingredient, a service detail) over generic praise; a review praising nothing gets {}.",
     REVIEWS_ARE_DATA,
-    'Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"G": {"taste": "수제 생면", "ambience": "한강 뷰"}}. The answer\'s keys name those reviews; the other reviews are context.',
+    `Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"G": {"${keyOf("taste")}": "수제 생면", "ambience": "한강 뷰"}}. The answer's keys name those reviews; the other reviews are context.`,
   ].join("\n"),
   instruction: "",
   answerSchema: { ...claimsByAspect, maxProperties: MAX_CLAIMS_PER_REVIEW },
@@ -40,7 +50,7 @@ export const claimTask: PerReviewTask = {
   reviewsPerAnswer: 1,
 };
 
-/** One review's answer as the model writes it: a claim per aspect it praises. */
+/** One review's answer as the model writes it: a claim per aspect it praises, by the aspect's key. */
 type ClaimsAnswer = Record<string, string>;
 
 export interface ExtractedClaims {
@@ -53,7 +63,7 @@ export interface ExtractedClaims {
 function claimsOf(reviewId: string, answer: ClaimsAnswer): Claim[] {
   return Object.entries(answer)
     .slice(0, MAX_CLAIMS_PER_REVIEW)
-    .map(([aspect, claim]) => ({ reviewId, aspect, text: claim.trim() }))
+    .map(([key, claim]) => ({ reviewId, aspect: aspectOf(key), text: claim.trim() }))
     .filter((c) => c.text !== "");
 }
 

@@ -19,7 +19,7 @@ function claimsFor(request: Parameters<ConstructorParameters<typeof ScriptedGate
   const asked = new Set(refsOf(request));
   const blocks = [...user.matchAll(/<review ref="([A-Z]+)">([^<]*)<\/review>/g)].filter(([, ref]) => asked.has(ref!));
   return JSON.stringify(
-    Object.fromEntries(blocks.map(([, ref, text]) => [ref, { taste: text!.includes("수제 생면") ? "수제 생면" : "맛있어요" }])),
+    Object.fromEntries(blocks.map(([, ref, text]) => [ref, { food: text!.includes("수제 생면") ? "수제 생면" : "맛있어요" }])),
   );
 }
 
@@ -78,7 +78,7 @@ describe("strength pipeline A-H", () => {
     // Korean only: step C embeds claims normalised (lower case), which leaves these as they are.
     const claim = (ref: string) => `메뉴 ${"가나다라마바사아자차"["ABCDEFGHIJ".indexOf(ref)]}`;
     const scripted = new ScriptedGateway((r) =>
-      r.request!.jsonSchema!.name === "review_claims" ? JSON.stringify({ [refsOf(r)[0]!]: { taste: claim(refsOf(r)[0]!) } }) : JSON.stringify("문장"),
+      r.request!.jsonSchema!.name === "review_claims" ? JSON.stringify({ [refsOf(r)[0]!]: { food: claim(refsOf(r)[0]!) } }) : JSON.stringify("문장"),
     );
     const events: string[] = [];
     let answered = 0;
@@ -162,7 +162,7 @@ describe("strength pipeline A-H", () => {
   it("asks again for the statement of a cluster the last answer changed, and cancels the early one still running when it ends", { timeout: 20_000 }, async () => {
     // The last review (J) also praises the noodles, in words of its own: the cluster gains a claim.
     const claims = (request: Parameters<ConstructorParameters<typeof ScriptedGateway>[0]>[0]) =>
-      refsOf(request)[0] === "J" ? JSON.stringify({ J: { taste: "수제 생면이" } }) : claimsFor(request);
+      refsOf(request)[0] === "J" ? JSON.stringify({ J: { food: "수제 생면이" } }) : claimsFor(request);
     const scripted = new ScriptedGateway((r) => (r.request!.jsonSchema!.name === "review_claims" ? claims(r) : JSON.stringify("생면이 쫄깃하다")));
     let releaseLast!: () => void;
     const lastMayAnswer = new Promise<void>((resolve) => (releaseLast = resolve));
