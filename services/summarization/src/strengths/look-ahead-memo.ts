@@ -28,8 +28,4 @@ export class LookAheadMemo<V> {
     this.started.set(key, own);
     return own;
   }
-
-  has(key: string): boolean {
-    return this.started.has(key);
-  }
 }

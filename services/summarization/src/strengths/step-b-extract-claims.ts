@@ -78,7 +78,7 @@ export async function extractClaims(
   onClaims?: (reviewId: string, claims: Claim[]) => void,
 ): Promise<ExtractedClaims> {
   // The schema is checked on every answer (an aspect outside the list or an empty claim is retried,
-  // then reported as failed), so each key here is an aspect.
+  // then reported as failed), so each key here is an aspect's key.
   const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env, onClaims && ((review, answer) => onClaims(review.reviewId, claimsOf(review.reviewId, answer))));
   const warnings = [...outcome.warnings];
   const claims = reviews.flatMap((review) => {

@@ -32,7 +32,7 @@ export interface LookAheadDeps {
 export class StrengthLookAhead {
   private readonly arrived = new Map<string, Claim[]>();
   private readonly controller = new AbortController();
-  private running: Promise<void> | undefined;
+  private running = false;
   private rerun = false;
 
   private readonly unlink: () => void;
@@ -72,11 +72,12 @@ export class StrengthLookAhead {
       this.rerun = true;
       return;
     }
-    this.running = this.pass()
+    this.running = true;
+    void this.pass()
       // A look-ahead's failure is nobody's error: the pipeline's steps ask for themselves.
       .catch(() => undefined)
       .finally(() => {
-        this.running = undefined;
+        this.running = false;
         if (this.rerun && !this.controller.signal.aborted) {
           this.rerun = false;
           this.schedule();

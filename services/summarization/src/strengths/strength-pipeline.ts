@@ -1,8 +1,8 @@
 // The strength pipeline A-H, each step in its own span with its own timing in the report. Two steps
 // ask the LLM, each with all its answers at once: B the claims of every evidence review, G the
 // statement of every cluster F kept (one prompt each). C's embeddings start as B's answers arrive,
-// and once all but the last answers are in, the look-ahead starts E's queries and G's statements for
-// the clusters passing so far, so E and G mostly find their work done when B's longest answer ends.
+// and once enough of them are in (DEFAULT_LOOK_AHEAD), the look-ahead starts E's queries and G's
+// statements for the clusters passing so far, so E and G mostly find their work done when B ends.
 import { completedReport, timedStep, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
 import type { common, summarization } from "@reviewlens/contracts";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
