@@ -36,6 +36,11 @@ await runService({
       logger.fatal({ collection: error.collection, expected: error.expected, actual: error.actual }, `VECTOR_SEARCH_EMBEDDING_DIMENSION does not match the store: ${error.message}`);
       process.exit(2);
     }
+    // Every write repairs first anyway; at start it also fixes what reads see before the next write.
+    await index.repairInterruptedWrites().then(
+      (restaurants) => restaurants.length > 0 && logger.warn({ restaurants }, `rebuilt ${restaurants.length} restaurants an interrupted write left incomplete`),
+      (error: unknown) => logger.warn({ err: error }, "could not repair interrupted writes yet; the next write tries again"),
+    );
     logger.info(
       { store: store.kind, embedder: config.VECTOR_SEARCH_EMBEDDER, dimension: embedder.dimension, dataDir: config.VECTOR_SEARCH_QDRANT_URL ? undefined : resolve(config.DATA_DIR) },
       `vector store ${store.kind}, ${config.VECTOR_SEARCH_EMBEDDER} embedder (${embedder.dimension} dimensions)`,

@@ -1,18 +1,20 @@
 // The service's use cases over a VectorStore and an Embedder: ingest, delete, search, TOP-K by
 // representative vector, statistics. Writes are serialised so that each restaurant's incremental
-// representative vector is read, updated and stored without lost updates (one process per store).
+// representative vector is read, updated and stored without lost updates (one process per store),
+// and bracketed by write intents so that an interrupted one is repaired (write-intents.ts).
 import type { Embedder } from "@reviewlens/embedder";
 import type { ImageCandidate } from "./domain/image-search.js";
 import {
   applyContributions,
   emptyState,
-  normalize,
   reviewWeight,
   type Contribution,
   type RepresentativeState,
   type WeightPolicy,
 } from "./domain/representative-vector.js";
 import type { ReviewRecord } from "./domain/review.js";
+import { asStored, hasCaption, photoVector } from "./point-vectors.js";
+import { rebuildRestaurant } from "./restaurant-rebuild.js";
 import {
   collectionSpecs,
   imagePointId,
@@ -29,7 +31,8 @@ import {
   stateToPoint,
   type StoredReview,
 } from "./stored-records.js";
-import type { Condition, VectorStore } from "./vector-store.js";
+import type { Condition, Point, VectorStore } from "./vector-store.js";
+import { WRITE_INTENTS, writeIntentPoint, writeIntentsSpec } from "./write-intents.js";
 
 export interface ScoredReview {
   review: ReviewRecord;
@@ -51,14 +54,6 @@ export interface ReviewFilter {
   withImages?: boolean;
 }
 
-// An image's vector leans on its caption and keeps some of its review's text for context.
-const CAPTION_SHARE = 0.7;
-
-/** Float32 like the stores keep, unit length like cosine stores keep: removals then cancel additions exactly. */
-function asStored(vector: number[]): number[] {
-  return Array.from(Float32Array.from(normalize(vector)));
-}
-
 export function filterConditions(filter: ReviewFilter): Condition[] {
   const conditions: Condition[] = [];
   if (filter.restaurantId) conditions.push({ field: "restaurant_id", equals: filter.restaurantId });
@@ -75,6 +70,8 @@ export function filterConditions(filter: ReviewFilter): Condition[] {
 
 export class ReviewIndex {
   private writes: Promise<unknown> = Promise.resolve();
+  /** Write intents may be stored: true until they were read once, and again after a failed write. */
+  private intentsMayRemain = true;
 
   private constructor(
     readonly store: VectorStore,
@@ -84,8 +81,40 @@ export class ReviewIndex {
 
   /** Creates or checks the collections (DimensionMismatchError when they hold other vectors). */
   static async open(store: VectorStore, embedder: Embedder, weights: WeightPolicy): Promise<ReviewIndex> {
-    for (const spec of collectionSpecs(embedder.dimension)) await store.ensureCollection(spec);
+    for (const spec of [...collectionSpecs(embedder.dimension), writeIntentsSpec]) await store.ensureCollection(spec);
     return new ReviewIndex(store, embedder, weights);
+  }
+
+  /**
+   * Rebuilds the restaurants an interrupted write left intents for; returns their IDs. Every write
+   * does this first, so calling it at start only does it sooner.
+   */
+  repairInterruptedWrites(): Promise<string[]> {
+    return this.serialised(() => this.repairIfNeeded());
+  }
+
+  private async repairIfNeeded(): Promise<string[]> {
+    if (!this.intentsMayRemain) return [];
+    const restaurants = (await this.store.scan(WRITE_INTENTS, [])).map((p) => p.id).sort();
+    for (const id of restaurants) await rebuildRestaurant(this.store, id, this.embedder.dimension, (captions) => this.embed(captions));
+    await this.store.delete(WRITE_INTENTS, restaurants);
+    this.intentsMayRemain = false;
+    return restaurants;
+  }
+
+  /**
+   * Runs `writes` between storing and removing intents for `restaurantIds`. Once begun, the writes
+   * ignore the caller's signal: stopping halfway is what would need a repair.
+   */
+  private async underIntents(restaurantIds: string[], writes: () => Promise<void>): Promise<void> {
+    try {
+      await this.store.upsert(WRITE_INTENTS, restaurantIds.map((id) => writeIntentPoint(id, Date.now())));
+      await writes();
+      await this.store.delete(WRITE_INTENTS, restaurantIds);
+    } catch (error) {
+      this.intentsMayRemain = true;
+      throw error;
+    }
   }
 
   private serialised<T>(operation: () => Promise<T>): Promise<T> {
@@ -103,20 +132,19 @@ export class ReviewIndex {
   async upsert(records: ReviewRecord[], signal?: AbortSignal): Promise<UpsertOutcome> {
     const byId = new Map(records.map((r) => [r.reviewId, r]));
     const reviews = [...byId.values()];
-    const captions = reviews.flatMap((r) => r.images.filter((i) => i.caption.trim() !== "").map((i) => i.caption));
+    const captions = reviews.flatMap((r) => r.images.filter(hasCaption).map((i) => i.caption));
     // Embedding happens outside the write lock: it is the slow part and needs no consistency.
     const [vectors, captionVectors] = await Promise.all([this.embed(reviews.map((r) => r.text), signal), this.embed(captions, signal)]);
     return this.serialised(async () => {
+      await this.repairIfNeeded();
       signal?.throwIfAborted();
       const existing = new Map((await this.store.get(REVIEWS, [...byId.keys()], signal)).map((p) => [p.id, pointToReview(p)]));
       const changed: StoredReview[] = [];
       let captionIndex = 0;
-      const imagePoints = [];
+      const imagePoints: Point[] = [];
       for (const [i, review] of reviews.entries()) {
         const vector = vectors[i]!;
-        const imageVectors = review.images.map((image) =>
-          image.caption.trim() === "" ? vector : asStored(captionVectors[captionIndex++]!.map((x, d) => CAPTION_SHARE * x + (1 - CAPTION_SHARE) * vector[d]!)),
-        );
+        const imageVectors = review.images.map((image) => photoVector(vector, hasCaption(image) ? captionVectors[captionIndex++] : undefined));
         const before = existing.get(review.reviewId);
         if (before && sameReview(before.review, review)) continue;
         changed.push({ review, vector, weight: reviewWeight(review, this.weights) });
@@ -126,10 +154,16 @@ export class ReviewIndex {
       const replaced = changed.map((c) => existing.get(c.review.reviewId)).filter((r): r is StoredReview => r !== undefined);
       const restaurants = await this.updateStates(changed, replaced, signal);
       await this.fixLastReviewAt(restaurants, replaced, changed, signal);
-      await this.store.upsert(REVIEWS, changed.map(reviewToPoint), signal);
-      await this.store.delete(REVIEW_IMAGES, replaced.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))), signal);
-      await this.store.upsert(REVIEW_IMAGES, imagePoints, signal);
-      await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint), signal);
+      signal?.throwIfAborted();
+      await this.underIntents(
+        restaurants.map((r) => r.restaurantId),
+        async () => {
+          await this.store.upsert(REVIEWS, changed.map(reviewToPoint));
+          await this.store.delete(REVIEW_IMAGES, replaced.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))));
+          await this.store.upsert(REVIEW_IMAGES, imagePoints);
+          await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint));
+        },
+      );
       return { upserted: changed.length, unchanged: reviews.length - changed.length, restaurantsUpdated: restaurants.map((r) => r.restaurantId) };
     });
   }
@@ -137,14 +171,21 @@ export class ReviewIndex {
   async delete(reviewIds: string[], signal?: AbortSignal): Promise<{ deleted: string[]; notFound: string[] }> {
     const ids = [...new Set(reviewIds)];
     return this.serialised(async () => {
+      await this.repairIfNeeded();
       const existing = (await this.store.get(REVIEWS, ids, signal)).map(pointToReview);
       const found = new Set(existing.map((r) => r.review.reviewId));
       if (existing.length > 0) {
         const restaurants = await this.updateStates([], existing, signal);
         await this.fixLastReviewAt(restaurants, existing, [], signal);
-        await this.store.delete(REVIEWS, [...found], signal);
-        await this.store.delete(REVIEW_IMAGES, existing.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))), signal);
-        await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint), signal);
+        signal?.throwIfAborted();
+        await this.underIntents(
+          restaurants.map((r) => r.restaurantId),
+          async () => {
+            await this.store.delete(REVIEWS, [...found]);
+            await this.store.delete(REVIEW_IMAGES, existing.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))));
+            await this.store.upsert(RESTAURANT_VECTORS, restaurants.map(stateToPoint));
+          },
+        );
       }
       return { deleted: ids.filter((id) => found.has(id)), notFound: ids.filter((id) => !found.has(id)) };
     });
