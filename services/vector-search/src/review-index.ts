@@ -15,6 +15,7 @@ import {
 import type { ReviewRecord } from "./domain/review.js";
 import { asStored, hasCaption, photoVector } from "./point-vectors.js";
 import { rebuildRestaurant } from "./restaurant-rebuild.js";
+import { RestaurantStateCache } from "./restaurant-state-cache.js";
 import {
   collectionSpecs,
   imagePointId,
@@ -72,12 +73,16 @@ export class ReviewIndex {
   private writes: Promise<unknown> = Promise.resolve();
   /** Write intents may be stored: true until they were read once, and again after a failed write. */
   private intentsMayRemain = true;
+  /** Only for a store no other process writes: another writer's changes would not pass through it. */
+  private readonly stateCache: RestaurantStateCache | undefined;
 
   private constructor(
     readonly store: VectorStore,
     readonly embedder: Embedder,
     private readonly weights: WeightPolicy,
-  ) {}
+  ) {
+    this.stateCache = store.exclusive ? new RestaurantStateCache() : undefined;
+  }
 
   /** Creates or checks the collections (DimensionMismatchError when they hold other vectors). */
   static async open(store: VectorStore, embedder: Embedder, weights: WeightPolicy): Promise<ReviewIndex> {
@@ -96,23 +101,31 @@ export class ReviewIndex {
   private async repairIfNeeded(): Promise<string[]> {
     if (!this.intentsMayRemain) return [];
     const restaurants = (await this.store.scan(WRITE_INTENTS, [])).map((p) => p.id).sort();
-    for (const id of restaurants) await rebuildRestaurant(this.store, id, this.embedder.dimension, (captions) => this.embed(captions));
+    try {
+      for (const id of restaurants) await rebuildRestaurant(this.store, id, this.embedder.dimension, (captions) => this.embed(captions));
+    } finally {
+      // Also turns away what reads begun during the rebuild would cache.
+      if (restaurants.length > 0) this.stateCache?.clear();
+    }
     await this.store.delete(WRITE_INTENTS, restaurants);
     this.intentsMayRemain = false;
     return restaurants;
   }
 
   /**
-   * Runs `writes` between storing and removing intents for `restaurantIds`. Once begun, the writes
-   * ignore the caller's signal: stopping halfway is what would need a repair.
+   * Runs `writes`, which store `states`, between storing and removing intents for their restaurants.
+   * Once begun, the writes ignore the caller's signal: stopping halfway is what would need a repair.
    */
-  private async underIntents(restaurantIds: string[], writes: () => Promise<void>): Promise<void> {
+  private async underIntents(states: RepresentativeState[], writes: () => Promise<void>): Promise<void> {
+    const restaurantIds = states.map((s) => s.restaurantId);
     try {
       await this.store.upsert(WRITE_INTENTS, restaurantIds.map((id) => writeIntentPoint(id, Date.now())));
       await writes();
+      this.stateCache?.written(restaurantIds, states);
       await this.store.delete(WRITE_INTENTS, restaurantIds);
     } catch (error) {
       this.intentsMayRemain = true;
+      this.stateCache?.clear();
       throw error;
     }
   }
@@ -156,7 +169,7 @@ export class ReviewIndex {
       await this.fixLastReviewAt(restaurants, replaced, changed, signal);
       signal?.throwIfAborted();
       await this.underIntents(
-        restaurants.map((r) => r.restaurantId),
+        restaurants,
         async () => {
           await this.store.upsert(REVIEWS, changed.map(reviewToPoint));
           await this.store.delete(REVIEW_IMAGES, replaced.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))));
@@ -179,7 +192,7 @@ export class ReviewIndex {
         await this.fixLastReviewAt(restaurants, existing, [], signal);
         signal?.throwIfAborted();
         await this.underIntents(
-          restaurants.map((r) => r.restaurantId),
+          restaurants,
           async () => {
             await this.store.delete(REVIEWS, [...found]);
             await this.store.delete(REVIEW_IMAGES, existing.flatMap((r) => r.review.images.map((i) => imagePointId(r.review.reviewId, i.imageId))));
@@ -195,7 +208,7 @@ export class ReviewIndex {
   private async updateStates(added: StoredReview[], removed: StoredReview[], signal?: AbortSignal): Promise<RepresentativeState[]> {
     const contribution = (r: StoredReview): Contribution => ({ vector: r.vector, weight: r.weight, createdAtMs: r.review.createdAtMs });
     const ids = [...new Set([...added, ...removed].map((r) => r.review.restaurantId))];
-    const current = new Map((await this.store.get(RESTAURANT_VECTORS, ids, signal)).map((p) => [p.id, pointToState(p)]));
+    const current = new Map((await this.storedStates(ids, signal)).map((s) => [s.restaurantId, s]));
     return ids.map((id) =>
       applyContributions(
         current.get(id) ?? emptyState(id, this.embedder.dimension),
@@ -229,15 +242,31 @@ export class ReviewIndex {
     return hits.map((hit) => ({ review: pointToReviewRecord(hit), score: hit.score }));
   }
 
+  /** The stored states of `restaurantIds` (all when undefined); none for restaurants never written. Callers must not change them. */
   async restaurantStates(restaurantIds: string[] | undefined, signal?: AbortSignal): Promise<RepresentativeState[]> {
-    const points = restaurantIds === undefined ? await this.store.scan(RESTAURANT_VECTORS, [], signal) : await this.store.get(RESTAURANT_VECTORS, restaurantIds, signal);
-    return points.map(pointToState);
+    if (restaurantIds === undefined) return (await this.store.scan(RESTAURANT_VECTORS, [], signal)).map(pointToState);
+    return this.storedStates(restaurantIds, signal);
+  }
+
+  private async storedStates(ids: string[], signal?: AbortSignal): Promise<RepresentativeState[]> {
+    if (!this.stateCache) return (await this.store.get(RESTAURANT_VECTORS, ids, signal)).map(pointToState);
+    const { states, unknown } = this.stateCache.lookup(ids);
+    if (unknown.length === 0) return states;
+    const readAt = this.stateCache.beginRead();
+    const read = (await this.store.get(RESTAURANT_VECTORS, unknown, signal)).map(pointToState);
+    this.stateCache.rememberRead(readAt, unknown, read);
+    return [...states, ...read];
   }
 
   /** Every review of a restaurant, oldest first. */
   async restaurantReviews(restaurantId: string, signal?: AbortSignal): Promise<ReviewRecord[]> {
-    const points = await this.store.scan(REVIEWS, [{ field: "restaurant_id", equals: restaurantId }], signal);
-    return points.map((p) => pointToReview(p).review).sort((a, b) => a.createdAtMs - b.createdAtMs || a.reviewId.localeCompare(b.reviewId));
+    const points = await this.store.scanPayloads(REVIEWS, [{ field: "restaurant_id", equals: restaurantId }], signal);
+    return points.map(pointToReviewRecord).sort((a, b) => a.createdAtMs - b.createdAtMs || a.reviewId.localeCompare(b.reviewId));
+  }
+
+  /** The texts of a restaurant's reviews, oldest first. */
+  async restaurantTexts(restaurantId: string, signal?: AbortSignal): Promise<string[]> {
+    return (await this.restaurantReviews(restaurantId, signal)).map((r) => r.text);
   }
 
   async searchImages(vector: number[], restaurantId: string | undefined, limit: number, signal?: AbortSignal): Promise<ImageCandidate[]> {

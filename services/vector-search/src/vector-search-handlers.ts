@@ -168,8 +168,11 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
       }
       const rating =
         request.polarity === vectorsearch.Polarity.POLARITY_POSITIVE ? { min: 4, max: 5 } : request.polarity === vectorsearch.Polarity.POLARITY_NEGATIVE ? { min: 1, max: 2 } : undefined;
-      const hits = await index.search(vector, { restaurantId: request.restaurantId, ...(rating ? { rating } : {}) }, { topK: k }, signal);
-      const allTexts = request.includeAllTexts ? (await index.restaurantReviews(request.restaurantId, signal)).map((r) => r.text) : [];
+      // Two independent reads: the second costs about as much as the search, so neither waits for the other.
+      const [hits, allTexts] = await Promise.all([
+        index.search(vector, { restaurantId: request.restaurantId, ...(rating ? { rating } : {}) }, { topK: k }, signal),
+        request.includeAllTexts ? index.restaurantTexts(request.restaurantId, signal) : [],
+      ]);
       return { reviews: hits.map(toScored), totalReviews: state.reviewCount, vectorVersion: state.version, allReviewTexts: allTexts };
     },
 

@@ -18,11 +18,14 @@ export interface Point {
   payload: Payload;
 }
 
+/** A point as read without its vector. */
+export type StoredPayload = Omit<Point, "vector">;
+
 /**
  * A search hit: a point without its vector. No caller of a search uses the hits' vectors, and moving
  * a thousand of them (step E's baseline searches) cost more than the search itself.
  */
-export interface ScoredPoint extends Omit<Point, "vector"> {
+export interface ScoredPoint extends StoredPayload {
   /** Cosine similarity, higher is closer. */
   score: number;
 }
@@ -69,6 +72,11 @@ export class DimensionMismatchError extends Error {
 
 export interface VectorStore {
   readonly kind: string;
+  /**
+   * No other process writes this store (an embedded store in this process's data directory), so
+   * what this process wrote is what it would read back, and its reads may be cached.
+   */
+  readonly exclusive: boolean;
   /** Creates the collection or verifies an existing one's dimension (DimensionMismatchError). */
   ensureCollection(spec: CollectionSpec, signal?: AbortSignal): Promise<void>;
   /** Inserts or replaces points by ID. */
@@ -80,5 +88,7 @@ export interface VectorStore {
   search(collection: string, vector: number[], options: SearchOptions, signal?: AbortSignal): Promise<ScoredPoint[]>;
   /** Every point matching the filter, in no particular order. */
   scan(collection: string, filter: Condition[], signal?: AbortSignal): Promise<Point[]>;
+  /** `scan` without the vectors, for callers that read only payloads (a restaurant's review texts). */
+  scanPayloads(collection: string, filter: Condition[], signal?: AbortSignal): Promise<StoredPayload[]>;
   close(): Promise<void>;
 }

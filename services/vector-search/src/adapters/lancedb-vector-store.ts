@@ -121,6 +121,15 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
     await open.table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
   }
 
+  async function scanRows(open: OpenTable, filter: Condition[], withVectors: boolean, signal?: AbortSignal): Promise<Array<Record<string, unknown>>> {
+    signal?.throwIfAborted();
+    let query = open.table.query();
+    if (!withVectors) query = query.select(["id", ...Object.keys(open.spec.fields)]);
+    const where = conditionsToSql(filter);
+    if (where) query = query.where(where);
+    return (await query.toArray()) as Array<Record<string, unknown>>;
+  }
+
   function write(open: OpenTable, operation: () => Promise<unknown>): Promise<void> {
     const next = open.writes.then(operation).then(() => maintain(open));
     open.writes = next.catch(() => undefined);
@@ -129,6 +138,8 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
 
   return {
     kind: "lancedb",
+    // One process per data directory (LanceDB has no cross-process write coordination).
+    exclusive: true,
     async ensureCollection(spec) {
       const names = await db.tableNames();
       const table = names.includes(spec.name)
@@ -190,11 +201,12 @@ export async function openLanceDbVectorStore(directory: string, options: LanceDb
       );
     },
     async scan(collection, filter: Condition[], signal) {
-      signal?.throwIfAborted();
       const open = opened(collection);
-      const where = conditionsToSql(filter);
-      const rows = (await (where ? open.table.query().where(where) : open.table.query()).toArray()) as Array<Record<string, unknown>>;
-      return rows.map((row) => toPoint(row, open.spec));
+      return (await scanRows(open, filter, true, signal)).map((row) => toPoint(row, open.spec));
+    },
+    async scanPayloads(collection, filter: Condition[], signal) {
+      const open = opened(collection);
+      return (await scanRows(open, filter, false, signal)).map((row) => ({ id: String(row["id"]), payload: toPayload(row, open.spec) }));
     },
     async close() {
       await Promise.all([...tables.values()].map((open) => open.writes));

@@ -64,8 +64,31 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
     return { ...toIdentified(record), vector: Array.from(record.vector as number[]) };
   }
 
+  /** Every record matching the filter, page by page. */
+  async function scroll(collection: string, filter: Condition[], withVector: boolean, signal?: AbortSignal) {
+    const records: Array<{ id: Schemas["ExtendedPointId"]; payload?: Record<string, unknown> | null; vector?: unknown }> = [];
+    if (matchesNothing(filter)) return records;
+    const filterSpec = toFilter(filter);
+    let offset: Schemas["ExtendedPointId"] | null | undefined;
+    do {
+      signal?.throwIfAborted();
+      const page = await client.scroll(name(collection), {
+        limit: SCROLL_PAGE,
+        with_payload: true,
+        with_vector: withVector,
+        ...(filterSpec ? { filter: filterSpec } : {}),
+        ...(offset !== undefined && offset !== null ? { offset } : {}),
+      });
+      records.push(...page.points);
+      offset = page.next_page_offset as Schemas["ExtendedPointId"] | null | undefined;
+    } while (offset !== undefined && offset !== null);
+    return records;
+  }
+
   return {
     kind: "qdrant",
+    // Several vector-search replicas may share one Qdrant.
+    exclusive: false,
     async ensureCollection(spec: CollectionSpec) {
       const collection = name(spec.name);
       if ((await client.collectionExists(collection)).exists) {
@@ -123,23 +146,10 @@ export function openQdrantVectorStore(options: QdrantStoreOptions): VectorStore 
       );
     },
     async scan(collection, filter, signal) {
-      const points: Point[] = [];
-      if (matchesNothing(filter)) return points;
-      const filterSpec = toFilter(filter);
-      let offset: Schemas["ExtendedPointId"] | null | undefined;
-      do {
-        signal?.throwIfAborted();
-        const page = await client.scroll(name(collection), {
-          limit: SCROLL_PAGE,
-          with_payload: true,
-          with_vector: true,
-          ...(filterSpec ? { filter: filterSpec } : {}),
-          ...(offset !== undefined && offset !== null ? { offset } : {}),
-        });
-        points.push(...page.points.map(toPoint));
-        offset = page.next_page_offset as Schemas["ExtendedPointId"] | null | undefined;
-      } while (offset !== undefined && offset !== null);
-      return points;
+      return (await scroll(collection, filter, true, signal)).map(toPoint);
+    },
+    async scanPayloads(collection, filter, signal) {
+      return (await scroll(collection, filter, false, signal)).map(toIdentified);
     },
     async close() {},
   };

@@ -82,6 +82,16 @@ export function describeVectorStoreContract(name: string, open: () => Promise<Ve
       await store.upsert(spec.name, [pointAt(3)]);
     });
 
+    it("scans payloads alone: the points a scan with the same filter finds, without their vectors", async () => {
+      const filter = [{ field: "restaurant_id", equals: "r2" }];
+      const full = await store.scan(spec.name, filter);
+      const payloads = await store.scanPayloads(spec.name, filter);
+      assert.ok(full.length > 0);
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      assert.deepEqual(payloads.sort(byId), full.map(({ id, payload }) => ({ id, payload })).sort(byId));
+      assert.deepEqual(await store.scanPayloads(spec.name, [{ field: "restaurant_id", anyOf: [] }]), []);
+    });
+
     it("finds the K nearest by cosine similarity, as brute force does", async () => {
       const query = randomUnitVector(999);
       const hits = await store.search(spec.name, query, { limit: 5 });
