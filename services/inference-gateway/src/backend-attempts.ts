@@ -47,7 +47,7 @@ export interface Generation {
   /** What its tenant is charged when dispatched (prompt plus max output tokens), settled to the usage. */
   serviceTokens: number;
   prefillMs: number;
-  prefixKeys: string[];
+  prefixKeys: readonly string[];
   /** Prompt tokens one prefix block stands for (its share of `cost`). */
   prefixBlockTokens: number;
   parent: Context;

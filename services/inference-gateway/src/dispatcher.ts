@@ -17,7 +17,7 @@ export interface DispatchTicket {
   prefixBlockTokens: number;
   deadlineAt?: number | undefined;
   prefillMs: number;
-  prefixKeys: string[];
+  prefixKeys: readonly string[];
   /** Whose request it is (fair queueing between tenants). */
   tenant?: string | undefined;
   /** Service its tenant is charged at dispatch: prefill plus expected output tokens. */

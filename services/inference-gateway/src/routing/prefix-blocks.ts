@@ -1,6 +1,7 @@
 // Chained hashes of a prompt's leading blocks, as vLLM's prefix cache keys its 16-token KV blocks:
 // two prompts share their first n keys exactly when they share their first n blocks.
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 
 export interface PrefixBlockOptions {
   /** Block size in tokens when token ids are known (vLLM's KV block: 16). */
@@ -11,9 +12,24 @@ export interface PrefixBlockOptions {
   maxBlocks: number;
 }
 
-export function prefixBlockKeys(prompt: string | number[], options: PrefixBlockOptions): string[] {
-  const size = typeof prompt === "string" ? options.blockChars : options.blockTokens;
-  const blocks = Math.min(options.maxBlocks, Math.floor(prompt.length / size));
+// An analysis sends one prompt text many times at once (an answer per review or key over it), and
+// hashing up to 128 blocks cost about 0.3 ms a request, on the thread that dispatches the others:
+// the keys of recent texts are kept (lru-cache), per options object.
+const RECENT_TEXTS = 256;
+const recentTextKeys = new WeakMap<PrefixBlockOptions, LRUCache<string, readonly string[]>>();
+
+/** The keys of `prompt`'s leading blocks; shared between equal texts, so callers must not change them. */
+export function prefixBlockKeys(prompt: string | number[], options: PrefixBlockOptions): readonly string[] {
+  if (typeof prompt !== "string") return hashBlocks(prompt, options.blockTokens, options.maxBlocks);
+  let recent = recentTextKeys.get(options);
+  if (!recent) recentTextKeys.set(options, (recent = new LRUCache({ max: RECENT_TEXTS })));
+  let keys = recent.get(prompt);
+  if (!keys) recent.set(prompt, (keys = hashBlocks(prompt, options.blockChars, options.maxBlocks)));
+  return keys;
+}
+
+function hashBlocks(prompt: string | number[], size: number, maxBlocks: number): string[] {
+  const blocks = Math.min(maxBlocks, Math.floor(prompt.length / size));
   const keys: string[] = [];
   const hash = createHash("sha1");
   for (let i = 0; i < blocks; i++) {

@@ -1,9 +1,25 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { countScripts, TokenEstimator } from "./token-estimator.js";
 
 test("characters are counted per script", () => {
   assert.deepEqual(countScripts("맛있어요 great! 寿司"), { hangul: 4, latin: 8, other: 2 });
+  // A character outside the BMP (two UTF-16 units) is one character; a lone surrogate is one too.
+  assert.deepEqual(countScripts("맛🍜a\ud800b"), { hangul: 1, latin: 2, other: 2 });
+});
+
+test("every code point of any text is counted once, Hangul and Latin by their ranges", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme-composite", maxLength: 50 }), (a, b) => {
+      const text = a + b;
+      const counts = countScripts(text);
+      const codePoints = Array.from(text);
+      assert.equal(counts.hangul + counts.latin + counts.other, codePoints.length);
+      assert.equal(counts.hangul, codePoints.filter((c) => /^[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]$/u.test(c)).length);
+      assert.equal(counts.latin, codePoints.filter((c) => c.codePointAt(0)! <= 0x024f).length);
+    }),
+  );
 });
 
 test("pure-script prompts converge to their true tokens per character", () => {

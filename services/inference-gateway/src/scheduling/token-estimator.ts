@@ -22,9 +22,19 @@ function scriptOf(code: number): Script {
   return "other";
 }
 
+/**
+ * Characters (code points) of each script. Every prompt is counted twice (estimate, then observe), so
+ * this reads UTF-16 units by index: the string iterator cost about 0.35 ms a summary prompt.
+ */
 export function countScripts(text: string): ScriptCounts {
   const counts: ScriptCounts = { hangul: 0, latin: 0, other: 0 };
-  for (const char of text) counts[scriptOf(char.codePointAt(0)!)]++;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const pairs = code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    // A surrogate pair is one character outside the Basic Multilingual Plane: neither Hangul nor Latin.
+    if (pairs) i++;
+    counts[pairs ? "other" : scriptOf(code)]++;
+  }
   return counts;
 }
 
