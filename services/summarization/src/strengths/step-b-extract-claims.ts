@@ -3,7 +3,7 @@
 // aspect ({"taste": "수제 생면"}): step B's time is its longest answer's decode, and keys with claim
 // strings cost about a third fewer tokens than a list of {"aspect", "claim"} objects.
 import { REVIEWS_ARE_DATA, runPerReviewTask, type PerReviewTask, type TaskEnvironment } from "@reviewlens/analysis-core";
-import { DEFAULT_ASPECTS } from "../aspects.js";
+import { answerKeys, DEFAULT_ASPECTS } from "../aspects.js";
 import type { Claim, EvidenceReview } from "./strength-types.js";
 
 export const STRENGTH_ANALYSIS_TYPE = "strength_extraction";
@@ -15,13 +15,11 @@ const MAX_CLAIM_CHARS = 24;
 // syllables take two); per review the braces around the claims.
 const CLAIM_TOKENS = 6 + Math.ceil(1.5 * MAX_CLAIM_CHARS);
 
-// An aspect whose name Qwen2.5 splits in two ("t" "aste", "waiting" "_time") is keyed in the answer by
-// a one-token word: the longest answer names up to three aspects, and step B waits for it (38.1 ->
-// 37.0 tokens on the demo restaurants, the same strengths). Ambience has no such word a model would
-// read the same ("view", "decor" are narrower).
-const ANSWER_KEYS: Readonly<Record<string, string>> = { taste: "food", price_value: "price", cleanliness: "clean", waiting_time: "wait" };
-const keyOf = (aspect: string) => ANSWER_KEYS[aspect] ?? aspect;
-const aspectOf = (key: string) => DEFAULT_ASPECTS.find((aspect) => keyOf(aspect) === key) ?? key;
+// Aspects with two-token names are keyed by one-token words (aspects.ts): the longest answer names up
+// to three aspects, and step B waits for it (38.1 -> 37.0 tokens on the demo restaurants, the same strengths).
+const ANSWER_KEYS = answerKeys(DEFAULT_ASPECTS);
+const keyOf = ANSWER_KEYS.toAnswer;
+const aspectOf = ANSWER_KEYS.fromAnswer;
 /** How the instructions name the keys: each key, and the aspect it stands for where they differ. */
 const KEYS_EXPLAINED = DEFAULT_ASPECTS.map((aspect) => (keyOf(aspect) === aspect ? aspect : `${keyOf(aspect)} (${aspect.replace("_", " ")})`)).join(", ");
 

@@ -6,7 +6,7 @@ import { common, type inference } from "@reviewlens/contracts";
 import { UnusableResultError } from "@reviewlens/runtime";
 import { waitFor } from "@reviewlens/testkit";
 import { getTokenizer } from "@reviewlens/tokenizer";
-import { DEFAULT_ASPECTS } from "../aspects.js";
+import { answerKeys, DEFAULT_ASPECTS } from "../aspects.js";
 import { fixedReviewSource } from "../test-fixtures.js";
 import { summarizeRestaurant, type SummaryDeps } from "./summary-analysis.js";
 
@@ -21,8 +21,9 @@ const schemaOf = (request: Request) => JSON.parse(request.request!.jsonSchema!.s
 const kindOf = (request: Request) => (schemaOf(request).properties[refsOf(request)[0]!]!.type === "string" ? "text" : "evidence");
 const fieldsOf = (request: Request, key: string) => Object.keys(schemaOf(request).properties[key]!.properties ?? {});
 
-const texts: Record<string, string> = { overall: " 국물이 진한 집 ", taste: "진한 국물", service: "" };
-const evidence = (overallCite: string[]): Record<string, object> => ({ overall: { cite: overallCite }, taste: { cite: ["B"], score: 80 }, service: { cite: [], score: 0 } });
+// Keyed as the answers name them: taste by its one-token word, food.
+const texts: Record<string, string> = { overall: " 국물이 진한 집 ", food: "진한 국물", service: "" };
+const evidence = (overallCite: string[]): Record<string, object> => ({ overall: { cite: overallCite }, food: { cite: ["B"], score: 80 }, service: { cite: [], score: 0 } });
 
 // Answers each request for the keys and the kind its schema asks.
 const answer = (overallCite: string[]) => (request: Request) => {
@@ -82,12 +83,12 @@ describe("summarizeRestaurant", () => {
     await summarizeRestaurant(depsWith(gateway), "r1", aspects, options);
     const asked = gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}:${fieldsOf(r, refsOf(r)[0]!).join(",")}`).sort();
     assert.deepEqual(asked, [
+      "food:evidence:cite,score",
+      "food:text:",
       "overall:evidence:cite",
       "overall:text:",
       "service:evidence:cite,score",
       "service:text:",
-      "taste:evidence:cite,score",
-      "taste:text:",
     ]);
     assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, 1, "the same prompt for every answer");
     assert.equal(new Set(gateway.requests.map((r) => r.request!.jsonSchema!.name)).size, 1, "one kind of request: one stage");
@@ -99,19 +100,20 @@ describe("summarizeRestaurant", () => {
 
   it("sends every key's two answers at once: all 16 for the default aspects are out before any is answered", async () => {
     const keys = ["overall", ...DEFAULT_ASPECTS];
+    const named = answerKeys(keys).toAnswer;
     const answerer = (request: Request) =>
       JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, kindOf(request) === "text" ? `${key} 요약` : key === "overall" ? { cite: ["A"] } : { cite: ["B"], score: -50 }])));
     const gateway = new HoldingGateway(answerer);
     const summary = summarizeRestaurant(depsWith(gateway), "r1", [...DEFAULT_ASPECTS], options);
     await waitFor(() => gateway.requests.length === 2 * keys.length || undefined, "every answer requested while none is answered");
-    assert.deepEqual(gateway.requests.map((r) => `${refsOf(r)[0]}:${kindOf(r)}`).sort(), keys.flatMap((k) => [`${k}:evidence`, `${k}:text`]).sort());
+    assert.deepEqual(gateway.requests.map((r) => `${refsOf(r)[0]}:${kindOf(r)}`).sort(), keys.flatMap((k) => [`${named(k)}:evidence`, `${named(k)}:text`]).sort());
     gateway.release();
     const { result } = await summary;
     assert.equal(result.overallSummary, "overall 요약");
     assert.deepEqual(result.overallEvidenceReviewIds, ["r1-rv0"]);
     assert.deepEqual(
       result.aspects.map((a) => [a.aspect, a.summary, a.evidenceReviewIds, a.sentimentScore]),
-      DEFAULT_ASPECTS.map((a) => [a, `${a} 요약`, ["r1-rv1"], -0.5]),
+      DEFAULT_ASPECTS.map((a) => [a, `${named(a)} 요약`, ["r1-rv1"], -0.5]),
     );
   });
 
@@ -130,8 +132,24 @@ describe("summarizeRestaurant", () => {
     const one = await summarizeRestaurant(depsWith(new ScriptedGateway(answer(["A"]))), "r1", aspects, options);
     const gateway = new ScriptedGateway(answer(["A"]));
     const all = await summarizeRestaurant(depsWith(gateway, { keysPerAnswer: 3 }), "r1", aspects, options);
-    assert.deepEqual(gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}`).sort(), ["overall,taste,service:evidence", "overall,taste,service:text"]);
+    assert.deepEqual(gateway.requests.map((r) => `${refsOf(r).join(",")}:${kindOf(r)}`).sort(), ["overall,food,service:evidence", "overall,food,service:text"]);
     assert.deepEqual(all.result, one.result);
+  });
+
+  it("names an aspect whose name takes two tokens by its one-token word in the answers and maps it back; a caller's aspect called so keeps its name", async () => {
+    const everyKey = (request: Request) =>
+      JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, kindOf(request) === "text" ? "" : key === "overall" ? { cite: [] } : { cite: [], score: 0 }])));
+    const byDefault = new ScriptedGateway(everyKey);
+    await summarizeRestaurant(depsWith(byDefault), "r1", [...DEFAULT_ASPECTS], options);
+    const names = new Set(byDefault.requests.map((r) => refsOf(r)[0]));
+    assert.deepEqual([...names].sort(), ["ambience", "clean", "food", "overall", "portion", "price", "service", "wait"]);
+    // A caller's own "food" aspect beside taste: both keep their names, each answer maps to its own aspect.
+    const own = ["taste", "food"];
+    const gateway = new ScriptedGateway((request) =>
+      JSON.stringify(Object.fromEntries(refsOf(request).map((key) => [key, kindOf(request) === "text" ? `${key} 요약` : key === "overall" ? { cite: [] } : { cite: [], score: key === "food" ? 10 : 90 }]))),
+    );
+    const { result } = await summarizeRestaurant(depsWith(gateway), "r1", own, options);
+    assert.deepEqual(result.aspects.map((a) => [a.aspect, a.summary, a.sentimentScore]), [["taste", "taste 요약", 0.9], ["food", "food 요약", 0.1]]);
   });
 
   it("keeps the prompt within its budget and names the reviews left out", async () => {
@@ -144,8 +162,8 @@ describe("summarizeRestaurant", () => {
 
   for (const kind of ["text", "evidence"]) {
     it(`fails the analysis when a key's ${kind} answer stays malformed after the retry, though its other answer is fine`, async () => {
-      const malformed = (r: Request) => refsOf(r)[0] === "taste" && kindOf(r) === kind;
-      const gateway = new ScriptedGateway((r) => (malformed(r) ? '{"taste": {}}' : answer([])(r)));
+      const malformed = (r: Request) => refsOf(r)[0] === "food" && kindOf(r) === kind;
+      const gateway = new ScriptedGateway((r) => (malformed(r) ? '{"food": {}}' : answer([])(r)));
       await assert.rejects(summarizeRestaurant(depsWith(gateway), "r1", aspects, options), (error: Error) => {
         assert.ok(error instanceof UnusableResultError, error.message);
         assert.match(error.message, /summary of r1: invalid structured output after a retry/);

@@ -19,7 +19,7 @@ import {
 } from "@reviewlens/analysis-core";
 import { UnusableResultError } from "@reviewlens/runtime";
 import type { summarization } from "@reviewlens/contracts";
-import { OVERALL } from "../aspects.js";
+import { answerKeys, OVERALL } from "../aspects.js";
 import { checkCitations } from "../citation-check.js";
 import { renderSummaryPrompt, SUMMARY_ANSWER_KINDS, summaryMaxTokens, summarySchema, type KeySummary, type SummaryAnswerPart } from "./summary-prompt.js";
 
@@ -45,7 +45,9 @@ export async function summarizeRestaurant(
   const context = await loadReviewContext(deps.reviews, { restaurantId, topK: options.topK }, signal);
   const ledger = new UsageLedger();
   const keys = [OVERALL, ...aspects];
-  const groups = answerGroups(keys.length, deps.keysPerAnswer ?? 1).map((g) => g.map((i) => keys[i]!));
+  // Answers name their keys; an aspect whose name takes two tokens is named by a one-token word.
+  const named = answerKeys(keys);
+  const groups = answerGroups(keys.length, deps.keysPerAnswer ?? 1).map((g) => g.map((i) => named.toAnswer(keys[i]!)));
   const answers = groups.flatMap((group) => SUMMARY_ANSWER_KINDS.map((kind) => ({ group, kind })));
   const batching = { tokenizer: deps.tokenizer, maxPromptTokens: deps.maxPromptTokens, render: renderSummaryPrompt(deps.tokenizer), copies: () => answers.length };
   const plan = planBatches(context.reviews, batching);
@@ -81,7 +83,12 @@ export async function summarizeRestaurant(
   if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
   // Every key's text and evidence answers validated, so each merged key has its summary and citations.
   const answer: Record<string, Partial<KeySummary>> = {};
-  for (const o of outcomes) if (o.ok) for (const [key, part] of Object.entries(o.value)) answer[key] = { ...answer[key], ...(typeof part === "string" ? { summary: part } : part) };
+  for (const o of outcomes)
+    if (o.ok)
+      for (const [answerKey, part] of Object.entries(o.value)) {
+        const key = named.fromAnswer(answerKey);
+        answer[key] = { ...answer[key], ...(typeof part === "string" ? { summary: part } : part) };
+      }
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
   const cite = (where: string, refs: string[]) => {

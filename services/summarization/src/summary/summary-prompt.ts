@@ -5,11 +5,11 @@
 // key and its fields name which; the messages are the same, so the prefix cache serves every answer
 // after the first and the short answers decode side by side instead of one long answer per key.
 import { alignSystemPrompt, REVIEWS_ARE_DATA, reviewsSection, type ChatTurn, type PromptTokenizer } from "@reviewlens/analysis-core";
-import { OVERALL } from "../aspects.js";
+import { ONE_TOKEN_WORDS_EXPLAINED, OVERALL } from "../aspects.js";
 
 export const SUMMARY_SYSTEM_PROMPT = [
   "You summarise restaurant reviews, mostly written in Korean, for people choosing a restaurant.",
-  `Each key is "${OVERALL}" (the restaurant as a whole) or an aspect. A key gets two answers over the same reviews, a text answer and an evidence answer; the schema says which.`,
+  `Each key is "${OVERALL}" (the restaurant as a whole) or an aspect; some aspects are keyed by a shorter word: ${ONE_TOKEN_WORDS_EXPLAINED}. A key gets two answers over the same reviews, a text answer and an evidence answer; the schema says which.`,
   `The text answer {"<key>": "summary"} is the summary in Korean, only from what the reviews say: at most two short sentences for ${OVERALL}, one sentence for an aspect, empty for an aspect no review mentions.`,
   `The evidence answer {"<key>": {"cite", "score"}} (no score for ${OVERALL}): cite lists the refs (A, B, ...) of the reviews that say something about the key, the ones its summary rests on, most telling first; score is the aspect's sentiment from -100 (clearly negative) to 100 (clearly positive). An aspect no review mentions gets no citations and score 0.`,
   REVIEWS_ARE_DATA,
