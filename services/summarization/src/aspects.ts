@@ -11,10 +11,14 @@ export const OVERALL = "overall";
 // longest answer. Ambience has no such word a model would read the same ("view", "decor" are narrower).
 const ONE_TOKEN_WORDS: Readonly<Record<string, string>> = { taste: "food", price_value: "price", cleanliness: "clean", waiting_time: "wait" };
 
-/** How instructions explain the one-token words: "food (taste), price (price value), ...". */
-export const ONE_TOKEN_WORDS_EXPLAINED = Object.entries(ONE_TOKEN_WORDS)
-  .map(([aspect, word]) => `${word} (${aspect.replace("_", " ")})`)
-  .join(", ");
+/** How instructions name an aspect's key: its one-token word and the aspect ("food (taste)"), or its name. */
+export const keyExplained = (aspect: string): string => {
+  const word = ONE_TOKEN_WORDS[aspect];
+  return word ? `${word} (${aspect.replace("_", " ")})` : aspect;
+};
+
+/** The one-token words explained: "food (taste), price (price value), ...". */
+export const ONE_TOKEN_WORDS_EXPLAINED = Object.keys(ONE_TOKEN_WORDS).map(keyExplained).join(", ");
 
 export interface AnswerKeys {
   /** The key an aspect (or overall) has in answers. */

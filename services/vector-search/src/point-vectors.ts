@@ -1,5 +1,8 @@
 // How the vectors stored for reviews and photos are made from embeddings.
 import { normalize } from "./domain/representative-vector.js";
+import type { ReviewRecord } from "./domain/review.js";
+import { imageToPoint } from "./stored-records.js";
+import type { Point } from "./vector-store.js";
 
 // A photo's vector leans on its caption and keeps some of its review's text for context.
 const CAPTION_SHARE = 0.7;
@@ -10,9 +13,18 @@ export function asStored(vector: number[]): number[] {
 }
 
 /** A photo's vector: its review's vector when the caption is empty, else the caption's leaning blend. */
-export function photoVector(reviewVector: number[], captionEmbedding: number[] | undefined): number[] {
+function photoVector(reviewVector: number[], captionEmbedding: number[] | undefined): number[] {
   if (captionEmbedding === undefined) return reviewVector;
   return asStored(captionEmbedding.map((x, d) => CAPTION_SHARE * x + (1 - CAPTION_SHARE) * reviewVector[d]!));
 }
 
-export const hasCaption = (image: { caption: string }) => image.caption.trim() !== "";
+const hasCaption = (image: { caption: string }) => image.caption.trim() !== "";
+
+/** The captions of `reviews`' photos that have one, in order: what `photoPoints` needs embedded. */
+export const captionsOf = (reviews: ReviewRecord[]): string[] => reviews.flatMap((r) => r.images.filter(hasCaption).map((i) => i.caption));
+
+/** Each review's photo points; its captioned photos take the embeddings of `captionsOf` in order. */
+export function photoPoints(reviews: Array<{ review: ReviewRecord; vector: number[] }>, captionEmbeddings: number[][]): Point[][] {
+  let next = 0;
+  return reviews.map(({ review, vector }) => review.images.map((image) => imageToPoint(review, image, photoVector(vector, hasCaption(image) ? captionEmbeddings[next++] : undefined))));
+}

@@ -1,11 +1,11 @@
 // Rebuilding one restaurant's derived points (its representative state and its photos) from its
 // review points, after a write to it was interrupted (see write-intents.ts).
 import { applyContributions, cosineSimilarity, emptyState, type RepresentativeState } from "./domain/representative-vector.js";
-import { hasCaption, photoVector } from "./point-vectors.js";
-import { imageToPoint, pointToReview, pointToState, RESTAURANT_VECTORS, REVIEW_IMAGES, REVIEWS, stateToPoint } from "./stored-records.js";
+import { captionsOf, photoPoints } from "./point-vectors.js";
+import { pointToReview, pointToState, RESTAURANT_VECTORS, REVIEW_IMAGES, REVIEWS, stateToPoint } from "./stored-records.js";
 import type { VectorStore } from "./vector-store.js";
 
-/** Stored vectors of caption texts, in order (the index's embedder). */
+/** Stored vectors of caption texts, in order (the index's embedder; none for none). */
 export type EmbedCaptions = (captions: string[]) => Promise<number[][]>;
 
 /**
@@ -28,10 +28,7 @@ export async function rebuildRestaurant(store: VectorStore, restaurantId: string
     drift: before.reviewCount > 0 && rebuilt.reviewCount > 0 ? 1 - cosineSimilarity(before.vector, rebuilt.vector) : 0,
   };
 
-  const captioned = reviews.flatMap((r) => r.review.images.filter(hasCaption).map((image) => image.caption));
-  const captionVectors = captioned.length === 0 ? [] : await embedCaptions(captioned);
-  let next = 0;
-  const photos = reviews.flatMap((r) => r.review.images.map((image) => imageToPoint(r.review, image, photoVector(r.vector, hasCaption(image) ? captionVectors[next++] : undefined))));
+  const photos = photoPoints(reviews, await embedCaptions(captionsOf(reviews.map((r) => r.review)))).flat();
   const kept = new Set(photos.map((p) => p.id));
   const stale = (await store.scan(REVIEW_IMAGES, [{ field: "restaurant_id", equals: restaurantId }])).filter((p) => !kept.has(p.id));
   await store.delete(REVIEW_IMAGES, stale.map((p) => p.id));

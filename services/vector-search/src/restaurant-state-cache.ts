@@ -13,6 +13,8 @@ export const CACHED_RESTAURANTS = 4_096;
 export class RestaurantStateCache {
   // A restaurant known to have no state is cached as { state: undefined } (lru-cache holds no undefined values).
   private readonly entries = new LRUCache<string, { state: RepresentativeState | undefined }>({ max: CACHED_RESTAURANTS });
+  // Bumped by every write: a read that began before one may have seen the state it replaced.
+  private writes = 0;
 
   /** The cached states among `ids` and the IDs the cache does not know. */
   lookup(ids: string[]): { states: RepresentativeState[]; unknown: string[] } {
@@ -26,10 +28,7 @@ export class RestaurantStateCache {
     return { states, unknown };
   }
 
-  // Bumped by every write: a read that began before one may have seen the state it replaced.
-  private writes = 0;
-
-  /** Marks a read of the store about to begin; pass it to `remember` with what it read. */
+  /** Marks a read of the store about to begin; pass it to `rememberRead` with what it read. */
   beginRead(): number {
     return this.writes;
   }

@@ -13,13 +13,12 @@ import {
   type WeightPolicy,
 } from "./domain/representative-vector.js";
 import type { ReviewRecord } from "./domain/review.js";
-import { asStored, hasCaption, photoVector } from "./point-vectors.js";
+import { asStored, captionsOf, photoPoints } from "./point-vectors.js";
 import { rebuildRestaurant } from "./restaurant-rebuild.js";
 import { RestaurantStateCache } from "./restaurant-state-cache.js";
 import {
   collectionSpecs,
   imagePointId,
-  imageToPoint,
   pointToImage,
   pointToReview,
   pointToReviewRecord,
@@ -145,7 +144,7 @@ export class ReviewIndex {
   async upsert(records: ReviewRecord[], signal?: AbortSignal): Promise<UpsertOutcome> {
     const byId = new Map(records.map((r) => [r.reviewId, r]));
     const reviews = [...byId.values()];
-    const captions = reviews.flatMap((r) => r.images.filter(hasCaption).map((i) => i.caption));
+    const captions = captionsOf(reviews);
     // Embedding happens outside the write lock: it is the slow part and needs no consistency.
     const [vectors, captionVectors] = await Promise.all([this.embed(reviews.map((r) => r.text), signal), this.embed(captions, signal)]);
     return this.serialised(async () => {
@@ -153,15 +152,13 @@ export class ReviewIndex {
       signal?.throwIfAborted();
       const existing = new Map((await this.store.get(REVIEWS, [...byId.keys()], signal)).map((p) => [p.id, pointToReview(p)]));
       const changed: StoredReview[] = [];
-      let captionIndex = 0;
+      const photos = photoPoints(reviews.map((review, i) => ({ review, vector: vectors[i]! })), captionVectors);
       const imagePoints: Point[] = [];
       for (const [i, review] of reviews.entries()) {
-        const vector = vectors[i]!;
-        const imageVectors = review.images.map((image) => photoVector(vector, hasCaption(image) ? captionVectors[captionIndex++] : undefined));
         const before = existing.get(review.reviewId);
         if (before && sameReview(before.review, review)) continue;
-        changed.push({ review, vector, weight: reviewWeight(review, this.weights) });
-        imagePoints.push(...review.images.map((image, k) => imageToPoint(review, image, imageVectors[k]!)));
+        changed.push({ review, vector: vectors[i]!, weight: reviewWeight(review, this.weights) });
+        imagePoints.push(...photos[i]!);
       }
       if (changed.length === 0) return { upserted: 0, unchanged: reviews.length, restaurantsUpdated: [] };
       const replaced = changed.map((c) => existing.get(c.review.reviewId)).filter((r): r is StoredReview => r !== undefined);

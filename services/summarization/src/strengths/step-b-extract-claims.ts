@@ -3,7 +3,7 @@
 // aspect ({"taste": "수제 생면"}): step B's time is its longest answer's decode, and keys with claim
 // strings cost about a third fewer tokens than a list of {"aspect", "claim"} objects.
 import { REVIEWS_ARE_DATA, runPerReviewTask, type PerReviewTask, type TaskEnvironment } from "@reviewlens/analysis-core";
-import { answerKeys, DEFAULT_ASPECTS } from "../aspects.js";
+import { answerKeys, DEFAULT_ASPECTS, keyExplained } from "../aspects.js";
 import type { Claim, EvidenceReview } from "./strength-types.js";
 
 export const STRENGTH_ANALYSIS_TYPE = "strength_extraction";
@@ -20,8 +20,7 @@ const CLAIM_TOKENS = 6 + Math.ceil(1.5 * MAX_CLAIM_CHARS);
 const ANSWER_KEYS = answerKeys(DEFAULT_ASPECTS);
 const keyOf = ANSWER_KEYS.toAnswer;
 const aspectOf = ANSWER_KEYS.fromAnswer;
-/** How the instructions name the keys: each key, and the aspect it stands for where they differ. */
-const KEYS_EXPLAINED = DEFAULT_ASPECTS.map((aspect) => (keyOf(aspect) === aspect ? aspect : `${keyOf(aspect)} (${aspect.replace("_", " ")})`)).join(", ");
+const KEYS_EXPLAINED = DEFAULT_ASPECTS.map(keyExplained).join(", ");
 
 const claimsByAspect = {
   type: "object",

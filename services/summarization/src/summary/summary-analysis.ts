@@ -83,12 +83,10 @@ export async function summarizeRestaurant(
   if (failed && !failed.ok) throw new UnusableResultError(`summary of ${restaurantId}: ${failed.error}`);
   // Every key's text and evidence answers validated, so each merged key has its summary and citations.
   const answer: Record<string, Partial<KeySummary>> = {};
-  for (const o of outcomes)
-    if (o.ok)
-      for (const [answerKey, part] of Object.entries(o.value)) {
-        const key = named.fromAnswer(answerKey);
-        answer[key] = { ...answer[key], ...(typeof part === "string" ? { summary: part } : part) };
-      }
+  for (const [answerKey, part] of outcomes.flatMap((o) => (o.ok ? Object.entries(o.value) : []))) {
+    const key = named.fromAnswer(answerKey);
+    answer[key] = { ...answer[key], ...(typeof part === "string" ? { summary: part } : part) };
+  }
 
   const refToId = new Map(batch.refs.map((ref, i) => [ref, batch.reviews[i]!.reviewId]));
   const cite = (where: string, refs: string[]) => {
