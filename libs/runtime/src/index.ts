@@ -1,5 +1,6 @@
 export * from "./api-key.js";
 export * from "./api-key-auth.js";
+export * from "./completion-order.js";
 export * from "./config.js";
 export * from "./domain-errors.js";
 export * from "./error-messages.js";

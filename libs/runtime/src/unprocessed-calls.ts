@@ -5,7 +5,7 @@
 // while no connection is ready (the one replica drained away, the next not yet connected), a call
 // waits briefly for one instead of failing at once: grpc-js fails such a call without sending it.
 // Together they let a rolling restart pass without failing non-idempotent calls (Complete,
-// AnalyzeRestaurant); idempotent methods are retried on any UNAVAILABLE by the retry middleware.
+// CompleteShared before its first answer, AnalyzeRestaurant); idempotent methods are retried on any UNAVAILABLE by the retry middleware.
 import { connectivityState } from "@grpc/grpc-js";
 import { delay, rethrowAbortError } from "abort-controller-x";
 import { ClientError, Metadata, Status, waitForChannelReady, type Channel, type ClientMiddleware } from "nice-grpc";
@@ -42,21 +42,29 @@ export function unprocessedRetryMiddleware(channel: Channel, options: Unprocesse
     const idempotent = ["IDEMPOTENT", "NO_SIDE_EFFECTS"].includes(call.method.options.idempotencyLevel ?? "");
     await untilReady(channel, options.readyWaitMs, callOptions.deadline);
     // A streamed request cannot be sent again; idempotent calls have their own retries.
-    if (call.requestStream || call.responseStream || idempotent) return yield* call.next(call.request, callOptions);
+    if (call.requestStream || idempotent) return yield* call.next(call.request, callOptions);
     const signal = callOptions.signal ?? new AbortController().signal;
     for (let attempt = 1; ; attempt++) {
       let unprocessed = false;
+      // A streamed answer that has begun is the caller's: the call is never sent again after it.
+      let answered = false;
       try {
-        return yield* call.next(call.request, {
+        const responses = call.next(call.request, {
           ...callOptions,
           onTrailer(trailer: Metadata) {
             unprocessed = trailer.has(UNPROCESSED_TRAILER);
             callOptions.onTrailer?.(trailer);
           },
         });
+        if (!call.responseStream) return yield* responses;
+        for await (const response of responses) {
+          answered = true;
+          yield response;
+        }
+        return;
       } catch (error) {
         rethrowAbortError(error);
-        if (!(error instanceof ClientError) || error.code !== Status.UNAVAILABLE || attempt >= options.maxAttempts) throw error;
+        if (answered || !(error instanceof ClientError) || error.code !== Status.UNAVAILABLE || attempt >= options.maxAttempts) throw error;
         if (!unprocessed && !NEVER_SENT.test(error.details)) throw error;
         const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
         await delay(signal, Math.round((backoff * (1 + Math.random())) / 2));

@@ -23,6 +23,10 @@ export async function startInProcessServer(options: { apiKey?: string | ApiKeyCh
       handled++;
       return inference.CompleteResponse.fromPartial({ text: "done", finishReason: "stop" });
     },
+    async *completeShared() {
+      handled++;
+      yield { variant: 0, outcome: { $case: "response", value: inference.CompleteResponse.fromPartial({ text: "done", finishReason: "stop" }) } };
+    },
     async embed() {
       handled++;
       return inference.EmbedResponse.fromPartial({});

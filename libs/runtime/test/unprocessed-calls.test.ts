@@ -35,6 +35,28 @@ test("a Complete (not idempotent) refused before any work is sent again; one ref
   }
 });
 
+test("a CompleteShared refused before its first answer is sent again; one refused after it is not", async () => {
+  const service = await start(await freePort());
+  const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, service.address);
+  const shared = (text: string) => ({ request: { prompt: { $case: "text" as const, value: text } }, variants: [{}, {}] });
+  const texts = async (text: string) => {
+    const seen: string[] = [];
+    for await (const item of client.completeShared(shared(text))) seen.push(item.outcome?.$case === "response" ? item.outcome.value.text : "error");
+    return seen;
+  };
+  try {
+    assert.deepEqual(await texts("unprocessed:d"), ["done 2", "done 2"], "the refused call was sent a second time, and answered");
+    const seen: string[] = [];
+    await assert.rejects(async () => {
+      for await (const item of client.completeShared(shared("midway:e"))) seen.push(item.outcome?.$case === "response" ? item.outcome.value.text : "error");
+    }, (e: { code?: number }) => e.code === Status.UNAVAILABLE);
+    assert.deepEqual(seen, ["done 1"], "the first answer reached the caller, and the call was not sent again");
+    assert.deepEqual(await texts("midway:e"), ["done 2", "done 2"], "the refused call had reached the server once");
+  } finally {
+    channel.close();
+  }
+});
+
 test("a Complete made while no connection is ready waits for the replica to come up", async () => {
   const port = await freePort();
   const { client, channel } = createServiceClient(inference.InferenceGatewayServiceDefinition, `127.0.0.1:${port}`, { unprocessed: { readyWaitMs: 120_000 } });

@@ -1,12 +1,12 @@
 // gRPC handlers: proto <-> the gateway's request and events; bad input is INVALID_ARGUMENT naming the field.
-import { context as otelContext } from "@opentelemetry/api";
+import { context as otelContext, propagation, type Context } from "@opentelemetry/api";
 import { inference } from "@reviewlens/contracts";
-import { InvalidArgumentError } from "@reviewlens/runtime";
+import { capErrorMessage, inCompletionOrder, InvalidArgumentError, statusOf, Status, type Logger } from "@reviewlens/runtime";
 import type { BackendSignal } from "./adapters/vllm-server-probe.js";
 import type { CallerEvent, InferenceGateway } from "./inference-gateway.js";
 import type { LlmRequest } from "./llm-request.js";
 import { checkedPriorityFromProto, priorityToProto } from "./scheduling/priority-class.js";
-import { checkEmbedInput, checkLlmRequest, checkModelName, GRPC_FIELD_NAMES, type RequestLimits } from "./request-validation.js";
+import { checkEmbedInput, checkLlmRequest, checkModelName, GRPC_FIELD_NAMES, type RequestFieldNames, type RequestLimits } from "./request-validation.js";
 import { TENANT_HEADER, type CallerCredentials, type IdentifyTenant } from "./tenancy/tenant-identity.js";
 
 /** The credentials a call carries in its metadata. */
@@ -18,7 +18,7 @@ export function callerCredentials(metadata: { get(key: string): string | Uint8Ar
   return { authorization: text("authorization"), tenantHeader: text(TENANT_HEADER) };
 }
 
-export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits, tenant?: string): LlmRequest {
+export function toLlmRequest(message: inference.LlmRequest | undefined, limits: RequestLimits, tenant?: string, names: RequestFieldNames = GRPC_FIELD_NAMES): LlmRequest {
   if (!message) throw new InvalidArgumentError("request", "is required");
   const prompt = message.prompt;
   const s = message.sampling;
@@ -27,7 +27,7 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
     try {
       schema = JSON.parse(message.jsonSchema.schemaJson) as Record<string, unknown>;
     } catch {
-      throw new InvalidArgumentError("request.json_schema.schema_json", "is not valid JSON");
+      throw new InvalidArgumentError(names.jsonSchema, "is not valid JSON");
     }
   }
   return checkLlmRequest(
@@ -51,9 +51,32 @@ export function toLlmRequest(message: inference.LlmRequest | undefined, limits: 
       analysisType: message.analysisType || undefined,
       tenant,
     },
-    GRPC_FIELD_NAMES,
+    names,
     limits,
   );
+}
+
+/** Variants in one CompleteShared call: an analysis's round (16 summary aspects, 20 reviews) fits many times over. */
+export const MAX_SHARED_VARIANTS = 256;
+
+/** Each variant of a CompleteShared call as the request Complete would have been sent; a bad one refuses the call. */
+export function toSharedLlmRequests(message: inference.CompleteSharedRequest, limits: RequestLimits, tenant?: string): LlmRequest[] {
+  if (message.variants.length === 0) throw new InvalidArgumentError("variants", "must hold at least one variant");
+  if (message.variants.length > MAX_SHARED_VARIANTS) throw new InvalidArgumentError("variants", `holds ${message.variants.length} variants; at most ${MAX_SHARED_VARIANTS}`);
+  const shared = message.request;
+  return message.variants.map((variant, i) => {
+    const names = {
+      ...GRPC_FIELD_NAMES,
+      ...(variant.maxTokens ? { maxTokens: `variants[${i}].max_tokens` } : {}),
+      ...(variant.jsonSchema ? { jsonSchema: `variants[${i}].json_schema.schema_json` } : {}),
+    };
+    const own = shared && {
+      ...shared,
+      jsonSchema: variant.jsonSchema ?? shared.jsonSchema,
+      sampling: shared.sampling && { ...shared.sampling, maxTokens: variant.maxTokens || shared.sampling.maxTokens },
+    };
+    return toLlmRequest(own, limits, tenant, names);
+  });
 }
 
 const SIGNALS: Record<BackendSignal, inference.BackendSignal> = {
@@ -76,7 +99,30 @@ function finalFields(event: Extract<CallerEvent, { type: "done" }>) {
   };
 }
 
-export function gatewayService(gateway: InferenceGateway, limits: RequestLimits, identify: IdentifyTenant = () => "default"): inference.InferenceGatewayServiceImplementation {
+async function completion(gateway: InferenceGateway, llm: LlmRequest, signal: AbortSignal, parent: Context) {
+  let text = "";
+  for await (const event of gateway.run(llm, signal, false, parent)) {
+    if (event.type === "delta") text += event.text;
+    else return { text, ...finalFields(event) };
+  }
+  throw new Error("the execution ended without a result");
+}
+
+/** The caller's own span is the parent of a variant's spans when it sent its trace context. */
+function variantContext(traceparent: string, callContext: Context): Context {
+  return traceparent ? propagation.extract(callContext, { traceparent }) : callContext;
+}
+
+/** A failed variant as the status Complete would have ended with (the call itself goes on); a bug is logged as the error middleware logs it. */
+function variantError(error: unknown, signal: AbortSignal, logger: Logger | undefined): inference.VariantError {
+  if (signal.aborted) throw error;
+  const mapped = statusOf(error);
+  if (mapped) return { code: mapped.status, message: capErrorMessage(mapped.message) };
+  logger?.error({ err: error, method: "CompleteShared" }, "unexpected error in handler");
+  return { code: Status.INTERNAL, message: capErrorMessage(`internal error: ${error instanceof Error ? error.message : String(error)}`) };
+}
+
+export function gatewayService(gateway: InferenceGateway, limits: RequestLimits, identify: IdentifyTenant = () => "default", logger?: Logger): inference.InferenceGatewayServiceImplementation {
   return {
     async *generate(request, context) {
       const llm = toLlmRequest(request.request, limits, identify(callerCredentials(context.metadata)));
@@ -86,12 +132,16 @@ export function gatewayService(gateway: InferenceGateway, limits: RequestLimits,
     },
     async complete(request, context) {
       const llm = toLlmRequest(request.request, limits, identify(callerCredentials(context.metadata)));
-      let text = "";
-      for await (const event of gateway.run(llm, context.signal, false, otelContext.active())) {
-        if (event.type === "delta") text += event.text;
-        else return { text, ...finalFields(event) };
+      return completion(gateway, llm, context.signal, otelContext.active());
+    },
+    async *completeShared(request, context) {
+      const llms = toSharedLlmRequests(request, limits, identify(callerCredentials(context.metadata)));
+      const callContext = otelContext.active();
+      const tasks = llms.map((llm, variant) => ({ key: variant, run: () => completion(gateway, llm, context.signal, variantContext(request.variants[variant]!.traceparent, callContext)) }));
+      for await (const settled of inCompletionOrder(tasks)) {
+        if (settled.ok) yield { variant: settled.key, outcome: { $case: "response", value: settled.value } };
+        else yield { variant: settled.key, outcome: { $case: "error", value: variantError(settled.error, context.signal, logger) } };
       }
-      throw new Error("the execution ended without a result");
     },
     async embed(request, context) {
       checkEmbedInput(request.texts, "texts", limits);

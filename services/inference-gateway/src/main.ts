@@ -189,7 +189,7 @@ await runService({
     process.once("SIGINT", () => coldPool.shutdown());
 
     return {
-      services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits, identify) }],
+      services: [{ definition: inference.InferenceGatewayServiceDefinition, implementation: gatewayService(gateway, limits, identify, logger) }],
       apiKey: gatewayKeyCheck(config.GATEWAY_GRPC_API_KEY, tenants.apiKeys),
       // A pool that can be woken is ready while cold: its requests wait for the wake.
       readiness: async () => pool.anyHealthy || coldPool.wakeable,

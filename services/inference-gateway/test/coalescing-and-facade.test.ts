@@ -82,6 +82,48 @@ test("bad input is refused naming the field and reaches no backend", async () =>
   assert.equal(await stack.sim.metric("vllm:request_success_total"), before);
 });
 
+const objectWith = (key: string) => ({ name: key, schemaJson: JSON.stringify({ type: "object", properties: { [key]: { type: "string" } }, required: [key], additionalProperties: false }), strict: true });
+
+test("CompleteShared answers each variant of one prompt as Complete answers it alone, in the order they finish", async () => {
+  const prompt = { $case: "chat" as const, value: { messages: [{ role: "user", content: words(300, "shared") }] } };
+  const shared = llmRequest("", { prompt }, { temperature: 0, seed: 7, maxTokens: 40 });
+  const variants = [{ jsonSchema: objectWith("taste"), maxTokens: 0 }, { jsonSchema: objectWith("price"), maxTokens: 30 }, { jsonSchema: objectWith("service"), maxTokens: 0 }];
+  const before = await stack.sim.metric("vllm:request_success_total");
+  const answers = new Map<number, inference.CompleteResponse>();
+  for await (const item of stack.gateway.client.completeShared({ request: shared, variants })) {
+    assert.equal(item.outcome?.$case, "response", `variant ${item.variant} answered`);
+    assert.ok(!answers.has(item.variant), "each variant once");
+    answers.set(item.variant, item.outcome.value);
+  }
+  assert.deepEqual([...answers.keys()].sort(), [0, 1, 2]);
+  assert.equal((await stack.sim.metric("vllm:request_success_total")) - before, 3, "each variant is its own backend request");
+  for (const [variant, answer] of answers) {
+    const { jsonSchema, maxTokens } = variants[variant]!;
+    assert.ok(Object.hasOwn(JSON.parse(answer.text) as object, jsonSchema.name), `variant ${variant} answered in its own schema: ${answer.text}`);
+    const alone = await stack.gateway.client.complete({ request: { ...shared, jsonSchema, sampling: { ...shared.sampling!, maxTokens: maxTokens || 40 } } });
+    assert.equal(answer.text, alone.text, `variant ${variant} as Complete answers it`);
+    assert.equal(answer.usage?.promptTokens, alone.usage?.promptTokens);
+  }
+});
+
+test("CompleteShared refuses a bad variant naming it before any backend work; a variant failing at run time fails alone", async () => {
+  const shared = llmRequest(words(50, "variants"), {}, { temperature: 0, maxTokens: 8 });
+  const before = await stack.sim.metric("vllm:request_success_total");
+  const run = async (variants: inference.CompletionVariant[]) => {
+    const outcomes: string[] = [];
+    for await (const item of stack.gateway.client.completeShared({ request: shared, variants })) outcomes[item.variant] = item.outcome?.$case === "error" ? `error ${item.outcome.value.code}: ${item.outcome.value.message}` : "answered";
+    return outcomes;
+  };
+  await assert.rejects(run([]), /INVALID_ARGUMENT.*variants/);
+  await assert.rejects(run([{ jsonSchema: objectWith("a"), maxTokens: 0, traceparent: "" }, { jsonSchema: { name: "b", schemaJson: "{not json", strict: true }, maxTokens: 0, traceparent: "" }]), /INVALID_ARGUMENT.*variants\[1\]\.json_schema\.schema_json/);
+  await assert.rejects(run([{ maxTokens: 10_000_000, traceparent: "" }]), /INVALID_ARGUMENT.*variants\[0\]\.max_tokens/);
+  assert.equal(await stack.sim.metric("vllm:request_success_total"), before, "no variant of a refused call ran");
+  // Beyond the model's context (known once the backend said it): this variant alone is refused.
+  const outcomes = await run([{ maxTokens: 0, traceparent: "" }, { maxTokens: 32_760, traceparent: "" }]);
+  assert.equal(outcomes[0], "answered");
+  assert.match(outcomes[1]!, /^error 3: .*context/, "INVALID_ARGUMENT, as Complete would have ended");
+});
+
 test("the facade refuses a wrong API key and bad bodies with OpenAI-style errors", async () => {
   const wrong = new OpenAI({ baseURL: `${stack.gateway.httpUrl}/v1`, apiKey: "wrong", maxRetries: 0 });
   await assert.rejects(wrong.models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);

@@ -68,6 +68,37 @@ test("the backend request carries the caller's trace, parented by the gateway's 
   assertUnderCaller(parent, callerSpanId);
 });
 
+test("each variant of a CompleteShared call is traced under the span of the caller that asked for it", async () => {
+  const traceId = "5cf92f3577b34da6a3ce929d0e0e4737";
+  const [callSpan, firstCaller, secondCaller] = ["10f067aa0ba902b7", "20f067aa0ba902b7", "30f067aa0ba902b7"];
+  const metadata = Metadata({ traceparent: `00-${traceId}-${callSpan}-01` });
+  const variants = [firstCaller, secondCaller].map((span) => ({ maxTokens: 4, traceparent: `00-${traceId}-${span}-01` }));
+  const answered: number[] = [];
+  for await (const item of gateway.client.completeShared({ request: llmRequest("변형별 트레이스"), variants }, { metadata })) {
+    assert.equal(item.outcome?.$case, "response");
+    answered.push(item.variant);
+  }
+  assert.deepEqual(answered.sort(), [0, 1]);
+  completedCalls += 2;
+  const generations = await waitFor(() => {
+    const found = receiver.spans.filter((s) => s.traceId === traceId && s.attributes["gen_ai.operation.name"] === "text_completion");
+    return found.length === 2 ? found : undefined;
+  }, "both variants' GenAI spans to be exported", 15_000);
+  const callers = generations.map((g) => {
+    const caller = [firstCaller, secondCaller].find((id) => {
+      try {
+        assertUnderCaller(g, id);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(caller, "a variant's span sits under one of the callers' spans");
+    return caller;
+  });
+  assert.deepEqual(callers.sort(), [firstCaller, secondCaller], "each under its own caller, not both under the call's");
+});
+
 /** Walks up from `span` to the caller's span: every span on the way was exported, in the same trace. */
 function assertUnderCaller(span: ReceivedSpan, callerSpanId: string) {
   for (let hops = 0; span.parentSpanId !== callerSpanId; hops++) {

@@ -1,6 +1,7 @@
 // gRPC handlers of SentimentService: validate, run each restaurant through the runner, translate.
-import { checkRestaurantId, checkRestaurantIds, DEFAULT_TOP_K, failedReport, inCompletionOrder, resolveOptions, variantOf, type AnalysisRunner } from "@reviewlens/analysis-core";
+import { checkRestaurantId, checkRestaurantIds, DEFAULT_TOP_K, failedReport, resolveOptions, variantOf, type AnalysisRunner } from "@reviewlens/analysis-core";
 import { sentiment } from "@reviewlens/contracts";
+import { inCompletionOrder } from "@reviewlens/runtime";
 import { analyzeSentiment, type SentimentDeps } from "./sentiment-analysis.js";
 
 export const ANALYSIS_TYPE = "sentiment";

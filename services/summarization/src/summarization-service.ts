@@ -1,7 +1,7 @@
 // gRPC handlers of SummarizationService: validate, run each restaurant through the runner, translate.
-import { checkRestaurantId, checkRestaurantIds, DEFAULT_TOP_K, failedReport, inCompletionOrder, resolveOptions, variantOf, type AnalysisRunner, type ResolvedOptions } from "@reviewlens/analysis-core";
+import { checkRestaurantId, checkRestaurantIds, DEFAULT_TOP_K, failedReport, resolveOptions, variantOf, type AnalysisRunner, type ResolvedOptions } from "@reviewlens/analysis-core";
 import { summarization } from "@reviewlens/contracts";
-import { InvalidArgumentError } from "@reviewlens/runtime";
+import { inCompletionOrder, InvalidArgumentError } from "@reviewlens/runtime";
 import { DEFAULT_ASPECTS, resolveAspects } from "./aspects.js";
 import { DEFAULT_THRESHOLDS } from "./strengths/step-f-filter.js";
 import { STRENGTH_ANALYSIS_TYPE } from "./strengths/step-b-extract-claims.js";
