@@ -1,4 +1,4 @@
-// The inference gateway's RPCs: Generate, Complete, Embed, GetStatus.
+// The inference gateway's RPCs: Generate, Complete, CompleteShared, Embed, GetStatus.
 import { status as Status } from "@grpc/grpc-js";
 import { common, inference } from "@reviewlens/contracts";
 import fc from "fast-check";
@@ -90,11 +90,46 @@ const generation = (method: "Generate" | "Complete"): RpcSpec<inference.DeepPart
     honestRefusals: [{ code: Status.RESOURCE_EXHAUSTED, details: /^the TTFT deadline of \d+ ms cannot be (met|promised)/ }],
   });
 
+type SharedRequest = inference.DeepPartial<inference.CompleteSharedRequest>;
+const validVariant = fc.record({
+  jsonSchema: fc.option(fc.record({ name: fc.constantFrom("out", ""), schemaJson: fc.constant(SCHEMA), strict: fc.boolean() }), { nil: undefined }),
+  maxTokens: fc.integer({ min: 0, max: 6 }),
+  traceparent: fc.constantFrom("", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+});
+const validVariants = fc.array(validVariant, { minLength: 1, maxLength: 4 });
+
+/** A refused variant names itself; a bad shared field is named as Complete names it. */
+const sharedMutation: fc.Arbitrary<Mutation<SharedRequest>> = fc.tuple(llmMutation, validRequest, validVariants, fc.nat()).map(([shared, valid, variants, pick]) => {
+  const last = variants.length;
+  const cases: Array<[SharedRequest, string]> = [
+    [{ request: shared.request, variants: variants.map((v) => ({ ...v, jsonSchema: undefined, maxTokens: 0 })) }, shared.field],
+    [{ request: valid, variants: [] }, "variants"],
+    [{ request: valid, variants: Array.from({ length: 257 }, () => ({})) }, "variants"],
+    [{ request: valid, variants: [...variants, { jsonSchema: { name: "x", schemaJson: "{not json", strict: true } }] }, `variants[${last}].json_schema.schema_json`],
+    [{ request: valid, variants: [...variants, { maxTokens: 32_769 }] }, `variants[${last}].max_tokens`],
+  ];
+  const [message, field] = cases[pick % cases.length]!;
+  return { messages: [message], field };
+});
+
+const completeShared: RpcSpec<SharedRequest> = rpcSpec("gateway", inference.InferenceGatewayServiceDefinition, "completeShared", {
+  valid: () => fc.tuple(validRequest, validVariants).map(([request, variants]) => [{ request, variants }]),
+  boundary: () =>
+    fc
+      .tuple(fc.option(boundaryRequest, { nil: undefined }), fc.array(fc.record({ maxTokens: anyUint32, traceparent: anyString(), jsonSchema: fc.record({ name: anyString(), schemaJson: anyString(), strict: fc.boolean() }) }, { requiredKeys: [] }), { maxLength: 5 }))
+      .map(([request, variants]) => [{ request, variants }]),
+  mutations: () => sharedMutation,
+  // A variant's own refusal is an answer (its status as Complete would end); only a bug's INTERNAL is a problem.
+  answerProblems: (answers) =>
+    (answers as inference.CompleteSharedResponse[]).flatMap((a) => (a.outcome?.$case === "error" && a.outcome.value.code === Status.INTERNAL ? [`variant ${a.variant}: ${a.outcome.value.message}`] : [])),
+});
+
 const texts = fc.array(fc.constantFrom("맛있어요", "친절해요", "price was fair", "국물이 진해요"), { minLength: 1, maxLength: 8 });
 
 export const gatewaySpecs: RpcSpec[] = [
   generation("Generate"),
   generation("Complete"),
+  completeShared,
   rpcSpec("gateway", inference.InferenceGatewayServiceDefinition, "embed", {
     valid: () => fc.record({ texts, model: fc.constant(""), priority: fc.constantFrom(...PRIORITIES) }).map((m) => [m]),
     boundary: () => fc.record({ texts: fc.array(anyString(), { maxLength: 12 }), model: anyString(), priority: anyEnum(PRIORITIES) }, { requiredKeys: [] }).map((m) => [m]),
