@@ -121,7 +121,7 @@ const completeShared: RpcSpec<SharedRequest> = rpcSpec("gateway", inference.Infe
   mutations: () => sharedMutation,
   // A variant's own refusal is an answer (its status as Complete would end); only a bug's INTERNAL is a problem.
   answerProblems: (answers) =>
-    (answers as inference.CompleteSharedResponse[]).flatMap((a) => (a.outcome?.$case === "error" && a.outcome.value.code === Status.INTERNAL ? [`variant ${a.variant}: ${a.outcome.value.message}`] : [])),
+    (answers as inference.CompleteSharedResponse[]).flatMap((a) => (a.outcome?.$case === "error" && a.outcome.value.code === Number(Status.INTERNAL) ? [`variant ${a.variant}: ${a.outcome.value.message}`] : [])),
 });
 
 const texts = fc.array(fc.constantFrom("맛있어요", "친절해요", "price was fair", "국물이 진해요"), { minLength: 1, maxLength: 8 });
