@@ -75,7 +75,7 @@ export const gatewaySchema = {
   GATEWAY_BACKPRESSURE_MAX_WAIT_MS: env.integer(0, 3_600_000, 30_000).describe("how long a request refused that way is requeued before `RESOURCE_EXHAUSTED`"),
   GATEWAY_IDEMPOTENCY_WINDOW_MS: env.integer(0, 86_400_000, 60_000).describe("how long an idempotency key answers"),
   GATEWAY_EMBED_MAX_BATCH: env.integer(1, 100_000, 256).describe("texts per embedding micro-batch sent to a backend"),
-  GATEWAY_EMBED_MAX_WAIT_MS: env.integer(0, 10_000, 5).describe("how long an `Embed` call waits for others to share its micro-batch"),
+  GATEWAY_EMBED_MAX_WAIT_MS: env.integer(0, 10_000, 5).describe("how long an `Embed` call waits for others to share its micro-batch while an embedding call is in flight (with none in flight it goes at once)"),
   GATEWAY_EMBED_MAX_TEXTS: env.integer(1, 100_000, 2_048).describe("texts one `Embed` call or `/v1/embeddings` request may carry"),
   GATEWAY_DEFAULT_PRIORITY: env.oneOf(["interactive", "standard", "batch"] as const, "standard").describe("class of facade requests that name none"),
   // Tenants (docs/components/inference-gateway.md, "Tenants: fair shares and budgets").

@@ -108,6 +108,43 @@ test("concurrent submissions share backend calls of bounded size", async () => {
   assert.equal(results[19]!.batchedWith, 4);
 });
 
+test("a submission that finds the backend idle goes without waiting out the window", async () => {
+  const calls: number[][] = [];
+  // A window longer than the test's timeout: only a submission that does not wait for it can finish.
+  const batcher = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 3_600_000, execute: async (items) => (calls.push(items), items) });
+  const signal = new AbortController().signal;
+  const together = await Promise.all([batcher.submit([1], signal), batcher.submit([2], signal)]);
+  assert.deepEqual(calls, [[1, 2]], "submissions of one turn still share the call");
+  assert.equal(together[0]!.batchedWith, 2);
+  assert.deepEqual((await batcher.submit([3], signal)).results, [3]);
+});
+
+test("while a backend call is in flight, later submissions wait for company and share the next call", async () => {
+  const calls: number[][] = [];
+  let release!: () => void;
+  const firstCallHeld = new Promise<void>((resolve) => (release = resolve));
+  const batcher = new MicroBatcher<number, number>({
+    maxBatchSize: 8,
+    maxWaitMs: 5,
+    async execute(items) {
+      calls.push(items);
+      if (calls.length === 1) await firstCallHeld;
+      return items;
+    },
+  });
+  const signal = new AbortController().signal;
+  const first = batcher.submit([1], signal);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(calls, [[1]], "the idle backend got the first at once");
+  const second = batcher.submit([2], signal);
+  await new Promise((resolve) => setImmediate(resolve));
+  const third = batcher.submit([3], signal);
+  await Promise.all([second, third]);
+  release();
+  await first;
+  assert.deepEqual(calls, [[1], [2, 3]], "submitted a turn apart, they waited for each other while the first call ran");
+});
+
 test("a large submission is split and reassembled in order", async () => {
   const batcher = new MicroBatcher<number, number>({ maxBatchSize: 3, maxWaitMs: 1, execute: async (items) => items.map((x) => -x) });
   const { results } = await batcher.submit([1, 2, 3, 4, 5, 6, 7], new AbortController().signal);

@@ -1,10 +1,14 @@
-// Micro-batching: items submitted by concurrent callers within a short window go to the backend
-// in one call (bounded wait, bounded batch size); each caller gets its own slice of the results.
+// Micro-batching: items submitted by concurrent callers go to the backend in one call (bounded
+// wait, bounded batch size); each caller gets its own slice of the results. A submission that finds
+// no call of this batcher in flight goes on the next turn of the event loop, with whatever else came
+// in that turn: waiting for company there only adds the window to its latency (a strength
+// analysis's last claims, a search's query). While a call is in flight, submissions wait up to
+// `maxWaitMs` for company, and batches form.
 
 export interface MicroBatcherOptions<I, O> {
   /** Most items per backend call; a single submission larger than this is split. */
   maxBatchSize: number;
-  /** Longest time the first waiting item waits for company. */
+  /** Longest time the first waiting item waits for company while a backend call is in flight. */
   maxWaitMs: number;
   execute(items: I[], signal: AbortSignal): Promise<O[]>;
 }
@@ -36,7 +40,9 @@ export class MicroBatcher<I, O> {
   private waiting: Slice<I, O>[] = [];
   private waitingItems = 0;
   private timer: NodeJS.Timeout | undefined;
+  private nextTurn: NodeJS.Immediate | undefined;
   private batches = 0;
+  private inFlight = 0;
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {}
 
@@ -56,13 +62,17 @@ export class MicroBatcher<I, O> {
         this.waitingItems += slice.length;
       }
       while (this.waitingItems >= this.options.maxBatchSize) this.flush();
-      if (this.waitingItems > 0) this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      if (this.waitingItems === 0) return;
+      if (this.inFlight === 0) this.nextTurn ??= setImmediate(() => this.flush());
+      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
     });
   }
 
   private flush() {
     clearTimeout(this.timer);
+    clearImmediate(this.nextTurn);
     this.timer = undefined;
+    this.nextTurn = undefined;
     const batch: Slice<I, O>[] = [];
     let size = 0;
     // Callers that left before their batch went are dropped from it.
@@ -85,6 +95,7 @@ export class MicroBatcher<I, O> {
 
   private async run(batch: Slice<I, O>[], size: number) {
     this.batches++;
+    this.inFlight++;
     const controller = new AbortController();
     // The shared call stops only when every caller in it has gone.
     const callers = new Set(batch.map((s) => s.pending));
@@ -109,6 +120,7 @@ export class MicroBatcher<I, O> {
     } catch (error) {
       for (const p of callers) this.settle(p, error);
     } finally {
+      this.inFlight--;
       for (const p of callers) p.signal.removeEventListener("abort", leave);
     }
   }
