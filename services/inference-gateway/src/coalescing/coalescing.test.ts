@@ -115,7 +115,7 @@ test("a submission that finds the backend idle goes without waiting out the wind
   const signal = new AbortController().signal;
   const together = await Promise.all([batcher.submit([1], signal), batcher.submit([2], signal)]);
   assert.deepEqual(calls, [[1, 2]], "submissions of one turn still share the call");
-  assert.equal(together[0]!.batchedWith, 2);
+  assert.equal(together[0].batchedWith, 2);
   assert.deepEqual((await batcher.submit([3], signal)).results, [3]);
 });
 
