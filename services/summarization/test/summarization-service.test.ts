@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { common, summarization } from "@reviewlens/contracts";
 import { generateDataset } from "@reviewlens/demo-data";
-import { startAnalysisStack, startOtlpReceiver, uploadReviewRecords, waitFor, type AnalysisStack, type OtlpReceiver } from "@reviewlens/testkit";
+import { prometheusSum, startAnalysisStack, startOtlpReceiver, uploadReviewRecords, waitFor, type AnalysisStack, type OtlpReceiver } from "@reviewlens/testkit";
 import { createChannel, createClient, Status, type Channel } from "nice-grpc";
 
 const { reviews } = generateDataset({ seed: 23, restaurants: 4, reviewsPerRestaurant: 40 });
@@ -48,6 +48,17 @@ describe("summarization service over the simulator", () => {
     // A text and an evidence answer per key (overall and the seven aspects) over the same prompt: the backend computes it once.
     assert.equal(report!.llmRequests, 16);
     assert.ok(report!.usage!.cachedPromptTokens >= 15 * Math.floor(report!.usage!.promptTokens / 16 / 16) * 16, `${report!.usage!.cachedPromptTokens} cached of ${report!.usage!.promptTokens}`);
+  });
+
+  it("sends a summary's answers over its one prompt to the gateway as one CompleteShared call", async () => {
+    const gatewayCalls = async (method: string) =>
+      prometheusSum(await (await fetch(`http://127.0.0.1:${stack.gateway.metricsPort}/metrics`)).text(), "rpc_server_calls_total", { method: `/reviewlens.inference.v1.InferenceGatewayService/${method}` });
+    const [sharedBefore, singleBefore] = [await gatewayCalls("CompleteShared"), await gatewayCalls("Complete")];
+    const { result, report } = await client.summarize({ restaurantId: "r002", options: { topK: 15, force: true, priority: common.Priority.PRIORITY_INTERACTIVE } });
+    checkSummary(result!, report!, "r002");
+    assert.equal(report!.llmRequests, 16);
+    assert.equal((await gatewayCalls("CompleteShared")) - sharedBefore, 1, "the 16 requests travelled in one call");
+    assert.equal((await gatewayCalls("Complete")) - singleBefore, 0);
   });
 
   it("summarises the caller's own aspects", async () => {
