@@ -100,7 +100,7 @@ export function withSharedPromptRounds<C extends LlmGateway & { completeShared?:
   }
 
   const complete: LlmGateway["complete"] = (request, options) => {
-    const key = roundKey(request, options, signals);
+    const key = sharedUnsupported ? undefined : roundKey(request, options, signals);
     if (key === undefined) return client.complete(request, options);
     return new Promise((resolve, reject) => {
       let round = rounds.get(key);

@@ -50,6 +50,9 @@ class RecordingGateway {
 }
 
 const settle = (p: Promise<inference.CompleteResponse>) => p.then((r) => r.text, (e: ClientError) => `error ${Status[e.code]}`);
+const REVIEWS: Messages = [{ role: "user", content: "reviews" }];
+/** Asks for `keys` over one prompt together; each request's answer text or its error's status. */
+const round = (gateway: RecordingGateway, keys: string[]) => Promise.all(keys.map((k) => settle(gateway.complete(request(REVIEWS, k)))));
 
 describe("shared prompt rounds", () => {
   it("sends requests over the same messages made together as one call, each answered with its own answer", async () => {
@@ -97,18 +100,14 @@ describe("shared prompt rounds", () => {
   it("fails only the request whose variant failed, with the status Complete would have ended with", async () => {
     const fake = new RecordingGateway();
     fake.failing.set("price", Status.RESOURCE_EXHAUSTED);
-    const gateway = withSharedPromptRounds(fake);
-    const messages: Messages = [{ role: "user", content: "reviews" }];
-    const outcomes = await Promise.all(["taste", "price", "service"].map((k) => settle(gateway.complete(request(messages, k)))));
+    const outcomes = await round(withSharedPromptRounds(fake), ["taste", "price", "service"]);
     assert.deepEqual(outcomes, ["taste", "error RESOURCE_EXHAUSTED", "service"]);
   });
 
   it("fails every request of a round whose call failed", async () => {
     const fake = new RecordingGateway();
     fake.sharedError = new ClientError("/CompleteShared", Status.UNAVAILABLE, "gateway down");
-    const gateway = withSharedPromptRounds(fake);
-    const messages: Messages = [{ role: "user", content: "reviews" }];
-    const outcomes = await Promise.all(["a", "b"].map((k) => settle(gateway.complete(request(messages, k)))));
+    const outcomes = await round(withSharedPromptRounds(fake), ["a", "b"]);
     assert.deepEqual(outcomes, ["error UNAVAILABLE", "error UNAVAILABLE"]);
     assert.equal(fake.calls.length, 1, "not sent again: the gateway may have run it");
   });
@@ -117,9 +116,8 @@ describe("shared prompt rounds", () => {
     const fake = new RecordingGateway();
     fake.sharedError = new ClientError("/CompleteShared", Status.UNIMPLEMENTED, "unknown method");
     const gateway = withSharedPromptRounds(fake);
-    const messages: Messages = [{ role: "user", content: "reviews" }];
-    const first = await Promise.all(["a", "b"].map((k) => settle(gateway.complete(request(messages, k)))));
-    const second = await Promise.all(["c", "d"].map((k) => settle(gateway.complete(request(messages, k)))));
+    const first = await round(gateway, ["a", "b"]);
+    const second = await round(gateway, ["c", "d"]);
     assert.deepEqual([...first, ...second], ["a", "b", "c", "d"]);
     assert.deepEqual(fake.calls.map((c) => c.method), ["completeShared", "complete", "complete", "complete", "complete"]);
   });

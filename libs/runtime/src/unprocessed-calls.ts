@@ -5,7 +5,8 @@
 // while no connection is ready (the one replica drained away, the next not yet connected), a call
 // waits briefly for one instead of failing at once: grpc-js fails such a call without sending it.
 // Together they let a rolling restart pass without failing non-idempotent calls (Complete,
-// CompleteShared before its first answer, AnalyzeRestaurant); idempotent methods are retried on any UNAVAILABLE by the retry middleware.
+// CompleteShared before its first answer, AnalyzeRestaurant); idempotent methods are retried on any
+// UNAVAILABLE by the retry middleware.
 import { connectivityState } from "@grpc/grpc-js";
 import { delay, rethrowAbortError } from "abort-controller-x";
 import { ClientError, Metadata, Status, waitForChannelReady, type Channel, type ClientMiddleware } from "nice-grpc";
