@@ -73,7 +73,8 @@ export function toSharedLlmRequests(message: inference.CompleteSharedRequest, li
     const own = shared && {
       ...shared,
       jsonSchema: variant.jsonSchema ?? shared.jsonSchema,
-      sampling: shared.sampling && { ...shared.sampling, maxTokens: variant.maxTokens || shared.sampling.maxTokens },
+      // A variant's max_tokens holds even when the shared request sends no sampling at all.
+      sampling: inference.SamplingParams.fromPartial({ ...shared.sampling, maxTokens: variant.maxTokens || (shared.sampling?.maxTokens ?? 0) }),
     };
     return toLlmRequest(own, limits, tenant, names);
   });
