@@ -31,7 +31,16 @@ export interface PerReviewTask {
   outputTokensPerReview: number;
   /** Reviews one answer covers (1: an answer per review); the rest of the prompt's reviews are context. */
   reviewsPerAnswer: number;
+  /**
+   * A review's answer asked in parts side by side, each over its own copy of the prompt (an object
+   * answer's keys split among them), and merged into one object: shorter answers, more of them.
+   * Default one part, the task's own schema.
+   */
+  answerParts?: AnswerPart[];
 }
+
+/** One part of a review's answer: its schema and the output it may take. */
+export type AnswerPart = Pick<PerReviewTask, "answerSchema" | "validationSchema" | "outputTokensPerReview">;
 
 export interface TaskEnvironment {
   gateway: LlmGateway;
@@ -60,7 +69,7 @@ export interface PerReviewOutcome<A> {
 export const answersFor = (reviews: number, perAnswer: number): number => Math.ceil(reviews / Math.max(1, perAnswer));
 
 export function batchingFor(
-  task: Pick<PerReviewTask, "systemPrompt" | "instruction" | "reviewsPerAnswer">,
+  task: Pick<PerReviewTask, "systemPrompt" | "instruction" | "reviewsPerAnswer" | "answerParts">,
   env: Pick<TaskEnvironment, "tokenizer" | "maxPromptTokens" | "reviewsPerAnswer">,
 ): BatchingOptions {
   const perAnswer = env.reviewsPerAnswer ?? task.reviewsPerAnswer;
@@ -72,7 +81,7 @@ export function batchingFor(
       { role: "system", content: systemPrompt },
       { role: "user", content: `${reviewsSection(blocks)}${task.instruction ? `\n${task.instruction}` : ""}${pad}` },
     ],
-    copies: (reviews) => answersFor(reviews, perAnswer),
+    copies: (reviews) => answersFor(reviews, perAnswer) * (task.answerParts?.length ?? 1),
   };
 }
 
@@ -112,37 +121,48 @@ export async function runPerReviewTask<R extends BatchReview, A>(
   const warnings = plan.truncated.map((id) => `review ${id} was cut to fit the prompt budget of ${env.maxPromptTokens} tokens`);
   const answers = new Map<string, A>();
   const failed: Array<{ reviewId: string; reason: string }> = [];
-  const outputTokensPerReview = env.outputTokensPerReview ?? task.outputTokensPerReview;
+  const parts: AnswerPart[] = task.answerParts ?? [task];
   let answersAsked = 0;
   const asked = Promise.all(
     plan.batches.flatMap((batch) => {
       env.ledger.noteBatchSize(batch.reviews.length);
-      return answerGroups(batch.reviews.length, perAnswer).map(async (group) => {
-        answersAsked++;
+      return answerGroups(batch.reviews.length, perAnswer).flatMap((group) => {
         const refs = group.map((i) => batch.refs[i]!);
-        const outcome = await completeStructured<Record<string, A>>(
-          env.gateway,
-          {
-            name: task.name,
-            messages: batch.messages,
-            schema: perReviewSchema(refs, task.answerSchema),
-            ...(task.validationSchema ? { validationSchema: perReviewSchema(refs, task.validationSchema) } : {}),
-            maxTokens: ANSWER_FRAME_TOKENS + outputTokensPerReview * refs.length,
-            priority: env.priority,
-            restaurantId: env.restaurantId,
-            analysisType: task.analysisType,
-          },
-          env.ledger,
-          env.signal,
-        );
-        for (const i of group) {
-          const review = batch.reviews[i]!;
-          if (outcome.ok) {
-            const answer = outcome.value[batch.refs[i]!]!;
-            answers.set(review.reviewId, answer);
-            onAnswer?.(review, answer);
-          } else failed.push({ reviewId: review.reviewId, reason: outcome.error });
-        }
+        // A review's answer is whole once every part is in, merged in the parts' order (not their
+        // arrival's); one part's failure fails the review.
+        const partAnswers: Array<Record<string, A>> = [];
+        let partsOut = parts.length;
+        let error: string | undefined;
+        return parts.map(async (part, p) => {
+          answersAsked++;
+          const outcome = await completeStructured<Record<string, A>>(
+            env.gateway,
+            {
+              name: task.name,
+              messages: batch.messages,
+              schema: perReviewSchema(refs, part.answerSchema),
+              ...(part.validationSchema ? { validationSchema: perReviewSchema(refs, part.validationSchema) } : {}),
+              maxTokens: ANSWER_FRAME_TOKENS + (env.outputTokensPerReview ?? part.outputTokensPerReview) * refs.length,
+              priority: env.priority,
+              restaurantId: env.restaurantId,
+              analysisType: task.analysisType,
+            },
+            env.ledger,
+            env.signal,
+          );
+          if (outcome.ok) partAnswers[p] = outcome.value;
+          else error ??= outcome.error;
+          if (--partsOut > 0) return;
+          for (const i of group) {
+            const review = batch.reviews[i]!;
+            if (error === undefined) {
+              const ref = batch.refs[i]!;
+              const answer = parts.length === 1 ? partAnswers[0]![ref]! : (Object.assign({}, ...partAnswers.map((a) => a[ref])) as A);
+              answers.set(review.reviewId, answer);
+              onAnswer?.(review, answer);
+            } else failed.push({ reviewId: review.reviewId, reason: error });
+          }
+        });
       });
     }),
   );

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { common } from "@reviewlens/contracts";
+import { common, type inference } from "@reviewlens/contracts";
 import { getTokenizer } from "@reviewlens/tokenizer";
-import { answerGroups, runPerReviewTask, UsageLedger, type PerReviewTask } from "../src/index.js";
+import { answerGroups, runPerReviewTask, UsageLedger, type LlmGateway, type PerReviewTask } from "../src/index.js";
 import { charTokenizer, messagesOf, noticingTokenizer, refsOf, ScriptedGateway } from "./fakes.js";
 
 const task: PerReviewTask = {
@@ -83,6 +83,50 @@ describe("runPerReviewTask", () => {
     await runPerReviewTask(reviews.slice(0, 5), [], task, { ...env(single), tokenizer, maxPromptTokens: 4000, reviewsPerAnswer: 5 });
     assert.equal(single.requests.length, 1);
     assert.ok(!messagesOf(single.requests[0]!)[1]!.content.endsWith(" -"), "no pad on a prompt sent once");
+  });
+
+  it("asks an answer in parts over the same prompt, merged in the parts' order whatever order they arrive in, once every part is in", async () => {
+    const part = (key: string) => ({ answerSchema: { type: "object", properties: { [key]: { type: "string" } }, additionalProperties: false }, outputTokensPerReview: 5 });
+    const parted: PerReviewTask = { ...task, answerParts: [part("first"), part("second")] };
+    const keyOf = (request: inference.CompleteRequest) => Object.keys((JSON.parse(request.request!.jsonSchema!.schemaJson) as { properties: Record<string, { properties: object }> }).properties[refsOf(request)[0]!]!.properties)[0]!;
+    // Every request is held until all are in, then answered last first: the second parts arrive first.
+    const held: Array<{ request: inference.CompleteRequest; answer: (r: inference.CompleteResponse) => void }> = [];
+    const gateway: LlmGateway = {
+      complete: (request) =>
+        new Promise((answer) => {
+          held.push({ request, answer });
+          if (held.length < 6) return;
+          for (const h of [...held].reverse()) {
+            const text = JSON.stringify(Object.fromEntries(refsOf(h.request).map((ref) => [ref, { [keyOf(h.request)]: `${keyOf(h.request)} of ${ref}` }])));
+            h.answer({ text, finishReason: "stop", usage: undefined, timings: undefined, execution: undefined });
+          }
+        }),
+    };
+    const seen: Array<[string, object]> = [];
+    const outcome = await runPerReviewTask(reviews.slice(0, 3), [], parted, { ...env(new ScriptedGateway(goodAnswer)), gateway, maxPromptTokens: 4000 }, (r, a: object) => seen.push([r.reviewId, a]));
+    assert.equal(held.length, 6, "a request per review and part");
+    assert.equal(new Set(held.map((h) => JSON.stringify(messagesOf(h.request)))).size, 1, "all over one prompt");
+    assert.equal(outcome.answersAsked, 6);
+    assert.deepEqual(
+      seen.map(([id, a]) => [id, Object.keys(a)]).sort(),
+      ["rev-0", "rev-1", "rev-2"].map((id) => [id, ["first", "second"]]),
+      "each review once, whole, its parts in their order",
+    );
+    const [first, second] = Object.values(outcome.answers.get("rev-0")!) as string[];
+    assert.equal(first!.replace("first", "second"), second, "both parts of the same review");
+  });
+
+  it("fails a review whose one part stays malformed, and keeps the reviews whose parts all answered", async () => {
+    const part = (key: string) => ({ answerSchema: { type: "object", properties: { [key]: { type: "string" } }, required: [key], additionalProperties: false }, outputTokensPerReview: 5 });
+    const parted: PerReviewTask = { ...task, answerParts: [part("first"), part("second")] };
+    const gateway = new ScriptedGateway((request) => {
+      const key = request.request!.jsonSchema!.schemaJson.includes('"second"') ? "second" : "first";
+      return JSON.stringify(Object.fromEntries(refsOf(request).map((ref) => [ref, ref === "A" && key === "second" ? {} : { [key]: "x" }])));
+    });
+    const outcome = await runPerReviewTask(reviews.slice(0, 3), [], parted, { ...env(gateway), maxPromptTokens: 4000 });
+    assert.deepEqual(outcome.failed.map((f) => f.reviewId), ["rev-0"]);
+    assert.match(outcome.failed[0]!.reason, /must have required property 'second'/);
+    assert.deepEqual([...outcome.answers.keys()].sort(), ["rev-1", "rev-2"]);
   });
 
   it("reports every review of a batch whose answers stay malformed as failed, and keeps the others", async () => {

@@ -4,7 +4,7 @@ import { common } from "@reviewlens/contracts";
 import { UsageLedger } from "@reviewlens/analysis-core";
 import { messagesOf, refsOf, ScriptedGateway } from "@reviewlens/analysis-core/testing";
 import { getTokenizer } from "@reviewlens/tokenizer";
-import { extractClaims } from "./step-b-extract-claims.js";
+import { claimTask, claimTaskWith, extractClaims } from "./step-b-extract-claims.js";
 
 const env = (gateway: ScriptedGateway) => ({ gateway, tokenizer: getTokenizer(), maxPromptTokens: 2000, ledger: new UsageLedger(), priority: common.Priority.PRIORITY_STANDARD, restaurantId: "r1" });
 const reviews = [
@@ -77,6 +77,28 @@ describe("step B: extract claims", () => {
     const empty = await extractClaims(reviews.slice(0, 1), [], env(gateway));
     assert.deepEqual([empty.claims, empty.failed.map((f) => f.reviewId)], [[], ["a"]]);
     assert.equal(gateway.requests.length, 2);
+  });
+
+  it("asked in parts of a few aspects, each aspect in one part, a review's claims merged and the first three kept in the aspects' order", async () => {
+    assert.equal(claimTaskWith(7), claimTask, "all aspects: the one answer");
+    // Each part answers every aspect it is asked about with a claim: the review praises everything.
+    const gateway = new ScriptedGateway((request) => {
+      const answer = (JSON.parse(request.request!.jsonSchema!.schemaJson) as { properties: Record<string, { properties: object; maxProperties: number }> }).properties[refsOf(request)[0]!]!;
+      return JSON.stringify({ [refsOf(request)[0]!]: Object.fromEntries(Object.keys(answer.properties).slice(0, answer.maxProperties).map((k) => [k, `${k} 좋아요`])) });
+    });
+    const out = await extractClaims(reviews.slice(0, 1), [], env(gateway), undefined, claimTaskWith(2));
+    const asked = gateway.requests.map((r) => Object.keys((JSON.parse(r.request!.jsonSchema!.schemaJson) as { properties: Record<string, { properties: object }> }).properties["A"]!.properties));
+    assert.deepEqual(asked, [["food", "service"], ["price", "ambience"], ["clean", "wait"], ["portion"]]);
+    assert.equal(new Set(gateway.requests.map((r) => JSON.stringify(messagesOf(r)))).size, 1, "every part over the same prompt");
+    assert.deepEqual(
+      out.claims.map((c) => [c.aspect, c.text]),
+      [
+        ["taste", "food 좋아요"],
+        ["service", "service 좋아요"],
+        ["price_value", "price 좋아요"],
+      ],
+    );
+    assert.match(out.warnings.join("\n"), /review a gave 7 claims/);
   });
 
   it("a retried answer that is valid the second time gives its claims", async () => {

@@ -2,7 +2,7 @@
 // per review), one answer per review over the same prompt, all sent at once. The answer is keyed by
 // aspect ({"taste": "수제 생면"}): step B's time is its longest answer's decode, and keys with claim
 // strings cost about a third fewer tokens than a list of {"aspect", "claim"} objects.
-import { REVIEWS_ARE_DATA, runPerReviewTask, type PerReviewTask, type TaskEnvironment } from "@reviewlens/analysis-core";
+import { REVIEWS_ARE_DATA, runPerReviewTask, type AnswerPart, type PerReviewTask, type TaskEnvironment } from "@reviewlens/analysis-core";
 import { answerKeys, DEFAULT_ASPECTS, keyExplained } from "../aspects.js";
 import type { Claim, EvidenceReview } from "./strength-types.js";
 
@@ -22,11 +22,22 @@ const keyOf = ANSWER_KEYS.toAnswer;
 const aspectOf = ANSWER_KEYS.fromAnswer;
 const KEYS_EXPLAINED = DEFAULT_ASPECTS.map(keyExplained).join(", ");
 
-const claimsByAspect = {
-  type: "object",
-  properties: Object.fromEntries(DEFAULT_ASPECTS.map((aspect) => [keyOf(aspect), { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
-  additionalProperties: false,
-};
+/** Claims keyed by these aspects' keys, at most one each, up to three (fewer aspects: that many). */
+function claimsByAspect(aspects: readonly string[]): AnswerPart {
+  const claims = {
+    type: "object",
+    properties: Object.fromEntries(aspects.map((aspect) => [keyOf(aspect), { type: "string", minLength: 1, maxLength: MAX_CLAIM_CHARS }])),
+    additionalProperties: false,
+  };
+  const most = Math.min(MAX_CLAIMS_PER_REVIEW, aspects.length);
+  return {
+    answerSchema: { ...claims, maxProperties: most },
+    // Not every structured-output backend enforces maxProperties: an answer with more claims is kept
+    // and cut to the first three here rather than retried and lost.
+    validationSchema: claims,
+    outputTokensPerReview: 4 + most * CLAIM_TOKENS,
+  };
+}
 
 export const claimTask: PerReviewTask = {
   name: "review_claims",
@@ -39,13 +50,22 @@ export const claimTask: PerReviewTask = {
     `Answer with one JSON object and nothing else, keyed by the ref of each review you are asked about, claims by aspect: {"G": {"${keyOf("taste")}": "수제 생면", "ambience": "한강 뷰"}}. The answer's keys name those reviews; the other reviews are context.`,
   ].join("\n"),
   instruction: "",
-  answerSchema: { ...claimsByAspect, maxProperties: MAX_CLAIMS_PER_REVIEW },
-  // Not every structured-output backend enforces maxProperties: an answer with more claims is kept
-  // and cut to the first three here rather than retried and lost.
-  validationSchema: claimsByAspect,
-  outputTokensPerReview: 4 + MAX_CLAIMS_PER_REVIEW * CLAIM_TOKENS,
+  ...claimsByAspect(DEFAULT_ASPECTS),
   reviewsPerAnswer: 1,
 };
+
+/**
+ * Step B with each review's claims asked in parts of `aspectsPerAnswer` aspects, side by side over
+ * the same prompt (the prompt plans' comparison, `make bench-analysis-plans`): shorter answers, but
+ * more of them decoding at once, each step slower. A review's merged claims keep the first three in
+ * the aspects' order. All aspects or more: the one answer of `claimTask`.
+ */
+export function claimTaskWith(aspectsPerAnswer: number): PerReviewTask {
+  const size = Math.max(1, Math.floor(aspectsPerAnswer));
+  if (size >= DEFAULT_ASPECTS.length) return claimTask;
+  const parts = Array.from({ length: Math.ceil(DEFAULT_ASPECTS.length / size) }, (_, i) => claimsByAspect(DEFAULT_ASPECTS.slice(i * size, (i + 1) * size)));
+  return { ...claimTask, answerParts: parts };
+}
 
 /** One review's answer as the model writes it: a claim per aspect it praises, by the aspect's key. */
 type ClaimsAnswer = Record<string, string>;
@@ -73,10 +93,11 @@ export async function extractClaims(
   allReviewTexts: string[],
   env: TaskEnvironment,
   onClaims?: (reviewId: string, claims: Claim[]) => void,
+  task: PerReviewTask = claimTask,
 ): Promise<ExtractedClaims> {
   // The schema is checked on every answer (an aspect outside the list or an empty claim is retried,
   // then reported as failed), so each key here is an aspect's key.
-  const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, claimTask, env, onClaims && ((review, answer) => onClaims(review.reviewId, claimsOf(review.reviewId, answer))));
+  const outcome = await runPerReviewTask<EvidenceReview, ClaimsAnswer>(reviews, allReviewTexts, task, env, onClaims && ((review, answer) => onClaims(review.reviewId, claimsOf(review.reviewId, answer))));
   const warnings = [...outcome.warnings];
   const claims = reviews.flatMap((review) => {
     const answer = outcome.answers.get(review.reviewId) ?? {};

@@ -6,7 +6,7 @@
 import { completedReport, timedStep, UsageLedger, type AnalysisOutcome, type LlmGateway, type PromptTokenizer, type RepresentativeReviewSource, type ResolvedOptions } from "@reviewlens/analysis-core";
 import type { common, summarization } from "@reviewlens/contracts";
 import { selectPositiveEvidence } from "./step-a-select-evidence.js";
-import { extractClaims } from "./step-b-extract-claims.js";
+import { claimTaskWith, extractClaims } from "./step-b-extract-claims.js";
 import { PrefetchingBaseline } from "./prefetching-baseline.js";
 import { PrefetchingEmbedder } from "./prefetching-embedder.js";
 import { clusterClaims, embeddingTextOf, type TextEmbedder } from "./step-c-cluster-claims.js";
@@ -37,6 +37,8 @@ export interface StrengthDeps {
   clusterSimilarity: number;
   /** Reviews per claims answer in step B (default the task's: one). */
   claimReviewsPerAnswer?: number;
+  /** Aspects per claims answer in step B (default all: one answer per review; claimTaskWith). */
+  claimAspectsPerAnswer?: number;
   /** When the look-ahead starts (default DEFAULT_LOOK_AHEAD). */
   lookAhead?: LookAheadPoints;
 }
@@ -82,7 +84,7 @@ export async function extractStrengths(deps: StrengthDeps, request: StrengthRequ
       const x = await extractClaims(evidence.reviews, evidence.allReviewTexts, env, (reviewId, claims) => {
         embedder.prefetch(claims.map(embeddingTextOf), signal);
         lookAhead.onClaims(reviewId, claims);
-      });
+      }, claimTaskWith(deps.claimAspectsPerAnswer ?? Infinity));
       return { value: x, itemsOut: x.claims.length };
     });
     warnings.push(...extracted.warnings);

@@ -17,7 +17,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function planTable(e: PlanExperiment): ReportTable {
   return {
-    columns: ["plan", "requests", "computed prompt tok", "output tok", "chain steps", `measured ms (${e.profile})`, "engine ms (model)", "predicted ms", "model error", `predicted ms (${e.otherProfile})`, "chosen"],
+    columns: ["plan", "requests", "computed prompt tok", "output tok", "chain steps", `measured ms (${e.profile})`, "engine ms (model)", "predicted ms", "model error", `predicted ms (${e.otherProfile})`, "fastest"],
     rows: e.rows.map((r) => [
       variantLabel(r.variant),
       r.requests.toFixed(0),
@@ -29,7 +29,7 @@ export function planTable(e: PlanExperiment): ReportTable {
       ms(r.predictedMs),
       pct(r.meanAbsError),
       ms(r.otherProfileMs),
-      r.chosen ? "yes" : "",
+      r.fastest ? "yes" : "",
     ]),
   };
 }
@@ -48,12 +48,12 @@ export function planCommand(out: (s: string) => void): Command {
       const table = planTable(e);
       const load = `load average (1 min) ${e.loadAverage.before[0]!.toFixed(1)} before, ${e.loadAverage.after[0]!.toFixed(1)} after`;
       const overheads = `${PLAN_ANALYSES.map((a) => `${a} ${ms(e.overheadMs[a])} ms`).join(", ")}, and ${e.perRequestMs.toFixed(1)} ms per request`;
-      const chosen = e.rows.filter((r) => r.chosen).map((r) => `${variantLabel(r.variant)}: ${ms(r.measuredMs)} ms measured, ${ms(r.predictedMs)} ms predicted`);
+      const fastest = e.rows.filter((r) => r.fastest).map((r) => `fastest predicted: ${variantLabel(r.variant)}, ${ms(r.measuredMs)} ms measured, ${ms(r.predictedMs)} ms predicted`);
       const notes = [
         `Time outside the engine (measured minus the model's engine time, fitted by least squares): ${overheads}.`,
         "Every run starts with an empty prefix cache, so its computed prompt tokens include the instructions (a running service has them cached).",
         "chain steps: the engine steps of the longest request of each stage, summed over the stages (strengths: claims, then statements).",
-        "chosen: the fastest plan by the model's prediction.",
+        "fastest: the fastest plan of its analysis by the model's prediction; which plan each analysis runs, and why, is in docs/benchmarks.md (speed is weighed against tokens and requests).",
         `Measured with the machine as it was: ${load}.`,
       ];
       const command = `node --import tsx tools/bench/src/main.ts ${process.argv.slice(2).join(" ")}`;
@@ -63,7 +63,7 @@ export function planCommand(out: (s: string) => void): Command {
         { experiment: "analysis-plans", options: o, ...e },
         {
           title: `Analyses' prompt plans: measured on the simulator (${e.profile}) and predicted by the latency model`,
-          summary: chosen,
+          summary: fastest,
           sections: [{ heading: "Plans", table, commands: ["make bench-analysis-plans", command], paragraphs: notes }],
         },
         { command: invokedAs("bench-analysis-plans", process.argv.slice(3)) },
@@ -71,7 +71,7 @@ export function planCommand(out: (s: string) => void): Command {
       const md = join(resolve(o.resultsDir, "analysis-plans"), "table.md");
       await writeFile(md, `${markdown(table)}\n\n${notes.join("\n")}\n`);
       out(renderTextTable(table.columns, table.rows));
-      for (const line of [...chosen, ...notes]) out(line);
+      for (const line of [...fastest, ...notes]) out(line);
       out(`Wrote ${files.json}, ${files.html}, ${md} and ${files.figures}`);
     });
 }

@@ -41,6 +41,8 @@ export interface PlanVariant {
   perAnswer: number;
   /** Restaurants analysed at once (10 at batch priority: the 10 x 50 throughput job), default 1. */
   restaurants?: number;
+  /** Strengths: aspects per claims answer (a review's claims asked in parts), default all in one. */
+  aspectsPerAnswer?: number;
 }
 
 const TOP_K = 20;
@@ -52,6 +54,8 @@ export const PLAN_VARIANTS: PlanVariant[] = [
   ...[20, 4, 2, 1].map((perAnswer) => ({ analysis: "sentiment" as const, perAnswer })),
   ...[8, 4, 2, 1].map((perAnswer) => ({ analysis: "summary" as const, perAnswer })),
   ...[20, 4, 1].map((perAnswer) => ({ analysis: "strengths" as const, perAnswer })),
+  // Step B's longest answer (three claims) is most of its chain: the same claims asked in parts.
+  ...[3, 1].map((aspectsPerAnswer) => ({ analysis: "strengths" as const, perAnswer: 1, aspectsPerAnswer })),
   ...[25, 5, 1].map((perAnswer) => ({ analysis: "sentiment" as const, perAnswer, restaurants: 10 })),
 ];
 
@@ -60,7 +64,7 @@ const isBatch = (v: PlanVariant) => (v.restaurants ?? 1) > 1;
 export const variantLabel = (v: PlanVariant) =>
   isBatch(v)
     ? `${v.analysis} of ${v.restaurants} x ${BATCH_TOP_K} reviews at once, ${v.perAnswer} reviews per answer`
-    : `${v.analysis}, ${v.perAnswer} ${v.analysis === "summary" ? "keys" : "reviews"} per answer`;
+    : `${v.analysis}, ${v.perAnswer} ${v.analysis === "summary" ? "keys" : "reviews"} per answer${v.aspectsPerAnswer ? ` and ${v.aspectsPerAnswer} aspects` : ""}`;
 
 export interface PlanRun {
   variant: PlanVariant;
@@ -85,7 +89,8 @@ export interface PlanRow {
   meanAbsError: number;
   /** The same plans on the other profile, predicted (engine time plus the same overhead). */
   otherProfileMs: number;
-  chosen: boolean;
+  /** The fastest plan of its analysis by the model's prediction. */
+  fastest: boolean;
 }
 
 export interface PlanExperiment {
@@ -155,11 +160,11 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
     const batchOptions: ResolvedOptions = { topK: BATCH_TOP_K, force: true, priority: common.Priority.PRIORITY_BATCH };
     const baseline = createVectorSearchBaseline(vectors.client, { matchSimilarity: summarizationConfig.STRENGTH_MATCH_SIMILARITY, searchTopK: 1000 });
     const embedder = createGatewayEmbedder(client.client);
-    const run: Record<PlanAnalysis, (id: string, perAnswer: number) => Promise<unknown>> = {
+    const run: Record<PlanAnalysis, (id: string, perAnswer: number, variant: PlanVariant) => Promise<unknown>> = {
       sentiment: (id, perAnswer) => analyzeSentiment({ reviews: vectors.client, gateway: recorder, tokenizer, maxPromptTokens: sentimentConfig.SENTIMENT_MAX_PROMPT_TOKENS, reviewsPerAnswer: perAnswer }, id, options),
       summary: (id, perAnswer) =>
         summarizeRestaurant({ reviews: vectors.client, gateway: recorder, tokenizer, maxPromptTokens: summarizationConfig.SUMMARY_MAX_PROMPT_TOKENS, keysPerAnswer: perAnswer }, id, [...DEFAULT_ASPECTS], options),
-      strengths: (id, perAnswer) =>
+      strengths: (id, perAnswer, variant) =>
         extractStrengths(
           {
             reviews: vectors.client,
@@ -170,6 +175,7 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
             maxPromptTokens: summarizationConfig.STRENGTH_MAX_PROMPT_TOKENS,
             clusterSimilarity: summarizationConfig.STRENGTH_CLUSTER_SIMILARITY,
             claimReviewsPerAnswer: perAnswer,
+            ...(variant.aspectsPerAnswer ? { claimAspectsPerAnswer: variant.aspectsPerAnswer } : {}),
           },
           { restaurantId: id, options, maxStrengths: DEFAULT_MAX_STRENGTHS, thresholds: DEFAULT_THRESHOLDS },
         ),
@@ -190,7 +196,7 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
       for (const variant of PLAN_VARIANTS) {
         await resetPrefixCaches();
         const started = performance.now();
-        await (isBatch(variant) ? runBatch(variant.perAnswer) : run[variant.analysis](restaurantId, variant.perAnswer));
+        await (isBatch(variant) ? runBatch(variant.perAnswer) : run[variant.analysis](restaurantId, variant.perAnswer, variant));
         const measuredMs = performance.now() - started;
         const plan = planOfRequests(recorder.take());
         runs.push({ variant, restaurantId, measuredMs, plan, engineMs: predictPlan(plan, profile).engineMs });
@@ -216,12 +222,12 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
         predictedMs: mean(predictions.map((p) => p.ms)),
         meanAbsError: mean(mine.map((r, k) => Math.abs(predictions[k]!.ms - r.measuredMs) / r.measuredMs)),
         otherProfileMs: mean(mine.map((r) => predictPlan(r.plan, otherProfile, overheads).ms)),
-        chosen: false,
+        fastest: false,
       };
     });
-    // The choice: the fastest predicted plan (its computed prompt tokens are in the table beside it).
+    // The fastest predicted plan of each analysis (what it costs in tokens is in the table beside it).
     const groups = [...new Set(rows.map((r) => `${r.variant.analysis}/${r.variant.restaurants ?? 1}`))];
-    for (const group of groups) rows.filter((r) => `${r.variant.analysis}/${r.variant.restaurants ?? 1}` === group).reduce((a, b) => (b.predictedMs < a.predictedMs ? b : a)).chosen = true;
+    for (const group of groups) rows.filter((r) => `${r.variant.analysis}/${r.variant.restaurants ?? 1}` === group).reduce((a, b) => (b.predictedMs < a.predictedMs ? b : a)).fastest = true;
     return {
       profile: profile.name,
       otherProfile: otherProfile.name,
