@@ -60,8 +60,9 @@ export interface PerReviewOutcome<A> {
   answers: Map<string, A>;
   failed: Array<{ reviewId: string; reason: string }>;
   warnings: string[];
-  /** Prompts packed by the token budget (each sent once per answer). */
+  /** Prompts packed by the token budget (each sent once per answer and part). */
   batches: number;
+  /** Requests sent: an answer per review group and part. */
   answersAsked: number;
 }
 
