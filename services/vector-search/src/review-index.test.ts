@@ -70,4 +70,24 @@ describe("ReviewIndex on LanceDB", () => {
     assert.equal(r1.version, before.version + 1);
     assert.deepEqual(await index.restaurantReviews("r1"), []);
   });
+
+  it("gives a restaurant's TOP-K within a rating and all its texts, oldest first, in one read as in two, and in two when more reviews came than expected", async () => {
+    const texts = ["면이 쫄깃해요", "국물이 짜요", "친절해요", "양이 많아요", "비싸요", "면이 불었어요", "뷰가 좋아요"];
+    // Stored newest first, so the texts' order comes from created_at, not from how they were written.
+    await index.upsert(texts.map((text, i) => ({ ...review(`t${i}`, "r3", text, `2025-0${7 - i}-01T00:00:00Z`), rating: i % 2 === 0 ? 5 : 2 })));
+    const vector = embedder.embedOne("면이 쫄깃하고 양이 많아요");
+    const positive = { min: 4, max: 5 };
+    const separately = {
+      hits: await index.search(vector, { restaurantId: "r3", rating: positive }, { topK: 3 }),
+      texts: await index.restaurantTexts("r3"),
+    };
+    assert.deepEqual(separately.texts, [...texts].reverse());
+    assert.ok(separately.hits.every((h) => h.review.rating === 5) && separately.hits.length === 3);
+    const count = (await state("r3")).reviewCount;
+    const ids = (r: { hits: Array<{ review: { reviewId: string } }>; texts: string[] }) => ({ hits: r.hits.map((h) => h.review.reviewId), texts: r.texts });
+    assert.deepEqual(ids(await index.searchWithTexts(vector, "r3", positive, 3, count)), ids(separately), "one read");
+    assert.deepEqual(ids(await index.searchWithTexts(vector, "r3", positive, 3, count - 2)), ids(separately), "a state that counts fewer reviews: two reads");
+    const unfiltered = await index.search(vector, { restaurantId: "r3" }, { topK: 4 });
+    assert.deepEqual((await index.searchWithTexts(vector, "r3", undefined, 4, count)).hits.map((h) => h.review.reviewId), unfiltered.map((h) => h.review.reviewId), "no rating: the nearest of all");
+  });
 });

@@ -168,11 +168,9 @@ export function createVectorSearchHandlers(options: HandlerOptions): vectorsearc
       }
       const rating =
         request.polarity === vectorsearch.Polarity.POLARITY_POSITIVE ? { min: 4, max: 5 } : request.polarity === vectorsearch.Polarity.POLARITY_NEGATIVE ? { min: 1, max: 2 } : undefined;
-      // Two independent reads: the second costs about as much as the search, so neither waits for the other.
-      const [hits, allTexts] = await Promise.all([
-        index.search(vector, { restaurantId: request.restaurantId, ...(rating ? { rating } : {}) }, { topK: k }, signal),
-        request.includeAllTexts ? index.restaurantTexts(request.restaurantId, signal) : [],
-      ]);
+      const { hits, texts: allTexts } = request.includeAllTexts
+        ? await index.searchWithTexts(vector, request.restaurantId, rating, k, state.reviewCount, signal)
+        : { hits: await index.search(vector, { restaurantId: request.restaurantId, ...(rating ? { rating } : {}) }, { topK: k }, signal), texts: [] };
       return { reviews: hits.map(toScored), totalReviews: state.reviewCount, vectorVersion: state.version, allReviewTexts: allTexts };
     },
 
