@@ -1,8 +1,7 @@
 // Composition root of the sentiment service.
-import { openAnalysisDependencies } from "@reviewlens/analysis-core";
+import { analysisTokenizer, openAnalysisDependencies } from "@reviewlens/analysis-core";
 import { sentiment } from "@reviewlens/contracts";
 import { runService } from "@reviewlens/runtime";
-import { getTokenizer } from "@reviewlens/tokenizer";
 import { sentimentPorts, sentimentSchema } from "./config.js";
 import { createSentimentService } from "./sentiment-service.js";
 
@@ -17,7 +16,7 @@ await runService({
       {
         reviews: deps.vectors,
         gateway: deps.gateway,
-        tokenizer: getTokenizer(),
+        tokenizer: analysisTokenizer(),
         maxPromptTokens: config.SENTIMENT_MAX_PROMPT_TOKENS,
         outputTokensPerReview: config.SENTIMENT_OUTPUT_TOKENS_PER_REVIEW,
         reviewsPerAnswer: config.SENTIMENT_REVIEWS_PER_ANSWER,

@@ -1,9 +1,8 @@
 // Composition root of the summarization service.
-import { openAnalysisDependencies } from "@reviewlens/analysis-core";
+import { analysisTokenizer, openAnalysisDependencies } from "@reviewlens/analysis-core";
 import { summarization } from "@reviewlens/contracts";
 import { createGatewayEmbedder } from "@reviewlens/embedder";
 import { runService } from "@reviewlens/runtime";
-import { getTokenizer } from "@reviewlens/tokenizer";
 import { createVectorSearchBaseline } from "./adapters/vector-search-baseline.js";
 import { summarizationPorts, summarizationSchema } from "./config.js";
 import { createSummarizationService } from "./summarization-service.js";
@@ -19,7 +18,7 @@ await runService({
       {
         reviews: deps.vectors,
         gateway: deps.gateway,
-        tokenizer: getTokenizer(),
+        tokenizer: analysisTokenizer(),
         embedder: createGatewayEmbedder(deps.gateway),
         baseline: createVectorSearchBaseline(deps.vectors, { matchSimilarity: config.STRENGTH_MATCH_SIMILARITY, searchTopK: 1000 }),
         maxPromptTokens: config.STRENGTH_MAX_PROMPT_TOKENS,

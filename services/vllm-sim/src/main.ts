@@ -2,14 +2,13 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createLogger, drainOnce, shutdownOnSignal } from "@reviewlens/runtime";
-import { getTokenizer } from "@reviewlens/tokenizer";
+import { getTokenizer, memoizeEncodes } from "@reviewlens/tokenizer";
 import { effectiveProfile, readSimConfig } from "./config.js";
 import { EngineCore } from "./engine/engine-core.js";
 import { StepLoop } from "./engine/step-loop.js";
 import { EmbeddingsEndpoint } from "./http/embeddings-handler.js";
 import { FaultInjector, type ErrorKind } from "./http/fault-injector.js";
 import { ModelLoad } from "./http/model-load.js";
-import { memoizeLongEncodes } from "./http/prompt-encode-memo.js";
 import { QueueAdmission } from "./http/queue-admission.js";
 import { createSimServer } from "./http/sim-server.js";
 import { VllmMetrics } from "./metrics/vllm-metrics.js";
@@ -25,7 +24,11 @@ try {
 }
 const logger = createLogger("vllm-sim", config.VLLM_SIM_LOG_LEVEL ?? process.env["LOG_LEVEL"] ?? "info");
 const profile = effectiveProfile(config);
-const tokenizer = memoizeLongEncodes(getTokenizer());
+// vLLM's API server tokenises a request in Rust in a fraction of a millisecond; the simulator's
+// JavaScript tokenizer takes milliseconds for a long prompt, CPU time a GPU server does not spend and
+// that the simulated engine's clock does not count. An analysis sends one prompt many times: recent
+// long prompts' ids are kept (about 256 prompts of 16 KB).
+const tokenizer = memoizeEncodes(getTokenizer(), { maxChars: 4_000_000, minChars: 512 });
 const text = new TokenText(tokenizer);
 const random = createRandom(config.VLLM_SIM_SEED ?? Math.floor(Math.random() * 2 ** 32));
 
