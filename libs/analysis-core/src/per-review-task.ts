@@ -6,7 +6,7 @@ import type { common } from "@reviewlens/contracts";
 import { afterDispatch } from "./after-dispatch.js";
 import { alignSystemPrompt } from "./kv-block-alignment.js";
 import type { LlmGateway } from "./llm-gateway.js";
-import { planBatches, plannedPromptTokens, type BatchReview, type BatchingOptions } from "./prompt-batcher.js";
+import { planBatches, plannedPromptTokens, type BatchReview, type BatchingOptions, type ReviewBatch } from "./prompt-batcher.js";
 import type { ChatTurn, PromptTokenizer } from "./prompt-tokenizer.js";
 import { reviewsSection } from "./review-delimiting.js";
 import { completeStructured } from "./structured-completion.js";
@@ -124,47 +124,52 @@ export async function runPerReviewTask<R extends BatchReview, A>(
   const failed: Array<{ reviewId: string; reason: string }> = [];
   const parts: AnswerPart[] = task.answerParts ?? [task];
   let answersAsked = 0;
+  const ask = (batch: ReviewBatch<R>, refs: string[], part: AnswerPart) => {
+    answersAsked++;
+    return completeStructured<Record<string, A>>(
+      env.gateway,
+      {
+        name: task.name,
+        messages: batch.messages,
+        schema: perReviewSchema(refs, part.answerSchema),
+        ...(part.validationSchema ? { validationSchema: perReviewSchema(refs, part.validationSchema) } : {}),
+        maxTokens: ANSWER_FRAME_TOKENS + (env.outputTokensPerReview ?? part.outputTokensPerReview) * refs.length,
+        priority: env.priority,
+        restaurantId: env.restaurantId,
+        analysisType: task.analysisType,
+      },
+      env.ledger,
+      env.signal,
+    );
+  };
+  // The reviews of one answer: whole once every part is in, merged in the parts' order (not their
+  // arrival's); one part's failure fails them.
+  const answerGroup = (batch: ReviewBatch<R>, group: number[]) => {
+    const refs = group.map((i) => batch.refs[i]!);
+    const partAnswers: Array<Record<string, A>> = [];
+    let partsOut = parts.length;
+    let error: string | undefined;
+    return parts.map(async (part, p) => {
+      const outcome = await ask(batch, refs, part);
+      if (outcome.ok) partAnswers[p] = outcome.value;
+      else error ??= outcome.error;
+      if (--partsOut > 0) return;
+      for (const [k, i] of group.entries()) {
+        const review = batch.reviews[i]!;
+        if (error !== undefined) {
+          failed.push({ reviewId: review.reviewId, reason: error });
+          continue;
+        }
+        const answer = parts.length === 1 ? partAnswers[0]![refs[k]!]! : (Object.assign({}, ...partAnswers.map((a) => a[refs[k]!])) as A);
+        answers.set(review.reviewId, answer);
+        onAnswer?.(review, answer);
+      }
+    });
+  };
   const asked = Promise.all(
     plan.batches.flatMap((batch) => {
       env.ledger.noteBatchSize(batch.reviews.length);
-      return answerGroups(batch.reviews.length, perAnswer).flatMap((group) => {
-        const refs = group.map((i) => batch.refs[i]!);
-        // A review's answer is whole once every part is in, merged in the parts' order (not their
-        // arrival's); one part's failure fails the review.
-        const partAnswers: Array<Record<string, A>> = [];
-        let partsOut = parts.length;
-        let error: string | undefined;
-        return parts.map(async (part, p) => {
-          answersAsked++;
-          const outcome = await completeStructured<Record<string, A>>(
-            env.gateway,
-            {
-              name: task.name,
-              messages: batch.messages,
-              schema: perReviewSchema(refs, part.answerSchema),
-              ...(part.validationSchema ? { validationSchema: perReviewSchema(refs, part.validationSchema) } : {}),
-              maxTokens: ANSWER_FRAME_TOKENS + (env.outputTokensPerReview ?? part.outputTokensPerReview) * refs.length,
-              priority: env.priority,
-              restaurantId: env.restaurantId,
-              analysisType: task.analysisType,
-            },
-            env.ledger,
-            env.signal,
-          );
-          if (outcome.ok) partAnswers[p] = outcome.value;
-          else error ??= outcome.error;
-          if (--partsOut > 0) return;
-          for (const i of group) {
-            const review = batch.reviews[i]!;
-            if (error === undefined) {
-              const ref = batch.refs[i]!;
-              const answer = parts.length === 1 ? partAnswers[0]![ref]! : (Object.assign({}, ...partAnswers.map((a) => a[ref])) as A);
-              answers.set(review.reviewId, answer);
-              onAnswer?.(review, answer);
-            } else failed.push({ reviewId: review.reviewId, reason: error });
-          }
-        });
-      });
+      return answerGroups(batch.reviews.length, perAnswer).flatMap((group) => answerGroup(batch, group));
     }),
   );
   await afterDispatch(asked, () => env.ledger.addAllReviewsPromptTokens(plannedPromptTokens(allReviewTexts, batching)));

@@ -160,11 +160,11 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
     const batchOptions: ResolvedOptions = { topK: BATCH_TOP_K, force: true, priority: common.Priority.PRIORITY_BATCH };
     const baseline = createVectorSearchBaseline(vectors.client, { matchSimilarity: summarizationConfig.STRENGTH_MATCH_SIMILARITY, searchTopK: 1000 });
     const embedder = createGatewayEmbedder(client.client);
-    const run: Record<PlanAnalysis, (id: string, perAnswer: number, variant: PlanVariant) => Promise<unknown>> = {
-      sentiment: (id, perAnswer) => analyzeSentiment({ reviews: vectors.client, gateway: recorder, tokenizer, maxPromptTokens: sentimentConfig.SENTIMENT_MAX_PROMPT_TOKENS, reviewsPerAnswer: perAnswer }, id, options),
-      summary: (id, perAnswer) =>
+    const run: Record<PlanAnalysis, (id: string, variant: PlanVariant) => Promise<unknown>> = {
+      sentiment: (id, { perAnswer }) => analyzeSentiment({ reviews: vectors.client, gateway: recorder, tokenizer, maxPromptTokens: sentimentConfig.SENTIMENT_MAX_PROMPT_TOKENS, reviewsPerAnswer: perAnswer }, id, options),
+      summary: (id, { perAnswer }) =>
         summarizeRestaurant({ reviews: vectors.client, gateway: recorder, tokenizer, maxPromptTokens: summarizationConfig.SUMMARY_MAX_PROMPT_TOKENS, keysPerAnswer: perAnswer }, id, [...DEFAULT_ASPECTS], options),
-      strengths: (id, perAnswer, variant) =>
+      strengths: (id, { perAnswer, aspectsPerAnswer }) =>
         extractStrengths(
           {
             reviews: vectors.client,
@@ -175,7 +175,7 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
             maxPromptTokens: summarizationConfig.STRENGTH_MAX_PROMPT_TOKENS,
             clusterSimilarity: summarizationConfig.STRENGTH_CLUSTER_SIMILARITY,
             claimReviewsPerAnswer: perAnswer,
-            ...(variant.aspectsPerAnswer ? { claimAspectsPerAnswer: variant.aspectsPerAnswer } : {}),
+            ...(aspectsPerAnswer ? { claimAspectsPerAnswer: aspectsPerAnswer } : {}),
           },
           { restaurantId: id, options, maxStrengths: DEFAULT_MAX_STRENGTHS, thresholds: DEFAULT_THRESHOLDS },
         ),
@@ -196,7 +196,7 @@ export async function runPlanExperiment(o: PlanExperimentOptions): Promise<PlanE
       for (const variant of PLAN_VARIANTS) {
         await resetPrefixCaches();
         const started = performance.now();
-        await (isBatch(variant) ? runBatch(variant.perAnswer) : run[variant.analysis](restaurantId, variant.perAnswer, variant));
+        await (isBatch(variant) ? runBatch(variant.perAnswer) : run[variant.analysis](restaurantId, variant));
         const measuredMs = performance.now() - started;
         const plan = planOfRequests(recorder.take());
         runs.push({ variant, restaurantId, measuredMs, plan, engineMs: predictPlan(plan, profile).engineMs });
